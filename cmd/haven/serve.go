@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"haven/catalog"
+	havenhttp "haven/http"
+	"haven/sqlstore"
+)
+
+func serveCommand() *command {
+	return &command{
+		name:    "serve",
+		summary: "run the web site and API",
+		usage:   "[--addr ADDR] [--db DSN]",
+		help: `Serves Haven's web pages and JSON API. On first start it creates the
+database, applies its migrations and loads the resource library from the
+seed catalog built into the binary; later starts keep what is there.
+
+Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *Main, []string) error {
+			addr := fs.String("addr", envOr("HAVEN_ADDR", "127.0.0.1:8080"), "address to listen on, host:port; env HAVEN_ADDR")
+			db := dbFlag(fs)
+			exitURL := fs.String("exit-url", envOr("HAVEN_EXIT_URL", havenhttp.DefaultExitURL), "where the quick exit goes: a neutral, everyday site; env HAVEN_EXIT_URL")
+			return func(ctx context.Context, m *Main, args []string) error {
+				if len(args) > 0 {
+					return fmt.Errorf("serve takes no arguments, got %q", args)
+				}
+				return m.serve(ctx, *addr, *db, *exitURL)
+			}
+		},
+	}
+}
+
+func (m *Main) serve(ctx context.Context, addr, dsn, exitURL string) error {
+	db, err := m.openDB(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	srv := havenhttp.NewServer()
+	srv.Resources = sqlstore.NewResourceService(db)
+	srv.DB = db
+	srv.Logger = m.Logger
+	srv.ExitURL = exitURL
+	if err := srv.Open(addr); err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	m.Logger.Info("haven is serving", "url", "http://"+srv.Addr()+"/", "db", dsn, "engine", db.Engine())
+
+	<-ctx.Done()
+	m.Logger.Info("shutting down: finishing requests under way")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Close(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	m.Logger.Info("stopped")
+	return nil
+}
+
+// openDB opens the database, applies pending migrations and seeds the
+// library on first use. Every command that touches data goes through it.
+func (m *Main) openDB(ctx context.Context, dsn string) (*sqlstore.DB, error) {
+	db, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := catalog.Resources()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	n, err := db.SeedResources(ctx, entries)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load the seed catalog: %w", err)
+	}
+	if n > 0 {
+		m.Logger.Info("loaded the resource library from the seed catalog", "entries", n)
+	}
+	return db, nil
+}

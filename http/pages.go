@@ -1,0 +1,72 @@
+package http
+
+import (
+	"net/http"
+	"strings"
+
+	"haven"
+	"haven/i18n"
+)
+
+type learningData struct {
+	Key   string // the section's message-key stem
+	Topic string // the library topic that backs the section up
+}
+
+type homeData struct {
+	Count int
+}
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	n, err := s.Resources.CountResources(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "", "home", homeData{Count: n})
+	p.Title = p.L.T("home.title")
+	s.render(w, r, http.StatusOK, "home", p)
+}
+
+// handleLearning serves a learning section's page. The sections get their
+// full content with the learning-pages work; until then each says what it
+// will cover and points into the library.
+func (s *Server) handleLearning(section, topic string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p := s.newPage(r, "", section, learningData{Key: section, Topic: topic})
+		p.Title = p.L.T("nav." + section)
+		s.render(w, r, http.StatusOK, "learning", p)
+	}
+}
+
+func (s *Server) handleBrowseSafely(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "", "safety", nil)
+	p.Title = p.L.T("safety.title")
+	s.render(w, r, http.StatusOK, "safety", p)
+}
+
+// handleLanguage records the language a visitor picked in a cookie — the
+// only cookie an anonymous visitor ever gets, and only by asking — and sends
+// them back where they were.
+func (s *Server) handleLanguage(w http.ResponseWriter, r *http.Request) {
+	lang := r.PathValue("lang")
+	if !i18n.Supported(lang) {
+		s.renderError(w, r, haven.Errorf(haven.ENOTFOUND, "unknown language"))
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: i18n.CookieName, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+	})
+	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+}
+
+// localPath returns next when it is a path on this site, and "/" otherwise,
+// so the language link cannot be used to send people elsewhere.
+func localPath(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}

@@ -1,0 +1,210 @@
+package http
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+
+	"haven"
+	"haven/i18n"
+)
+
+// The national hotline, shown on every page. These are the seed page's facts.
+const (
+	hotlinePhone = "1-888-373-7888"
+	hotlineTel   = "+18883737888"
+	hotlineText  = "233733"
+)
+
+// page is what every template receives.
+type page struct {
+	L       *i18n.Localizer
+	Lang    string
+	Title   string
+	Nav     string // the navigation item to mark as current
+	Path    string // this page's path and query, without lang, for the language switch
+	ExitURL string
+	Phone   string
+	Tel     string
+	Text    string
+	Data    any
+}
+
+type renderer struct {
+	pages  map[string]*template.Template
+	hashes map[string]string // static file → short content hash, for cache busting
+}
+
+func mustRenderer() *renderer {
+	r := &renderer{pages: map[string]*template.Template{}, hashes: map[string]string{}}
+	static, _ := fs.Sub(assets, "static")
+	fs.WalkDir(static, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, _ := fs.ReadFile(static, p)
+		sum := sha256.Sum256(b)
+		r.hashes[p] = hex.EncodeToString(sum[:4])
+		return nil
+	})
+	funcs := template.FuncMap{
+		"asset": func(name string) string { return "/static/" + name + "?v=" + r.hashes[name] },
+		"join":  strings.Join,
+		"add":   func(a, b int) int { return a + b },
+	}
+	names, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, n := range names {
+		base := path.Base(n)
+		if base == "layout.html" {
+			continue
+		}
+		t := template.Must(template.New(base).Funcs(funcs).ParseFS(assets, "templates/layout.html", n))
+		r.pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return r
+}
+
+// newPage starts the data of a page in the request's language.
+func (s *Server) newPage(r *http.Request, title, nav string, data any) *page {
+	lang := i18n.FromRequest(r)
+	q := r.URL.Query()
+	q.Del("lang")
+	p := r.URL.Path
+	if enc := q.Encode(); enc != "" {
+		p += "?" + enc
+	}
+	return &page{
+		L: i18n.New(lang), Lang: lang, Title: title, Nav: nav, Path: p, ExitURL: s.ExitURL,
+		Phone: hotlinePhone, Tel: hotlineTel, Text: hotlineText, Data: data,
+	}
+}
+
+// render writes a page; it renders into a buffer first so that a template
+// error becomes a clean 500 rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	t, ok := s.renderer.pages[name]
+	if !ok {
+		s.Logger.Error("render: no template", "name", name)
+		http.Error(w, "Internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.Logger.Error("render", "template", name, "err", err, "request_id", RequestID(r.Context()))
+		if name != "error" {
+			s.renderError(w, r, fmt.Errorf("render %s: %w", name, err))
+		} else {
+			http.Error(w, "Internal error", http.StatusInternalServerError)
+		}
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", p.Lang)
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// errorStatus maps an application error code to an HTTP status.
+func errorStatus(code string) int {
+	switch code {
+	case haven.EINVALID:
+		return http.StatusBadRequest
+	case haven.ENOTFOUND:
+		return http.StatusNotFound
+	case haven.ECONFLICT:
+		return http.StatusConflict
+	case haven.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case haven.EFORBIDDEN:
+		return http.StatusForbidden
+	case haven.ETOOMANYREQUEST:
+		return http.StatusTooManyRequests
+	case haven.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+type errorData struct {
+	Status  int
+	Message string
+}
+
+// renderError shows an error page. Internal errors are logged and shown
+// only as a generic message.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	code := haven.ErrorCode(err)
+	status := errorStatus(code)
+	p := s.newPage(r, "", "", nil)
+	msg := haven.ErrorMessage(err)
+	switch status {
+	case http.StatusNotFound:
+		msg = p.L.T("error.notfound")
+	case http.StatusInternalServerError:
+		s.Logger.Error("internal error", "err", err, "request_id", RequestID(r.Context()))
+		msg = p.L.T("error.internal")
+	}
+	p.Title = p.L.T(fmt.Sprintf("error.title.%d", status))
+	if p.Title == fmt.Sprintf("error.title.%d", status) {
+		p.Title = p.L.T("error.title")
+	}
+	p.Data = errorData{Status: status, Message: msg}
+	s.render(w, r, status, "error", p)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+func writeJSONError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	code := haven.ErrorCode(err)
+	if code == haven.EINTERNAL {
+		logger.Error("internal error", "err", err, "request_id", RequestID(r.Context()))
+	}
+	writeJSON(w, errorStatus(code), map[string]string{"error": haven.ErrorMessage(err)})
+}
+
+// static serves the embedded assets. Their URLs carry a content hash, so
+// they may be cached for long.
+func (s *Server) static() http.Handler {
+	sub, _ := fs.Sub(assets, "static")
+	fsrv := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("v") != "" {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		}
+		fsrv.ServeHTTP(w, r)
+	})
+}
+
+// withParam returns the current path with one query parameter set (or
+// removed when value is ""), resetting the page number.
+func withParam(u *url.URL, key, value string) string {
+	q := u.Query()
+	q.Del("page")
+	if value == "" {
+		q.Del(key)
+	} else {
+		q.Set(key, value)
+	}
+	if enc := q.Encode(); enc != "" {
+		return u.Path + "?" + enc
+	}
+	return u.Path
+}

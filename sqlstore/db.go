@@ -1,0 +1,175 @@
+// Package sqlstore keeps Haven's data in SQL. It is written once for both
+// engines Haven runs on: an embedded SQLite file, and PostgreSQL for larger
+// deployments. SQL text uses $1-style placeholders, which both drivers bind,
+// and the few places where the engines differ go through the dialect.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // pure Go: no C toolchain needed to build Haven
+
+	"haven"
+)
+
+// Engine names.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DB is an open Haven database.
+type DB struct {
+	// write takes every write. On SQLite it holds one connection, because
+	// SQLite allows one writer at a time and queuing in Go beats spinning on
+	// "database is locked".
+	write *sql.DB
+	// read serves queries from a pool.
+	read *sql.DB
+
+	engine string
+	dsn    string
+
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// Open opens the database named by dsn, creating it if needed, and applies
+// pending migrations. A dsn starting with postgres:// or postgresql:// names
+// a PostgreSQL server; anything else is a path to an SQLite file.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if dsn == "" {
+		return nil, haven.Errorf(haven.EINVALID, "no database given: pass --db PATH or set HAVEN_DB")
+	}
+	if isPostgres(dsn) {
+		return nil, haven.Errorf(haven.EUNAVAILABLE, "PostgreSQL is not supported yet; use an SQLite file path such as --db haven.db")
+	}
+	db := &DB{engine: SQLite, dsn: dsn, Now: time.Now}
+	var err error
+	if db.write, err = sql.Open("sqlite", sqliteDSN(dsn, true)); err != nil {
+		return nil, err
+	}
+	db.write.SetMaxOpenConns(1)
+	if db.read, err = sql.Open("sqlite", sqliteDSN(dsn, false)); err != nil {
+		db.write.Close()
+		return nil, err
+	}
+	db.read.SetMaxOpenConns(8)
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate %s: %w", dsn, err)
+	}
+	return db, nil
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// sqliteDSN builds the modernc.org/sqlite DSN for a file path.
+func sqliteDSN(path string, writer bool) string {
+	path = strings.TrimPrefix(path, "sqlite://")
+	path = strings.TrimPrefix(path, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	q := url.Values{}
+	for _, p := range []string{
+		"journal_mode(WAL)",   // readers never block the writer
+		"busy_timeout(10000)", // wait for another process's write instead of failing
+		"foreign_keys(1)",     // off by default in SQLite
+		"synchronous(NORMAL)", // safe with WAL: a crash loses no committed transaction's integrity
+	} {
+		q.Add("_pragma", p)
+	}
+	if writer {
+		// Take the write lock at BEGIN, so that a transaction that reads and
+		// then writes cannot deadlock with another process doing the same.
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Engine returns "sqlite" or "postgres".
+func (db *DB) Engine() string { return db.engine }
+
+// Close closes the database.
+func (db *DB) Close() error {
+	var errs []error
+	if db.read != nil {
+		errs = append(errs, db.read.Close())
+	}
+	if db.write != nil {
+		errs = append(errs, db.write.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Tx is a transaction with the time it started, so every row it writes
+// carries the same timestamp.
+type Tx struct {
+	*sql.Tx
+	db  *DB
+	now time.Time
+}
+
+// BeginTx starts a write transaction (readOnly=false) or a read one.
+func (db *DB) BeginTx(ctx context.Context, readOnly bool) (*Tx, error) {
+	pool := db.write
+	if readOnly {
+		pool = db.read
+	}
+	tx, err := pool.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Second)}, nil
+}
+
+// formatTime stores times as RFC 3339 text in UTC, which sorts correctly.
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339, s)
+	return t
+}
+
+// placeholders returns "$n, $n+1, …" for count values starting at n.
+func placeholders(n, count int) string {
+	var b strings.Builder
+	for i := range count {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", n+i)
+	}
+	return b.String()
+}
+
+// Setting returns a stored setting, or "" when it is unset.
+func (db *DB) Setting(ctx context.Context, key string) (string, error) {
+	var v string
+	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+func setSetting(ctx context.Context, tx *Tx, key, value string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
