@@ -43,7 +43,7 @@ keeps one section (documents, organizations, websites, hotlines).
 					if len(args) > 1 {
 						return fmt.Errorf("resources list takes no arguments, got %q", args[1:])
 					}
-					return m.searchResources(ctx, svc, []string{"section=" + *section}, *asJSON, *lang)
+					return m.searchResources(ctx, svc, []string{"section=" + *section, fmt.Sprintf("per_page=%d", maxPerPage)}, *asJSON, *lang)
 				case "show":
 					if len(args) != 2 {
 						return fmt.Errorf("usage: haven resources show ID")
@@ -80,7 +80,7 @@ the API's JSON.`,
 			for _, f := range haven.Facets {
 				filters[f] = fs.String(f, "", "filter by "+f)
 			}
-			perPage := fs.Int("per-page", 100, "results to print")
+			perPage := fs.Int("per-page", maxPerPage, "results to print, at most 100")
 			return func(ctx context.Context, m *Main, args []string) error {
 				if len(args) != 1 {
 					return fmt.Errorf(`search takes one quoted query, for example: haven search "T visa"`)
@@ -211,3 +211,6 @@ func versionCommand() *command {
 		},
 	}
 }
+
+// maxPerPage is the API's largest page, which holds the whole seed library.
+const maxPerPage = 100

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	havenhttp "haven/http"
+	"haven/sqlstore"
+)
+
+// MustRunMain runs haven with args against a database in a temporary folder
+// and returns what it printed.
+func MustRunMain(tb testing.TB, db string, args ...string) string {
+	tb.Helper()
+	out, err := runMain(db, args...)
+	if err != nil {
+		tb.Fatalf("haven %v: %v\n%s", args, err, out)
+	}
+	return out
+}
+
+func runMain(db string, args ...string) (string, error) {
+	var stdout, stderr bytes.Buffer
+	m := &Main{Stdout: &stdout, Stderr: &stderr, Stdin: strings.NewReader(""), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if db != "" {
+		args = append(args, "--db", db)
+	}
+	err := m.Run(context.Background(), args)
+	return stdout.String() + stderr.String(), err
+}
+
+func TestHelp(t *testing.T) {
+	out := MustRunMain(t, "", "help")
+	for _, c := range commands() {
+		if !strings.Contains(out, c.name) {
+			t.Errorf("help does not list %s", c.name)
+		}
+		for _, args := range [][]string{{c.name, "--help"}, {"help", c.name}} {
+			out, err := runMain("", args...)
+			if !errors.Is(err, flag.ErrHelp) {
+				t.Errorf("haven %v: err = %v, want ErrHelp", args, err)
+			}
+			if !strings.Contains(out, "Usage: haven "+c.name) {
+				t.Errorf("haven %v does not explain the command:\n%s", args, out)
+			}
+		}
+	}
+	if out := MustRunMain(t, "", "--help"); !strings.Contains(out, "Commands:") {
+		t.Errorf("--help: %s", out)
+	}
+	if out, _ := runMain("", "serve", "--help"); !strings.Contains(out, "-addr") || !strings.Contains(out, "HAVEN_DB") {
+		t.Errorf("serve --help does not list its flags:\n%s", out)
+	}
+	if _, err := runMain("", "frobnicate"); err == nil {
+		t.Error("an unknown command should fail")
+	}
+}
+
+func TestResourcesCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	out := MustRunMain(t, db, "resources", "list")
+	if !strings.Contains(out, "36 of 36 entries") {
+		t.Errorf("resources list:\n%s", out)
+	}
+	out = MustRunMain(t, db, "resources", "list", "--section", "hotlines", "--json")
+	var list havenhttp.ResourceList
+	if err := json.Unmarshal([]byte(out), &list); err != nil || list.Total != 1 {
+		t.Errorf("resources list --section hotlines --json: total %d, err %v", list.Total, err)
+	}
+	out = MustRunMain(t, db, "resources", "show", "national-human-trafficking-hotline")
+	if !strings.Contains(out, "1-888-373-7888") || !strings.Contains(out, "233733") {
+		t.Errorf("resources show:\n%s", out)
+	}
+	if _, err := runMain(db, "resources", "show", "nope"); err == nil || !strings.Contains(errorText(err), "nope") {
+		t.Errorf("show of an unknown id: %v", err)
+	}
+	if _, err := runMain(db, "resources", "list", "--section", "books"); err == nil || !strings.Contains(errorText(err), "books") {
+		t.Errorf("list of an unknown section: %v", err)
+	}
+}
+
+// TestSearchMatchesAPI checks "haven search" gives what the API gives.
+func TestSearchMatchesAPI(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	for _, q := range []string{"screen", "T visa", "víctimas", "law enforcement"} {
+		cli := MustRunMain(t, db, "search", q, "--json", "--per-page", "20")
+
+		store, err := sqlstore.Open(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := havenhttp.NewServer()
+		s.Resources, s.DB = sqlstore.NewResourceService(store), store
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, httptest.NewRequest("GET", "/api/v1/resources?lang=en&q="+strings.ReplaceAll(q, " ", "+"), nil))
+		store.Close()
+
+		var a, b havenhttp.ResourceList
+		if err := json.Unmarshal([]byte(cli), &a); err != nil {
+			t.Fatalf("%q: %v\n%s", q, err, cli)
+		}
+		json.Unmarshal(w.Body.Bytes(), &b)
+		if a.Total == 0 || a.Total != b.Total || len(a.Items) != len(b.Items) {
+			t.Fatalf("%q: cli total %d, api total %d", q, a.Total, b.Total)
+		}
+		for i := range a.Items {
+			if a.Items[i].ID != b.Items[i].ID {
+				t.Errorf("%q: item %d: cli %s, api %s", q, i, a.Items[i].ID, b.Items[i].ID)
+			}
+		}
+	}
+	out := MustRunMain(t, db, "search", "screening")
+	if !strings.Contains(out, "screening-tool-for-victims-of-human-trafficking") || !strings.Contains(out, "TITLE") {
+		t.Errorf("table output:\n%s", out)
+	}
+}
+
+// TestServeGracefully builds the real binary, starts it on a free port with
+// a fresh database, waits for it to answer, sends SIGTERM and expects a
+// clean exit. Then it starts it again on the same file, which must keep
+// everything.
+func TestServeGracefully(t *testing.T) {
+	if testing.Short() {
+		t.Skip("SKIPPED in -short mode: builds and runs the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "haven")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	for round := range 2 {
+		var logs bytes.Buffer
+		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
+		cmd.Dir = dir // haven.db lands in the working directory by default
+		cmd.Stdout, cmd.Stderr = &logs, &logs
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		url := waitForURL(t, &logs)
+		resp, err := http.Get(url + "api/v1/resources")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var list havenhttp.ResourceList
+		json.NewDecoder(resp.Body).Decode(&list)
+		resp.Body.Close()
+		if list.Total != 36 {
+			t.Errorf("round %d: %d entries, want 36", round, list.Total)
+		}
+		cmd.Process.Signal(syscall.SIGTERM)
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("round %d: exit after SIGTERM: %v\n%s", round, err, logs.String())
+		}
+		if !strings.Contains(logs.String(), "stopped") {
+			t.Errorf("round %d: no clean stop logged:\n%s", round, logs.String())
+		}
+		if loaded := strings.Contains(logs.String(), "loaded the resource library"); loaded != (round == 0) {
+			t.Errorf("round %d: seed loaded = %v", round, loaded)
+		}
+	}
+}
+
+var servingURL = regexp.MustCompile(`"url":"(http://[^"]+)"`)
+
+func waitForURL(t *testing.T, logs *bytes.Buffer) string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := servingURL.FindStringSubmatch(logs.String()); m != nil {
+			return m[1]
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("server did not start:\n%s", logs.String())
+	return ""
+}
+
+func TestEnvDefaults(t *testing.T) {
+	t.Setenv("HAVEN_DB", filepath.Join(t.TempDir(), "env.db"))
+	out := MustRunMain(t, "", "migrate")
+	if !strings.Contains(out, "env.db") {
+		t.Errorf("HAVEN_DB not used: %s", out)
+	}
+}
