@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -190,14 +191,16 @@ func (s *Server) handleAPIResource(w http.ResponseWriter, r *http.Request) {
 
 // facetView is one facet of the library page.
 type facetView struct {
-	Name     string
-	Label    string
-	Selected string
-	ClearURL string
-	Values   []facetValueView
+	Name          string
+	Label         string
+	Selected      string
+	SelectedLabel string
+	ClearURL      string
+	Values        []facetValueView
 }
 
 type facetValueView struct {
+	Value    string
 	Label    string
 	Count    int
 	URL      string
@@ -216,14 +219,13 @@ type libraryData struct {
 	Filtered bool
 	Sections []sectionView
 	Facets   []facetView
-	Hidden   []hiddenField // active filters carried by the search form
-	Prev     string
+	// ClearQuery is this page without its keywords.
+	ClearQuery string
+	Prev       string
 	Next     string
 	Page     int
 	Pages    int
 }
-
-type hiddenField struct{ Name, Value string }
 
 // libraryPerPage is high enough that the whole seed shows on one page.
 const libraryPerPage = 100
@@ -263,18 +265,22 @@ func (s *Server) handleResources(w http.ResponseWriter, r *http.Request) {
 	}
 	selected := map[string]string{"section": f.Section, "kind": f.Kind, "audience": f.Audience, "topic": f.Topic, "region": f.Region}
 	for _, name := range haven.Facets {
-		fv := facetView{Name: name, Label: p.L.T("facet." + name), Selected: selected[name], ClearURL: withParam(r.URL, name, "")}
+		fv := facetView{Name: name, Label: p.L.T("facet." + name), Selected: selected[name],
+			SelectedLabel: p.L.Label(name, selected[name]), ClearURL: withParam(r.URL, name, "")}
 		for _, c := range res.Facets[name] {
 			fv.Values = append(fv.Values, facetValueView{
-				Label: p.L.Label(name, c.Value), Count: c.Count,
+				Value: c.Value, Label: p.L.Label(name, c.Value), Count: c.Count,
 				URL: withParam(r.URL, name, c.Value), Selected: c.Value == selected[name],
 			})
 		}
-		d.Facets = append(d.Facets, fv)
-		if selected[name] != "" {
-			d.Hidden = append(d.Hidden, hiddenField{name, selected[name]})
+		if fv.Selected != "" && !slices.ContainsFunc(fv.Values, func(v facetValueView) bool { return v.Selected }) {
+			// A chosen value with no matches stays choosable, so the form
+			// still shows what is applied.
+			fv.Values = append(fv.Values, facetValueView{Value: fv.Selected, Label: fv.SelectedLabel, Selected: true})
 		}
+		d.Facets = append(d.Facets, fv)
 	}
+	d.ClearQuery = withParam(r.URL, "q", "")
 	p.Data = d
 	s.render(w, r, http.StatusOK, "resources", p)
 }

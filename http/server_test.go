@@ -70,7 +70,8 @@ func TestRoutes(t *testing.T) {
 		{name: "spanish by header", url: "/resources", header: map[string]string{"Accept-Language": "es-MX,es;q=0.9"}, status: 200,
 			contains: []string{`<html lang="es">`}},
 		{name: "search", url: "/resources?q=screen", status: 200, contains: []string{"Screening Tool for Victims of Human Trafficking", "entries match"}},
-		{name: "facet counts", url: "/resources?section=websites", status: 200, contains: []string{"Documents and Materials <span class=\"count\">(17)</span>", "11 entries match"}},
+		{name: "facet counts", url: "/resources?section=websites", status: 200, contains: []string{"Documents and Materials (17)</option>", "11 entries match", `<option value="websites" selected>`}},
+		{name: "singular", url: "/resources?section=hotlines", status: 200, contains: []string{"1 entry matches."}},
 		{name: "unknown filter", url: "/resources?kind=poster", status: 400, contains: []string{"Unknown kind &#34;poster&#34;"}},
 		{name: "bad page", url: "/resources?page=0", status: 400, contains: []string{"page must be a whole number"}},
 		{name: "detail", url: "/resources/national-human-trafficking-hotline", status: 200, contains: []string{

@@ -96,6 +96,15 @@ func (l *Localizer) T(key string, args ...any) string {
 	return msg
 }
 
+// N returns the message for a count: key+".one" when n is 1 and that key
+// exists, key otherwise, formatted with n.
+func (l *Localizer) N(key string, n int) string {
+	if n == 1 && l.Has(key+".one") {
+		return l.T(key+".one", n)
+	}
+	return l.T(key, n)
+}
+
 // Has reports whether key exists.
 func (l *Localizer) Has(key string) bool {
 	_, ok := catalogs[l.Lang][key]
