@@ -51,6 +51,8 @@ func FacetValues(facet string) []string {
 		return Regions
 	case "language":
 		return Languages
+	case "category":
+		return Categories
 	}
 	return nil
 }
@@ -64,3 +66,16 @@ func ValidValue(facet, value string) bool {
 	}
 	return false
 }
+
+// Categories are the codes of Haven's service taxonomy ("haven-categories"),
+// the category facet of the directory. Imported data may bring terms of other
+// taxonomies too; these are the ones Haven labels in every language.
+var Categories = []string{
+	"legal-services", "immigration-legal", "shelter", "housing", "case-management",
+	"medical-care", "mental-health", "substance-use", "crisis-hotline", "food-clothing",
+	"employment", "education", "interpretation", "law-enforcement-liaison",
+	"youth-services", "labor-rights",
+}
+
+// CategoryTaxonomyID is the id of Haven's own taxonomy.
+const CategoryTaxonomyID = "6a1c4b5e-0c84-4d7e-9d0a-3f1f4e5b7a01"

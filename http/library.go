@@ -222,9 +222,9 @@ type libraryData struct {
 	// ClearQuery is this page without its keywords.
 	ClearQuery string
 	Prev       string
-	Next     string
-	Page     int
-	Pages    int
+	Next       string
+	Page       int
+	Pages      int
 }
 
 // libraryPerPage is high enough that the whole seed shows on one page.

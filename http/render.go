@@ -39,6 +39,14 @@ type page struct {
 	Data    any
 }
 
+// cardsData is what the "cards" template needs.
+type cardsData struct {
+	P      *page
+	Cards  []serviceCard
+	Sheet  []string
+	Select bool
+}
+
 type renderer struct {
 	pages  map[string]*template.Template
 	hashes map[string]string // static file → short content hash, for cache busting
@@ -60,6 +68,24 @@ func mustRenderer() *renderer {
 		"asset": func(name string) string { return "/static/" + name + "?v=" + r.hashes[name] },
 		"join":  strings.Join,
 		"add":   func(a, b int) int { return a + b },
+		"lines": func(s string) []string { return strings.Split(s, "\n") },
+		"deref": func(f *float64) float64 {
+			if f == nil {
+				return 0
+			}
+			return *f
+		},
+		"cardsOf": func(p *page, cards []serviceCard, sheet []string, sel bool) cardsData {
+			return cardsData{P: p, Cards: cards, Sheet: sheet, Select: sel}
+		},
+		"contains": func(xs []string, x string) bool {
+			for _, v := range xs {
+				if v == x {
+					return true
+				}
+			}
+			return false
+		},
 	}
 	names, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
@@ -67,10 +93,10 @@ func mustRenderer() *renderer {
 	}
 	for _, n := range names {
 		base := path.Base(n)
-		if base == "layout.html" {
+		if base == "layout.html" || base == "partials.html" {
 			continue
 		}
-		t := template.Must(template.New(base).Funcs(funcs).ParseFS(assets, "templates/layout.html", n))
+		t := template.Must(template.New(base).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/partials.html", n))
 		r.pages[strings.TrimSuffix(base, ".html")] = t
 	}
 	return r

@@ -28,6 +28,8 @@ type Pinger interface {
 // Server is Haven's HTTP server.
 type Server struct {
 	Resources haven.ResourceService
+	Directory Directory
+	Countries Countries
 	DB        Pinger
 	Logger    *slog.Logger
 	// ExitURL is the quick exit's destination.
@@ -62,6 +64,30 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /browse-safely", s.handleBrowseSafely)
 	mux.HandleFunc("GET /language/{lang}", s.handleLanguage)
 
+	mux.HandleFunc("GET /directory", s.handleDirectory)
+	mux.HandleFunc("GET /directory/states", s.handleStates)
+	mux.HandleFunc("GET /directory/states/{code}", s.handleState)
+	mux.HandleFunc("GET /directory/countries", s.handleCountries)
+	mux.HandleFunc("GET /directory/countries/{code}", s.handleCountry)
+	mux.HandleFunc("GET /services/{id}", s.handleService)
+	mux.HandleFunc("GET /organizations/{id}", s.handleOrganization)
+	mux.HandleFunc("GET /referral", s.handleReferral)
+	mux.HandleFunc("GET /referral.pdf", s.handleReferralPDF)
+	mux.HandleFunc("GET /report", s.handleReport)
+
+	mux.HandleFunc("GET /api/openapi.json", s.handleOpenAPI)
+	mux.HandleFunc("GET /api/v1/search", s.handleAPISearch)
+	mux.HandleFunc("GET /api/hsds/{$}", s.handleHSDSRoot)
+	mux.HandleFunc("GET /api/hsds/services", s.handleHSDSServices)
+	mux.HandleFunc("GET /api/hsds/services/{id}", s.handleHSDSService)
+	mux.HandleFunc("GET /api/hsds/organizations", s.handleHSDSOrganizations)
+	mux.HandleFunc("GET /api/hsds/organizations/{id}", s.handleHSDSOrganization)
+	mux.HandleFunc("GET /api/hsds/service_at_locations", s.handleHSDSServiceAtLocations)
+	mux.HandleFunc("GET /api/hsds/service_at_locations/{id}", s.handleHSDSServiceAtLocation)
+	mux.HandleFunc("GET /api/hsds/taxonomies", s.handleHSDSTaxonomies)
+	mux.HandleFunc("GET /api/hsds/taxonomies/{id}", s.handleHSDSTaxonomy)
+	mux.HandleFunc("GET /api/hsds/taxonomy_terms", s.handleHSDSTerms)
+	mux.HandleFunc("GET /api/hsds/taxonomy_terms/{id}", s.handleHSDSTerm)
 	mux.HandleFunc("GET /api/v1/resources", s.handleAPIResources)
 	mux.HandleFunc("GET /api/v1/resources/{id}", s.handleAPIResource)
 	mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -121,8 +122,9 @@ func (db *DB) Ping(ctx context.Context) error {
 // carries the same timestamp.
 type Tx struct {
 	*sql.Tx
-	db  *DB
-	now time.Time
+	db    *DB
+	now   time.Time
+	stmts map[string]*sql.Stmt // prepared for this transaction; closed with it
 }
 
 // BeginTx starts a write transaction (readOnly=false) or a read one.
@@ -172,4 +174,16 @@ func setSetting(ctx context.Context, tx *Tx, key, value string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
+}
+
+var tableName = regexp.MustCompile(`^[a-z_]+$`)
+
+// CountRows counts the rows of a table, for tests and operators.
+func (db *DB) CountRows(ctx context.Context, table string) (int, error) {
+	if !tableName.MatchString(table) {
+		return 0, fmt.Errorf("bad table name %q", table)
+	}
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n)
+	return n, err
 }

@@ -37,7 +37,7 @@ type Main struct {
 }
 
 func commands() []*command {
-	return []*command{serveCommand(), resourcesCommand(), searchCommand(), migrateCommand(), versionCommand()}
+	return []*command{serveCommand(), importCommand(), exportCommand(), sampleCommand(), resourcesCommand(), searchCommand(), migrateCommand(), versionCommand()}
 }
 
 func main() {

@@ -25,25 +25,37 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 			addr := fs.String("addr", envOr("HAVEN_ADDR", "127.0.0.1:8080"), "address to listen on, host:port; env HAVEN_ADDR")
 			db := dbFlag(fs)
 			exitURL := fs.String("exit-url", envOr("HAVEN_EXIT_URL", havenhttp.DefaultExitURL), "where the quick exit goes: a neutral, everyday site; env HAVEN_EXIT_URL")
+			withSample := fs.Bool("sample", false, "load about 200 fictional sample services into an empty directory, to explore")
 			return func(ctx context.Context, m *Main, args []string) error {
 				if len(args) > 0 {
 					return fmt.Errorf("serve takes no arguments, got %q", args)
 				}
-				return m.serve(ctx, *addr, *db, *exitURL)
+				return m.serve(ctx, *addr, *db, *exitURL, *withSample)
 			}
 		},
 	}
 }
 
-func (m *Main) serve(ctx context.Context, addr, dsn, exitURL string) error {
+func (m *Main) serve(ctx context.Context, addr, dsn, exitURL string, withSample bool) error {
 	db, err := m.openDB(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if withSample {
+		if err := m.loadSample(ctx, db); err != nil {
+			return err
+		}
+	}
+	dir := sqlstore.NewDirectoryService(db)
+	if n, _, err := dir.CountServices(ctx); err == nil && n == 0 {
+		m.Logger.Info("the provider directory is empty: import data with \"haven import PATH\", or restart with --sample to explore")
+	}
 
 	srv := havenhttp.NewServer()
 	srv.Resources = sqlstore.NewResourceService(db)
+	srv.Directory = dir
+	srv.Countries = db
 	srv.DB = db
 	srv.Logger = m.Logger
 	srv.ExitURL = exitURL

@@ -1,0 +1,252 @@
+package hsds
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+var (
+	schemaOnce sync.Once
+	schemas    map[string]*jsonschema.Schema
+	schemaErr  error
+)
+
+// compiledSchema compiles one bundled schema of schema/compiled, which
+// declares no $schema: it is read as draft 2020-12, with formats (uuid,
+// email, uri, date-time) asserted rather than only annotated.
+func compiledSchema(t *testing.T, name string) *jsonschema.Schema {
+	t.Helper()
+	schemaOnce.Do(func() {
+		schemas = map[string]*jsonschema.Schema{}
+		c := jsonschema.NewCompiler()
+		c.DefaultDraft(jsonschema.Draft2020)
+		c.AssertFormat()
+		for _, n := range []string{"service", "organization"} {
+			s, err := c.Compile(spec(t, "schema", "compiled", n+".json"))
+			if err != nil {
+				schemaErr = err
+				return
+			}
+			schemas[n] = s
+		}
+	})
+	if schemaErr != nil {
+		t.Fatal(schemaErr)
+	}
+	return schemas[name]
+}
+
+func validateJSON(t *testing.T, sch *jsonschema.Schema, doc []byte, what string) {
+	t.Helper()
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if err := sch.Validate(v); err != nil {
+		t.Errorf("%s does not validate against the HSDS schema: %v", what, err)
+	}
+}
+
+func schemaTestServices(t *testing.T) []*Service {
+	out := someServices(3)
+	for _, f := range []string{"service_full.json", "service_list.json"} {
+		r := NewJSONReader(bytes.NewReader(readFile(t, specDir, "examples/"+f)), f)
+		for s, _ := range r.All() {
+			if s != nil {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func TestOutputValidatesAgainstSchema(t *testing.T) {
+	sch := compiledSchema(t, "service")
+	services := schemaTestServices(t)
+
+	var arr bytes.Buffer
+	if err := WriteJSON(&arr, services, true); err != nil {
+		t.Fatal(err)
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(arr.Bytes(), &items); err != nil {
+		t.Fatal(err)
+	}
+	for i, it := range items {
+		validateJSON(t, sch, it, "WriteJSON item "+services[i].ID)
+	}
+
+	var nd bytes.Buffer
+	w := NewNDJSONWriter(&nd)
+	for _, s := range services {
+		w.Write(s)
+	}
+	w.Close()
+	sc := bufio.NewScanner(&nd)
+	sc.Buffer(nil, 1<<24)
+	n := 0
+	for sc.Scan() {
+		validateJSON(t, sch, sc.Bytes(), "NDJSON line")
+		n++
+	}
+	if n != len(services) {
+		t.Fatalf("%d NDJSON lines", n)
+	}
+
+	org := compiledSchema(t, "organization")
+	b, _ := json.Marshal(services[0].Organization)
+	validateJSON(t, org, b, "organization")
+}
+
+// The schema must accept the Haven extension fields: HSDS 3.0 leaves
+// additionalProperties open. This checks no object of the bundled schema
+// closes it.
+func TestSchemaAllowsExtensions(t *testing.T) {
+	raw := readFile(t, specDir, "schema/compiled/service.json")
+	var doc any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(any)
+	walk = func(x any) {
+		switch x := x.(type) {
+		case map[string]any:
+			if ap, ok := x["additionalProperties"]; ok && ap == false {
+				t.Fatal("compiled/service.json sets additionalProperties: false")
+			}
+			for _, v := range x {
+				walk(v)
+			}
+		case []any:
+			for _, v := range x {
+				walk(v)
+			}
+		}
+	}
+	walk(doc)
+	s := fullService(0)
+	b, _ := json.Marshal(s)
+	if !bytes.Contains(b, []byte(`"x_last_verified":"2025-02-01"`)) || !bytes.Contains(b, []byte(`"x_sample":false`)) {
+		t.Fatalf("extensions not written: %s", b)
+	}
+}
+
+// The table definitions match the official datapackage.json field for
+// field, and the CSV files written have exactly its columns (plus the two
+// Haven columns at the end of services.csv and organizations.csv).
+func TestTablesMatchDataPackage(t *testing.T) {
+	var dp struct {
+		Resources []struct {
+			Name   string
+			Path   string
+			Schema struct {
+				Fields []struct {
+					Name        string
+					Type        string
+					Format      string
+					Constraints struct{ Required bool }
+				}
+				ForeignKeys []struct {
+					Fields    string
+					Reference struct{ Resource string }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(readFile(t, specDir, "datapackage.json"), &dp); err != nil {
+		t.Fatal(err)
+	}
+	if len(dp.Resources) != len(tables) {
+		t.Fatalf("%d resources, %d tables", len(dp.Resources), len(tables))
+	}
+	dir := t.TempDir()
+	if err := WritePackage(dir, someServices(2)); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range dp.Resources {
+		tb := tables[i]
+		if tb.name != r.Name || tb.path != r.Path {
+			t.Fatalf("table %d is %s (%s), want %s (%s)", i, tb.name, tb.path, r.Name, r.Path)
+		}
+		fks := map[string]string{}
+		for _, fk := range r.Schema.ForeignKeys {
+			fks[fk.Fields] = fk.Reference.Resource
+		}
+		var want []string
+		for j, f := range r.Schema.Fields {
+			c := tb.columns[j]
+			format := f.Format
+			if format == "default" {
+				format = ""
+			}
+			if c.name != f.Name || c.typ != f.Type || c.format != format || c.tabRequired != f.Constraints.Required || c.ref != fks[f.Name] {
+				t.Errorf("%s.%s: have %+v, want %+v", r.Name, f.Name, c, f)
+			}
+			want = append(want, f.Name)
+		}
+		if r.Name == "service" || r.Name == "organization" {
+			want = append(want, "x_last_verified", "x_sample")
+		}
+		if !slices.Equal(Columns(r.Name), want) {
+			t.Errorf("Columns(%s) = %v", r.Name, Columns(r.Name))
+		}
+		f, err := os.Open(dir + "/" + r.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		header, err := csv.NewReader(f).Read()
+		f.Close()
+		if err != nil && err != io.EOF {
+			t.Fatal(err)
+		}
+		if !slices.Equal(header, want) {
+			t.Errorf("%s header %v, want %v", r.Path, header, want)
+		}
+	}
+	// Our datapackage.json lists the same columns.
+	var ours struct {
+		Resources []struct {
+			Path   string
+			Schema struct{ Fields []struct{ Name string } }
+		}
+	}
+	if err := json.Unmarshal(readFile(t, dir, "datapackage.json"), &ours); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range ours.Resources {
+		var names []string
+		for _, f := range r.Schema.Fields {
+			names = append(names, f.Name)
+		}
+		if !slices.Equal(names, Columns(r.Path)) {
+			t.Errorf("datapackage.json %s: %v", r.Path, names)
+		}
+	}
+	// JSON property names are the schema's.
+	for _, tb := range tables {
+		var sch struct{ Properties map[string]any }
+		if err := json.Unmarshal(readFile(t, specDir, "schema/"+tb.name+".json"), &sch); err != nil {
+			t.Fatal(err)
+		}
+		for i := range tb.goType.NumField() {
+			name, _, _ := strings.Cut(tb.goType.Field(i).Tag.Get("json"), ",")
+			if _, ok := sch.Properties[name]; !ok && !strings.HasPrefix(name, "x_") && !(tb.name == "organization" && name == "services") && !(tb.name == "service_at_location" && name == "service") {
+				t.Errorf("%s has field %s, which the schema does not define", tb.name, name)
+			}
+			delete(sch.Properties, name)
+		}
+		for name := range sch.Properties {
+			t.Errorf("%s lacks schema property %s", tb.name, name)
+		}
+	}
+}

@@ -1,0 +1,616 @@
+package http
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"haven"
+	"haven/geo"
+	"haven/hsds"
+	"haven/i18n"
+)
+
+func newLineEncoder(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc
+}
+
+// serviceCard is a service as result lists and the referral sheet show it.
+type serviceCard struct {
+	ID, Name, OrgID, OrgName string
+	City, State, Country     string
+	Distance                 string
+	Phone, PhoneTel          string
+	Languages                []string
+	Today                    string
+	Eligibility              string
+	Sample                   bool
+	Status                   string
+}
+
+// card builds a service's card in the visitor's language.
+func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.Time) serviceCard {
+	c := serviceCard{ID: sv.ID, Name: sv.Name, Status: sv.Status, Sample: sv.XSample != nil && *sv.XSample}
+	if sv.Organization != nil {
+		c.OrgID, c.OrgName = sv.Organization.ID, sv.Organization.Name
+		c.Sample = c.Sample || (sv.Organization.XSample != nil && *sv.Organization.XSample)
+	}
+	if h != nil {
+		c.City, c.State, c.Country = h.City, h.State, h.Country
+		if h.DistanceKm != nil {
+			c.Distance = l.T("directory.distance", math.Round(*h.DistanceKm*10)/10)
+		}
+	} else if len(sv.ServiceAtLocations) > 0 && sv.ServiceAtLocations[0].Location != nil {
+		for _, a := range sv.ServiceAtLocations[0].Location.Addresses {
+			c.City, c.State, c.Country = a.City, a.StateProvince, a.Country
+			break
+		}
+	}
+	if p := firstPhone(sv); p != "" {
+		c.Phone, c.PhoneTel = p, telURI(p)
+	}
+	for _, lang := range sv.Languages {
+		name := lang.Name
+		if lang.Code != "" {
+			name = languageName(lang.Code, l.Lang)
+		}
+		if name != "" && !slices.Contains(c.Languages, name) {
+			c.Languages = append(c.Languages, name)
+		}
+	}
+	c.Today = todaysHours(l, allSchedules(sv), now)
+	c.Eligibility = truncate(sv.EligibilityDescription, 180)
+	return c
+}
+
+func firstPhone(sv *hsds.Service) string {
+	if len(sv.Phones) > 0 {
+		return sv.Phones[0].Number
+	}
+	for _, sal := range sv.ServiceAtLocations {
+		if len(sal.Phones) > 0 {
+			return sal.Phones[0].Number
+		}
+		if sal.Location != nil && len(sal.Location.Phones) > 0 {
+			return sal.Location.Phones[0].Number
+		}
+	}
+	if sv.Organization != nil && len(sv.Organization.Phones) > 0 {
+		return sv.Organization.Phones[0].Number
+	}
+	return ""
+}
+
+// telURI turns a printed number into a tel: URI of its digits.
+func telURI(number string) string {
+	var b strings.Builder
+	for i, r := range number {
+		if r >= '0' && r <= '9' || (r == '+' && i == 0) {
+			b.WriteRune(r)
+		}
+	}
+	return "tel:" + b.String()
+}
+
+func allSchedules(sv *hsds.Service) []hsds.Schedule {
+	out := slices.Clone(sv.Schedules)
+	for _, sal := range sv.ServiceAtLocations {
+		out = append(out, sal.Schedules...)
+		if sal.Location != nil {
+			out = append(out, sal.Location.Schedules...)
+		}
+	}
+	return out
+}
+
+var weekdays = []string{"SU", "MO", "TU", "WE", "TH", "FR", "SA"}
+
+// todaysHours says when the service is open today, from its weekly
+// schedules.
+func todaysHours(l *i18n.Localizer, scheds []hsds.Schedule, now time.Time) string {
+	today := weekdays[now.Weekday()]
+	var spans []string
+	listed := false
+	for _, s := range scheds {
+		if s.OpensAt == "" && s.ClosesAt == "" {
+			continue
+		}
+		listed = true
+		if s.Freq != "" && s.Freq != "WEEKLY" {
+			continue
+		}
+		if s.ByDay != "" && !slices.ContainsFunc(strings.Split(s.ByDay, ","), func(d string) bool {
+			return strings.HasSuffix(strings.TrimSpace(d), today)
+		}) {
+			continue
+		}
+		open, close := hhmm(s.OpensAt), hhmm(s.ClosesAt)
+		if open == "00:00" && (close == "23:59" || close == "00:00" || close == "24:00") {
+			return l.T("directory.open24")
+		}
+		spans = append(spans, open+"–"+close)
+	}
+	switch {
+	case len(spans) > 0:
+		return l.T("directory.today", strings.Join(spans, ", "))
+	case listed:
+		return l.T("directory.closedtoday")
+	}
+	return ""
+}
+
+func hhmm(t string) string {
+	if len(t) >= 5 {
+		return t[:5]
+	}
+	return t
+}
+
+type directoryData struct {
+	Query, Place, Radius string
+	Filter               haven.DirectoryFilter
+	Total                int
+	Cards                []serviceCard
+	Facets               []facetView
+	Chips                []chip
+	Prev, Next           string
+	Page, Pages          int
+	Empty                bool // the directory holds no services at all
+	Sheet                []string
+	HasPlace             bool
+	Radii                []radiusOption
+	Heading              string
+	Intro                string
+	Summary              *haven.CountrySummary
+	SummaryText          string
+	Hotlines             []haven.CountryHotline
+	National             bool // show the U.S. national hotline
+	FormAction           string
+}
+
+type chip struct{ Label, URL string }
+
+type radiusOption struct {
+	Value    string
+	Selected bool
+}
+
+// directoryPerPage is the /directory page size.
+const directoryPerPage = 20
+
+// searchPage fills the data of a page that lists providers: /directory and
+// each state's and country's page.
+func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *directoryData, q url.Values) bool {
+	f, page, perPage, err := parseDirectoryFilter(q, directoryPerPage)
+	if err != nil {
+		s.renderError(w, r, err)
+		return false
+	}
+	total, _, err := s.Directory.CountServices(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return false
+	}
+	d.Empty = total == 0
+	res, err := s.Directory.SearchDirectory(r.Context(), f)
+	if err != nil {
+		s.renderError(w, r, err)
+		return false
+	}
+	svcs, err := s.Directory.FindServicesByID(r.Context(), hitIDs(res.Hits))
+	if err != nil {
+		s.renderError(w, r, err)
+		return false
+	}
+	now := time.Now()
+	for i, sv := range svcs {
+		d.Cards = append(d.Cards, card(p.L, &res.Hits[i], sv, now))
+	}
+	d.Filter, d.Total, d.Page = f, res.Total, page
+	d.Query, d.Place, d.Radius = f.Query, placeParam(q), q.Get("radius_km")
+	d.HasPlace = f.Near != nil
+	for _, v := range []string{"5", "10", "25", "50", "100", "250"} {
+		d.Radii = append(d.Radii, radiusOption{v, v == d.Radius})
+	}
+	d.Pages = (res.Total + perPage - 1) / perPage
+	if page > 1 {
+		d.Prev = pageURL(r.URL, page-1)
+	}
+	if page < d.Pages {
+		d.Next = pageURL(r.URL, page+1)
+	}
+	selected := map[string]string{"category": f.Category, "state": f.State, "country": f.Country, "language": f.Language}
+	for _, name := range haven.DirectoryFacets {
+		fv := facetView{Name: name, Label: p.L.T("dirfacet." + name), Selected: selected[name],
+			SelectedLabel: directoryLabel(p.L, name, selected[name]), ClearURL: withParam(r.URL, name, "")}
+		for _, c := range res.Facets[name] {
+			fv.Values = append(fv.Values, facetValueView{Value: c.Value, Label: directoryLabel(p.L, name, c.Value),
+				Count: c.Count, Selected: c.Value == selected[name]})
+		}
+		if fv.Selected != "" && !slices.ContainsFunc(fv.Values, func(v facetValueView) bool { return v.Selected }) {
+			fv.Values = append(fv.Values, facetValueView{Value: fv.Selected, Label: fv.SelectedLabel, Selected: true})
+		}
+		d.Facets = append(d.Facets, fv)
+		if fv.Selected != "" {
+			d.Chips = append(d.Chips, chip{fv.Label + ": " + fv.SelectedLabel, fv.ClearURL})
+		}
+	}
+	if f.Query != "" {
+		d.Chips = append([]chip{{"“" + f.Query + "”", withParam(r.URL, "q", "")}}, d.Chips...)
+	}
+	if d.Place != "" {
+		u := *r.URL
+		qq := u.Query()
+		qq.Del("near")
+		qq.Del("postcode")
+		qq.Del("radius_km")
+		u.RawQuery = qq.Encode()
+		d.Chips = append(d.Chips, chip{p.L.T("directory.near", d.Place), withParam(&u, "page", "")})
+	}
+	d.Sheet = sheetIDs(q)
+	return true
+}
+
+func placeParam(q url.Values) string {
+	if v := strings.TrimSpace(q.Get("near")); v != "" {
+		return v
+	}
+	return strings.TrimSpace(q.Get("postcode"))
+}
+
+// sheetIDs reads the services already chosen for a referral sheet: the
+// list lives in the URL, never in a cookie.
+func sheetIDs(q url.Values) []string {
+	var out []string
+	for _, v := range append(q["id"], strings.Split(q.Get("sheet"), ",")...) {
+		v = strings.ToLower(strings.TrimSpace(v))
+		if hsds.ValidUUID(v) && !slices.Contains(out, v) && len(out) < maxSheet {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// maxSheet bounds a referral sheet.
+const maxSheet = 40
+
+func (s *Server) handleDirectory(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "", "directory", nil)
+	p.Title = p.L.T("directory.title")
+	q := r.URL.Query()
+	// The place box takes a ZIP code or "lat,lon".
+	if place := strings.TrimSpace(q.Get("place")); place != "" {
+		if strings.Contains(place, ",") {
+			q.Set("near", place)
+		} else {
+			q.Set("postcode", place)
+		}
+	}
+	if q.Get("radius_km") != "" && q.Get("near") == "" && q.Get("postcode") == "" {
+		q.Del("radius_km") // a distance without a place means nothing: ignore it on the page
+	}
+	d := &directoryData{Heading: p.L.T("directory.title"), Intro: p.L.T("directory.lead"), FormAction: "/directory"}
+	if !s.searchPage(w, r, p, d, q) {
+		return
+	}
+	p.Data = d
+	s.render(w, r, http.StatusOK, "directory", p)
+}
+
+type stateTile struct {
+	Code, Name string
+	X, Y       int
+	Count      int
+}
+
+type statesData struct {
+	Tiles  []stateTile
+	Width  int
+	Height int
+	Empty  bool
+}
+
+func (s *Server) handleStates(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "", "directory", nil)
+	p.Title = p.L.T("states.title")
+	res, err := s.Directory.SearchDirectory(r.Context(), haven.DirectoryFilter{Country: "US", Limit: 1})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	counts := map[string]int{}
+	for _, c := range res.Facets["state"] {
+		counts[c.Value] = c.Count
+	}
+	const tile = 44
+	d := statesData{Width: geo.TileCols * tile, Height: geo.TileRows * tile, Empty: res.Total == 0}
+	for _, st := range geo.States {
+		name := st.Name
+		if p.Lang == "es" {
+			name = st.NameES
+		}
+		d.Tiles = append(d.Tiles, stateTile{Code: st.Code, Name: name, X: st.Col * tile, Y: st.Row * tile, Count: counts[st.Code]})
+	}
+	slices.SortFunc(d.Tiles, func(a, b stateTile) int { return strings.Compare(a.Name, b.Name) })
+	p.Data = d
+	s.render(w, r, http.StatusOK, "states", p)
+}
+
+func (s *Server) handleState(w http.ResponseWriter, r *http.Request) {
+	st, ok := geo.StateByCode(r.PathValue("code"))
+	if !ok {
+		s.renderError(w, r, haven.Errorf(haven.ENOTFOUND, "no such state"))
+		return
+	}
+	p := s.newPage(r, "", "directory", nil)
+	name := st.Name
+	if p.Lang == "es" {
+		name = st.NameES
+	}
+	p.Title = name
+	q := r.URL.Query()
+	q.Set("state", st.Code)
+	q.Set("country", "US")
+	d := &directoryData{Heading: name, Intro: p.L.T("states.intro", name), FormAction: r.URL.Path, National: true}
+	if !s.searchPage(w, r, p, d, q) {
+		return
+	}
+	p.Data = d
+	s.render(w, r, http.StatusOK, "directory", p)
+}
+
+type countryRow struct {
+	Code, Name string
+	Count      int
+}
+
+func (s *Server) handleCountries(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "", "directory", nil)
+	p.Title = p.L.T("countries.title")
+	res, err := s.Directory.SearchDirectory(r.Context(), haven.DirectoryFilter{Limit: 1})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var rows []countryRow
+	for _, c := range res.Facets["country"] {
+		rows = append(rows, countryRow{c.Value, geo.CountryName(c.Value, p.Lang), c.Count})
+	}
+	slices.SortFunc(rows, func(a, b countryRow) int { return strings.Compare(a.Name, b.Name) })
+	p.Data = rows
+	s.render(w, r, http.StatusOK, "countries", p)
+}
+
+func (s *Server) handleCountry(w http.ResponseWriter, r *http.Request) {
+	code := strings.ToUpper(r.PathValue("code"))
+	if !geo.ValidCountry(code) {
+		s.renderError(w, r, haven.Errorf(haven.ENOTFOUND, "no such country"))
+		return
+	}
+	p := s.newPage(r, "", "directory", nil)
+	name := geo.CountryName(code, p.Lang)
+	p.Title = name
+	q := r.URL.Query()
+	q.Set("country", code)
+	d := &directoryData{Heading: name, Intro: p.L.T("countries.intro", name), FormAction: r.URL.Path, National: code == "US"}
+	sum, err := s.Countries.FindCountrySummary(r.Context(), code)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if sum != nil {
+		d.Summary, d.SummaryText, d.Hotlines = sum, sum.Summary.In(p.Lang), sum.Hotlines
+	}
+	if !s.searchPage(w, r, p, d, q) {
+		return
+	}
+	p.Data = d
+	s.render(w, r, http.StatusOK, "directory", p)
+}
+
+// serviceView is everything the service page shows.
+type serviceView struct {
+	S          *hsds.Service
+	Card       serviceCard
+	Places     []placeView
+	Phones     []phoneView
+	Hours      []string
+	Languages  []string
+	Categories []string
+	Documents  []string
+	Costs      []string
+	Areas      []string
+	Verified   string
+	Stale      bool
+	Inactive   bool
+}
+
+type placeView struct {
+	Name, Lines, MapURL string
+	Transportation      string
+	Access              []string
+}
+
+type phoneView struct{ Number, Tel, Note string }
+
+var dayNames = map[string][2]string{
+	"MO": {"Mon", "lun"}, "TU": {"Tue", "mar"}, "WE": {"Wed", "mié"}, "TH": {"Thu", "jue"},
+	"FR": {"Fri", "vie"}, "SA": {"Sat", "sáb"}, "SU": {"Sun", "dom"},
+}
+
+// scheduleLines describes weekly schedules, one line each.
+func scheduleLines(l *i18n.Localizer, scheds []hsds.Schedule) []string {
+	var out []string
+	for _, s := range scheds {
+		var days []string
+		for _, d := range strings.Split(s.ByDay, ",") {
+			d = strings.TrimSpace(d)
+			if n, ok := dayNames[d[max(0, len(d)-2):]]; ok && d != "" {
+				if l.Lang == "es" {
+					days = append(days, n[1])
+				} else {
+					days = append(days, n[0])
+				}
+			}
+		}
+		line := strings.Join(days, ", ")
+		if s.OpensAt != "" || s.ClosesAt != "" {
+			if hhmm(s.OpensAt) == "00:00" && (hhmm(s.ClosesAt) == "23:59" || hhmm(s.ClosesAt) == "24:00") {
+				line = strings.TrimSpace(line + " " + l.T("directory.open24"))
+			} else {
+				line = strings.TrimSpace(line + " " + hhmm(s.OpensAt) + "–" + hhmm(s.ClosesAt))
+			}
+		}
+		if s.Description != "" {
+			line = strings.TrimSpace(line + " " + s.Description)
+		}
+		if line != "" && !slices.Contains(out, line) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+func addressLines(a hsds.Address) string {
+	parts := []string{a.Address1}
+	if a.Address2 != "" {
+		parts = append(parts, a.Address2)
+	}
+	parts = append(parts, strings.TrimSpace(fmt.Sprintf("%s, %s %s", a.City, a.StateProvince, a.PostalCode)))
+	if a.Country != "" && a.Country != "US" {
+		parts = append(parts, geo.CountryName(a.Country, "en"))
+	}
+	return strings.Join(parts, "\n")
+}
+
+// staleAfter is how old a verification may be before a listing is marked.
+const staleAfter = 365 * 24 * time.Hour
+
+func (s *Server) serviceView(l *i18n.Localizer, sv *hsds.Service) serviceView {
+	v := serviceView{S: sv, Card: card(l, nil, sv, time.Now()), Inactive: sv.Status == "inactive" || sv.Status == "defunct"}
+	for _, sal := range sv.ServiceAtLocations {
+		loc := sal.Location
+		if loc == nil {
+			continue
+		}
+		pv := placeView{Name: loc.Name, Transportation: loc.Transportation}
+		for _, a := range loc.Addresses {
+			pv.Lines = addressLines(a)
+			break
+		}
+		for _, a := range loc.Accessibility {
+			pv.Access = append(pv.Access, strings.TrimSpace(a.Description+" "+a.Details))
+		}
+		v.Places = append(v.Places, pv)
+		for _, ph := range append(slices.Clone(sal.Phones), loc.Phones...) {
+			v.Phones = append(v.Phones, phoneView{ph.Number, telURI(ph.Number), ph.Description})
+		}
+	}
+	for _, ph := range sv.Phones {
+		v.Phones = append([]phoneView{{ph.Number, telURI(ph.Number), ph.Description}}, v.Phones...)
+	}
+	v.Hours = scheduleLines(l, allSchedules(sv))
+	v.Languages = v.Card.Languages
+	for _, a := range sv.Attributes {
+		if t := a.TaxonomyTerm; t != nil {
+			label := t.Name
+			if t.Code != "" && l.Has("category."+t.Code) {
+				label = l.T("category." + t.Code)
+			}
+			v.Categories = append(v.Categories, label)
+		}
+	}
+	for _, d := range sv.RequiredDocuments {
+		v.Documents = append(v.Documents, d.Document)
+	}
+	for _, c := range sv.CostOptions {
+		line := c.Option
+		if c.Amount != nil {
+			line = strings.TrimSpace(fmt.Sprintf("%s %.2f %s", line, *c.Amount, c.Currency))
+		}
+		if c.AmountDescription != "" {
+			line = strings.TrimSpace(line + " — " + c.AmountDescription)
+		}
+		v.Costs = append(v.Costs, line)
+	}
+	for _, a := range sv.ServiceAreas {
+		v.Areas = append(v.Areas, strings.TrimSpace(a.Name+" "+a.Description))
+	}
+	if t, err := time.Parse("2006-01-02", sv.XLastVerified); err == nil {
+		v.Verified = formatDate(t, l.Lang)
+		v.Stale = time.Since(t) > staleAfter
+	}
+	return v
+}
+
+var monthsES = []string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"}
+
+// formatDate writes a date the way each language does: "3 March 2026", "3 de marzo de 2026".
+func formatDate(t time.Time, lang string) string {
+	if lang == "es" {
+		return fmt.Sprintf("%d de %s de %d", t.Day(), monthsES[t.Month()-1], t.Year())
+	}
+	return t.Format("2 January 2006")
+}
+
+func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
+	sv, err := s.Directory.FindServiceByID(r.Context(), strings.ToLower(r.PathValue("id")))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := s.newPage(r, sv.Name, "directory", nil)
+	p.Data = s.serviceView(p.L, sv)
+	s.render(w, r, http.StatusOK, "service", p)
+}
+
+type organizationView struct {
+	O        *hsds.Organization
+	Cards    []serviceCard
+	Phones   []phoneView
+	Verified string
+	Sample   bool
+}
+
+func (s *Server) handleOrganization(w http.ResponseWriter, r *http.Request) {
+	o, ids, err := s.Directory.FindOrganizationByID(r.Context(), strings.ToLower(r.PathValue("id")))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	svcs, err := s.Directory.FindServicesByID(r.Context(), ids)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := s.newPage(r, o.Name, "directory", nil)
+	v := organizationView{O: o, Sample: o.XSample != nil && *o.XSample}
+	now := time.Now()
+	for _, sv := range svcs {
+		v.Cards = append(v.Cards, card(p.L, nil, sv, now))
+	}
+	for _, ph := range o.Phones {
+		v.Phones = append(v.Phones, phoneView{ph.Number, telURI(ph.Number), ph.Description})
+	}
+	if t, err := time.Parse("2006-01-02", o.XLastVerified); err == nil {
+		v.Verified = formatDate(t, p.Lang)
+	}
+	p.Data = v
+	s.render(w, r, http.StatusOK, "organization", p)
+}
+
+// handleReport is a placeholder for the problem report form that curation
+// will bring; it points to the ways of reporting that work today.
+func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "", "directory", nil)
+	p.Title = p.L.T("report.title")
+	s.render(w, r, http.StatusOK, "report", p)
+}

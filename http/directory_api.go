@@ -1,0 +1,666 @@
+package http
+
+import (
+	"context"
+	_ "embed"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"haven"
+	"haven/geo"
+	"haven/hsds"
+	"haven/i18n"
+	"haven/sqlstore"
+)
+
+// Directory is what the web layer needs of the provider directory.
+type Directory interface {
+	haven.DirectorySearcher
+	FindServiceByID(ctx context.Context, id string) (*hsds.Service, error)
+	FindServicesByID(ctx context.Context, ids []string) ([]*hsds.Service, error)
+	FindOrganizationByID(ctx context.Context, id string) (*hsds.Organization, []string, error)
+	ListOrganizations(ctx context.Context, search string, offset, limit int) ([]*hsds.Organization, int, error)
+	ListTaxonomies(ctx context.Context, search string, offset, limit int) ([]*hsds.Taxonomy, int, error)
+	FindTaxonomyByID(ctx context.Context, id string) (*hsds.Taxonomy, error)
+	ListTaxonomyTerms(ctx context.Context, f sqlstore.TermFilter) ([]*hsds.TaxonomyTerm, int, error)
+	FindTaxonomyTermByID(ctx context.Context, id string) (*hsds.TaxonomyTerm, error)
+	ListServiceAtLocations(ctx context.Context, f haven.DirectoryFilter) ([]string, int, error)
+	FindServiceAtLocations(ctx context.Context, ids []string) ([]*hsds.ServiceAtLocation, error)
+	CountServices(ctx context.Context) (total, sample int, err error)
+	EachService(ctx context.Context, fn func(*hsds.Service) error) error
+}
+
+// Countries is where country summaries are kept.
+type Countries interface {
+	FindCountrySummary(ctx context.Context, country string) (*haven.CountrySummary, error)
+}
+
+//go:embed openapi.json
+var openAPIDoc []byte
+
+// parseDirectoryFilter reads the directory search parameters shared by the
+// API and the /directory page.
+func parseDirectoryFilter(q url.Values, defPerPage int) (haven.DirectoryFilter, int, int, error) {
+	var f haven.DirectoryFilter
+	f.Query = strings.TrimSpace(q.Get("q"))
+	if !utf8.ValidString(f.Query) {
+		return f, 0, 0, haven.Errorf(haven.EINVALID, "Parameter q is not valid UTF-8.")
+	}
+	if utf8.RuneCountInString(f.Query) > maxQueryLen {
+		return f, 0, 0, haven.Errorf(haven.EINVALID, "Parameter q is longer than %d characters.", maxQueryLen)
+	}
+	f.State = strings.ToUpper(strings.TrimSpace(q.Get("state")))
+	f.Country = strings.ToUpper(strings.TrimSpace(q.Get("country")))
+	f.Category = strings.TrimSpace(q.Get("category"))
+	f.Language = strings.ToLower(strings.TrimSpace(q.Get("language")))
+	switch q.Get("status") {
+	case "":
+	case "all":
+		f.AllStatuses = true
+	default:
+		return f, 0, 0, haven.Errorf(haven.EINVALID, "Parameter status may only be \"all\".")
+	}
+	near, err := parsePlace(q.Get("near"), q.Get("postcode"))
+	if err != nil {
+		return f, 0, 0, err
+	}
+	f.Near = near
+	if s := q.Get("radius_km"); s != "" {
+		r, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(r) || r <= 0 || r > sqlstore.MaxRadiusKm {
+			return f, 0, 0, haven.Errorf(haven.EINVALID, "Parameter radius_km must be a number above 0 and at most %d.", sqlstore.MaxRadiusKm)
+		}
+		if near == nil {
+			return f, 0, 0, haven.Errorf(haven.EINVALID, "Parameter radius_km needs a place: give near=lat,lon or postcode.")
+		}
+		f.RadiusKm = r
+	}
+	page, err := intParam(q, "page", 1, 1, 1_000_000)
+	if err != nil {
+		return f, 0, 0, err
+	}
+	perPage, err := intParam(q, "per_page", defPerPage, 1, maxPerPage)
+	if err != nil {
+		return f, 0, 0, err
+	}
+	f.Limit, f.Offset = perPage, (page-1)*perPage
+	if err := sqlstore.ValidateDirectoryFilter(f); err != nil {
+		return f, 0, 0, err
+	}
+	return f, page, perPage, nil
+}
+
+// parsePlace reads near=lat,lon or a U.S. ZIP code; near wins when both are
+// given.
+func parsePlace(near, postcode string) (*haven.LatLon, error) {
+	if near = strings.TrimSpace(near); near != "" {
+		p, err := geo.ParseLatLon(near)
+		if err != nil {
+			return nil, haven.Errorf(haven.EINVALID, "Parameter %s.", err.Error())
+		}
+		return &haven.LatLon{Lat: p.Lat, Lon: p.Lon}, nil
+	}
+	if postcode = strings.TrimSpace(postcode); postcode != "" {
+		p, ok := geo.LookupZIP(postcode)
+		if !ok {
+			return nil, haven.Errorf(haven.EINVALID, "Postcode %q is not a U.S. ZIP code Haven knows.", truncate(postcode, 20))
+		}
+		return &haven.LatLon{Lat: p.Lat, Lon: p.Lon}, nil
+	}
+	return nil, nil
+}
+
+// SearchItem is one hit of GET /api/v1/search.
+type SearchItem struct {
+	ID           string      `json:"id"`
+	Name         string      `json:"name"`
+	Organization IDName      `json:"organization"`
+	Location     SearchPlace `json:"location"`
+	DistanceKm   *float64    `json:"distance_km,omitempty"`
+}
+
+// IDName names an object.
+type IDName struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// SearchPlace is where a hit is.
+type SearchPlace struct {
+	City      string   `json:"city"`
+	State     string   `json:"state"`
+	Country   string   `json:"country"`
+	Latitude  *float64 `json:"latitude"`
+	Longitude *float64 `json:"longitude"`
+}
+
+// SearchResponse is the body of GET /api/v1/search.
+type SearchResponse struct {
+	Total   int                           `json:"total"`
+	Page    int                           `json:"page"`
+	PerPage int                           `json:"per_page"`
+	Items   []SearchItem                  `json:"items"`
+	Facets  map[string][]haven.FacetCount `json:"facets"`
+}
+
+func searchItem(h haven.DirectoryHit) SearchItem {
+	it := SearchItem{ID: h.ServiceID, Name: h.Name, Organization: IDName{h.OrgID, h.OrgName},
+		Location: SearchPlace{City: h.City, State: h.State, Country: h.Country, Latitude: h.Lat, Longitude: h.Lon}}
+	if h.DistanceKm != nil {
+		d := math.Round(*h.DistanceKm*10) / 10
+		it.DistanceKm = &d
+	}
+	return it
+}
+
+// labelDirectoryFacets names each facet value in the visitor's language.
+func labelDirectoryFacets(facets map[string][]haven.FacetCount, l *i18n.Localizer) {
+	for name, counts := range facets {
+		for i := range counts {
+			counts[i].Label = directoryLabel(l, name, counts[i].Value)
+		}
+	}
+}
+
+func directoryLabel(l *i18n.Localizer, facet, value string) string {
+	switch facet {
+	case "category":
+		if l.Has("category." + value) {
+			return l.T("category." + value)
+		}
+		return strings.ReplaceAll(value, "-", " ")
+	case "state":
+		if st, ok := geo.StateByCode(value); ok {
+			if l.Lang == "es" {
+				return st.NameES
+			}
+			return st.Name
+		}
+		return value
+	case "country":
+		return geo.CountryName(value, l.Lang)
+	case "language":
+		return languageName(value, l.Lang)
+	}
+	return value
+}
+
+// languageName names an ISO 639-1 language in the UI language.
+func languageName(code, uiLang string) string {
+	tag, err := language.Parse(code)
+	if err != nil {
+		return code
+	}
+	if n := display.Tags(language.MustParse(uiLang)).Name(tag); n != "" {
+		return n
+	}
+	return code
+}
+
+func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
+	lang, err := apiLang(r)
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	f, page, perPage, err := parseDirectoryFilter(r.URL.Query(), defaultPerPage)
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	res, err := s.Directory.SearchDirectory(r.Context(), f)
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	labelDirectoryFacets(res.Facets, i18n.New(lang))
+	body := SearchResponse{Total: res.Total, Page: page, PerPage: perPage, Items: make([]SearchItem, 0, len(res.Hits)), Facets: res.Facets}
+	for _, h := range res.Hits {
+		body.Items = append(body.Items, searchItem(h))
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// --- The HSDS 3.0 API ---
+
+// hsdsPerPage is the HSDS API's default page size.
+const hsdsPerPage = 50
+
+// Page is the HSDS page envelope.
+type Page struct {
+	TotalItems int  `json:"total_items"`
+	TotalPages int  `json:"total_pages"`
+	PageNumber int  `json:"page_number"`
+	Size       int  `json:"size"`
+	FirstPage  bool `json:"first_page"`
+	LastPage   bool `json:"last_page"`
+	Empty      bool `json:"empty"`
+	Contents   any  `json:"contents"`
+}
+
+func newPage(total, page, perPage, size int, contents any) Page {
+	pages := (total + perPage - 1) / perPage
+	return Page{TotalItems: total, TotalPages: pages, PageNumber: page, Size: size,
+		FirstPage: page == 1, LastPage: page >= pages, Empty: total == 0, Contents: contents}
+}
+
+func boolParam(q url.Values, name string) (bool, error) {
+	switch q.Get(name) {
+	case "", "false", "0":
+		return false, nil
+	case "true", "1":
+		return true, nil
+	}
+	return false, haven.Errorf(haven.EINVALID, "Parameter %s must be true or false.", name)
+}
+
+func uuidParam(q url.Values, name string) (string, error) {
+	v := q.Get(name)
+	if v != "" && !hsds.ValidUUID(v) {
+		return "", haven.Errorf(haven.EINVALID, "Parameter %s must be a UUID.", name)
+	}
+	return strings.ToLower(v), nil
+}
+
+// hsdsFilter reads the parameters the HSDS list endpoints share.
+func hsdsFilter(q url.Values) (haven.DirectoryFilter, int, int, error) {
+	var f haven.DirectoryFilter
+	f.Query = strings.TrimSpace(q.Get("search"))
+	if !utf8.ValidString(f.Query) || utf8.RuneCountInString(f.Query) > maxQueryLen {
+		return f, 0, 0, haven.Errorf(haven.EINVALID, "Parameter search must be valid UTF-8 of at most %d characters.", maxQueryLen)
+	}
+	var err error
+	for _, p := range []struct {
+		name string
+		dst  *string
+	}{{"taxonomy_term_id", &f.TaxonomyTermID}, {"taxonomy_id", &f.TaxonomyID}, {"organization_id", &f.OrganizationID}} {
+		if *p.dst, err = uuidParam(q, p.name); err != nil {
+			return f, 0, 0, err
+		}
+	}
+	if s := q.Get("modified_after"); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			if t, err = time.Parse("2006-01-02", s); err != nil {
+				return f, 0, 0, haven.Errorf(haven.EINVALID, "Parameter modified_after must be an RFC 3339 date-time such as 2025-01-31T00:00:00Z.")
+			}
+		}
+		// HSDS says "on or after"; stored times have whole seconds.
+		f.ModifiedAfter = t.Add(-time.Second)
+	}
+	page, err := intParam(q, "page", 1, 1, 1_000_000)
+	if err != nil {
+		return f, 0, 0, err
+	}
+	perPage, err := intParam(q, "per_page", hsdsPerPage, 1, maxPerPage)
+	if err != nil {
+		return f, 0, 0, err
+	}
+	f.Limit, f.Offset = perPage, (page-1)*perPage
+	return f, page, perPage, nil
+}
+
+func (s *Server) handleHSDSRoot(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{
+		"version":     "3.0",
+		"profile":     "https://openreferral.org/hsds/profiles/haven",
+		"openapi_url": "/api/openapi.json",
+	})
+}
+
+func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(openAPIDoc)
+}
+
+// listService is the HSDS list form of a service: its own fields with its
+// organization and program, not the rest of the tree.
+func listService(sv *hsds.Service) *hsds.Service {
+	c := *sv
+	c.Phones, c.Schedules, c.ServiceAreas, c.ServiceAtLocations, c.Languages = nil, nil, nil, nil, nil
+	c.Funding, c.CostOptions, c.RequiredDocuments, c.Contacts, c.Attributes, c.Metadata = nil, nil, nil, nil, nil, nil
+	if c.Organization != nil {
+		c.Organization = listOrganization(c.Organization)
+	}
+	return &c
+}
+
+func listOrganization(o *hsds.Organization) *hsds.Organization {
+	c := *o
+	c.Funding, c.Contacts, c.Phones, c.Locations, c.Programs = nil, nil, nil, nil, nil
+	c.OrganizationIdentifiers, c.Attributes, c.Metadata, c.Services = nil, nil, nil, nil
+	return &c
+}
+
+// minimalService is the HSDS "minimal" form: enough to tell what changed.
+type minimalService struct {
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	Status       string `json:"status"`
+	LastModified string `json:"last_modified,omitempty"`
+}
+
+func (s *Server) handleHSDSServices(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f, page, perPage, err := hsdsFilter(q)
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	full, err := boolParam(q, "full")
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	minimal, err := boolParam(q, "minimal")
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	format := q.Get("format")
+	if format != "" && format != "json" && format != "ndjson" {
+		writeJSONError(w, r, s.Logger, haven.Errorf(haven.EINVALID, "Parameter format must be json or ndjson."))
+		return
+	}
+	shape := func(sv *hsds.Service) any {
+		switch {
+		case minimal:
+			return minimalService{sv.ID, sv.Name, sv.Status, sv.LastModified}
+		case full:
+			return sv
+		}
+		return listService(sv)
+	}
+	if format == "ndjson" {
+		s.streamServices(w, r, f, shape)
+		return
+	}
+	res, err := s.Directory.SearchDirectory(r.Context(), f)
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	svcs, err := s.Directory.FindServicesByID(r.Context(), hitIDs(res.Hits))
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	contents := make([]any, 0, len(svcs))
+	for _, sv := range svcs {
+		contents = append(contents, shape(sv))
+	}
+	writeJSON(w, http.StatusOK, newPage(res.Total, page, perPage, len(contents), contents))
+}
+
+func hitIDs(hits []haven.DirectoryHit) []string {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ServiceID
+	}
+	return ids
+}
+
+// streamServices writes every matching service as NDJSON, page by page, with
+// no envelope, as HSDS asks of format=ndjson.
+func (s *Server) streamServices(w http.ResponseWriter, r *http.Request, f haven.DirectoryFilter, shape func(*hsds.Service) any) {
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	enc := newLineEncoder(w)
+	f.Offset, f.Limit = 0, 500
+	for {
+		res, err := s.Directory.SearchDirectory(r.Context(), f)
+		if err != nil {
+			s.Logger.Error("ndjson export", "err", err, "request_id", RequestID(r.Context()))
+			return // the status is sent; a cut-off stream is the signal
+		}
+		svcs, err := s.Directory.FindServicesByID(r.Context(), hitIDs(res.Hits))
+		if err != nil {
+			s.Logger.Error("ndjson export", "err", err, "request_id", RequestID(r.Context()))
+			return
+		}
+		for _, sv := range svcs {
+			if err := enc.Encode(shape(sv)); err != nil {
+				return
+			}
+		}
+		if len(res.Hits) < f.Limit {
+			return
+		}
+		f.Offset += f.Limit
+	}
+}
+
+func (s *Server) handleHSDSService(w http.ResponseWriter, r *http.Request) {
+	sv, err := s.Directory.FindServiceByID(r.Context(), strings.ToLower(r.PathValue("id")))
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sv)
+}
+
+func (s *Server) handleHSDSOrganizations(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f, page, perPage, err := hsdsFilter(q)
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	fullService, err := boolParam(q, "full_service")
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	full, err := boolParam(q, "full")
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	orgs, total, err := s.Directory.ListOrganizations(r.Context(), f.Query, f.Offset, f.Limit)
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	contents := make([]any, 0, len(orgs))
+	for _, o := range orgs {
+		switch {
+		case fullService:
+			if o, err = s.withServices(r.Context(), o); err != nil {
+				writeJSONError(w, r, s.Logger, err)
+				return
+			}
+		case !full:
+			o = listOrganization(o)
+		}
+		contents = append(contents, o)
+	}
+	writeJSON(w, http.StatusOK, newPage(total, page, perPage, len(contents), contents))
+}
+
+// withServices nests an organization's services, fully, each without its
+// copy of the organization.
+func (s *Server) withServices(ctx context.Context, o *hsds.Organization) (*hsds.Organization, error) {
+	_, ids, err := s.Directory.FindOrganizationByID(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	svcs, err := s.Directory.FindServicesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	c := *o
+	c.Services = make([]hsds.Service, len(svcs))
+	for i, sv := range svcs {
+		sv.Organization = nil
+		c.Services[i] = *sv
+	}
+	return &c, nil
+}
+
+func (s *Server) handleHSDSOrganization(w http.ResponseWriter, r *http.Request) {
+	fullService, err := boolParam(r.URL.Query(), "full_service")
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	o, _, err := s.Directory.FindOrganizationByID(r.Context(), strings.ToLower(r.PathValue("id")))
+	if err == nil && fullService {
+		o, err = s.withServices(r.Context(), o)
+	}
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, o)
+}
+
+func (s *Server) handleHSDSServiceAtLocations(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f, page, perPage, err := hsdsFilter(q)
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	full, err := boolParam(q, "full")
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	// postcode + proximity (metres) is HSDS; latitude + longitude + proximity
+	// is the extension Open Referral asks for in specification issue 480.
+	var near string
+	if lat, lon := q.Get("latitude"), q.Get("longitude"); lat != "" || lon != "" {
+		if lat == "" || lon == "" {
+			writeJSONError(w, r, s.Logger, haven.Errorf(haven.EINVALID, "Give latitude and longitude together."))
+			return
+		}
+		near = lat + "," + lon
+	}
+	if f.Near, err = parsePlace(near, q.Get("postcode")); err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	if p := q.Get("proximity"); p != "" {
+		m, err := strconv.ParseFloat(p, 64)
+		if err != nil || math.IsNaN(m) || m <= 0 || m > sqlstore.MaxRadiusKm*1000 {
+			writeJSONError(w, r, s.Logger, haven.Errorf(haven.EINVALID, "Parameter proximity must be a distance in metres above 0 and at most %d.", sqlstore.MaxRadiusKm*1000))
+			return
+		}
+		if f.Near == nil {
+			writeJSONError(w, r, s.Logger, haven.Errorf(haven.EINVALID, "Parameter proximity needs postcode, or latitude and longitude."))
+			return
+		}
+		f.RadiusKm = m / 1000
+	}
+	ids, total, err := s.Directory.ListServiceAtLocations(r.Context(), f)
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	sals, err := s.Directory.FindServiceAtLocations(r.Context(), ids)
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	contents := make([]any, 0, len(sals))
+	for _, sal := range sals {
+		if !full {
+			c := *sal
+			c.Contacts, c.Phones, c.Schedules, c.Attributes, c.Metadata = nil, nil, nil, nil, nil
+			if c.Service != nil {
+				c.Service = listService(c.Service)
+			}
+			if c.Location != nil {
+				l := *c.Location
+				l.Languages, l.Contacts, l.Accessibility, l.Phones, l.Schedules, l.Attributes, l.Metadata = nil, nil, nil, nil, nil, nil, nil
+				c.Location = &l
+			}
+			sal = &c
+		}
+		contents = append(contents, sal)
+	}
+	writeJSON(w, http.StatusOK, newPage(total, page, perPage, len(contents), contents))
+}
+
+func (s *Server) handleHSDSServiceAtLocation(w http.ResponseWriter, r *http.Request) {
+	sals, err := s.Directory.FindServiceAtLocations(r.Context(), []string{strings.ToLower(r.PathValue("id"))})
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	if len(sals) == 0 {
+		writeJSONError(w, r, s.Logger, haven.Errorf(haven.ENOTFOUND, "No service_at_location has the id %q.", r.PathValue("id")))
+		return
+	}
+	writeJSON(w, http.StatusOK, sals[0])
+}
+
+func (s *Server) handleHSDSTaxonomies(w http.ResponseWriter, r *http.Request) {
+	f, page, perPage, err := hsdsFilter(r.URL.Query())
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	ts, total, err := s.Directory.ListTaxonomies(r.Context(), f.Query, f.Offset, f.Limit)
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newPage(total, page, perPage, len(ts), nonNil(ts)))
+}
+
+func (s *Server) handleHSDSTaxonomy(w http.ResponseWriter, r *http.Request) {
+	t, err := s.Directory.FindTaxonomyByID(r.Context(), strings.ToLower(r.PathValue("id")))
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}
+
+func (s *Server) handleHSDSTerms(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f, page, perPage, err := hsdsFilter(q)
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	tf := sqlstore.TermFilter{Search: f.Query, TaxonomyID: f.TaxonomyID, Offset: f.Offset, Limit: f.Limit}
+	if tf.ParentID, err = uuidParam(q, "parent_id"); err == nil {
+		tf.TopOnly, err = boolParam(q, "top_only")
+	}
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	ts, total, err := s.Directory.ListTaxonomyTerms(r.Context(), tf)
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newPage(total, page, perPage, len(ts), nonNil(ts)))
+}
+
+func (s *Server) handleHSDSTerm(w http.ResponseWriter, r *http.Request) {
+	t, err := s.Directory.FindTaxonomyTermByID(r.Context(), strings.ToLower(r.PathValue("id")))
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}
+
+// nonNil makes an empty page encode as [] rather than null.
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}

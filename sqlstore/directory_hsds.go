@@ -1,0 +1,353 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"haven"
+	"haven/analyze"
+	"haven/geo"
+	"haven/hsds"
+)
+
+// likePattern makes a case-insensitive substring pattern, escaping LIKE's
+// wildcards in what the user typed.
+func likePattern(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + strings.ToLower(r.Replace(strings.TrimSpace(s))) + "%"
+}
+
+func limitSQL(offset, limit int) string {
+	if limit <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset)
+}
+
+// ListOrganizations returns organizations whose name contains search, by
+// name, and how many there are in all.
+func (d *DirectoryService) ListOrganizations(ctx context.Context, search string, offset, limit int) ([]*hsds.Organization, int, error) {
+	tx, err := d.db.BeginTx(ctx, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	where, args := "1 = 1", []any{}
+	if strings.TrimSpace(search) != "" {
+		where, args = `lower(name) LIKE $1 ESCAPE '\'`, []any{likePattern(search)}
+	}
+	var total int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM organizations WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT data FROM organizations WHERE `+where+` ORDER BY name, id`+limitSQL(offset, limit), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*hsds.Organization
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, 0, err
+		}
+		o := &hsds.Organization{}
+		if err := json.Unmarshal([]byte(data), o); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, o)
+	}
+	return out, total, rows.Err()
+}
+
+// TermFilter selects taxonomy terms.
+type TermFilter struct {
+	Search     string
+	TaxonomyID string
+	ParentID   string
+	TopOnly    bool
+	Offset     int
+	Limit      int
+}
+
+// ListTaxonomyTerms returns taxonomy terms by code, and how many match.
+func (d *DirectoryService) ListTaxonomyTerms(ctx context.Context, f TermFilter) ([]*hsds.TaxonomyTerm, int, error) {
+	conds, args := []string{"1 = 1"}, []any{}
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if s := strings.TrimSpace(f.Search); s != "" {
+		p := arg(likePattern(s))
+		conds = append(conds, `(lower(name) LIKE `+p+` ESCAPE '\' OR lower(code) LIKE `+p+` ESCAPE '\')`)
+	}
+	if f.TaxonomyID != "" {
+		conds = append(conds, `taxonomy_id = `+arg(f.TaxonomyID))
+	}
+	if f.ParentID != "" {
+		conds = append(conds, `parent_id = `+arg(f.ParentID))
+	}
+	if f.TopOnly {
+		conds = append(conds, `parent_id IS NULL`)
+	}
+	tx, err := d.db.BeginTx(ctx, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	where := strings.Join(conds, " AND ")
+	var total int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM taxonomy_terms WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	ids, err := queryStrings(ctx, tx, `SELECT id FROM taxonomy_terms WHERE `+where+` ORDER BY code, name, id`+limitSQL(f.Offset, f.Limit), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	terms, err := loadTerms(ctx, tx, toSet(ids))
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]*hsds.TaxonomyTerm, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, terms[id])
+	}
+	return out, total, nil
+}
+
+func toSet(ids []string) set {
+	s := set{}
+	for _, id := range ids {
+		s.add(id)
+	}
+	return s
+}
+
+// FindTaxonomyTermByID returns one term, or ENOTFOUND.
+func (d *DirectoryService) FindTaxonomyTermByID(ctx context.Context, id string) (*hsds.TaxonomyTerm, error) {
+	tx, err := d.db.BeginTx(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	terms, err := loadTerms(ctx, tx, set{id: true})
+	if err != nil {
+		return nil, err
+	}
+	if t := terms[id]; t != nil {
+		return t, nil
+	}
+	return nil, haven.Errorf(haven.ENOTFOUND, "No taxonomy term has the id %q.", id)
+}
+
+// ListTaxonomies returns taxonomies whose name contains search.
+func (d *DirectoryService) ListTaxonomies(ctx context.Context, search string, offset, limit int) ([]*hsds.Taxonomy, int, error) {
+	tx, err := d.db.BeginTx(ctx, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	where, args := "1 = 1", []any{}
+	if strings.TrimSpace(search) != "" {
+		where, args = `lower(name) LIKE $1 ESCAPE '\'`, []any{likePattern(search)}
+	}
+	var total int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM taxonomies WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT data FROM taxonomies WHERE `+where+` ORDER BY name, id`+limitSQL(offset, limit), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*hsds.Taxonomy
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, 0, err
+		}
+		t := &hsds.Taxonomy{}
+		if err := json.Unmarshal([]byte(data), t); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, t)
+	}
+	return out, total, rows.Err()
+}
+
+// FindTaxonomyByID returns one taxonomy, or ENOTFOUND.
+func (d *DirectoryService) FindTaxonomyByID(ctx context.Context, id string) (*hsds.Taxonomy, error) {
+	ts, _, err := d.listTaxonomiesWhere(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(ts) == 0 {
+		return nil, haven.Errorf(haven.ENOTFOUND, "No taxonomy has the id %q.", id)
+	}
+	return ts[0], nil
+}
+
+func (d *DirectoryService) listTaxonomiesWhere(ctx context.Context, id string) ([]*hsds.Taxonomy, int, error) {
+	var data string
+	err := d.db.read.QueryRowContext(ctx, `SELECT data FROM taxonomies WHERE id = $1`, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, nil
+	} else if err != nil {
+		return nil, 0, err
+	}
+	t := &hsds.Taxonomy{}
+	return []*hsds.Taxonomy{t}, 1, json.Unmarshal([]byte(data), t)
+}
+
+// ListServiceAtLocations returns the ids of the service_at_location rows
+// whose service matches f; with a place and radius, the row's own location
+// must lie within it, and rows come nearest first.
+func (d *DirectoryService) ListServiceAtLocations(ctx context.Context, f haven.DirectoryFilter) ([]string, int, error) {
+	if err := ValidateDirectoryFilter(f); err != nil {
+		return nil, 0, err
+	}
+	q := analyze.ParseQuery(f.Query)
+	if strings.TrimSpace(f.Query) != "" && q.Empty() {
+		return nil, 0, nil
+	}
+	near, radius := f.Near, f.RadiusKm
+	f.Near, f.RadiusKm = nil, 0 // applied to the row's own place below
+	where, args := directoryWhere(f, q, "")
+	from := `service_at_locations sal JOIN services s ON s.id = sal.service_id
+		LEFT JOIN search_places p ON p.service_id = sal.service_id AND p.location_id = sal.location_id`
+	order := `s.name, sal.id`
+	if near != nil {
+		args = append(args, near.Lat, near.Lon)
+		dist := distanceSQL(fmt.Sprintf("$%d", len(args)-1), fmt.Sprintf("$%d", len(args)))
+		if radius > 0 {
+			minLat, minLon, maxLat, maxLon := geo.BoundingBox(geo.Point{Lat: near.Lat, Lon: near.Lon}, radius)
+			args = append(args, minLat, maxLat, minLon, maxLon, radius)
+			n := len(args)
+			where += fmt.Sprintf(` AND p.latitude BETWEEN $%d AND $%d AND p.longitude BETWEEN $%d AND $%d AND %s <= $%d`,
+				n-4, n-3, n-2, n-1, dist, n)
+		}
+		order = `p.latitude IS NULL, ` + dist + `, sal.id`
+	}
+	tx, err := d.db.BeginTx(ctx, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	var total int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from+` WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	ids, err := queryStrings(ctx, tx, `SELECT sal.id FROM `+from+` WHERE `+where+` ORDER BY `+order+limitSQL(f.Offset, f.Limit), args...)
+	return ids, total, err
+}
+
+// FindServiceAtLocations returns service_at_location objects with their
+// location and their service nested, in the order of ids.
+func (d *DirectoryService) FindServiceAtLocations(ctx context.Context, ids []string) ([]*hsds.ServiceAtLocation, error) {
+	tx, err := d.db.BeginTx(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	svcOf := map[string]string{}
+	for start := 0; start < len(ids); start += 500 {
+		batch := ids[start:min(start+500, len(ids))]
+		args := make([]any, len(batch))
+		for i, id := range batch {
+			args[i] = id
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, service_id FROM service_at_locations WHERE id IN (`+placeholders(1, len(args))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id, sid string
+			if err := rows.Scan(&id, &sid); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			svcOf[id] = sid
+		}
+		rows.Close()
+	}
+	var svcIDs []string
+	seen := set{}
+	for _, sid := range svcOf {
+		if !seen[sid] {
+			seen.add(sid)
+			svcIDs = append(svcIDs, sid)
+		}
+	}
+	svcs, err := loadServices(ctx, tx, svcIDs)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*hsds.ServiceAtLocation{}
+	for _, s := range svcs {
+		for i := range s.ServiceAtLocations {
+			sal := s.ServiceAtLocations[i]
+			svc := *s
+			svc.ServiceAtLocations = nil
+			sal.Service = &svc
+			if sal.ServiceID == "" {
+				sal.ServiceID = s.ID
+			}
+			byID[sal.ID] = &sal
+		}
+	}
+	out := make([]*hsds.ServiceAtLocation, 0, len(ids))
+	for _, id := range ids {
+		if sal := byID[id]; sal != nil {
+			out = append(out, sal)
+		}
+	}
+	return out, nil
+}
+
+// PutCountrySummary stores a country's summary, replacing any earlier one.
+func (db *DB) PutCountrySummary(ctx context.Context, c *haven.CountrySummary) error {
+	if !countryRE.MatchString(c.Country) {
+		return haven.Errorf(haven.EINVALID, "country %q is not an ISO 3166-1 alpha-2 code", c.Country)
+	}
+	if c.Summary["en"] == "" || c.Summary["es"] == "" {
+		return haven.Errorf(haven.EINVALID, "country %s: the summary needs English and Spanish", c.Country)
+	}
+	hot := c.Hotlines
+	if hot == nil {
+		hot = []haven.CountryHotline{}
+	}
+	tx, err := db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	sample := 0
+	if c.Sample {
+		sample = 1
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO country_summaries (country, summary_en, summary_es, hotlines, sample, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (country) DO UPDATE SET summary_en = excluded.summary_en, summary_es = excluded.summary_es,
+			hotlines = excluded.hotlines, sample = excluded.sample, updated_at = excluded.updated_at`,
+		c.Country, c.Summary["en"], c.Summary["es"], mustJSON(hot), sample, formatTime(tx.now)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// FindCountrySummary returns a country's summary, or nil when it has none.
+func (db *DB) FindCountrySummary(ctx context.Context, country string) (*haven.CountrySummary, error) {
+	c := &haven.CountrySummary{Country: country, Summary: haven.Localized{}}
+	var en, es, hot string
+	var sample int
+	err := db.read.QueryRowContext(ctx, `SELECT summary_en, summary_es, hotlines, sample FROM country_summaries WHERE country = $1`, country).
+		Scan(&en, &es, &hot, &sample)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	c.Summary["en"], c.Summary["es"], c.Sample = en, es, sample == 1
+	return c, json.Unmarshal([]byte(hot), &c.Hotlines)
+}

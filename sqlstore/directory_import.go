@@ -1,0 +1,175 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"haven/hsds"
+)
+
+// ImportOptions tune an import.
+type ImportOptions struct {
+	// Name is the input's name, used in error messages.
+	Name string
+	// SkipInvalid imports the valid records and reports the others, instead
+	// of rejecting the whole import at the first invalid one.
+	SkipInvalid bool
+	// Progress, when set, is called after each record with the count so far.
+	Progress func(records int)
+}
+
+// ImportReport says what an import did.
+type ImportReport struct {
+	Imported int
+	Skipped  []error // the invalid records, with SkipInvalid
+}
+
+// Import reads services from next until it returns io.EOF and writes them
+// in one transaction: either every record is written, or, at the first
+// invalid one, nothing is (unless SkipInvalid). A service already in the
+// directory is updated in place, so importing the same data twice changes
+// nothing. next returns hsds.Errors for an invalid record it could read past.
+func (d *DirectoryService) Import(ctx context.Context, next func() (*hsds.Service, error), opt ImportOptions) (*ImportReport, error) {
+	tx, err := d.db.BeginTx(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rep := &ImportReport{}
+	seen := map[string]int{} // service id → record number, for duplicates
+	for n := 1; ; n++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		s, err := next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var invalid hsds.Errors
+		if err != nil && !errors.As(err, &invalid) {
+			return nil, err // the input cannot be read on
+		}
+		if err == nil {
+			if prev, dup := seen[s.ID]; dup {
+				err = &hsds.FieldError{File: opt.Name, Record: fmt.Sprintf("service %s (record %d)", s.ID, n), Field: "id",
+					Reason: fmt.Sprintf("duplicate id: record %d has it too", prev)}
+			} else if errs := s.Validate(); len(errs) > 0 {
+				for _, e := range errs {
+					if e.File == "" {
+						e.File = opt.Name
+					}
+				}
+				err = hsds.Errors(errs)
+			} else {
+				seen[s.ID] = n
+				err = d.importOne(ctx, tx, s, opt)
+			}
+		}
+		if err != nil {
+			if !opt.SkipInvalid {
+				return nil, err
+			}
+			rep.Skipped = append(rep.Skipped, err)
+		} else {
+			rep.Imported++
+		}
+		if opt.Progress != nil {
+			opt.Progress(n)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// importOne checks a record's references against the database and writes
+// it. With SkipInvalid it runs under a savepoint, so that a record failing
+// half-way leaves nothing behind while the import goes on.
+func (d *DirectoryService) importOne(ctx context.Context, tx *Tx, s *hsds.Service, opt ImportOptions) error {
+	if err := checkRefs(ctx, tx, s, opt.Name); err != nil {
+		return err
+	}
+	if !opt.SkipInvalid {
+		return putService(ctx, tx, s)
+	}
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT import_record`); err != nil {
+		return err
+	}
+	if err := putService(ctx, tx, s); err != nil {
+		if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT import_record`); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		return &hsds.FieldError{File: opt.Name, Record: "service " + s.ID, Reason: err.Error()}
+	}
+	_, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT import_record`)
+	return err
+}
+
+// checkRefs checks that what a service refers to without nesting it is
+// already in the database (earlier records of the same import count).
+func checkRefs(ctx context.Context, tx *Tx, s *hsds.Service, file string) error {
+	var errs hsds.Errors
+	missing := func(field, table, id string) {
+		errs = append(errs, &hsds.FieldError{File: file, Record: "service " + s.ID, Field: field,
+			Reason: fmt.Sprintf("%s %s is neither in the input nor in the database", table, id)})
+	}
+	exists := func(table, id string) (bool, error) {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM `+table+` WHERE id = $1`, id).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	if s.Organization == nil {
+		if ok, err := exists("organizations", s.OrganizationID); err != nil {
+			return err
+		} else if !ok {
+			missing("organization_id", "organization", s.OrganizationID)
+		}
+	}
+	if s.ProgramID != "" && s.Program == nil {
+		if ok, err := exists("programs", s.ProgramID); err != nil {
+			return err
+		} else if !ok {
+			missing("program_id", "program", s.ProgramID)
+		}
+	}
+	for i, sal := range s.ServiceAtLocations {
+		if sal.Location == nil {
+			if ok, err := exists("locations", sal.LocationID); err != nil {
+				return err
+			} else if !ok {
+				missing(fmt.Sprintf("service_at_locations[%d].location_id", i), "location", sal.LocationID)
+			}
+		}
+	}
+	for i, a := range s.Attributes {
+		if a.TaxonomyTerm == nil {
+			if ok, err := exists("taxonomy_terms", a.TaxonomyTermID); err != nil {
+				return err
+			} else if !ok {
+				missing(fmt.Sprintf("attributes[%d].taxonomy_term_id", i), "taxonomy_term", a.TaxonomyTermID)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// normalTime returns an RFC 3339 time in UTC, so that stored times compare
+// correctly as text; text that is not such a time is kept as it is.
+func normalTime(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format(time.RFC3339)
+}

@@ -1,0 +1,285 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"haven"
+	"haven/hsds"
+)
+
+// loadServices returns the services with the given ids, fully nested, in the
+// order of ids; ids not found are left out.
+func loadServices(ctx context.Context, tx *Tx, ids []string) ([]*hsds.Service, error) {
+	byID := map[string]*hsds.Service{}
+	for start := 0; start < len(ids); start += 500 {
+		batch := ids[start:min(start+500, len(ids))]
+		args := make([]any, len(batch))
+		for i, id := range batch {
+			args[i] = id
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT data FROM services WHERE id IN (`+placeholders(1, len(args))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var data string
+			if err := rows.Scan(&data); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			s := &hsds.Service{}
+			if err := json.Unmarshal([]byte(data), s); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("stored service: %w", err)
+			}
+			byID[s.ID] = s
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]*hsds.Service, 0, len(byID))
+	for _, id := range ids {
+		if s, ok := byID[id]; ok {
+			out = append(out, s)
+		}
+	}
+	return out, attachShared(ctx, tx, out)
+}
+
+// attachShared puts back what services share: organizations, programs,
+// locations and taxonomy terms, each read once for the whole batch.
+func attachShared(ctx context.Context, tx *Tx, svcs []*hsds.Service) error {
+	orgIDs, progIDs, locIDs, termIDs := set{}, set{}, set{}, set{}
+	for _, s := range svcs {
+		orgIDs.add(s.OrganizationID)
+		progIDs.add(s.ProgramID)
+		for _, sal := range s.ServiceAtLocations {
+			locIDs.add(sal.LocationID)
+		}
+		for _, a := range s.Attributes {
+			termIDs.add(a.TaxonomyTermID)
+		}
+	}
+	orgs := map[string]*hsds.Organization{}
+	if err := loadDocs(ctx, tx, "organizations", orgIDs, func(id string) any {
+		orgs[id] = &hsds.Organization{}
+		return orgs[id]
+	}); err != nil {
+		return err
+	}
+	progs := map[string]*hsds.Program{}
+	if err := loadDocs(ctx, tx, "programs", progIDs, func(id string) any {
+		progs[id] = &hsds.Program{}
+		return progs[id]
+	}); err != nil {
+		return err
+	}
+	locs := map[string]*hsds.Location{}
+	if err := loadDocs(ctx, tx, "locations", locIDs, func(id string) any {
+		locs[id] = &hsds.Location{}
+		return locs[id]
+	}); err != nil {
+		return err
+	}
+	for _, l := range locs {
+		for _, a := range l.Attributes {
+			termIDs.add(a.TaxonomyTermID)
+		}
+	}
+	terms, err := loadTerms(ctx, tx, termIDs)
+	if err != nil {
+		return err
+	}
+	for _, l := range locs {
+		attachTerms(l.Attributes, terms)
+	}
+	for _, s := range svcs {
+		if o := orgs[s.OrganizationID]; o != nil {
+			c := *o
+			s.Organization = &c
+		}
+		if p := progs[s.ProgramID]; p != nil && s.ProgramID != "" {
+			c := *p
+			s.Program = &c
+		}
+		for i := range s.ServiceAtLocations {
+			if l := locs[s.ServiceAtLocations[i].LocationID]; l != nil {
+				c := *l
+				s.ServiceAtLocations[i].Location = &c
+			}
+		}
+		attachTerms(s.Attributes, terms)
+	}
+	return nil
+}
+
+func attachTerms(as []hsds.Attribute, terms map[string]*hsds.TaxonomyTerm) {
+	for i := range as {
+		if t := terms[as[i].TaxonomyTermID]; t != nil {
+			c := *t
+			as[i].TaxonomyTerm = &c
+		}
+	}
+}
+
+func loadTerms(ctx context.Context, tx *Tx, ids set) (map[string]*hsds.TaxonomyTerm, error) {
+	terms := map[string]*hsds.TaxonomyTerm{}
+	err := loadDocs(ctx, tx, "taxonomy_terms", ids, func(id string) any {
+		terms[id] = &hsds.TaxonomyTerm{}
+		return terms[id]
+	})
+	return terms, err
+}
+
+type set map[string]bool
+
+func (s set) add(id string) {
+	if id != "" {
+		s[id] = true
+	}
+}
+
+// loadDocs reads the data column of the rows with the given ids into the
+// values dst returns for each id.
+func loadDocs(ctx context.Context, tx *Tx, table string, ids set, dst func(id string) any) error {
+	all := make([]any, 0, len(ids))
+	for id := range ids {
+		all = append(all, id)
+	}
+	for start := 0; start < len(all); start += 500 {
+		batch := all[start:min(start+500, len(all))]
+		rows, err := tx.QueryContext(ctx, `SELECT id, data FROM `+table+` WHERE id IN (`+placeholders(1, len(batch))+`)`, batch...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id, data string
+			if err := rows.Scan(&id, &data); err != nil {
+				rows.Close()
+				return err
+			}
+			if err := json.Unmarshal([]byte(data), dst(id)); err != nil {
+				rows.Close()
+				return fmt.Errorf("stored %s %s: %w", table, id, err)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DirectoryService reads and writes the provider directory.
+type DirectoryService struct {
+	db *DB
+}
+
+// NewDirectoryService returns the directory of db.
+func NewDirectoryService(db *DB) *DirectoryService { return &DirectoryService{db: db} }
+
+// FindServiceByID returns a service fully nested, whatever its status, or
+// ENOTFOUND.
+func (d *DirectoryService) FindServiceByID(ctx context.Context, id string) (*hsds.Service, error) {
+	svcs, err := d.FindServicesByID(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if len(svcs) == 0 {
+		return nil, haven.Errorf(haven.ENOTFOUND, "No service has the id %q.", id)
+	}
+	return svcs[0], nil
+}
+
+// FindServicesByID returns the services with the given ids, in that order,
+// leaving out ids that do not exist.
+func (d *DirectoryService) FindServicesByID(ctx context.Context, ids []string) ([]*hsds.Service, error) {
+	tx, err := d.db.BeginTx(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return loadServices(ctx, tx, ids)
+}
+
+// FindOrganizationByID returns an organization with its services' ids, or
+// ENOTFOUND.
+func (d *DirectoryService) FindOrganizationByID(ctx context.Context, id string) (*hsds.Organization, []string, error) {
+	tx, err := d.db.BeginTx(ctx, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback()
+	orgs := map[string]*hsds.Organization{}
+	if err := loadDocs(ctx, tx, "organizations", set{id: true}, func(id string) any {
+		orgs[id] = &hsds.Organization{}
+		return orgs[id]
+	}); err != nil {
+		return nil, nil, err
+	}
+	o := orgs[id]
+	if o == nil {
+		return nil, nil, haven.Errorf(haven.ENOTFOUND, "No organization has the id %q.", id)
+	}
+	svcIDs, err := queryStrings(ctx, tx, `SELECT id FROM services WHERE organization_id = $1 ORDER BY name, id`, id)
+	return o, svcIDs, err
+}
+
+func queryStrings(ctx context.Context, tx *Tx, query string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// EachService calls fn for every service, fully nested, in id order, reading
+// in batches so that a million services never sit in memory at once.
+func (d *DirectoryService) EachService(ctx context.Context, fn func(*hsds.Service) error) error {
+	tx, err := d.db.BeginTx(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	after := ""
+	for {
+		ids, err := queryStrings(ctx, tx, `SELECT id FROM services WHERE id > $1 ORDER BY id LIMIT 1000`, after)
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		svcs, err := loadServices(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		for _, s := range svcs {
+			if err := fn(s); err != nil {
+				return err
+			}
+		}
+		after = ids[len(ids)-1]
+	}
+}
+
+// CountServices returns how many services the directory holds, and how many
+// of them are sample data.
+func (d *DirectoryService) CountServices(ctx context.Context) (total, sample int, err error) {
+	err = d.db.read.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(sample), 0) FROM services`).Scan(&total, &sample)
+	return total, sample, err
+}

@@ -1,0 +1,269 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"haven"
+	"haven/analyze"
+	"haven/geo"
+)
+
+var _ haven.DirectorySearcher = (*DirectoryService)(nil)
+
+var (
+	stateRE    = regexp.MustCompile(`^([A-Z]{2}|[A-Z]{2}-[A-Z0-9]{1,3})$`)
+	countryRE  = regexp.MustCompile(`^[A-Z]{2}$`)
+	languageRE = regexp.MustCompile(`^[a-z]{2}$`)
+	codeRE     = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,100}$`)
+)
+
+// MaxRadiusKm bounds a distance search; a wider one is no longer "near".
+const MaxRadiusKm = 1000
+
+// ValidateDirectoryFilter checks a filter's values, naming the first bad one.
+func ValidateDirectoryFilter(f haven.DirectoryFilter) error {
+	switch {
+	case f.State != "" && !stateRE.MatchString(f.State):
+		return haven.Errorf(haven.EINVALID, "state %q is not a U.S. state code (TX) or an ISO 3166-2 code (MX-CMX).", f.State)
+	case f.Country != "" && !countryRE.MatchString(f.Country):
+		return haven.Errorf(haven.EINVALID, "country %q is not an ISO 3166-1 alpha-2 code such as US or MX.", f.Country)
+	case f.Language != "" && !languageRE.MatchString(f.Language):
+		return haven.Errorf(haven.EINVALID, "language %q is not an ISO 639-1 code such as en or es.", f.Language)
+	case f.Category != "" && !codeRE.MatchString(f.Category):
+		return haven.Errorf(haven.EINVALID, "category %q is not a taxonomy code.", f.Category)
+	case f.RadiusKm < 0 || f.RadiusKm > MaxRadiusKm || math.IsNaN(f.RadiusKm):
+		return haven.Errorf(haven.EINVALID, "radius_km must be from 0 to %d.", MaxRadiusKm)
+	case f.RadiusKm > 0 && f.Near == nil:
+		return haven.Errorf(haven.EINVALID, "radius_km needs a place: give near=lat,lon or postcode.")
+	case f.Near != nil && !(geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}).Valid():
+		return haven.Errorf(haven.EINVALID, "near is not a valid latitude and longitude.")
+	case f.Offset < 0 || f.Limit < 0:
+		return haven.Errorf(haven.EINVALID, "offset and limit must not be negative.")
+	}
+	return nil
+}
+
+// directoryWhere builds the WHERE clause over services s for a filter,
+// leaving out the facet named by except. When q is not empty its match
+// expression is the first argument.
+func directoryWhere(f haven.DirectoryFilter, q analyze.Query, except string) (string, []any) {
+	conds := []string{"1 = 1"}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if !q.Empty() {
+		conds = append(conds, `s.rowid IN (SELECT rowid FROM services_fts WHERE services_fts MATCH `+arg(ftsMatch(q))+`)`)
+	}
+	if !f.AllStatuses {
+		conds = append(conds, `s.status IN ('active', 'temporarily closed')`)
+	}
+	if f.State != "" && except != "state" {
+		conds = append(conds, `EXISTS (SELECT 1 FROM search_places p WHERE p.service_id = s.id AND p.state = `+arg(f.State)+`)`)
+	}
+	if f.Country != "" && except != "country" {
+		conds = append(conds, `EXISTS (SELECT 1 FROM search_places p WHERE p.service_id = s.id AND p.country = `+arg(f.Country)+`)`)
+	}
+	if f.Category != "" && except != "category" {
+		conds = append(conds, `EXISTS (SELECT 1 FROM search_categories c WHERE c.service_id = s.id AND c.code = `+arg(f.Category)+`)`)
+	}
+	if f.Language != "" && except != "language" {
+		conds = append(conds, `EXISTS (SELECT 1 FROM search_languages l WHERE l.service_id = s.id AND l.code = `+arg(f.Language)+`)`)
+	}
+	if f.OrganizationID != "" {
+		conds = append(conds, `s.organization_id = `+arg(f.OrganizationID))
+	}
+	if f.TaxonomyTermID != "" {
+		conds = append(conds, `EXISTS (SELECT 1 FROM attributes a WHERE a.link_id = s.id AND a.taxonomy_term_id = `+arg(f.TaxonomyTermID)+`)`)
+	}
+	if f.TaxonomyID != "" {
+		conds = append(conds, `EXISTS (SELECT 1 FROM attributes a JOIN taxonomy_terms t ON t.id = a.taxonomy_term_id
+			WHERE a.link_id = s.id AND t.taxonomy_id = `+arg(f.TaxonomyID)+`)`)
+	}
+	if !f.ModifiedAfter.IsZero() {
+		conds = append(conds, `s.last_modified > `+arg(f.ModifiedAfter.UTC().Format(time.RFC3339)))
+	}
+	if f.Near != nil && f.RadiusKm > 0 {
+		minLat, minLon, maxLat, maxLon := geo.BoundingBox(geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}, f.RadiusKm)
+		// The box uses the coordinate index; the exact distance trims its corners.
+		conds = append(conds, `EXISTS (SELECT 1 FROM search_places p WHERE p.service_id = s.id
+			AND p.latitude BETWEEN `+arg(minLat)+` AND `+arg(maxLat)+`
+			AND p.longitude BETWEEN `+arg(minLon)+` AND `+arg(maxLon)+`
+			AND `+distanceSQL(arg(f.Near.Lat), arg(f.Near.Lon))+` <= `+arg(f.RadiusKm)+`)`)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// distanceSQL is the haversine distance in km from (lat, lon) to place p, in
+// SQL that SQLite (with its math functions) and PostgreSQL both run.
+func distanceSQL(lat, lon string) string {
+	return `(2 * 6371.0088 * asin(sqrt(
+		power(sin(radians(p.latitude - ` + lat + `) / 2), 2) +
+		cos(radians(` + lat + `)) * cos(radians(p.latitude)) * power(sin(radians(p.longitude - ` + lon + `) / 2), 2))))`
+}
+
+// SearchDirectory is the SQL reference search; see haven.DirectorySearcher.
+func (d *DirectoryService) SearchDirectory(ctx context.Context, f haven.DirectoryFilter) (*haven.DirectoryResult, error) {
+	if err := ValidateDirectoryFilter(f); err != nil {
+		return nil, err
+	}
+	res := &haven.DirectoryResult{Hits: []haven.DirectoryHit{}, Facets: map[string][]haven.FacetCount{}}
+	for _, facet := range haven.DirectoryFacets {
+		res.Facets[facet] = []haven.FacetCount{}
+	}
+	q := analyze.ParseQuery(f.Query)
+	if strings.TrimSpace(f.Query) != "" && q.Empty() {
+		return res, nil
+	}
+	tx, err := d.db.BeginTx(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	where, args := directoryWhere(f, q, "")
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM services s WHERE `+where, args...).Scan(&res.Total); err != nil {
+		return nil, err
+	}
+	var order string
+	switch {
+	case f.Near != nil:
+		n := len(args)
+		args = append(args, f.Near.Lat, f.Near.Lon)
+		order = `(SELECT MIN(` + distanceSQL(fmt.Sprintf("$%d", n+1), fmt.Sprintf("$%d", n+2)) + `) FROM search_places p
+			WHERE p.service_id = s.id AND p.latitude IS NOT NULL) IS NULL,
+			(SELECT MIN(` + distanceSQL(fmt.Sprintf("$%d", n+1), fmt.Sprintf("$%d", n+2)) + `) FROM search_places p
+			WHERE p.service_id = s.id AND p.latitude IS NOT NULL), s.name, s.id`
+	case !q.Empty():
+		order = `(SELECT bm25(services_fts, 4.0, 1.0) FROM services_fts WHERE services_fts MATCH $1 AND services_fts.rowid = s.rowid), s.name, s.id`
+	default:
+		order = `s.name, s.id`
+	}
+	query := `SELECT s.id, s.name, s.organization_id, COALESCE(o.name, '') FROM services s
+		LEFT JOIN organizations o ON o.id = s.organization_id WHERE ` + where + ` ORDER BY ` + order
+	if f.Limit > 0 {
+		query += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, f.Offset)
+	}
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var h haven.DirectoryHit
+		if err := rows.Scan(&h.ServiceID, &h.Name, &h.OrgID, &h.OrgName); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		res.Hits = append(res.Hits, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := placeHits(ctx, tx, f, res.Hits); err != nil {
+		return nil, err
+	}
+	for _, facet := range haven.DirectoryFacets {
+		if res.Facets[facet], err = directoryFacet(ctx, tx, f, q, facet); err != nil {
+			return nil, fmt.Errorf("facet %s: %w", facet, err)
+		}
+	}
+	return res, nil
+}
+
+// placeHits gives each hit the place to show: the nearest one when the
+// search has a place, else the first one in the chosen state or country.
+func placeHits(ctx context.Context, tx *Tx, f haven.DirectoryFilter, hits []haven.DirectoryHit) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	args := make([]any, len(hits))
+	for i, h := range hits {
+		args[i] = h.ServiceID
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT p.service_id, p.location_id, p.state, p.country, p.latitude, p.longitude,
+		COALESCE((SELECT a.city FROM addresses a WHERE a.location_id = p.location_id ORDER BY a.address_type = 'physical' DESC, a.id LIMIT 1), '')
+		FROM search_places p WHERE p.service_id IN (`+placeholders(1, len(args))+`) ORDER BY p.location_id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	index := map[string]int{}
+	for i, h := range hits {
+		index[h.ServiceID] = i
+	}
+	better := func(h *haven.DirectoryHit, state, country string, dist *float64) bool {
+		if h.LocationID == "" {
+			return true
+		}
+		if dist != nil {
+			return h.DistanceKm == nil || *dist < *h.DistanceKm
+		}
+		matches := func(st, c string) bool {
+			return (f.State == "" || st == f.State) && (f.Country == "" || c == f.Country)
+		}
+		return !matches(h.State, h.Country) && matches(state, country)
+	}
+	for rows.Next() {
+		var sid, lid, state, country, city string
+		var lat, lon *float64
+		if err := rows.Scan(&sid, &lid, &state, &country, &lat, &lon, &city); err != nil {
+			return err
+		}
+		var dist *float64
+		if f.Near != nil && lat != nil && lon != nil {
+			d := geo.DistanceKm(geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}, geo.Point{Lat: *lat, Lon: *lon})
+			dist = &d
+		}
+		h := &hits[index[sid]]
+		if better(h, state, country, dist) {
+			h.LocationID, h.State, h.Country, h.City, h.Lat, h.Lon, h.DistanceKm = lid, state, country, city, lat, lon, dist
+		}
+	}
+	return rows.Err()
+}
+
+// directoryFacet counts the services of each value of one facet, under every
+// filter but its own; values come most frequent first.
+func directoryFacet(ctx context.Context, tx *Tx, f haven.DirectoryFilter, q analyze.Query, facet string) ([]haven.FacetCount, error) {
+	where, args := directoryWhere(f, q, facet)
+	var query string
+	switch facet {
+	case "category":
+		query = `SELECT x.code, COUNT(DISTINCT x.service_id) FROM search_categories x JOIN services s ON s.id = x.service_id WHERE ` + where + ` GROUP BY x.code`
+	case "language":
+		query = `SELECT x.code, COUNT(DISTINCT x.service_id) FROM search_languages x JOIN services s ON s.id = x.service_id WHERE ` + where + ` GROUP BY x.code`
+	case "state", "country":
+		query = `SELECT x.` + facet + `, COUNT(DISTINCT x.service_id) FROM search_places x JOIN services s ON s.id = x.service_id
+			WHERE x.` + facet + ` <> '' AND ` + where + ` GROUP BY x.` + facet
+	default:
+		return nil, fmt.Errorf("unknown facet %q", facet)
+	}
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []haven.FacetCount{}
+	for rows.Next() {
+		var c haven.FacetCount
+		if err := rows.Scan(&c.Value, &c.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out, rows.Err()
+}
