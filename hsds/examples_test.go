@@ -168,6 +168,11 @@ func TestFixedCSVExample(t *testing.T) {
 	if len(p.Services) != 1 || len(p.Services[0].Attributes) != 1 || len(p.Services[0].Attributes[0].TaxonomyTerm.TaxonomyDetail.ID) == 0 {
 		t.Fatalf("not joined: %+v", p.Services)
 	}
+	for _, s := range p.Services {
+		if errs := s.Validate(); errs != nil {
+			t.Errorf("joined service does not validate: %v", Errors(errs))
+		}
+	}
 	dir := t.TempDir()
 	if err := p.WriteDir(dir); err != nil {
 		t.Fatal(err)

@@ -103,8 +103,17 @@ func TestOutputValidatesAgainstSchema(t *testing.T) {
 		t.Fatalf("%d NDJSON lines", n)
 	}
 
+	// The schema is really checking: a bad status and a bad UUID fail.
+	bad := *services[0]
+	bad.Status, bad.ID = "open", "nope"
+	b, _ := json.Marshal(&bad)
+	v, _ := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err := sch.Validate(v); err == nil {
+		t.Error("schema accepted a service with status open and id nope")
+	}
+
 	org := compiledSchema(t, "organization")
-	b, _ := json.Marshal(services[0].Organization)
+	b, _ = json.Marshal(services[0].Organization)
 	validateJSON(t, org, b, "organization")
 }
 

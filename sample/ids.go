@@ -93,9 +93,17 @@ const hexDigits = "0123456789abcdef"
 
 // uuid formats k as a UUID with the version 5 and RFC 9562 variant bits.
 func (k key) uuid() string {
+	var b [36]byte
+	return string(k.appendUUID(b[:0]))
+}
+
+// appendUUID appends k formatted as by uuid.
+func (k key) appendUUID(dst []byte) []byte {
 	hi := k.hi&^0xf000 | 0x5000
 	lo := k.lo&^(0xc<<60) | 0x8<<60
-	var b [36]byte
+	n := len(dst)
+	dst = append(dst, make([]byte, 36)...)
+	b := dst[n:]
 	putHex(b[0:8], hi>>32)
 	b[8] = '-'
 	putHex(b[9:13], hi>>16)
@@ -105,7 +113,7 @@ func (k key) uuid() string {
 	putHex(b[19:23], lo>>48)
 	b[23] = '-'
 	putHex(b[24:36], lo)
-	return string(b[:])
+	return dst
 }
 
 // putHex writes the low 4·len(dst) bits of v as hex digits.

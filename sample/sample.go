@@ -146,7 +146,6 @@ func init() {
 
 // orgState is the organization services are being generated for.
 type orgState struct {
-	key    key
 	org    *hsds.Organization
 	typ    *orgType
 	place  *place
@@ -154,6 +153,12 @@ type orgState struct {
 	size   int // number of services
 	used   int
 	shared *hsds.Location // the location all its services use, or nil
+}
+
+// idRef is a string field waiting for the id at off in generator.idBuf.
+type idRef struct {
+	dst *string
+	off int32
 }
 
 type generator struct {
@@ -164,6 +169,36 @@ type generator struct {
 	catPerm    []int
 	placeCycle int
 	placePerm  []int
+
+	// The ids of one service (or organization) are written into idBuf and
+	// become one string at the end (flush): one allocation instead of
+	// one per id. Fields point into blocks that never move, so they can
+	// be filled in then.
+	idBuf []byte
+	refs  []idRef
+}
+
+// newID appends the UUID of k to the pending ids and returns its offset.
+func (g *generator) newID(k key) int32 {
+	off := int32(len(g.idBuf))
+	g.idBuf = k.appendUUID(g.idBuf)
+	return off
+}
+
+// set makes *dst the pending id at off once flush runs.
+func (g *generator) set(dst *string, off int32) {
+	g.refs = append(g.refs, idRef{dst, off})
+}
+
+// flush turns the pending ids into one string and fills the fields.
+func (g *generator) flush() {
+	s := string(g.idBuf)
+	for _, r := range g.refs {
+		*r.dst = s[r.off : r.off+36]
+	}
+	g.idBuf = g.idBuf[:0]
+	clear(g.refs)
+	g.refs = g.refs[:0]
 }
 
 // deck returns element j%len of a seed-dependent permutation of 0..len-1
@@ -186,6 +221,14 @@ func (g *generator) deck(kind byte, j, n int, cycle *int, perm *[]int) int {
 		*perm = p
 	}
 	return (*perm)[j%n]
+}
+
+// orgBlock is an organization with what it points to, allocated at once.
+type orgBlock struct {
+	o      hsds.Organization
+	phone  [1]hsds.Phone
+	year   float64
+	sample bool
 }
 
 // nextOrg starts the next organization.
@@ -233,52 +276,63 @@ func (g *generator) nextOrg() {
 	if p.british {
 		desc = british.Replace(desc)
 	}
-	id := k.uuid()
-	o := &hsds.Organization{
-		ID:            id,
+	b := &orgBlock{sample: true}
+	o := &b.o
+	*o = hsds.Organization{
 		Name:          name + sampleSuffix,
 		Description:   desc,
 		Email:         slug + "@example.org",
 		Website:       "https://example.org/" + slug,
 		XLastVerified: dates[1+r.intn(verifiedDays)],
-		XSample:       new(bool),
+		XSample:       &b.sample,
 	}
-	*o.XSample = true
+	id := g.newID(k)
+	g.set(&o.ID, id)
 	if r.chance(0.6) {
-		y := float64(1975 + r.intn(48))
-		o.YearIncorporated = &y
+		b.year = float64(1975 + r.intn(48))
+		o.YearIncorporated = &b.year
 	}
 	if r.chance(0.7) {
 		o.LegalStatus = p.legal
 	}
-	o.Phones = []hsds.Phone{{
-		ID: k.child(rolePhone, 0).uuid(), OrganizationID: id,
-		Number: p.phone + twoDigits[r.intn(100)], Type: "voice", Description: "Main office",
-	}}
-	g.org = orgState{key: k, org: o, typ: t, place: p, anchor: anchor, size: size}
+	b.phone[0] = hsds.Phone{Number: p.phone + twoDigits[r.intn(100)], Type: "voice", Description: "Main office"}
+	g.set(&b.phone[0].ID, g.newID(k.child(rolePhone, 0)))
+	g.set(&b.phone[0].OrganizationID, id)
+	o.Phones = b.phone[:]
+	g.flush()
+
+	g.org = orgState{org: o, typ: t, place: p, anchor: anchor, size: size}
 	if r.chance(0.25) {
-		g.org.shared = newLocation(k, 0, &r, &g.org, "Main office", "")
+		g.org.shared, _ = g.newLocation(k, 0, &r, &g.org, "Main office", "")
+		g.flush()
 	}
 }
 
+// locBlock is a location with what it points to, allocated at once.
+type locBlock struct {
+	l      hsds.Location
+	addr   [1]hsds.Address
+	acc    [1]hsds.Accessibility
+	coords [2]float64
+}
+
 // newLocation makes location n of an organization or service whose key
-// is k, in the organization's city.
-func newLocation(k key, n uint64, r *rng, o *orgState, name, desc string) *hsds.Location {
+// is k, in the organization's city. Its ids are pending (see flush); the
+// offset of its id is returned.
+func (g *generator) newLocation(k key, n uint64, r *rng, o *orgState, name, desc string) (*hsds.Location, int32) {
 	p := o.place
 	if p.british {
 		name = british.Replace(name)
 	}
-	id := k.child(roleLocation, n).uuid()
+	b := new(locBlock)
 	// A uniform point within jitterKm of the city centre.
 	d := jitterKm * math.Sqrt(r.float())
 	sin, cos := math.Sincos(2 * math.Pi * r.float())
-	coords := new([2]float64)
-	coords[0] = round6(p.lat + d*cos/111.32)
-	coords[1] = round6(p.lon + d*sin/(111.32*p.cosLat))
+	b.coords[0] = round6(p.lat + d*cos/111.32)
+	b.coords[1] = round6(p.lon + d*sin/(111.32*p.cosLat))
 
-	a := hsds.Address{
-		ID:            k.child(roleAddress, n).uuid(),
-		LocationID:    id,
+	a := &b.addr[0]
+	*a = hsds.Address{
 		Address1:      street(r, p),
 		City:          p.city,
 		StateProvince: p.region,
@@ -289,24 +343,29 @@ func newLocation(k key, n uint64, r *rng, o *orgState, name, desc string) *hsds.
 	if p.country == "US" && r.chance(0.25) {
 		a.Address2 = pick(r, address2s)
 	}
-	loc := &hsds.Location{
-		ID:             id,
+	loc := &b.l
+	*loc = hsds.Location{
 		LocationType:   "physical",
 		OrganizationID: o.org.ID,
 		Name:           name,
 		Description:    desc,
-		Latitude:       &coords[0],
-		Longitude:      &coords[1],
-		Addresses:      []hsds.Address{a},
+		Latitude:       &b.coords[0],
+		Longitude:      &b.coords[1],
+		Addresses:      b.addr[:],
 	}
+	id := g.newID(k.child(roleLocation, n))
+	g.set(&loc.ID, id)
+	g.set(&a.ID, g.newID(k.child(roleAddress, n)))
+	g.set(&a.LocationID, id)
 	if r.chance(0.5) {
 		t := pick(r, accessTexts)
-		loc.Accessibility = []hsds.Accessibility{{
-			ID: k.child(roleAccessibility, n).uuid(), LocationID: id,
-			Description: t.desc, Details: t.details,
-		}}
+		c := &b.acc[0]
+		c.Description, c.Details = t.desc, t.details
+		g.set(&c.ID, g.newID(k.child(roleAccessibility, n)))
+		g.set(&c.LocationID, id)
+		loc.Accessibility = b.acc[:]
 	}
-	return loc
+	return loc, id
 }
 
 func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
@@ -318,7 +377,11 @@ func street(r *rng, p *place) string {
 	name := pick(r, p.streets)
 	switch p.style {
 	case styleNumberFirst:
-		s = appendInt(s, 100+r.intn(9800))
+		if p.country == "US" {
+			s = appendInt(s, 100+r.intn(9800))
+		} else {
+			s = appendInt(s, 1+r.intn(250))
+		}
 		s = append(s, ' ')
 		s = append(s, name...)
 	case styleNumberAfter:
@@ -368,6 +431,18 @@ var (
 	}
 )
 
+// svcBlock is a service with the parts nearly every service has,
+// allocated at once.
+type svcBlock struct {
+	s      hsds.Service
+	sal    [1]hsds.ServiceAtLocation
+	phone  [1]hsds.Phone
+	sched  [1]hsds.Schedule
+	attr   [3]hsds.Attribute
+	nums   [3]float64 // ages and cost
+	sample bool
+}
+
 // service generates service i.
 func (g *generator) service(i int) *hsds.Service {
 	if g.org.used == g.org.size {
@@ -381,8 +456,14 @@ func (g *generator) service(i int) *hsds.Service {
 
 	k := newKey(g.seed, kindService, uint64(i))
 	r := k.rng()
-	id := k.uuid()
-	nums := new([4]float64) // ages and cost
+	b := &svcBlock{sample: true}
+	s := &b.s
+	sid := g.newID(k)
+	g.set(&s.ID, sid)
+	s.OrganizationID = o.org.ID
+	s.Organization = o.org
+	s.Status = "active"
+	s.XSample = &b.sample
 
 	// Categories: the organization's anchor first, then others it offers.
 	var cats [3]int
@@ -415,31 +496,28 @@ func (g *generator) service(i int) *hsds.Service {
 	}
 
 	// Languages.
-	langs := make([]hsds.Language, 0, maxLanguages)
+	var chosen [maxLanguages]int
+	nl := 0
 	hasES := false
 	for j, l := range p.langs {
 		if j > 0 && !r.chance(l.p) {
 			continue
 		}
-		langs = append(langs, hsds.Language{
-			ID: k.child(roleLanguage, uint64(len(langs))).uuid(), ServiceID: id,
-			Name: langNames[l.code], Code: l.code,
-		})
+		chosen[nl] = j
+		nl++
 		hasES = hasES || l.code == "es"
-		if len(langs) == maxLanguages {
+		if nl == maxLanguages {
 			break
 		}
 	}
-
-	s := &hsds.Service{
-		ID:             id,
-		OrganizationID: o.org.ID,
-		Organization:   o.org,
-		Status:         "active",
-		Languages:      langs,
-		XSample:        new(bool),
+	s.Languages = make([]hsds.Language, nl)
+	for j := range s.Languages {
+		l := &s.Languages[j]
+		l.Code = p.langs[chosen[j]].code
+		l.Name = langNames[l.Code]
+		g.set(&l.ID, g.newID(k.child(roleLanguage, uint64(j))))
+		g.set(&l.ServiceID, sid)
 	}
-	*s.XSample = true
 
 	// Names and description.
 	if p.esPrimary {
@@ -463,16 +541,16 @@ func (g *generator) service(i int) *hsds.Service {
 	e := eligibility[pick(&r, primary.elig)]
 	s.EligibilityDescription = e.text
 	if e.min >= 0 {
-		nums[0] = e.min
-		s.MinimumAge = &nums[0]
+		b.nums[0] = e.min
+		s.MinimumAge = &b.nums[0]
 	}
 	if e.max >= 0 {
-		nums[1] = e.max
-		s.MaximumAge = &nums[1]
+		b.nums[1] = e.max
+		s.MaximumAge = &b.nums[1]
 	}
 	s.ApplicationProcess = applyTexts[pick(&r, primary.apply)]
 	s.FeesDescription = pick(&r, feeTexts)
-	if len(langs) > 1 {
+	if nl > 1 {
 		s.InterpretationServices = pick(&r, interpretationTexts)
 	}
 	if p.british {
@@ -510,22 +588,26 @@ func (g *generator) service(i int) *hsds.Service {
 		phoneDesc = "24-hour line"
 	}
 	number := p.phone + twoDigits[r.intn(100)]
-	s.Phones = make([]hsds.Phone, 1, 2)
-	s.Phones[0] = hsds.Phone{ID: k.child(rolePhone, 0).uuid(), ServiceID: id, Number: number, Type: "voice", Description: phoneDesc}
+	s.Phones = b.phone[:]
 	if r.chance(0.25) {
-		s.Phones = append(s.Phones, hsds.Phone{ID: k.child(rolePhone, 1).uuid(), ServiceID: id, Number: number, Type: "text", Description: "Text messages"})
+		s.Phones = make([]hsds.Phone, 2)
+		s.Phones[1] = hsds.Phone{Number: number, Type: "text", Description: "Text messages"}
+	}
+	s.Phones[0] = hsds.Phone{Number: number, Type: "voice", Description: phoneDesc}
+	for j := range s.Phones {
+		g.set(&s.Phones[j].ID, g.newID(k.child(rolePhone, uint64(j))))
+		g.set(&s.Phones[j].ServiceID, sid)
 	}
 
 	// Schedules.
-	s.Schedules = make([]hsds.Schedule, 1, 2)
-	sc := &s.Schedules[0]
-	*sc = hsds.Schedule{ID: k.child(roleSchedule, 0).uuid(), ServiceID: id, Freq: "WEEKLY"}
+	var second *hsds.Schedule
+	first := hsds.Schedule{Freq: "WEEKLY"}
 	if primary.allDay {
-		sc.ByDay, sc.OpensAt, sc.ClosesAt = everyDay, "00:00", "23:59"
-		sc.Description = "Open 24 hours a day, 7 days a week."
+		first.ByDay, first.OpensAt, first.ClosesAt = everyDay, "00:00", "23:59"
+		first.Description = "Open 24 hours a day, 7 days a week."
 		if r.chance(0.3) {
-			s.Schedules = append(s.Schedules, hsds.Schedule{ID: k.child(roleSchedule, 1).uuid(), ServiceID: id, Freq: "WEEKLY",
-				ByDay: weekdays, OpensAt: "09:00", ClosesAt: "17:00", Description: "Office hours for intake appointments."})
+			second = &hsds.Schedule{Freq: "WEEKLY", ByDay: weekdays, OpensAt: "09:00", ClosesAt: "17:00",
+				Description: "Office hours for intake appointments."}
 		}
 	} else {
 		u := r.intn(100)
@@ -536,72 +618,83 @@ func (g *generator) service(i int) *hsds.Service {
 			}
 			u -= t.weight
 		}
-		sc.ByDay, sc.OpensAt, sc.ClosesAt, sc.Description = t.byday, t.opens, t.closes, t.desc
+		first.ByDay, first.OpensAt, first.ClosesAt, first.Description = t.byday, t.opens, t.closes, t.desc
 		if r.chance(0.15) {
-			s.Schedules = append(s.Schedules, hsds.Schedule{ID: k.child(roleSchedule, 1).uuid(), ServiceID: id, Freq: "WEEKLY",
-				ByDay: "SA", OpensAt: "10:00", ClosesAt: "14:00", Description: "Saturday hours."})
+			second = &hsds.Schedule{Freq: "WEEKLY", ByDay: "SA", OpensAt: "10:00", ClosesAt: "14:00", Description: "Saturday hours."}
 		}
+	}
+	s.Schedules = b.sched[:]
+	if second != nil {
+		s.Schedules = []hsds.Schedule{{}, *second}
+	}
+	s.Schedules[0] = first
+	for j := range s.Schedules {
+		g.set(&s.Schedules[j].ID, g.newID(k.child(roleSchedule, uint64(j))))
+		g.set(&s.Schedules[j].ServiceID, sid)
 	}
 
 	// Locations.
-	nl := 1
+	s.ServiceAtLocations = b.sal[:]
 	if r.chance(0.2) {
-		nl = 2
+		s.ServiceAtLocations = make([]hsds.ServiceAtLocation, 2)
 	}
-	s.ServiceAtLocations = make([]hsds.ServiceAtLocation, nl)
 	for j := range s.ServiceAtLocations {
-		var loc *hsds.Location
+		sal := &s.ServiceAtLocations[j]
 		if j == 0 && o.shared != nil {
-			loc = o.shared
-		} else if primary == shelterText {
-			loc = newLocation(k, uint64(j), &r, o, "Intake office", shelterLocationDesc)
+			sal.Location, sal.LocationID = o.shared, o.shared.ID
 		} else {
-			loc = newLocation(k, uint64(j), &r, o, pick(&r, locationNames), "")
+			var off int32
+			if primary == shelterText {
+				sal.Location, off = g.newLocation(k, uint64(j), &r, o, "Intake office", shelterLocationDesc)
+			} else {
+				sal.Location, off = g.newLocation(k, uint64(j), &r, o, pick(&r, locationNames), "")
+			}
+			g.set(&sal.LocationID, off)
 		}
-		s.ServiceAtLocations[j] = hsds.ServiceAtLocation{
-			ID: k.child(roleSAL, uint64(j)).uuid(), ServiceID: id, LocationID: loc.ID, Location: loc,
-		}
+		g.set(&sal.ID, g.newID(k.child(roleSAL, uint64(j))))
+		g.set(&sal.ServiceID, sid)
 	}
 
 	// Categories as attributes.
-	s.Attributes = make([]hsds.Attribute, nc)
+	s.Attributes = b.attr[:nc]
 	for j := range s.Attributes {
+		a := &s.Attributes[j]
 		t := &nestedTerms[cats[j]]
-		s.Attributes[j] = hsds.Attribute{
-			ID: k.child(roleAttribute, uint64(j)).uuid(), LinkID: id, LinkEntity: "service",
-			TaxonomyTermID: t.ID, TaxonomyTerm: t,
-		}
+		a.LinkEntity, a.TaxonomyTermID, a.TaxonomyTerm = "service", t.ID, t
+		g.set(&a.ID, g.newID(k.child(roleAttribute, uint64(j))))
+		g.set(&a.LinkID, sid)
 	}
 
 	// Optional parts.
 	if r.chance(0.3) {
-		area := hsds.ServiceArea{ID: k.child(roleServiceArea, 0).uuid(), ServiceID: id, Name: p.areaLocal, Description: p.areaDesc}
+		area := hsds.ServiceArea{Name: p.areaLocal, Description: p.areaDesc}
 		if r.chance(0.3) {
 			area.Name = p.areaWide
 		}
 		s.ServiceAreas = []hsds.ServiceArea{area}
+		g.set(&s.ServiceAreas[0].ID, g.newID(k.child(roleServiceArea, 0)))
+		g.set(&s.ServiceAreas[0].ServiceID, sid)
 	}
 	if r.chance(0.15) {
-		c := hsds.CostOption{ID: k.child(roleCostOption, 0).uuid(), ServiceID: id, Currency: p.currency}
+		c := hsds.CostOption{Currency: p.currency, Amount: &b.nums[2]}
 		if r.chance(0.5) {
 			c.Option = "Initial consultation"
 			c.AmountDescription = "Free"
 		} else {
 			c.Option = "Sliding scale"
-			nums[2] = float64(10 * (1 + r.intn(5)))
+			b.nums[2] = float64(10 * (1 + r.intn(5)))
 			c.AmountDescription = "Per session; waived for survivors without income"
 			s.FeesDescription = slidingFee
 		}
-		c.Amount = &nums[2]
 		s.CostOptions = []hsds.CostOption{c}
+		g.set(&s.CostOptions[0].ID, g.newID(k.child(roleCostOption, 0)))
+		g.set(&s.CostOptions[0].ServiceID, sid)
 	}
 	if r.chance(0.25) {
-		docs := make([]hsds.RequiredDocument, 0, 2)
 		doc := docTexts.id
 		if !us {
 			doc = docTexts.idIntl
 		}
-		docs = append(docs, hsds.RequiredDocument{ID: k.child(roleDocument, 0).uuid(), ServiceID: id, Document: doc})
 		var second string
 		switch {
 		case us && primary == immigrationText:
@@ -611,20 +704,27 @@ func (g *generator) service(i int) *hsds.Service {
 		case s.FeesDescription == slidingFee:
 			second = docTexts.income
 		}
-		if second != "" {
-			docs = append(docs, hsds.RequiredDocument{ID: k.child(roleDocument, 1).uuid(), ServiceID: id, Document: second})
+		if second == "" {
+			s.RequiredDocuments = []hsds.RequiredDocument{{Document: doc}}
+		} else {
+			s.RequiredDocuments = []hsds.RequiredDocument{{Document: doc}, {Document: second}}
 		}
-		s.RequiredDocuments = docs
+		for j := range s.RequiredDocuments {
+			g.set(&s.RequiredDocuments[j].ID, g.newID(k.child(roleDocument, uint64(j))))
+			g.set(&s.RequiredDocuments[j].ServiceID, sid)
+		}
 	}
 	if r.chance(0.25) {
 		fi, li := r.intn(len(firstNames)), r.intn(len(lastNames))
 		s.Contacts = []hsds.Contact{{
-			ID: k.child(roleContact, 0).uuid(), ServiceID: id,
 			Name:  firstNames[fi] + " " + lastNames[li],
 			Title: pick(&r, primary.titles),
 			Email: emailLocal[fi] + "." + emailLocal[len(firstNames)+li] + "@example.org",
 		}}
+		g.set(&s.Contacts[0].ID, g.newID(k.child(roleContact, 0)))
+		g.set(&s.Contacts[0].ServiceID, sid)
 	}
+	g.flush()
 	return s
 }
 

@@ -266,9 +266,9 @@ var catTexts = map[string]*catText{
 		label: "Services for children and youth",
 		desc:  "Services for children, teenagers and young adults.",
 		names: []string{"Youth Drop-in Center", "Runaway and Homeless Youth Program", "Girls' Empowerment Program",
-			"Youth Mentoring and Outreach", "Street Outreach for Youth"},
-		namesES: []string{"Programa para Niñas, Niños y Adolescentes", "Niñas Seguras", "Casa Juvenil",
-			"Atención a Niñas, Niños y Adolescentes"},
+			"Youth Mentoring and Outreach", "Street Outreach for Youth", "Niñas Fuertes Girls' Group"},
+		namesES: []string{"Programa para Niñas, Niños y Adolescentes", "Niñas Seguras", "Casa para Niñas y Jóvenes",
+			"Atención a Niñas, Niños y Adolescentes", "Refugio para Niñas y Adolescentes"},
 		sentences: []string{
 			"A drop-in center for youth under 24 with meals, showers, counseling and help finding safe housing.",
 			"Street outreach and mentoring for young people at risk of sexual exploitation or trafficking.",
@@ -506,6 +506,7 @@ var british = strings.NewReplacer(
 	"counseling", "counselling", "Counseling", "Counselling",
 	"center", "centre", "Center", "Centre",
 	"labor", "labour", "Labor", "Labour",
+	"neighborhood", "neighbourhood", "Neighborhood", "Neighbourhood",
 )
 
 // slugify turns a name into a URL path segment: lower-case ASCII letters

@@ -233,6 +233,7 @@ func (m *Main) export(ctx context.Context, dir *sqlstore.DirectoryService, forma
 		if tmp, err = os.CreateTemp(filepath.Dir(out), ".haven-export-*"); err != nil {
 			return 0, err
 		}
+		tmp.Chmod(0o644) // CreateTemp makes it private; this is ordinary data
 		defer os.Remove(tmp.Name())
 		w = tmp
 	}

@@ -33,9 +33,11 @@ func MustRunMain(tb testing.TB, db string, args ...string) string {
 	return out
 }
 
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
 func runMain(db string, args ...string) (string, error) {
 	var stdout, stderr bytes.Buffer
-	m := &Main{Stdout: &stdout, Stderr: &stderr, Stdin: strings.NewReader(""), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	m := &Main{Stdout: &stdout, Stderr: &stderr, Stdin: strings.NewReader(""), Logger: discardLogger()}
 	if db != "" {
 		args = append(args, "--db", db)
 	}

@@ -63,6 +63,7 @@ func writeSample(stdout io.Writer, out string, n int, seed int64, format string)
 		if tmp, err = os.CreateTemp(filepath.Dir(out), ".haven-sample-*"); err != nil {
 			return err
 		}
+		tmp.Chmod(0o644) // CreateTemp makes it private; this is ordinary data
 		defer os.Remove(tmp.Name())
 		w = tmp
 	}

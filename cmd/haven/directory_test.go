@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// TestImportExportRoundTrip generates sample data, imports it, exports it
+// in every format, imports each export into a fresh database and exports
+// again: every step must give back the same services.
+func TestImportExportRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "sample.ndjson")
+	MustRunMain(t, "", "sample", "--services", "120", "--out", in)
+	db := filepath.Join(dir, "a.db")
+	out := MustRunMain(t, db, "import", in)
+	if !strings.Contains(out, "imported 120 services") {
+		t.Fatalf("import: %s", out)
+	}
+	first := filepath.Join(dir, "first.ndjson")
+	MustRunMain(t, db, "export", "--format", "ndjson", "--out", first)
+	if a, b := lines(t, in), lines(t, first); !equalSets(a, b) {
+		t.Fatalf("the export differs from the sample imported (%d vs %d lines)", len(a), len(b))
+	}
+	// The same data imported again changes nothing.
+	MustRunMain(t, db, "import", in)
+	again := filepath.Join(dir, "again.ndjson")
+	MustRunMain(t, db, "export", "--format", "ndjson", "--out", again)
+	if !bytes.Equal(mustRead(t, first), mustRead(t, again)) {
+		t.Error("re-importing the same data changed the export")
+	}
+	// JSON: an exact round trip.
+	js := filepath.Join(dir, "export.json")
+	MustRunMain(t, db, "export", "--format", "json", "--out", js)
+	db2 := filepath.Join(dir, "json.db")
+	MustRunMain(t, db2, "import", js)
+	back := filepath.Join(dir, "json-back.ndjson")
+	MustRunMain(t, db2, "export", "--format", "ndjson", "--out", back)
+	if !bytes.Equal(mustRead(t, first), mustRead(t, back)) {
+		t.Errorf("json round trip changed the data")
+	}
+	// CSV has no order of rows and links every location to its organization,
+	// so it comes back in its own canonical form: export, import and export
+	// again must give the same files, byte for byte.
+	csv1, csv2 := filepath.Join(dir, "csv1"), filepath.Join(dir, "csv2")
+	MustRunMain(t, db, "export", "--format", "csv", "--out", csv1)
+	db3 := filepath.Join(dir, "csv.db")
+	MustRunMain(t, db3, "import", csv1)
+	MustRunMain(t, db3, "export", "--format", "csv", "--out", csv2)
+	files, _ := filepath.Glob(filepath.Join(csv1, "*"))
+	if len(files) < 10 {
+		t.Fatalf("csv export wrote %d files", len(files))
+	}
+	for _, f := range files {
+		if !bytes.Equal(mustRead(t, f), mustRead(t, filepath.Join(csv2, filepath.Base(f)))) {
+			t.Errorf("csv round trip changed %s", filepath.Base(f))
+		}
+	}
+	if n := len(lines(t, filepath.Join(csv1, "services.csv"))); n != 121 {
+		t.Errorf("services.csv has %d lines, want a header and 120 rows", n)
+	}
+}
+
+func lines(t *testing.T, path string) []string {
+	t.Helper()
+	var out []string
+	sc := bufio.NewScanner(bytes.NewReader(mustRead(t, path)))
+	sc.Buffer(nil, 16<<20)
+	for sc.Scan() {
+		out = append(out, sc.Text())
+	}
+	return out
+}
+
+func equalSets(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	m := map[string]int{}
+	for _, x := range a {
+		m[x]++
+	}
+	for _, x := range b {
+		if m[x]--; m[x] < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestExportValidates checks every exported service against the HSDS 3.0
+// compiled service schema.
+func TestExportValidates(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "s.json")
+	MustRunMain(t, "", "sample", "--services", "60", "--format", "json", "--out", in)
+	db := filepath.Join(dir, "h.db")
+	MustRunMain(t, db, "import", in)
+	out := filepath.Join(dir, "out.json")
+	MustRunMain(t, db, "export", "--format", "json", "--out", out)
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.AssertFormat()
+	schemaPath, _ := filepath.Abs("../../../shared/hsds/v3.0/schema/compiled/service.json")
+	sch, err := c.Compile(schemaPath)
+	if err != nil {
+		t.Fatalf("compile the HSDS schema (../shared must be beside the repository): %v", err)
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(mustRead(t, out), &items); err != nil || len(items) != 60 {
+		t.Fatalf("export: %d items, %v", len(items), err)
+	}
+	for i, it := range items {
+		v, _ := jsonschema.UnmarshalJSON(bytes.NewReader(it))
+		if err := sch.Validate(v); err != nil {
+			t.Fatalf("exported service %d does not validate: %v", i, err)
+		}
+	}
+	if fi, _ := os.Stat(out); fi.Mode().Perm() != 0o644 {
+		t.Errorf("export file mode %v, want 0644", fi.Mode().Perm())
+	}
+}
+
+// TestImportRejectsFile checks a bad file is refused whole, with an error
+// naming the file, the record and the field, and that --skip-invalid takes
+// the rest.
+func TestImportRejectsFile(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "sample.ndjson")
+	MustRunMain(t, "", "sample", "--services", "5", "--out", in)
+	ls := lines(t, in)
+	ls[2] = strings.Replace(ls[2], `"status":"`, `"status":"open","x":"`, 1)
+	bad := filepath.Join(dir, "bad.ndjson")
+	os.WriteFile(bad, []byte(strings.Join(ls, "\r\n")+"\r\n"), 0o644)
+	db := filepath.Join(dir, "h.db")
+	_, err := runMain(db, "import", bad)
+	if err == nil {
+		t.Fatal("the bad file was imported")
+	}
+	for _, want := range []string{"bad.ndjson", "line 3", "nothing was imported"} {
+		if !strings.Contains(errorText(err), want) {
+			t.Errorf("error %q lacks %q", errorText(err), want)
+		}
+	}
+	empty := filepath.Join(dir, "empty.ndjson")
+	MustRunMain(t, db, "export", "--format", "ndjson", "--out", empty)
+	if len(mustRead(t, empty)) != 0 {
+		t.Error("a rejected import left services behind")
+	}
+	out, err := runMain(db, "import", "--skip-invalid", bad)
+	if err != nil || !strings.Contains(out, "imported 4 services") || !strings.Contains(out, "skipped 1") {
+		t.Errorf("--skip-invalid: %v\n%s", err, out)
+	}
+	if _, err := runMain(db, "import", filepath.Join(dir, "missing.json")); err == nil || !strings.Contains(errorText(err), "missing.json") {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestImportStdinWithBOM imports from standard input, with a byte-order
+// mark and CRLF line ends.
+func TestImportStdinWithBOM(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "s.ndjson")
+	MustRunMain(t, "", "sample", "--services", "3", "--out", in)
+	data := append([]byte("\ufeff"), bytes.ReplaceAll(mustRead(t, in), []byte("\n"), []byte("\r\n"))...)
+	var stdout, stderr bytes.Buffer
+	m := &Main{Stdout: &stdout, Stderr: &stderr, Stdin: bytes.NewReader(data), Logger: discardLogger()}
+	if err := m.Run(t.Context(), []string{"import", "--db", filepath.Join(dir, "h.db"), "-"}); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "imported 3 services") {
+		t.Errorf("stdin import: %s", stdout.String())
+	}
+}
+
+func TestSampleDeterministic(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	MustRunMain(t, "", "sample", "--services", "50", "--seed", "7", "--out", a)
+	MustRunMain(t, "", "sample", "--services", "50", "--seed", "7", "--out", b)
+	if !bytes.Equal(mustRead(t, a), mustRead(t, b)) {
+		t.Error("the same seed gave different data")
+	}
+	if !strings.Contains(string(mustRead(t, a)), `"x_sample":true`) {
+		t.Error("sample data is not marked as sample")
+	}
+}
