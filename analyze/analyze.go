@@ -10,13 +10,12 @@ package analyze
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
 	"github.com/kljensen/snowball/spanish"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -26,12 +25,24 @@ const MaxTokenLen = 64
 
 // Fold lower-cases s and strips diacritics: "Niñas Víctimas" → "ninas victimas".
 func Fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, strings.ToLower(s))
-	if err != nil {
-		return strings.ToLower(s)
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
 	}
-	return out
+	if ascii {
+		return strings.ToLower(s) // the common case, and it needs no tables
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(b.String())
 }
 
 // Tokens splits s into lower-case words. Apostrophes inside a word are
@@ -52,12 +63,11 @@ func Tokens(s string) []string {
 			b.Reset()
 		}
 	}
-	rs := []rune(s)
-	for i, r := range rs {
+	for i, r := range s {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
 			b.WriteRune(unicode.ToLower(r))
-		case (r == '\'' || r == '’') && b.Len() > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
+		case (r == '\'' || r == '’') && b.Len() > 0 && nextIsLetter(s[i+utf8.RuneLen(r):]):
 			// inside a word: skip it
 		default:
 			flush()
@@ -67,9 +77,41 @@ func Tokens(s string) []string {
 	return toks
 }
 
+func nextIsLetter(rest string) bool {
+	r, _ := utf8.DecodeRuneInString(rest)
+	return rest != "" && unicode.IsLetter(r)
+}
+
+// formsCache remembers the forms of words already seen: stemming is the
+// costliest step, and a directory's vocabulary is far smaller than its text.
+var formsCache = struct {
+	sync.RWMutex
+	m map[string][]string
+}{m: map[string][]string{}}
+
+// maxCachedWords bounds the cache; words past it are stemmed every time.
+const maxCachedWords = 200_000
+
 // Forms returns the terms one word stands for: its English stem and its
 // Spanish stems, folded, without repeats. It returns nil for a stop word.
+// The result is shared: callers must not modify it.
 func Forms(word string) []string {
+	formsCache.RLock()
+	f, ok := formsCache.m[word]
+	formsCache.RUnlock()
+	if ok {
+		return f
+	}
+	f = forms(word)
+	formsCache.Lock()
+	if len(formsCache.m) < maxCachedWords {
+		formsCache.m[word] = f
+	}
+	formsCache.Unlock()
+	return f
+}
+
+func forms(word string) []string {
 	folded := Fold(word)
 	if IsStopWord(folded) {
 		return nil

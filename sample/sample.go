@@ -4,7 +4,8 @@
 // The output is deterministic: the same n and seed always give the same
 // services, byte for byte once encoded, and Services(m, seed) is a prefix
 // of Services(n, seed) for m < n. Nothing depends on the clock: dates are
-// spread over the 24 months before ReferenceDate.
+// spread over the 24 months before ReferenceDate. Services may run
+// concurrently.
 //
 // The data says it is fake in the data itself: every organization name
 // ends with " (sample)", every service and organization description begins
@@ -25,13 +26,16 @@ import (
 	"haven/hsds"
 )
 
-// ReferenceDate is the fixed "today" of the sample data: x_last_verified
-// dates fall in the 24 months before it, last_modified times shortly
-// before those.
-var ReferenceDate = time.Date(2026, time.November, 1, 0, 0, 0, 0, time.UTC)
+// referenceDate is the fixed "today" of the sample data.
+var referenceDate = time.Date(2026, time.November, 1, 0, 0, 0, 0, time.UTC)
+
+// ReferenceDate returns the fixed "today" of the sample data, 2026-11-01
+// UTC: x_last_verified dates fall in the 24 months before it,
+// last_modified times up to four months before those.
+func ReferenceDate() time.Time { return referenceDate }
 
 const (
-	verifiedDays = 730 // x_last_verified is 1–730 days before ReferenceDate
+	verifiedDays = 730 // x_last_verified is 1–730 days before referenceDate
 	modifiedLag  = 120 // last_modified is up to this many days earlier still
 	jitterKm     = 8
 	maxLanguages = 5
@@ -92,7 +96,7 @@ var (
 	nestedTerms []hsds.TaxonomyTerm
 	catIndex    = map[string]int{}
 	catData     []*catText
-	// dates[d] is the date d days before ReferenceDate.
+	// dates[d] is the date d days before referenceDate.
 	dates [verifiedDays + modifiedLag + 1]string
 	// twoDigits[i] is i as two digits.
 	twoDigits [100]string
@@ -137,7 +141,7 @@ func init() {
 		ct.related = known(ct.related)
 	}
 	for d := range dates {
-		dates[d] = ReferenceDate.AddDate(0, 0, -d).Format(time.DateOnly)
+		dates[d] = referenceDate.AddDate(0, 0, -d).Format(time.DateOnly)
 	}
 	for i := range twoDigits {
 		twoDigits[i] = string([]byte{byte('0' + i/10), byte('0' + i%10)})
@@ -255,31 +259,35 @@ func (g *generator) nextOrg() {
 		size = 2
 	}
 
-	var name string
+	var name string // with sampleSuffix
 	if r.chance(p.esOrg) {
-		name = pick(&r, t.coresES) + " " + pick(&r, orgNamesES)
+		core := pick(&r, t.coresES)
+		name = core + " " + pick(&r, orgNamesES) + sampleSuffix
 	} else {
 		prefix := pick(&r, orgPrefixes)
 		if r.chance(0.2) {
 			prefix = p.city
 		}
-		name = prefix + " " + pick(&r, t.cores)
+		core := pick(&r, t.cores)
 		if p.british {
-			name = british.Replace(name)
+			core = british.Replace(core)
 		}
+		name = prefix + " " + core + sampleSuffix
 	}
-	slug := slugify(name)
-	desc := samplePrefix + t.desc[0] + p.display + t.desc[1]
-	if s := pick(&r, orgSecondSentences); s != "" {
-		desc += " " + s
-	}
+	slug := slugify(name[:len(name)-len(sampleSuffix)])
+	d0, d1 := t.desc[0], t.desc[1]
 	if p.british {
-		desc = british.Replace(desc)
+		d0, d1 = british.Replace(d0), british.Replace(d1)
 	}
+	sep, second := "", pick(&r, orgSecondSentences)
+	if second != "" {
+		sep = " "
+	}
+	desc := samplePrefix + d0 + p.display + d1 + sep + second
 	b := &orgBlock{sample: true}
 	o := &b.o
 	*o = hsds.Organization{
-		Name:          name + sampleSuffix,
+		Name:          name,
 		Description:   desc,
 		Email:         slug + "@example.org",
 		Website:       "https://example.org/" + slug,
@@ -438,8 +446,8 @@ type svcBlock struct {
 	sal    [1]hsds.ServiceAtLocation
 	phone  [1]hsds.Phone
 	sched  [1]hsds.Schedule
-	attr   [3]hsds.Attribute
-	nums   [3]float64 // ages and cost
+	attr   [2]hsds.Attribute // a third one is rare
+	nums   [3]float64        // ages and cost
 	sample bool
 }
 
@@ -529,14 +537,15 @@ func (g *generator) service(i int) *hsds.Service {
 			s.AlternateName = pick(&r, primary.namesES)
 		}
 	}
-	desc := samplePrefix + sentence(&r, primary, us)
+	s1 := sentence(&r, primary, us)
+	var sep2, s2, sep3, s3 string
 	if nc > 1 && r.chance(0.5) {
-		desc += " " + sentence(&r, catData[cats[1]], us)
+		sep2, s2 = " ", sentence(&r, catData[cats[1]], us)
 	}
 	if p.british {
-		desc += " " + counsellingSentence
+		sep3, s3 = " ", counsellingSentence
 	}
-	s.Description = desc
+	s.Description = samplePrefix + s1 + sep2 + s2 + sep3 + s3
 
 	e := eligibility[pick(&r, primary.elig)]
 	s.EligibilityDescription = e.text
@@ -656,7 +665,11 @@ func (g *generator) service(i int) *hsds.Service {
 	}
 
 	// Categories as attributes.
-	s.Attributes = b.attr[:nc]
+	if nc <= len(b.attr) {
+		s.Attributes = b.attr[:nc]
+	} else {
+		s.Attributes = make([]hsds.Attribute, nc)
+	}
 	for j := range s.Attributes {
 		a := &s.Attributes[j]
 		t := &nestedTerms[cats[j]]

@@ -189,7 +189,7 @@ func TestMarkedAsSample(t *testing.T) {
 			t.Errorf("x_last_verified %s / %s outside the 24 months before 2026-11-01", s.XLastVerified, o.XLastVerified)
 		}
 		lm, err := time.Parse(time.RFC3339, s.LastModified)
-		if err != nil || !lm.Before(ReferenceDate) {
+		if err != nil || !lm.Before(ReferenceDate()) {
 			t.Errorf("last_modified %q is not an RFC 3339 time before the reference date", s.LastModified)
 		}
 	}

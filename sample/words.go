@@ -512,7 +512,8 @@ var british = strings.NewReplacer(
 // slugify turns a name into a URL path segment: lower-case ASCII letters
 // and digits separated by hyphens.
 func slugify(s string) string {
-	var b strings.Builder
+	var buf [128]byte
+	b := buf[:0]
 	dash := false
 	for _, r := range s {
 		switch r {
@@ -536,14 +537,14 @@ func slugify(s string) string {
 		case r >= 'A' && r <= 'Z':
 			r += 'a' - 'A'
 		default:
-			dash = b.Len() > 0
+			dash = len(b) > 0
 			continue
 		}
 		if dash {
-			b.WriteByte('-')
+			b = append(b, '-')
 			dash = false
 		}
-		b.WriteRune(r)
+		b = append(b, byte(r))
 	}
-	return b.String()
+	return string(b)
 }

@@ -86,10 +86,14 @@ func sqliteDSN(path string, writer bool) string {
 		"busy_timeout(10000)", // wait for another process's write instead of failing
 		"foreign_keys(1)",     // off by default in SQLite
 		"synchronous(NORMAL)", // safe with WAL: a crash loses no committed transaction's integrity
+		"temp_store(2)",       // statement journals in memory: a big import wrote one per statement to disk
 	} {
 		q.Add("_pragma", p)
 	}
 	if writer {
+		// A large import touches many index pages; 64 MiB of cache keeps
+		// them in memory instead of re-reading them for every record.
+		q.Add("_pragma", "cache_size(-65536)")
 		// Take the write lock at BEGIN, so that a transaction that reads and
 		// then writes cannot deadlock with another process doing the same.
 		q.Set("_txlock", "immediate")
@@ -125,6 +129,24 @@ type Tx struct {
 	db    *DB
 	now   time.Time
 	stmts map[string]*sql.Stmt // prepared for this transaction; closed with it
+	// written remembers shared objects (organizations, locations, terms)
+	// this transaction has stored, by table and id, with their JSON: a
+	// service repeating one unchanged need not write it again.
+	written map[string]string
+}
+
+// unchanged reports whether the transaction already wrote this object with
+// this content, and records it otherwise.
+func (tx *Tx) unchanged(table, id, data string) bool {
+	if tx.written == nil {
+		tx.written = map[string]string{}
+	}
+	key := table + ":" + id
+	if tx.written[key] == data {
+		return true
+	}
+	tx.written[key] = data
+	return false
 }
 
 // BeginTx starts a write transaction (readOnly=false) or a read one.

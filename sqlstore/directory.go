@@ -267,11 +267,15 @@ func putContact(ctx context.Context, tx *Tx, c *hsds.Contact, ownerCol, ownerID 
 func putOrganization(ctx context.Context, tx *Tx, o *hsds.Organization) error {
 	doc := *o
 	doc.Services = nil
+	data := mustJSON(doc)
+	if tx.unchanged("organizations", o.ID, data) {
+		return nil
+	}
 	if err := tx.exec(ctx, `INSERT INTO organizations (id, name, data, sample, last_verified, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, data = excluded.data, sample = excluded.sample,
 			last_verified = excluded.last_verified, updated_at = excluded.updated_at`,
-		o.ID, o.Name, mustJSON(doc), boolInt(o.XSample), o.XLastVerified, formatTime(tx.now)); err != nil {
+		o.ID, o.Name, data, boolInt(o.XSample), o.XLastVerified, formatTime(tx.now)); err != nil {
 		return fmt.Errorf("organization %s: %w", o.ID, err)
 	}
 	for _, table := range []string{"organization_identifiers", "phones", "contacts", "funding"} {
@@ -331,11 +335,15 @@ func putProgram(ctx context.Context, tx *Tx, p *hsds.Program, orgID string) erro
 func putLocation(ctx context.Context, tx *Tx, l *hsds.Location) error {
 	doc := *l
 	doc.Attributes = stripTerms(l.Attributes)
+	data := mustJSON(doc)
+	if tx.unchanged("locations", l.ID, data) {
+		return nil
+	}
 	if err := tx.exec(ctx, `INSERT INTO locations (id, organization_id, name, latitude, longitude, data)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, name = excluded.name,
 			latitude = excluded.latitude, longitude = excluded.longitude, data = excluded.data`,
-		l.ID, null(l.OrganizationID), l.Name, l.Latitude, l.Longitude, mustJSON(doc)); err != nil {
+		l.ID, null(l.OrganizationID), l.Name, l.Latitude, l.Longitude, data); err != nil {
 		return fmt.Errorf("location %s: %w", l.ID, err)
 	}
 	for _, table := range []string{"addresses", "phones", "languages", "accessibility", "schedules", "contacts"} {
@@ -416,6 +424,10 @@ func putAttributeTerms(ctx context.Context, tx *Tx, as []hsds.Attribute) error {
 		if t == nil {
 			continue
 		}
+		if tx.written["taxonomy_terms:"+t.ID] == mustJSON(t) {
+			as[i].TaxonomyTermID = t.ID // written by this transaction, code already checked
+			continue
+		}
 		if t.Code != "" {
 			var existing string
 			err := tx.QueryRowContext(ctx, `SELECT id FROM taxonomy_terms WHERE code = $1 AND COALESCE(taxonomy_id, '') = $2 AND id <> $3`,
@@ -446,6 +458,10 @@ func termTaxonomyID(t *hsds.TaxonomyTerm) string {
 }
 
 func putTerm(ctx context.Context, tx *Tx, t *hsds.TaxonomyTerm) error {
+	data := mustJSON(t)
+	if tx.unchanged("taxonomy_terms", t.ID, data) {
+		return nil
+	}
 	taxID := termTaxonomyID(t)
 	if t.TaxonomyDetail != nil {
 		if err := putTaxonomy(ctx, tx, t.TaxonomyDetail); err != nil {
@@ -455,7 +471,7 @@ func putTerm(ctx context.Context, tx *Tx, t *hsds.TaxonomyTerm) error {
 	if err := tx.exec(ctx, `INSERT INTO taxonomy_terms (id, code, name, parent_id, taxonomy_id, data) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, parent_id = excluded.parent_id,
 			taxonomy_id = excluded.taxonomy_id, data = excluded.data`,
-		t.ID, t.Code, t.Name, null(t.ParentID), null(taxID), mustJSON(t)); err != nil {
+		t.ID, t.Code, t.Name, null(t.ParentID), null(taxID), data); err != nil {
 		return fmt.Errorf("taxonomy_term %s: %w", t.ID, err)
 	}
 	return nil

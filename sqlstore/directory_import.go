@@ -20,6 +20,9 @@ type ImportOptions struct {
 	SkipInvalid bool
 	// Progress, when set, is called after each record with the count so far.
 	Progress func(records int)
+	// Validated says the source has already validated each record, as the
+	// hsds readers do; validating again would only cost time.
+	Validated bool
 }
 
 // ImportReport says what an import did.
@@ -57,7 +60,7 @@ func (d *DirectoryService) Import(ctx context.Context, next func() (*hsds.Servic
 			if prev, dup := seen[s.ID]; dup {
 				err = &hsds.FieldError{File: opt.Name, Record: fmt.Sprintf("service %s (record %d)", s.ID, n), Field: "id",
 					Reason: fmt.Sprintf("duplicate id: record %d has it too", prev)}
-			} else if errs := s.Validate(); len(errs) > 0 {
+			} else if errs := validate(s, opt.Validated); len(errs) > 0 {
 				for _, e := range errs {
 					if e.File == "" {
 						e.File = opt.Name
@@ -172,4 +175,11 @@ func normalTime(s string) string {
 		return s
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+func validate(s *hsds.Service, done bool) []*hsds.FieldError {
+	if done {
+		return nil
+	}
+	return s.Validate()
 }

@@ -429,3 +429,40 @@ func TestDirectoryFilterErrors(t *testing.T) {
 		t.Errorf("not an application error: %v", err)
 	}
 }
+
+// TestTermsMatchedByCode imports a service whose category term arrives
+// under a new id with a code Haven already holds: it must join the existing
+// term, not add a second one.
+func TestTermsMatchedByCode(t *testing.T) {
+	db := MustOpenDB(t)
+	svcs := MustSample(t, 2)
+	MustImport(t, db, svcs[:1])
+	before := tableCounts(t, db)["taxonomy_terms"]
+	s := svcs[1]
+	term := *svcs[0].Attributes[0].TaxonomyTerm // a term Haven now holds…
+	code := term.Code
+	newID := "0a0b0c0d-1111-4222-8333-444455556666"
+	term.ID = newID // …arriving under another id
+	s.Attributes = s.Attributes[:1]
+	s.Attributes[0].TaxonomyTermID, s.Attributes[0].TaxonomyTerm = newID, &term
+	MustImport(t, db, []*hsds.Service{s})
+	terms := tableCounts(t, db)["taxonomy_terms"]
+	got, err := sqlstore.NewDirectoryService(db).FindServiceByID(context.Background(), s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := got.Attributes[0].TaxonomyTermID; id == newID || got.Attributes[0].TaxonomyTerm.Code != code {
+		t.Errorf("the attribute points at %s (code %s), not the existing term for %s", id, got.Attributes[0].TaxonomyTerm.Code, code)
+	}
+	if terms != before {
+		t.Errorf("terms went from %d to %d: a term with a known code was added again", before, terms)
+	}
+	res, _ := sqlstore.NewDirectoryService(db).SearchDirectory(context.Background(), haven.DirectoryFilter{Category: code, AllStatuses: true})
+	found := false
+	for _, h := range res.Hits {
+		found = found || h.ServiceID == s.ID
+	}
+	if !found {
+		t.Errorf("category %s does not find the service", code)
+	}
+}

@@ -115,7 +115,7 @@ func (m *Main) importPath(ctx context.Context, dir *sqlstore.DirectoryService, p
 		next = hsds.NewJSONReader(bufio.NewReaderSize(counter, 1<<20), name).Next
 	}
 	prog := m.newProgress(size, counter != nil, "importing "+name)
-	rep, err := dir.Import(ctx, next, sqlstore.ImportOptions{Name: name, SkipInvalid: skip, Progress: func(n int) {
+	rep, err := dir.Import(ctx, next, sqlstore.ImportOptions{Name: name, SkipInvalid: skip, Validated: true, Progress: func(n int) {
 		if counter != nil {
 			prog.update(counter.n.Load(), n)
 		} else {

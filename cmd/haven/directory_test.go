@@ -63,6 +63,35 @@ func TestImportExportRoundTrip(t *testing.T) {
 			t.Errorf("csv round trip changed %s", filepath.Base(f))
 		}
 	}
+	// Each CSV's columns are those the HSDS data package lists for it, plus
+	// Haven's x_ extensions on services and organizations.
+	var dp struct {
+		Resources []struct {
+			Path   string `json:"path"`
+			Schema struct {
+				Fields []struct{ Name string } `json:"fields"`
+			} `json:"schema"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(mustRead(t, "../../../shared/hsds/v3.0/datapackage.json"), &dp); err != nil {
+		t.Fatalf("the HSDS datapackage.json (../shared must be beside the repository): %v", err)
+	}
+	for _, r := range dp.Resources {
+		f := filepath.Join(csv1, filepath.Base(r.Path))
+		if _, err := os.Stat(f); err != nil {
+			continue // tables with no rows are not written
+		}
+		var want []string
+		for _, fl := range r.Schema.Fields {
+			want = append(want, fl.Name)
+		}
+		if base := filepath.Base(r.Path); base == "services.csv" || base == "organizations.csv" {
+			want = append(want, "x_last_verified", "x_sample")
+		}
+		if got := strings.TrimPrefix(lines(t, f)[0], "\ufeff"); got != strings.Join(want, ",") {
+			t.Errorf("%s header:\n got %s\nwant %s", filepath.Base(f), got, strings.Join(want, ","))
+		}
+	}
 	if n := len(lines(t, filepath.Join(csv1, "services.csv"))); n != 121 {
 		t.Errorf("services.csv has %d lines, want a header and 120 rows", n)
 	}
