@@ -41,15 +41,36 @@ type DB struct {
 	Now func() time.Time
 }
 
+// Options tune how a database is opened. The zero value is sensible.
+type Options struct {
+	// ReadDSN, for PostgreSQL, names a read replica: searches and page reads
+	// go there, writes to the primary.
+	ReadDSN string
+	// MaxOpenConns bounds each PostgreSQL pool (default 16).
+	MaxOpenConns int
+	// StatementTimeout stops a PostgreSQL statement running longer
+	// (default 30s; negative turns it off).
+	StatementTimeout time.Duration
+}
+
 // Open opens the database named by dsn, creating it if needed, and applies
 // pending migrations. A dsn starting with postgres:// or postgresql:// names
-// a PostgreSQL server; anything else is a path to an SQLite file.
+// a PostgreSQL server (sslmode and other settings go in the URL); anything
+// else is a path to an SQLite file.
 func Open(ctx context.Context, dsn string) (*DB, error) {
+	return OpenWith(ctx, dsn, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if dsn == "" {
 		return nil, haven.Errorf(haven.EINVALID, "no database given: pass --db PATH or set HAVEN_DB")
 	}
 	if isPostgres(dsn) {
-		return nil, haven.Errorf(haven.EUNAVAILABLE, "PostgreSQL is not supported yet; use an SQLite file path such as --db haven.db")
+		return openPostgres(ctx, dsn, opt)
+	}
+	if opt.ReadDSN != "" {
+		return nil, haven.Errorf(haven.EINVALID, "--db-read works with PostgreSQL only; SQLite reads its own file")
 	}
 	db := &DB{engine: SQLite, dsn: dsn, Now: time.Now}
 	var err error
@@ -107,7 +128,7 @@ func (db *DB) Engine() string { return db.engine }
 // Close closes the database.
 func (db *DB) Close() error {
 	var errs []error
-	if db.read != nil {
+	if db.read != nil && db.read != db.write {
 		errs = append(errs, db.read.Close())
 	}
 	if db.write != nil {
@@ -192,11 +213,6 @@ func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 	return v, err
 }
 
-func setSetting(ctx context.Context, tx *Tx, key, value string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-	return err
-}
 
 var tableName = regexp.MustCompile(`^[a-z_]+$`)
 

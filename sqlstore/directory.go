@@ -575,19 +575,7 @@ func indexService(ctx context.Context, tx *Tx, s *hsds.Service) error {
 	}
 	name := analyze.Terms(s.Name + " " + s.AlternateName + " " + orgName + " " + orgAlt)
 	body := analyze.Terms(s.Description + " " + s.EligibilityDescription + " " + strings.Join(termNames, " "))
-	return ftsReplace(ctx, tx, s.ID, strings.Join(name, " "), strings.Join(body, " "))
-}
-
-// ftsReplace writes a service's terms to the full-text index.
-func ftsReplace(ctx context.Context, tx *Tx, serviceID, nameTerms, bodyTerms string) error {
-	var rowid int64
-	if err := tx.QueryRowContext(ctx, `SELECT rowid FROM services WHERE id = $1`, serviceID).Scan(&rowid); err != nil {
-		return err
-	}
-	if err := tx.exec(ctx, `DELETE FROM services_fts WHERE rowid = $1`, rowid); err != nil {
-		return err
-	}
-	return tx.exec(ctx, `INSERT INTO services_fts (rowid, name_terms, body_terms) VALUES ($1, $2, $3)`, rowid, nameTerms, bodyTerms)
+	return writeTerms(ctx, tx, "services", s.ID, name, body)
 }
 
 // placeOf returns the state and country a location is in, from its first

@@ -52,7 +52,7 @@ func ValidateDirectoryFilter(f haven.DirectoryFilter) error {
 // directoryWhere builds the WHERE clause over services s for a filter,
 // leaving out the facet named by except. When q is not empty its match
 // expression is the first argument.
-func directoryWhere(f haven.DirectoryFilter, q analyze.Query, except string) (string, []any) {
+func directoryWhere(engine string, f haven.DirectoryFilter, q analyze.Query, except string) (string, []any) {
 	conds := []string{"1 = 1"}
 	var args []any
 	arg := func(v any) string {
@@ -60,7 +60,7 @@ func directoryWhere(f haven.DirectoryFilter, q analyze.Query, except string) (st
 		return fmt.Sprintf("$%d", len(args))
 	}
 	if !q.Empty() {
-		conds = append(conds, `s.rowid IN (SELECT rowid FROM services_fts WHERE services_fts MATCH `+arg(ftsMatch(q))+`)`)
+		conds = append(conds, textMatch(engine, "services", "s", arg(matchQuery(engine, q))))
 	}
 	if !f.AllStatuses {
 		conds = append(conds, `s.status IN ('active', 'temporarily closed')`)
@@ -128,7 +128,7 @@ func (d *DirectoryService) SearchDirectory(ctx context.Context, f haven.Director
 	}
 	defer tx.Rollback()
 
-	where, args := directoryWhere(f, q, "")
+	where, args := directoryWhere(d.db.engine, f, q, "")
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM services s WHERE `+where, args...).Scan(&res.Total); err != nil {
 		return nil, err
 	}
@@ -142,7 +142,7 @@ func (d *DirectoryService) SearchDirectory(ctx context.Context, f haven.Director
 			(SELECT MIN(` + distanceSQL(fmt.Sprintf("$%d", n+1), fmt.Sprintf("$%d", n+2)) + `) FROM search_places p
 			WHERE p.service_id = s.id AND p.latitude IS NOT NULL), s.name, s.id`
 	case !q.Empty():
-		order = `(SELECT bm25(services_fts, 4.0, 1.0) FROM services_fts WHERE services_fts MATCH $1 AND services_fts.rowid = s.rowid), s.name, s.id`
+		order = textRank("s", q, &args) + `, s.name, s.id`
 	default:
 		order = `s.name, s.id`
 	}
@@ -233,7 +233,7 @@ func placeHits(ctx context.Context, tx *Tx, f haven.DirectoryFilter, hits []have
 // directoryFacet counts the services of each value of one facet, under every
 // filter but its own; values come most frequent first.
 func directoryFacet(ctx context.Context, tx *Tx, f haven.DirectoryFilter, q analyze.Query, facet string) ([]haven.FacetCount, error) {
-	where, args := directoryWhere(f, q, facet)
+	where, args := directoryWhere(tx.db.engine, f, q, facet)
 	var query string
 	switch facet {
 	case "category":

@@ -64,17 +64,19 @@ func tableCounts(tb testing.TB, db *sqlstore.DB) map[string]int {
 }
 
 func TestImportIdempotent(t *testing.T) {
-	db := MustOpenDB(t)
-	svcs := MustSample(t, 60)
-	MustImport(t, db, svcs)
-	first := tableCounts(t, db)
-	if first["services"] != 60 || first["organizations"] == 0 || first["addresses"] == 0 || first["taxonomy_terms"] == 0 {
-		t.Fatalf("counts after import: %v", first)
-	}
-	MustImport(t, db, MustSample(t, 60))
-	if second := tableCounts(t, db); !mapsEqual(first, second) {
-		t.Errorf("a second import changed the counts:\n first %v\nsecond %v", first, second)
-	}
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := MustOpenDB(t, e)
+		svcs := MustSample(t, 60)
+		MustImport(t, db, svcs)
+		first := tableCounts(t, db)
+		if first["services"] != 60 || first["organizations"] == 0 || first["addresses"] == 0 || first["taxonomy_terms"] == 0 {
+			t.Fatalf("counts after import: %v", first)
+		}
+		MustImport(t, db, MustSample(t, 60))
+		if second := tableCounts(t, db); !mapsEqual(first, second) {
+			t.Errorf("a second import changed the counts:\n first %v\nsecond %v", first, second)
+		}
+	})
 }
 
 func mapsEqual(a, b map[string]int) bool {
@@ -92,28 +94,30 @@ func mapsEqual(a, b map[string]int) bool {
 // TestRoundTrip exports what was imported and compares it, service by
 // service, with what came in.
 func TestRoundTrip(t *testing.T) {
-	db := MustOpenDB(t)
-	svcs := MustSample(t, 80)
-	MustImport(t, db, svcs)
-	dir := sqlstore.NewDirectoryService(db)
-	got := map[string]string{}
-	if err := dir.EachService(context.Background(), func(s *hsds.Service) error {
-		b, _ := json.Marshal(s)
-		got[s.ID] = string(b)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != len(svcs) {
-		t.Fatalf("exported %d services, imported %d", len(got), len(svcs))
-	}
-	for _, s := range svcs {
-		want, _ := json.Marshal(s)
-		if got[s.ID] != string(want) {
-			t.Errorf("service %s changed on the way:\n in %s\nout %s", s.ID, want, got[s.ID])
-			break
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := MustOpenDB(t, e)
+		svcs := MustSample(t, 80)
+		MustImport(t, db, svcs)
+		dir := sqlstore.NewDirectoryService(db)
+		got := map[string]string{}
+		if err := dir.EachService(context.Background(), func(s *hsds.Service) error {
+			b, _ := json.Marshal(s)
+			got[s.ID] = string(b)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
 		}
-	}
+		if len(got) != len(svcs) {
+			t.Fatalf("exported %d services, imported %d", len(got), len(svcs))
+		}
+		for _, s := range svcs {
+			want, _ := json.Marshal(s)
+			if got[s.ID] != string(want) {
+				t.Errorf("service %s changed on the way:\n in %s\nout %s", s.ID, want, got[s.ID])
+				break
+			}
+		}
+	})
 }
 
 func mustParse(tb testing.TB, js string) *hsds.Service {
@@ -126,72 +130,74 @@ func mustParse(tb testing.TB, js string) *hsds.Service {
 }
 
 func TestImportRejects(t *testing.T) {
-	good := MustSample(t, 3)
-	goodJSON, _ := json.Marshal(good[0])
-	edit := func(f func(m map[string]any)) *hsds.Service {
-		var m map[string]any
-		json.Unmarshal(goodJSON, &m)
-		f(m)
-		b, _ := json.Marshal(m)
-		return mustParse(t, string(b))
-	}
-	tests := []struct {
-		name   string
-		bad    *hsds.Service
-		inDB   bool // import good[0] first, so it exists
-		reason []string
-	}{
-		{name: "missing name", bad: edit(func(m map[string]any) { delete(m, "name") }), reason: []string{"name"}},
-		{name: "bad status", bad: edit(func(m map[string]any) { m["status"] = "open" }), reason: []string{"status", "open"}},
-		{name: "bad uuid", bad: edit(func(m map[string]any) { m["id"] = "not-a-uuid" }), reason: []string{"id"}},
-		{name: "latitude", bad: edit(func(m map[string]any) {
-			m["service_at_locations"].([]any)[0].(map[string]any)["location"].(map[string]any)["latitude"] = 95.0
-		}), reason: []string{"latitude"}},
-		{name: "unknown organization", bad: edit(func(m map[string]any) {
-			delete(m, "organization")
-			m["organization_id"] = "3a5e9a2c-1111-4222-8333-444455556666"
-		}), reason: []string{"organization_id", "3a5e9a2c-1111-4222-8333-444455556666"}},
-		{name: "unknown location", bad: edit(func(m map[string]any) {
-			sal := m["service_at_locations"].([]any)[0].(map[string]any)
-			delete(sal, "location")
-			sal["location_id"] = "3a5e9a2c-1111-4222-8333-444455556667"
-		}), reason: []string{"location_id"}},
-		{name: "duplicate", bad: good[1], reason: []string{"duplicate"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			db := MustOpenDB(t)
-			dir := sqlstore.NewDirectoryService(db)
-			input := []*hsds.Service{good[1], tt.bad, good[2]}
-			if tt.name == "duplicate" {
-				input = []*hsds.Service{good[1], good[2], good[1]}
-			}
-			_, err := dir.Import(context.Background(), sliceSource(input), sqlstore.ImportOptions{Name: "input.ndjson"})
-			if err == nil {
-				t.Fatal("the import was accepted")
-			}
-			msg := err.Error()
-			for _, want := range append([]string{"input.ndjson"}, tt.reason...) {
-				if !strings.Contains(msg, want) {
-					t.Errorf("error %q does not name %q", msg, want)
+	eachEngine(t, func(t *testing.T, e engine) {
+		good := MustSample(t, 3)
+		goodJSON, _ := json.Marshal(good[0])
+		edit := func(f func(m map[string]any)) *hsds.Service {
+			var m map[string]any
+			json.Unmarshal(goodJSON, &m)
+			f(m)
+			b, _ := json.Marshal(m)
+			return mustParse(t, string(b))
+		}
+		tests := []struct {
+			name   string
+			bad    *hsds.Service
+			inDB   bool // import good[0] first, so it exists
+			reason []string
+		}{
+			{name: "missing name", bad: edit(func(m map[string]any) { delete(m, "name") }), reason: []string{"name"}},
+			{name: "bad status", bad: edit(func(m map[string]any) { m["status"] = "open" }), reason: []string{"status", "open"}},
+			{name: "bad uuid", bad: edit(func(m map[string]any) { m["id"] = "not-a-uuid" }), reason: []string{"id"}},
+			{name: "latitude", bad: edit(func(m map[string]any) {
+				m["service_at_locations"].([]any)[0].(map[string]any)["location"].(map[string]any)["latitude"] = 95.0
+			}), reason: []string{"latitude"}},
+			{name: "unknown organization", bad: edit(func(m map[string]any) {
+				delete(m, "organization")
+				m["organization_id"] = "3a5e9a2c-1111-4222-8333-444455556666"
+			}), reason: []string{"organization_id", "3a5e9a2c-1111-4222-8333-444455556666"}},
+			{name: "unknown location", bad: edit(func(m map[string]any) {
+				sal := m["service_at_locations"].([]any)[0].(map[string]any)
+				delete(sal, "location")
+				sal["location_id"] = "3a5e9a2c-1111-4222-8333-444455556667"
+			}), reason: []string{"location_id"}},
+			{name: "duplicate", bad: good[1], reason: []string{"duplicate"}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				db := MustOpenDB(t, e)
+				dir := sqlstore.NewDirectoryService(db)
+				input := []*hsds.Service{good[1], tt.bad, good[2]}
+				if tt.name == "duplicate" {
+					input = []*hsds.Service{good[1], good[2], good[1]}
 				}
-			}
-			if n, _, _ := dir.CountServices(context.Background()); n != 0 {
-				t.Errorf("a rejected import wrote %d services", n)
-			}
-			// With --skip-invalid the good records go in.
-			rep, err := dir.Import(context.Background(), sliceSource(input), sqlstore.ImportOptions{Name: "input.ndjson", SkipInvalid: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rep.Imported != 2 || len(rep.Skipped) != 1 {
-				t.Errorf("skip-invalid: imported %d, skipped %d; want 2 and 1", rep.Imported, len(rep.Skipped))
-			}
-			if n, _, _ := dir.CountServices(context.Background()); n != 2 {
-				t.Errorf("skip-invalid wrote %d services, want 2", n)
-			}
-		})
-	}
+				_, err := dir.Import(context.Background(), sliceSource(input), sqlstore.ImportOptions{Name: "input.ndjson"})
+				if err == nil {
+					t.Fatal("the import was accepted")
+				}
+				msg := err.Error()
+				for _, want := range append([]string{"input.ndjson"}, tt.reason...) {
+					if !strings.Contains(msg, want) {
+						t.Errorf("error %q does not name %q", msg, want)
+					}
+				}
+				if n, _, _ := dir.CountServices(context.Background()); n != 0 {
+					t.Errorf("a rejected import wrote %d services", n)
+				}
+				// With --skip-invalid the good records go in.
+				rep, err := dir.Import(context.Background(), sliceSource(input), sqlstore.ImportOptions{Name: "input.ndjson", SkipInvalid: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rep.Imported != 2 || len(rep.Skipped) != 1 {
+					t.Errorf("skip-invalid: imported %d, skipped %d; want 2 and 1", rep.Imported, len(rep.Skipped))
+				}
+				if n, _, _ := dir.CountServices(context.Background()); n != 2 {
+					t.Errorf("skip-invalid wrote %d services, want 2", n)
+				}
+			})
+		}
+	})
 }
 
 // place returns the places of a generated service.
@@ -255,214 +261,224 @@ func oracle(svcs []*hsds.Service, f haven.DirectoryFilter) []string {
 }
 
 func TestDirectorySearchMatchesOracle(t *testing.T) {
-	db := MustOpenDB(t)
-	svcs := MustSample(t, 300)
-	MustImport(t, db, svcs)
-	dir := sqlstore.NewDirectoryService(db)
-	houston := &haven.LatLon{Lat: 29.7604, Lon: -95.3698}
-	tests := []haven.DirectoryFilter{
-		{},
-		{AllStatuses: true},
-		{State: "TX"},
-		{State: "PR"},
-		{Country: "MX"},
-		{Country: "US", Language: "es"},
-		{Category: "legal-services"},
-		{Category: "shelter", State: "CA"},
-		{Near: houston, RadiusKm: 50},
-		{Near: houston, RadiusKm: 1000, Language: "es"},
-		{Language: "zh"},
-	}
-	for _, f := range tests {
-		name, _ := json.Marshal(f)
-		t.Run(string(name), func(t *testing.T) {
-			want := oracle(svcs, f)
-			res, err := dir.SearchDirectory(context.Background(), f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, h := range res.Hits {
-				got = append(got, h.ServiceID)
-			}
-			sort.Strings(got)
-			if res.Total != len(want) || !slices.Equal(got, want) {
-				t.Fatalf("total %d, %d hits; oracle says %d", res.Total, len(got), len(want))
-			}
-			if len(want) == 0 && f != (haven.DirectoryFilter{Language: "zh"}) {
-				t.Errorf("the oracle found nothing: the test data does not exercise this filter")
-			}
-			if f.Near != nil {
-				for i := 1; i < len(res.Hits); i++ {
-					if *res.Hits[i].DistanceKm < *res.Hits[i-1].DistanceKm {
-						t.Errorf("hit %d is nearer than hit %d", i, i-1)
-					}
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := MustOpenDB(t, e)
+		svcs := MustSample(t, 300)
+		MustImport(t, db, svcs)
+		dir := sqlstore.NewDirectoryService(db)
+		houston := &haven.LatLon{Lat: 29.7604, Lon: -95.3698}
+		tests := []haven.DirectoryFilter{
+			{},
+			{AllStatuses: true},
+			{State: "TX"},
+			{State: "PR"},
+			{Country: "MX"},
+			{Country: "US", Language: "es"},
+			{Category: "legal-services"},
+			{Category: "shelter", State: "CA"},
+			{Near: houston, RadiusKm: 50},
+			{Near: houston, RadiusKm: 1000, Language: "es"},
+			{Language: "zh"},
+		}
+		for _, f := range tests {
+			name, _ := json.Marshal(f)
+			t.Run(string(name), func(t *testing.T) {
+				want := oracle(svcs, f)
+				res, err := dir.SearchDirectory(context.Background(), f)
+				if err != nil {
+					t.Fatal(err)
 				}
+				var got []string
 				for _, h := range res.Hits {
-					if h.DistanceKm == nil || *h.DistanceKm > f.RadiusKm+0.01 {
-						t.Errorf("hit %s at %v km, outside %v km", h.ServiceID, h.DistanceKm, f.RadiusKm)
+					got = append(got, h.ServiceID)
+				}
+				sort.Strings(got)
+				if res.Total != len(want) || !slices.Equal(got, want) {
+					t.Fatalf("total %d, %d hits; oracle says %d", res.Total, len(got), len(want))
+				}
+				if len(want) == 0 && f != (haven.DirectoryFilter{Language: "zh"}) {
+					t.Errorf("the oracle found nothing: the test data does not exercise this filter")
+				}
+				if f.Near != nil {
+					for i := 1; i < len(res.Hits); i++ {
+						if *res.Hits[i].DistanceKm < *res.Hits[i-1].DistanceKm {
+							t.Errorf("hit %d is nearer than hit %d", i, i-1)
+						}
+					}
+					for _, h := range res.Hits {
+						if h.DistanceKm == nil || *h.DistanceKm > f.RadiusKm+0.01 {
+							t.Errorf("hit %s at %v km, outside %v km", h.ServiceID, h.DistanceKm, f.RadiusKm)
+						}
 					}
 				}
-			}
-			// Facet counts: each value's count is the oracle with that value.
-			for _, facet := range []string{"state", "category", "language"} {
-				for _, c := range res.Facets[facet] {
-					g := f
-					switch facet {
-					case "state":
-						g.State = c.Value
-					case "category":
-						g.Category = c.Value
-					case "language":
-						g.Language = c.Value
-					}
-					if n := len(oracle(svcs, g)); n != c.Count {
-						t.Errorf("facet %s=%s counts %d, oracle %d", facet, c.Value, c.Count, n)
+				// Facet counts: each value's count is the oracle with that value.
+				for _, facet := range []string{"state", "category", "language"} {
+					for _, c := range res.Facets[facet] {
+						g := f
+						switch facet {
+						case "state":
+							g.State = c.Value
+						case "category":
+							g.Category = c.Value
+						case "language":
+							g.Language = c.Value
+						}
+						if n := len(oracle(svcs, g)); n != c.Count {
+							t.Errorf("facet %s=%s counts %d, oracle %d", facet, c.Value, c.Count, n)
+						}
 					}
 				}
-			}
-		})
-	}
+			})
+		}
+	})
 }
 
 func TestDirectoryKeywords(t *testing.T) {
-	db := MustOpenDB(t)
-	svcs := MustSample(t, 300)
-	MustImport(t, db, svcs)
-	dir := sqlstore.NewDirectoryService(db)
-	contains := func(s *hsds.Service, word string) bool {
-		text := strings.ToLower(s.Name + " " + s.AlternateName + " " + s.Description + " " + s.EligibilityDescription)
-		if s.Organization != nil {
-			text += " " + strings.ToLower(s.Organization.Name)
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := MustOpenDB(t, e)
+		svcs := MustSample(t, 300)
+		MustImport(t, db, svcs)
+		dir := sqlstore.NewDirectoryService(db)
+		contains := func(s *hsds.Service, word string) bool {
+			text := strings.ToLower(s.Name + " " + s.AlternateName + " " + s.Description + " " + s.EligibilityDescription)
+			if s.Organization != nil {
+				text += " " + strings.ToLower(s.Organization.Name)
+			}
+			return strings.Contains(text, strings.ToLower(word))
 		}
-		return strings.Contains(text, strings.ToLower(word))
-	}
-	tests := []struct {
-		query string
-		must  string // a word whose services must all be found
-	}{
-		{"counseling", "counselling"},
-		{"counselling", "counseling"},
-		{"nina", "niñas"},
-		{"T visa", "t visa"},
-		{"refugio", "refugio"},
-		{"legal", "legal"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.query, func(t *testing.T) {
-			res, err := dir.SearchDirectory(context.Background(), haven.DirectoryFilter{Query: tt.query, AllStatuses: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			found := map[string]bool{}
-			for _, h := range res.Hits {
-				found[h.ServiceID] = true
-			}
-			n := 0
-			for _, s := range svcs {
-				if contains(s, tt.must) {
-					n++
-					if !found[s.ID] {
-						t.Errorf("%q does not find %q (%s)", tt.query, s.Name, s.ID)
+		tests := []struct {
+			query string
+			must  string // a word whose services must all be found
+		}{
+			{"counseling", "counselling"},
+			{"counselling", "counseling"},
+			{"nina", "niñas"},
+			{"T visa", "t visa"},
+			{"refugio", "refugio"},
+			{"legal", "legal"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.query, func(t *testing.T) {
+				res, err := dir.SearchDirectory(context.Background(), haven.DirectoryFilter{Query: tt.query, AllStatuses: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				found := map[string]bool{}
+				for _, h := range res.Hits {
+					found[h.ServiceID] = true
+				}
+				n := 0
+				for _, s := range svcs {
+					if contains(s, tt.must) {
+						n++
+						if !found[s.ID] {
+							t.Errorf("%q does not find %q (%s)", tt.query, s.Name, s.ID)
+						}
 					}
 				}
-			}
-			if n == 0 {
-				t.Errorf("no generated service contains %q: the test proves nothing", tt.must)
-			}
-		})
-	}
-	// "T visa" must not match every visa service: the T counts.
-	tv, _ := dir.SearchDirectory(context.Background(), haven.DirectoryFilter{Query: "T visa", AllStatuses: true})
-	v, _ := dir.SearchDirectory(context.Background(), haven.DirectoryFilter{Query: "visa", AllStatuses: true})
-	if tv.Total > v.Total {
-		t.Errorf("\"T visa\" finds %d, more than \"visa\" (%d)", tv.Total, v.Total)
-	}
+				if n == 0 {
+					t.Errorf("no generated service contains %q: the test proves nothing", tt.must)
+				}
+			})
+		}
+		// "T visa" must not match every visa service: the T counts.
+		tv, _ := dir.SearchDirectory(context.Background(), haven.DirectoryFilter{Query: "T visa", AllStatuses: true})
+		v, _ := dir.SearchDirectory(context.Background(), haven.DirectoryFilter{Query: "visa", AllStatuses: true})
+		if tv.Total > v.Total {
+			t.Errorf("\"T visa\" finds %d, more than \"visa\" (%d)", tv.Total, v.Total)
+		}
+	})
 }
 
 func TestDirectoryPaging(t *testing.T) {
-	db := MustOpenDB(t)
-	MustImport(t, db, MustSample(t, 120))
-	dir := sqlstore.NewDirectoryService(db)
-	all, err := dir.SearchDirectory(context.Background(), haven.DirectoryFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var paged []string
-	for off := 0; off < all.Total; off += 7 {
-		res, err := dir.SearchDirectory(context.Background(), haven.DirectoryFilter{Offset: off, Limit: 7})
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := MustOpenDB(t, e)
+		MustImport(t, db, MustSample(t, 120))
+		dir := sqlstore.NewDirectoryService(db)
+		all, err := dir.SearchDirectory(context.Background(), haven.DirectoryFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Total != all.Total {
-			t.Fatalf("total changed across pages: %d vs %d", res.Total, all.Total)
+		var paged []string
+		for off := 0; off < all.Total; off += 7 {
+			res, err := dir.SearchDirectory(context.Background(), haven.DirectoryFilter{Offset: off, Limit: 7})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total != all.Total {
+				t.Fatalf("total changed across pages: %d vs %d", res.Total, all.Total)
+			}
+			for _, h := range res.Hits {
+				paged = append(paged, h.ServiceID)
+			}
 		}
-		for _, h := range res.Hits {
-			paged = append(paged, h.ServiceID)
+		var whole []string
+		for _, h := range all.Hits {
+			whole = append(whole, h.ServiceID)
 		}
-	}
-	var whole []string
-	for _, h := range all.Hits {
-		whole = append(whole, h.ServiceID)
-	}
-	if !slices.Equal(paged, whole) {
-		t.Errorf("pages do not add up to the whole list")
-	}
+		if !slices.Equal(paged, whole) {
+			t.Errorf("pages do not add up to the whole list")
+		}
+	})
 }
 
 func TestDirectoryFilterErrors(t *testing.T) {
-	dir := sqlstore.NewDirectoryService(MustOpenDB(t))
-	for _, f := range []haven.DirectoryFilter{
-		{State: "Texas"}, {Country: "USA"}, {Language: "english"}, {RadiusKm: 10},
-		{Near: &haven.LatLon{Lat: 95}}, {Near: &haven.LatLon{}, RadiusKm: 5000}, {Offset: -1},
-	} {
-		if _, err := dir.SearchDirectory(context.Background(), f); haven.ErrorCode(err) != haven.EINVALID {
-			t.Errorf("%+v: err = %v, want EINVALID", f, err)
+	eachEngine(t, func(t *testing.T, e engine) {
+		dir := sqlstore.NewDirectoryService(MustOpenDB(t, e))
+		for _, f := range []haven.DirectoryFilter{
+			{State: "Texas"}, {Country: "USA"}, {Language: "english"}, {RadiusKm: 10},
+			{Near: &haven.LatLon{Lat: 95}}, {Near: &haven.LatLon{}, RadiusKm: 5000}, {Offset: -1},
+		} {
+			if _, err := dir.SearchDirectory(context.Background(), f); haven.ErrorCode(err) != haven.EINVALID {
+				t.Errorf("%+v: err = %v, want EINVALID", f, err)
+			}
 		}
-	}
-	if _, err := dir.FindServiceByID(context.Background(), "00000000-0000-4000-8000-000000000000"); haven.ErrorCode(err) != haven.ENOTFOUND {
-		t.Errorf("unknown service: %v", err)
-	}
-	var e *haven.Error
-	_, err := dir.FindServiceByID(context.Background(), "x")
-	if !errors.As(err, &e) {
-		t.Errorf("not an application error: %v", err)
-	}
+		if _, err := dir.FindServiceByID(context.Background(), "00000000-0000-4000-8000-000000000000"); haven.ErrorCode(err) != haven.ENOTFOUND {
+			t.Errorf("unknown service: %v", err)
+		}
+		var appErr *haven.Error
+		_, err := dir.FindServiceByID(context.Background(), "x")
+		if !errors.As(err, &appErr) {
+			t.Errorf("not an application error: %v", err)
+		}
+	})
 }
 
 // TestTermsMatchedByCode imports a service whose category term arrives
 // under a new id with a code Haven already holds: it must join the existing
 // term, not add a second one.
 func TestTermsMatchedByCode(t *testing.T) {
-	db := MustOpenDB(t)
-	svcs := MustSample(t, 2)
-	MustImport(t, db, svcs[:1])
-	before := tableCounts(t, db)["taxonomy_terms"]
-	s := svcs[1]
-	term := *svcs[0].Attributes[0].TaxonomyTerm // a term Haven now holds…
-	code := term.Code
-	newID := "0a0b0c0d-1111-4222-8333-444455556666"
-	term.ID = newID // …arriving under another id
-	s.Attributes = s.Attributes[:1]
-	s.Attributes[0].TaxonomyTermID, s.Attributes[0].TaxonomyTerm = newID, &term
-	MustImport(t, db, []*hsds.Service{s})
-	terms := tableCounts(t, db)["taxonomy_terms"]
-	got, err := sqlstore.NewDirectoryService(db).FindServiceByID(context.Background(), s.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if id := got.Attributes[0].TaxonomyTermID; id == newID || got.Attributes[0].TaxonomyTerm.Code != code {
-		t.Errorf("the attribute points at %s (code %s), not the existing term for %s", id, got.Attributes[0].TaxonomyTerm.Code, code)
-	}
-	if terms != before {
-		t.Errorf("terms went from %d to %d: a term with a known code was added again", before, terms)
-	}
-	res, _ := sqlstore.NewDirectoryService(db).SearchDirectory(context.Background(), haven.DirectoryFilter{Category: code, AllStatuses: true})
-	found := false
-	for _, h := range res.Hits {
-		found = found || h.ServiceID == s.ID
-	}
-	if !found {
-		t.Errorf("category %s does not find the service", code)
-	}
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := MustOpenDB(t, e)
+		svcs := MustSample(t, 2)
+		MustImport(t, db, svcs[:1])
+		before := tableCounts(t, db)["taxonomy_terms"]
+		s := svcs[1]
+		term := *svcs[0].Attributes[0].TaxonomyTerm // a term Haven now holds…
+		code := term.Code
+		newID := "0a0b0c0d-1111-4222-8333-444455556666"
+		term.ID = newID // …arriving under another id
+		s.Attributes = s.Attributes[:1]
+		s.Attributes[0].TaxonomyTermID, s.Attributes[0].TaxonomyTerm = newID, &term
+		MustImport(t, db, []*hsds.Service{s})
+		terms := tableCounts(t, db)["taxonomy_terms"]
+		got, err := sqlstore.NewDirectoryService(db).FindServiceByID(context.Background(), s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id := got.Attributes[0].TaxonomyTermID; id == newID || got.Attributes[0].TaxonomyTerm.Code != code {
+			t.Errorf("the attribute points at %s (code %s), not the existing term for %s", id, got.Attributes[0].TaxonomyTerm.Code, code)
+		}
+		if terms != before {
+			t.Errorf("terms went from %d to %d: a term with a known code was added again", before, terms)
+		}
+		res, _ := sqlstore.NewDirectoryService(db).SearchDirectory(context.Background(), haven.DirectoryFilter{Category: code, AllStatuses: true})
+		found := false
+		for _, h := range res.Hits {
+			found = found || h.ServiceID == s.ID
+		}
+		if !found {
+			t.Errorf("category %s does not find the service", code)
+		}
+	})
 }

@@ -58,6 +58,11 @@ func loadMigrations(engine string) ([]migration, error) {
 // takes the database lock at BEGIN, so two processes starting at once apply
 // each migration exactly once.
 func (db *DB) migrate(ctx context.Context) error {
+	unlock, err := db.lockMigrations(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT NOT NULL,
@@ -74,7 +79,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			return fmt.Errorf("%s: %w", m.name, err)
 		}
 	}
-	return nil
+	return db.reindexIfNeeded(ctx)
 }
 
 func (db *DB) applyMigration(ctx context.Context, m migration) error {

@@ -2,9 +2,7 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -73,14 +71,14 @@ func (s *ResourceService) FindResources(ctx context.Context, f haven.ResourceFil
 	}
 	defer tx.Rollback()
 
-	where, args := resourceWhere(f, q, "")
-	order := sectionOrder + `, r.position`
-	if !q.Empty() {
-		// bm25 is lower for better matches; a title hit weighs ten body hits.
-		order = `(SELECT bm25(resources_fts, 10.0, 1.0) FROM resources_fts WHERE resources_fts MATCH $1 AND resources_fts.rowid = r.rowid), ` + order
-	}
+	engine := s.db.engine
+	where, args := resourceWhere(engine, f, q, "")
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM resources r WHERE `+where, args...).Scan(&res.Total); err != nil {
 		return nil, err
+	}
+	order := sectionOrder + `, r.position`
+	if !q.Empty() {
+		order = textRank("r", q, &args) + `, ` + order
 	}
 	query := `SELECT ` + resourceColumns + ` FROM resources r WHERE ` + where + ` ORDER BY ` + order
 	if f.Limit > 0 {
@@ -113,7 +111,7 @@ func validateResourceFilter(f haven.ResourceFilter) error {
 
 // resourceWhere builds the WHERE clause of a filter, leaving out the facet
 // named by except. When q is not empty its match expression is always $1.
-func resourceWhere(f haven.ResourceFilter, q analyze.Query, except string) (string, []any) {
+func resourceWhere(engine string, f haven.ResourceFilter, q analyze.Query, except string) (string, []any) {
 	conds := []string{"1 = 1"}
 	var args []any
 	arg := func(v any) string {
@@ -121,7 +119,7 @@ func resourceWhere(f haven.ResourceFilter, q analyze.Query, except string) (stri
 		return fmt.Sprintf("$%d", len(args))
 	}
 	if !q.Empty() {
-		conds = append(conds, `r.rowid IN (SELECT rowid FROM resources_fts WHERE resources_fts MATCH `+arg(ftsMatch(q))+`)`)
+		conds = append(conds, textMatch(engine, "resources", "r", arg(matchQuery(engine, q))))
 	}
 	if f.Section != "" && except != "section" {
 		conds = append(conds, `r.section = `+arg(f.Section))
@@ -141,23 +139,9 @@ func resourceWhere(f haven.ResourceFilter, q analyze.Query, except string) (stri
 	return strings.Join(conds, " AND "), args
 }
 
-// ftsMatch renders an analyzed query as an FTS5 expression: each group is an
-// OR of quoted terms, and the groups are ANDed.
-func ftsMatch(q analyze.Query) string {
-	groups := make([]string, len(q))
-	for i, g := range q {
-		terms := make([]string, len(g))
-		for j, t := range g {
-			terms[j] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
-		}
-		groups[i] = "(" + strings.Join(terms, " OR ") + ")"
-	}
-	return strings.Join(groups, " AND ")
-}
-
 // resourceFacet counts each value of one facet under every filter but its own.
 func resourceFacet(ctx context.Context, tx *Tx, f haven.ResourceFilter, q analyze.Query, facet string) ([]haven.FacetCount, error) {
-	where, args := resourceWhere(f, q, facet)
+	where, args := resourceWhere(tx.db.engine, f, q, facet)
 	var query string
 	switch facet {
 	case "section", "kind", "region":
@@ -328,16 +312,7 @@ func indexResource(ctx context.Context, tx *Tx, r *haven.Resource) error {
 	for _, v := range append(slices.Clone(r.Audiences), r.Topics...) {
 		body = append(body, strings.ReplaceAll(v, "-", " "))
 	}
-	var rowid int64
-	if err := tx.QueryRowContext(ctx, `SELECT rowid FROM resources WHERE id = $1`, r.ID).Scan(&rowid); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM resources_fts WHERE rowid = $1`, rowid); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO resources_fts (rowid, title_terms, body_terms) VALUES ($1, $2, $3)`,
-		rowid, strings.Join(analyze.Terms(r.Title), " "), strings.Join(analyze.Terms(strings.Join(body, " ")), " "))
-	return err
+	return writeTerms(ctx, tx, "resources", r.ID, analyze.Terms(r.Title), analyze.Terms(strings.Join(body, " ")))
 }
 
 // SeedResources loads the given entries into an empty library, once in the
@@ -349,12 +324,17 @@ func (db *DB) SeedResources(ctx context.Context, entries []*haven.Resource) (int
 		return 0, err
 	}
 	defer tx.Rollback()
-	var seeded string
-	err = tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'library_seeded_at'`).Scan(&seeded)
-	if err == nil {
-		return 0, nil
-	} else if !errors.Is(err, sql.ErrNoRows) {
+	// Claim the seeding first: of several servers starting at once on one
+	// PostgreSQL database, the others wait here and then find it done.
+	res, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('library_seeded_at', $1) ON CONFLICT (key) DO NOTHING`,
+		formatTime(tx.now))
+	if err != nil {
 		return 0, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return 0, err
+	} else if n == 0 {
+		return 0, nil
 	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM resources`).Scan(&n); err != nil {
@@ -368,9 +348,6 @@ func (db *DB) SeedResources(ctx context.Context, entries []*haven.Resource) (int
 			}
 			added++
 		}
-	}
-	if err := setSetting(ctx, tx, "library_seeded_at", formatTime(tx.now)); err != nil {
-		return 0, err
 	}
 	return added, tx.Commit()
 }

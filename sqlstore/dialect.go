@@ -1,0 +1,96 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"haven/analyze"
+)
+
+// The few places where SQLite and PostgreSQL differ: full-text matching,
+// ranking and the writing of search terms. Both engines index the terms
+// package analyze makes, so they match exactly alike: SQLite in an FTS5
+// table whose rowid is the row's, PostgreSQL in a tsvector column built with
+// array_to_tsvector (no parser, no dictionary: the terms as they are) under
+// a GIN index, queried with a tsquery cast from text.
+
+// ftsTable names the FTS5 table beside each searchable SQLite table.
+var ftsTable = map[string]string{"resources": "resources_fts", "services": "services_fts"}
+
+// textMatch is the condition that the row aliased alias, of table, matches
+// the query in argument arg.
+func textMatch(engine, table, alias, arg string) string {
+	if engine == Postgres {
+		return alias + `.search @@ ` + arg + `::tsquery`
+	}
+	fts := ftsTable[table]
+	return alias + `.rowid IN (SELECT rowid FROM ` + fts + ` WHERE ` + fts + ` MATCH ` + arg + `)`
+}
+
+// textRank orders rows best match first, the same way on both engines:
+// by how many of the query's words the title or name holds (head_terms),
+// then by the caller's tie-breakers. It appends its arguments to args.
+func textRank(alias string, q analyze.Query, args *[]any) string {
+	var hits []string
+	for _, g := range q {
+		var any []string
+		for _, t := range g {
+			*args = append(*args, "% "+t+" %")
+			any = append(any, fmt.Sprintf("%s.head_terms LIKE $%d", alias, len(*args)))
+		}
+		hits = append(hits, "(CASE WHEN "+strings.Join(any, " OR ")+" THEN 1 ELSE 0 END)")
+	}
+	return "(" + strings.Join(hits, " + ") + ") DESC"
+}
+
+// matchQuery renders an analyzed query for the engine: every group must
+// match, and a group matches on any of its terms.
+func matchQuery(engine string, q analyze.Query) string {
+	groups := make([]string, len(q))
+	for i, g := range q {
+		terms := make([]string, len(g))
+		for j, t := range g {
+			if engine == Postgres {
+				terms[j] = `'` + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(t) + `'`
+			} else {
+				terms[j] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+			}
+		}
+		op := " OR "
+		if engine == Postgres {
+			op = " | "
+		}
+		groups[i] = "(" + strings.Join(terms, op) + ")"
+	}
+	if engine == Postgres {
+		return strings.Join(groups, " & ")
+	}
+	return strings.Join(groups, " AND ")
+}
+
+// writeTerms stores a row's search terms: head (title or name) and body.
+func writeTerms(ctx context.Context, tx *Tx, table, id string, head, body []string) error {
+	if err := tx.exec(ctx, `UPDATE `+table+` SET head_terms = $2 WHERE id = $1`, id, " "+strings.Join(head, " ")+" "); err != nil {
+		return err
+	}
+	if tx.db.engine == Postgres {
+		// Terms never hold spaces, so a space-joined string travels as one
+		// parameter and string_to_array rebuilds the array.
+		return tx.exec(ctx, `UPDATE `+table+` SET search =
+			setweight(array_to_tsvector(string_to_array($2, ' ')), 'A') ||
+			setweight(array_to_tsvector(string_to_array($3, ' ')), 'B') WHERE id = $1`,
+			id, strings.Join(head, " "), strings.Join(body, " "))
+	}
+	fts := ftsTable[table]
+	var rowid int64
+	if err := tx.QueryRowContext(ctx, `SELECT rowid FROM `+table+` WHERE id = $1`, id).Scan(&rowid); err != nil {
+		return err
+	}
+	if err := tx.exec(ctx, `DELETE FROM `+fts+` WHERE rowid = $1`, rowid); err != nil {
+		return err
+	}
+	cols := map[string]string{"resources": "title_terms, body_terms", "services": "name_terms, body_terms"}[table]
+	return tx.exec(ctx, `INSERT INTO `+fts+` (rowid, `+cols+`) VALUES ($1, $2, $3)`,
+		rowid, strings.Join(head, " "), strings.Join(body, " "))
+}

@@ -1,0 +1,63 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+)
+
+// searchVersion names the way search terms are made and stored. Change it
+// whenever package analyze or writeTerms changes: a database indexed under
+// another version has its terms rebuilt when it is next opened, so results
+// never mix two analyses.
+const searchVersion = "2"
+
+// reindexIfNeeded rebuilds every row's search terms when the database was
+// indexed under another searchVersion. It runs under the migration lock.
+func (db *DB) reindexIfNeeded(ctx context.Context) error {
+	tx, err := db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var v string
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM settings WHERE key = 'search_version'), '')`).Scan(&v); err != nil {
+		return err
+	}
+	if v == searchVersion {
+		return nil
+	}
+	rs, err := queryResources(ctx, tx, `SELECT `+resourceColumns+` FROM resources r`)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if err := indexResource(ctx, tx, r); err != nil {
+			return fmt.Errorf("reindex resource %s: %w", r.ID, err)
+		}
+	}
+	after := ""
+	for {
+		ids, err := queryStrings(ctx, tx, `SELECT id FROM services WHERE id > $1 ORDER BY id LIMIT 1000`, after)
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			break
+		}
+		svcs, err := loadServices(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		for _, s := range svcs {
+			if err := indexService(ctx, tx, s); err != nil {
+				return fmt.Errorf("reindex service %s: %w", s.ID, err)
+			}
+		}
+		after = ids[len(ids)-1]
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('search_version', $1)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, searchVersion); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
