@@ -137,10 +137,19 @@ func (db *DB) Close() error {
 	return errors.Join(errs...)
 }
 
-// Ping checks that the database answers a query.
+// Ping checks that the database answers a query, and the read replica too
+// when there is one.
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
-	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	if err := db.write.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("primary: %w", err)
+	}
+	if db.read != db.write {
+		if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+			return fmt.Errorf("read replica: %w", err)
+		}
+	}
+	return nil
 }
 
 // Tx is a transaction with the time it started, so every row it writes
@@ -177,6 +186,15 @@ func (db *DB) BeginTx(ctx context.Context, readOnly bool) (*Tx, error) {
 		pool = db.read
 	}
 	tx, err := pool.BeginTx(ctx, nil)
+	if db.engine == Postgres {
+		// A connection the server dropped (a restart, a failover) is found
+		// dead only when used, and then leaves the pool. pgx pings those
+		// idle over a second; younger ones each fail once here. Nothing has
+		// run yet, so try again, at most once per open connection.
+		for tries := pool.Stats().OpenConnections + 1; err != nil && tries > 0 && ctx.Err() == nil; tries-- {
+			tx, err = pool.BeginTx(ctx, nil)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +230,6 @@ func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 	}
 	return v, err
 }
-
 
 var tableName = regexp.MustCompile(`^[a-z_]+$`)
 

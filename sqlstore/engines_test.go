@@ -1,17 +1,12 @@
 package sqlstore_test
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
+	"haven/internal/testpg"
 )
 
 // engine is a database engine the contract suite runs on. fresh returns the
@@ -21,7 +16,7 @@ type engine struct {
 	fresh func(tb testing.TB) string
 }
 
-const pgEnv = "HAVEN_TEST_POSTGRES"
+const pgEnv = testpg.Env
 
 var allEngines = []engine{
 	{"sqlite", func(tb testing.TB) string { return filepath.Join(tb.TempDir(), "haven.db") }},
@@ -48,32 +43,4 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// freshPostgres makes a schema of its own for one test, so tests never see
-// each other's rows, and drops it afterwards.
-func freshPostgres(tb testing.TB) string {
-	tb.Helper()
-	base := os.Getenv(pgEnv)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "haven_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(context.Background(), `CREATE SCHEMA `+schema); err != nil {
-		admin.Close()
-		tb.Fatalf("create schema on %s: %v", pgEnv, err)
-	}
-	tb.Cleanup(func() {
-		admin.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
-		admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+func freshPostgres(tb testing.TB) string { return testpg.Fresh(tb) }

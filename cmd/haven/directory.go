@@ -44,7 +44,7 @@ updates it in place and makes no duplicates.`,
 				if len(args) != 1 {
 					return fmt.Errorf("import takes one PATH: a JSON or NDJSON file, a data package folder, or -")
 				}
-				store, err := m.openDB(ctx, *db)
+				store, err := m.openDB(ctx, db)
 				if err != nil {
 					return err
 				}
@@ -194,7 +194,7 @@ What is exported imports back unchanged.`,
 				if *format != "json" && *format != "ndjson" && *format != "csv" {
 					return fmt.Errorf("unknown --format %q: use json, ndjson or csv", *format)
 				}
-				store, err := m.openDB(ctx, *db)
+				store, err := m.openDB(ctx, db)
 				if err != nil {
 					return err
 				}

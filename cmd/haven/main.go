@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/term"
 
@@ -156,10 +158,32 @@ func envOr(name, def string) string {
 	return def
 }
 
-// dbFlag adds the --db flag every data command takes.
-func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", envOr("HAVEN_DB", "haven.db"),
-		"database: an SQLite file path (created if missing), or a postgres:// URL; env HAVEN_DB")
+// dbConfig is where a command finds its database.
+type dbConfig struct {
+	dsn, read        string
+	maxConns         int
+	statementTimeout time.Duration
+}
+
+// display names the database for messages, without a password.
+func (c *dbConfig) display() string {
+	if u, err := url.Parse(c.dsn); err == nil && u.User != nil {
+		u.User = url.User(u.User.Username())
+		return u.String()
+	}
+	return c.dsn
+}
+
+// dbFlag adds the database flags every data command takes.
+func dbFlag(fs *flag.FlagSet) *dbConfig {
+	c := &dbConfig{}
+	fs.StringVar(&c.dsn, "db", envOr("HAVEN_DB", "haven.db"),
+		"database: an SQLite file path (created if missing), or a postgres:// URL (sslmode and other settings in the URL); env HAVEN_DB")
+	fs.StringVar(&c.read, "db-read", envOr("HAVEN_DB_READ", ""),
+		"PostgreSQL only: a read replica's URL; searches and page reads go there; env HAVEN_DB_READ")
+	fs.IntVar(&c.maxConns, "db-max-conns", 16, "PostgreSQL only: connections in each pool")
+	fs.DurationVar(&c.statementTimeout, "db-statement-timeout", 30*time.Second, "PostgreSQL only: longest a statement may run (0 for no limit)")
+	return c
 }
 
 // errorText is what the operator sees: an application error's message, or

@@ -32,7 +32,7 @@ keeps one section (documents, organizations, websites, hotlines).
 				if len(args) == 0 {
 					return fmt.Errorf(`resources needs a subcommand: "list" or "show ID"`)
 				}
-				store, err := m.openDB(ctx, *db)
+				store, err := m.openDB(ctx, db)
 				if err != nil {
 					return err
 				}
@@ -85,7 +85,7 @@ the API's JSON.`,
 				if len(args) != 1 {
 					return fmt.Errorf(`search takes one quoted query, for example: haven search "T visa"`)
 				}
-				store, err := m.openDB(ctx, *db)
+				store, err := m.openDB(ctx, db)
 				if err != nil {
 					return err
 				}
@@ -179,7 +179,7 @@ deployments that upgrade the schema before starting servers.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *Main, []string) error {
 			db := dbFlag(fs)
 			return func(ctx context.Context, m *Main, args []string) error {
-				store, err := m.openDB(ctx, *db)
+				store, err := m.openDB(ctx, db)
 				if err != nil {
 					return err
 				}
@@ -188,7 +188,7 @@ deployments that upgrade the schema before starting servers.`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(m.Stdout, "database %s is at schema version %d\n", *db, applied)
+				fmt.Fprintf(m.Stdout, "database %s is at schema version %d\n", db.display(), applied)
 				return nil
 			}
 		},

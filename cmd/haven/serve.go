@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"time"
 
 	"haven/catalog"
@@ -26,18 +27,19 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 			db := dbFlag(fs)
 			exitURL := fs.String("exit-url", envOr("HAVEN_EXIT_URL", havenhttp.DefaultExitURL), "where the quick exit goes: a neutral, everyday site; env HAVEN_EXIT_URL")
 			withSample := fs.Bool("sample", false, "load about 200 fictional sample services into an empty directory, to explore")
+			jobTick := fs.Duration("jobs-tick", time.Minute, "how often to look for due background jobs (0 turns jobs off); several servers on one database run each job once")
 			return func(ctx context.Context, m *Main, args []string) error {
 				if len(args) > 0 {
 					return fmt.Errorf("serve takes no arguments, got %q", args)
 				}
-				return m.serve(ctx, *addr, *db, *exitURL, *withSample)
+				return m.serve(ctx, *addr, db, *exitURL, *withSample, *jobTick)
 			}
 		},
 	}
 }
 
-func (m *Main) serve(ctx context.Context, addr, dsn, exitURL string, withSample bool) error {
-	db, err := m.openDB(ctx, dsn)
+func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL string, withSample bool, jobTick time.Duration) error {
+	db, err := m.openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -62,7 +64,14 @@ func (m *Main) serve(ctx context.Context, addr, dsn, exitURL string, withSample 
 	if err := srv.Open(addr); err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	m.Logger.Info("haven is serving", "url", "http://"+srv.Addr()+"/", "db", dsn, "engine", db.Engine())
+	m.Logger.Info("haven is serving", "url", "http://"+srv.Addr()+"/", "db", cfg.display(), "engine", db.Engine())
+	if jobTick > 0 {
+		host, _ := os.Hostname()
+		runner := fmt.Sprintf("%s:%d", host, os.Getpid())
+		go db.RunJobs(ctx, runner, jobTick, []sqlstore.Job{
+			{Name: "optimize", Every: 24 * time.Hour, Run: db.Optimize},
+		}, m.Logger)
+	}
 
 	<-ctx.Done()
 	m.Logger.Info("shutting down: finishing requests under way")
@@ -77,8 +86,12 @@ func (m *Main) serve(ctx context.Context, addr, dsn, exitURL string, withSample 
 
 // openDB opens the database, applies pending migrations and seeds the
 // library on first use. Every command that touches data goes through it.
-func (m *Main) openDB(ctx context.Context, dsn string) (*sqlstore.DB, error) {
-	db, err := sqlstore.Open(ctx, dsn)
+func (m *Main) openDB(ctx context.Context, cfg *dbConfig) (*sqlstore.DB, error) {
+	timeout := cfg.statementTimeout
+	if timeout == 0 {
+		timeout = -1 // the flag's 0 means no limit; Options' 0 means the default
+	}
+	db, err := sqlstore.OpenWith(ctx, cfg.dsn, sqlstore.Options{ReadDSN: cfg.read, MaxOpenConns: cfg.maxConns, StatementTimeout: timeout})
 	if err != nil {
 		return nil, err
 	}

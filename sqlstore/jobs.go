@@ -1,0 +1,108 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"log/slog"
+	"time"
+)
+
+// Job is work a server does now and then: checking links, purging old
+// records, housekeeping.
+type Job struct {
+	Name  string
+	Every time.Duration
+	Run   func(ctx context.Context) error
+}
+
+// ClaimJob reports whether this server may run the named job now. When the
+// job is due, exactly one claimant among all servers sharing the database
+// gets true, and the job's next run moves to now+every. On PostgreSQL the
+// row is taken with FOR UPDATE SKIP LOCKED, so other servers do not even
+// wait; SQLite's single writer serializes the claim.
+func (db *DB) ClaimJob(ctx context.Context, name, runner string, every time.Duration) (bool, error) {
+	tx, err := db.BeginTx(ctx, false)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	now := db.Now().UTC()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO jobs (name, next_run) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
+		name, now.Format(time.RFC3339Nano)); err != nil {
+		return false, err
+	}
+	lock := ""
+	if db.engine == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	var next string
+	err = tx.QueryRowContext(ctx, `SELECT next_run FROM jobs WHERE name = $1`+lock, name).Scan(&next)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil // another server holds it right now
+	} else if err != nil {
+		return false, err
+	}
+	if due, err := time.Parse(time.RFC3339Nano, next); err == nil && due.After(now) {
+		return false, nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET next_run = $2, last_run = $3, last_runner = $4, runs = runs + 1 WHERE name = $1`,
+		name, now.Add(every).Format(time.RFC3339Nano), now.Format(time.RFC3339Nano), runner); err != nil {
+		return false, err
+	}
+	return true, tx.Commit()
+}
+
+// recordJobError keeps the last failure of a job, for operators.
+func (db *DB) recordJobError(ctx context.Context, name string, jobErr error) {
+	msg := ""
+	if jobErr != nil {
+		msg = jobErr.Error()
+	}
+	db.write.ExecContext(ctx, `UPDATE jobs SET last_error = $2 WHERE name = $1`, name, msg)
+}
+
+// RunJobs claims and runs due jobs every tick until ctx ends. Any number of
+// servers may run it on one database; each due job runs once.
+func (db *DB) RunJobs(ctx context.Context, runner string, tick time.Duration, jobs []Job, logger *slog.Logger) {
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		for _, j := range jobs {
+			ok, err := db.ClaimJob(ctx, j.Name, runner, j.Every)
+			if err != nil {
+				if ctx.Err() == nil {
+					logger.Warn("job claim failed; will retry", "job", j.Name, "err", err)
+				}
+				continue
+			}
+			if !ok {
+				continue
+			}
+			start := time.Now()
+			err = j.Run(ctx)
+			db.recordJobError(context.WithoutCancel(ctx), j.Name, err)
+			if err != nil {
+				logger.Error("job failed", "job", j.Name, "err", err)
+			} else {
+				logger.Info("job ran", "job", j.Name, "duration", time.Since(start))
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Optimize refreshes the query planner's statistics: ANALYZE on
+// PostgreSQL, PRAGMA optimize on SQLite. A daily job.
+func (db *DB) Optimize(ctx context.Context) error {
+	q := `PRAGMA optimize`
+	if db.engine == Postgres {
+		q = `ANALYZE`
+	}
+	_, err := db.write.ExecContext(ctx, q)
+	return err
+}

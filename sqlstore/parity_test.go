@@ -1,0 +1,77 @@
+package sqlstore_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"reflect"
+	"testing"
+
+	"haven"
+	"haven/sqlstore"
+)
+
+// TestEnginesAgree loads the same data into SQLite and PostgreSQL and asks
+// both the same questions: results, order, totals and facets must match.
+func TestEnginesAgree(t *testing.T) {
+	if os.Getenv(pgEnv) == "" {
+		t.Skip("SKIPPED: comparing the engines needs " + pgEnv)
+	}
+	svcs := MustSample(t, 300)
+	lite, pg := MustOpenDB(t, allEngines[0]), MustOpenDB(t, allEngines[1])
+	MustImport(t, lite, svcs)
+	MustImport(t, pg, svcs)
+	houston := &haven.LatLon{Lat: 29.7604, Lon: -95.3698}
+	filters := []haven.DirectoryFilter{
+		{Limit: 20},
+		{Query: "legal", Limit: 20},
+		{Query: "counseling trauma", Limit: 50},
+		{Query: "T visa", AllStatuses: true},
+		{Query: "refugio niñas"},
+		{Query: "shelter", State: "CA"},
+		{Country: "MX", Language: "es"},
+		{Category: "legal-services", Offset: 5, Limit: 5},
+		{Near: houston, RadiusKm: 300},
+		{Near: houston, Query: "legal", Limit: 10},
+		{Query: "the of"},
+	}
+	for _, f := range filters {
+		name, _ := json.Marshal(f)
+		a, err := sqlstore.NewDirectoryService(lite).SearchDirectory(context.Background(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := sqlstore.NewDirectoryService(pg).SearchDirectory(context.Background(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range a.Hits {
+			// Distances are computed in Go from the same coordinates; compare
+			// them rounded to a metre.
+			for _, h := range []*haven.DirectoryHit{&a.Hits[i], &b.Hits[i]} {
+				if h.DistanceKm != nil {
+					d := float64(int64(*h.DistanceKm*1000+0.5)) / 1000
+					h.DistanceKm = &d
+				}
+			}
+		}
+		if !reflect.DeepEqual(a, b) {
+			ja, _ := json.Marshal(a)
+			jb, _ := json.Marshal(b)
+			t.Errorf("%s: engines disagree\n sqlite   %.600s\n postgres %.600s", name, ja, jb)
+		}
+	}
+	for _, q := range []string{"screen", "T visa", "línea de ayuda", "law enforcement", "trata"} {
+		a, _ := sqlstore.NewResourceService(lite).FindResources(context.Background(), haven.ResourceFilter{Query: q})
+		b, _ := sqlstore.NewResourceService(pg).FindResources(context.Background(), haven.ResourceFilter{Query: q})
+		if len(a.Items) != len(b.Items) || !reflect.DeepEqual(a.Facets, b.Facets) {
+			t.Errorf("library %q: engines disagree", q)
+			continue
+		}
+		for i := range a.Items {
+			if a.Items[i].ID != b.Items[i].ID {
+				t.Errorf("library %q: item %d is %s on SQLite, %s on PostgreSQL", q, i, a.Items[i].ID, b.Items[i].ID)
+			}
+		}
+	}
+}
