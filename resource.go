@@ -39,7 +39,12 @@ type Resource struct {
 	Hotline   *Hotline  `json:"hotline,omitempty"`
 
 	// Position orders entries within their section as the seed does.
-	Position  int       `json:"-"`
+	Position int `json:"-"`
+	// LastVerified is when a curator last confirmed the entry ("" never),
+	// as YYYY-MM-DD.
+	LastVerified string `json:"-"`
+	// Retired entries no longer show to the public; their history stays.
+	Retired   bool      `json:"-"`
 	CreatedAt time.Time `json:"-"`
 	UpdatedAt time.Time `json:"-"`
 }

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
+	"strconv"
 	"strings"
 
 	"haven"
@@ -37,6 +39,26 @@ type page struct {
 	Tel     string
 	Text    string
 	Data    any
+}
+
+// auditData is what the "audit" template needs.
+type auditData struct {
+	P       *page
+	Entries []haven.AuditEntry
+}
+
+// fieldData is one form field: its value, its choices and its error.
+type fieldData struct {
+	P       *page
+	Name    string
+	Value   string
+	Error   string
+	Options []option
+}
+
+type option struct {
+	Value, Label string
+	Selected     bool
 }
 
 // cardsData is what the "cards" template needs.
@@ -77,6 +99,30 @@ func mustRenderer() *renderer {
 		},
 		"cardsOf": func(p *page, cards []serviceCard, sheet []string, sel bool) cardsData {
 			return cardsData{P: p, Cards: cards, Sheet: sheet, Select: sel}
+		},
+		"auditOf": func(p *page, es []haven.AuditEntry) auditData { return auditData{P: p, Entries: es} },
+		"fieldOf": func(p *page, name, value string, errs map[string]string) fieldData {
+			return fieldData{P: p, Name: name, Value: value, Error: errs[name]}
+		},
+		"selectOf": func(p *page, facet, selected string, errs map[string]string) fieldData {
+			f := fieldData{P: p, Name: facet, Error: errs[facet]}
+			for _, v := range haven.FacetValues(facet) {
+				f.Options = append(f.Options, option{v, p.L.Label(facet, v), v == selected})
+			}
+			return f
+		},
+		"checksOf": func(p *page, name, facet string, selected []string, errs map[string]string) fieldData {
+			f := fieldData{P: p, Name: name, Error: errs[name]}
+			for _, v := range haven.FacetValues(facet) {
+				f.Options = append(f.Options, option{v, p.L.Label(facet, v), slices.Contains(selected, v)})
+			}
+			return f
+		},
+		"yearText": func(y int) string {
+			if y == 0 {
+				return ""
+			}
+			return strconv.Itoa(y)
 		},
 		"contains": func(xs []string, x string) bool {
 			for _, v := range xs {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"haven"
+	"haven/auth"
 )
 
 //go:embed templates static
@@ -30,7 +31,18 @@ type Server struct {
 	Resources haven.ResourceService
 	Directory Directory
 	Countries Countries
+	Accounts  Accounts
+	Curation  Curation
+	Editor    ResourceEditor
 	DB        Pinger
+	// Sessions sets how long sign-ins last.
+	Sessions SessionConfig
+	// PasswordParams are the argon2id parameters passwords are checked
+	// against; hashes made with others are upgraded at sign-in.
+	PasswordParams auth.Params
+	// StaleMonths is how long a verification lasts before a listing is
+	// flagged as stale (default 12).
+	StaleMonths int
 	Logger    *slog.Logger
 	// ExitURL is the quick exit's destination.
 	ExitURL string
@@ -39,64 +51,102 @@ type Server struct {
 	ln       net.Listener
 	handler  http.Handler
 	renderer *renderer
+
+	patterns       []string
+	keySecret      []byte // keys rate limits without keeping addresses
+	hashSlots      chan struct{} // bounds concurrent password checks
+	accountLimiter *auth.Limiter
+	clientLimiter  *auth.Limiter
 }
 
 // NewServer returns a Server with its routes; set the services before use.
 func NewServer() *Server {
-	s := &Server{Logger: slog.Default(), ExitURL: DefaultExitURL}
+	s := &Server{Logger: slog.Default(), ExitURL: DefaultExitURL, StaleMonths: 12,
+		Sessions: SessionConfig{Idle: 2 * time.Hour, Absolute: 12 * time.Hour}, PasswordParams: auth.DefaultParams}
 	s.renderer = mustRenderer()
+	s.keySecret = auth.NewSecret()
+	s.hashSlots = make(chan struct{}, 4)
+	// Sign-in: 5 tries an account and 20 a client, refilled slowly.
+	s.accountLimiter = auth.NewLimiter(5.0/900, 5, 100_000)
+	s.clientLimiter = auth.NewLimiter(20.0/900, 20, 100_000)
 	mux := http.NewServeMux()
 	s.routes(mux)
-	s.handler = s.recoverPanics(s.secureHeaders(s.logRequests(mux)))
+	// Every state-changing request must come from Haven's own pages: the
+	// browser's Sec-Fetch-Site and Origin headers tell, and SameSite=Lax
+	// cookies back it up.
+	csrf := http.NewCrossOriginProtection()
+	s.handler = s.recoverPanics(s.secureHeaders(s.logRequests(csrf.Handler(s.withUser(mux)))))
 	return s
 }
 
 func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /static/", s.static())
-	mux.HandleFunc("GET /healthz", s.handleHealthz)
+	s.handle(mux, "GET /healthz", s.handleHealthz)
 
-	mux.HandleFunc("GET /{$}", s.handleHome)
-	mux.HandleFunc("GET /resources", s.handleResources)
-	mux.HandleFunc("GET /resources/{id}", s.handleResource)
-	mux.HandleFunc("GET /understand-victims", s.handleLearning("understand", "identification"))
-	mux.HandleFunc("GET /help-victims-heal", s.handleLearning("heal", "victim-services"))
-	mux.HandleFunc("GET /culture-and-diversity", s.handleLearning("culture", "culture"))
-	mux.HandleFunc("GET /browse-safely", s.handleBrowseSafely)
-	mux.HandleFunc("GET /language/{lang}", s.handleLanguage)
+	s.handle(mux, "GET /{$}", s.handleHome)
+	s.handle(mux, "GET /resources", s.handleResources)
+	s.handle(mux, "GET /resources/{id}", s.handleResource)
+	s.handle(mux, "GET /understand-victims", s.handleLearning("understand", "identification"))
+	s.handle(mux, "GET /help-victims-heal", s.handleLearning("heal", "victim-services"))
+	s.handle(mux, "GET /culture-and-diversity", s.handleLearning("culture", "culture"))
+	s.handle(mux, "GET /browse-safely", s.handleBrowseSafely)
+	s.handle(mux, "GET /language/{lang}", s.handleLanguage)
 
-	mux.HandleFunc("GET /directory", s.handleDirectory)
-	mux.HandleFunc("GET /directory/states", s.handleStates)
-	mux.HandleFunc("GET /directory/states/{code}", s.handleState)
-	mux.HandleFunc("GET /directory/countries", s.handleCountries)
-	mux.HandleFunc("GET /directory/countries/{code}", s.handleCountry)
-	mux.HandleFunc("GET /services/{id}", s.handleService)
-	mux.HandleFunc("GET /organizations/{id}", s.handleOrganization)
-	mux.HandleFunc("GET /referral", s.handleReferral)
-	mux.HandleFunc("GET /referral.pdf", s.handleReferralPDF)
-	mux.HandleFunc("GET /report", s.handleReport)
+	s.handle(mux, "GET /directory", s.handleDirectory)
+	s.handle(mux, "GET /directory/states", s.handleStates)
+	s.handle(mux, "GET /directory/states/{code}", s.handleState)
+	s.handle(mux, "GET /directory/countries", s.handleCountries)
+	s.handle(mux, "GET /directory/countries/{code}", s.handleCountry)
+	s.handle(mux, "GET /services/{id}", s.handleService)
+	s.handle(mux, "GET /organizations/{id}", s.handleOrganization)
+	s.handle(mux, "GET /referral", s.handleReferral)
+	s.handle(mux, "GET /referral.pdf", s.handleReferralPDF)
+	s.handle(mux, "GET /report", s.handleReport)
 
-	mux.HandleFunc("GET /api/openapi.json", s.handleOpenAPI)
-	mux.HandleFunc("GET /api/v1/search", s.handleAPISearch)
-	mux.HandleFunc("GET /api/hsds/{$}", s.handleHSDSRoot)
-	mux.HandleFunc("GET /api/hsds/services", s.handleHSDSServices)
-	mux.HandleFunc("GET /api/hsds/services/{id}", s.handleHSDSService)
-	mux.HandleFunc("GET /api/hsds/organizations", s.handleHSDSOrganizations)
-	mux.HandleFunc("GET /api/hsds/organizations/{id}", s.handleHSDSOrganization)
-	mux.HandleFunc("GET /api/hsds/service_at_locations", s.handleHSDSServiceAtLocations)
-	mux.HandleFunc("GET /api/hsds/service_at_locations/{id}", s.handleHSDSServiceAtLocation)
-	mux.HandleFunc("GET /api/hsds/taxonomies", s.handleHSDSTaxonomies)
-	mux.HandleFunc("GET /api/hsds/taxonomies/{id}", s.handleHSDSTaxonomy)
-	mux.HandleFunc("GET /api/hsds/taxonomy_terms", s.handleHSDSTerms)
-	mux.HandleFunc("GET /api/hsds/taxonomy_terms/{id}", s.handleHSDSTerm)
-	mux.HandleFunc("GET /api/v1/resources", s.handleAPIResources)
-	mux.HandleFunc("GET /api/v1/resources/{id}", s.handleAPIResource)
-	mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) {
+	s.handle(mux, "GET /signin", s.handleSigninForm)
+	s.handle(mux, "POST /signin", s.handleSignin)
+	s.handle(mux, "POST /signout", s.handleSignout)
+	s.handle(mux, "GET /account", s.requireRole(anyRole, s.handleAccount))
+	s.handle(mux, "POST /account/sessions/revoke", s.requireRole(anyRole, s.handleRevokeSession))
+	s.handle(mux, "GET /admin", s.requireRole(haven.RoleCurator, s.handleDashboard))
+	s.handle(mux, "GET /admin/resources/{id}/edit", s.requireRole(haven.RoleCurator, s.handleEditResource))
+	s.handle(mux, "POST /admin/resources/{id}", s.requireRole(haven.RoleCurator, s.handleSaveResource))
+	s.handle(mux, "POST /admin/resources/{id}/verify", s.requireRole(haven.RoleCurator, s.handleVerifyResource))
+	s.handle(mux, "POST /admin/resources/{id}/retire", s.requireRole(haven.RoleCurator, s.handleRetireResource))
+	s.handle(mux, "GET /admin/history/{type}/{id}", s.requireRole(haven.RoleCurator, s.handleHistory))
+
+	s.handle(mux, "GET /api/openapi.json", s.handleOpenAPI)
+	s.handle(mux, "GET /api/v1/search", s.handleAPISearch)
+	s.handle(mux, "GET /api/hsds/{$}", s.handleHSDSRoot)
+	s.handle(mux, "GET /api/hsds/services", s.handleHSDSServices)
+	s.handle(mux, "GET /api/hsds/services/{id}", s.handleHSDSService)
+	s.handle(mux, "GET /api/hsds/organizations", s.handleHSDSOrganizations)
+	s.handle(mux, "GET /api/hsds/organizations/{id}", s.handleHSDSOrganization)
+	s.handle(mux, "GET /api/hsds/service_at_locations", s.handleHSDSServiceAtLocations)
+	s.handle(mux, "GET /api/hsds/service_at_locations/{id}", s.handleHSDSServiceAtLocation)
+	s.handle(mux, "GET /api/hsds/taxonomies", s.handleHSDSTaxonomies)
+	s.handle(mux, "GET /api/hsds/taxonomies/{id}", s.handleHSDSTaxonomy)
+	s.handle(mux, "GET /api/hsds/taxonomy_terms", s.handleHSDSTerms)
+	s.handle(mux, "GET /api/hsds/taxonomy_terms/{id}", s.handleHSDSTerm)
+	s.handle(mux, "GET /api/v1/resources", s.handleAPIResources)
+	s.handle(mux, "GET /api/v1/resources/{id}", s.handleAPIResource)
+	s.handle(mux, "GET /api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, r, s.Logger, haven.Errorf(haven.ENOTFOUND, "No API route %s %s.", r.Method, r.URL.Path))
 	})
-	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
+	s.handle(mux, "GET /", func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, haven.Errorf(haven.ENOTFOUND, "not found"))
 	})
 }
+
+// handle registers a route and remembers its pattern, so tests can reach
+// every route.
+func (s *Server) handle(mux *http.ServeMux, pattern string, h http.HandlerFunc) {
+	s.patterns = append(s.patterns, pattern)
+	mux.HandleFunc(pattern, h)
+}
+
+// Patterns returns the route patterns, as "METHOD /path".
+func (s *Server) Patterns() []string { return s.patterns }
 
 // ServeHTTP lets the server be used as a handler in tests.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

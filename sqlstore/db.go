@@ -242,3 +242,10 @@ func (db *DB) CountRows(ctx context.Context, table string) (int, error) {
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n)
 	return n, err
 }
+
+// ExecForTest runs a statement directly, for tests that check what the
+// database itself refuses.
+func (db *DB) ExecForTest(ctx context.Context, query string) error {
+	_, err := db.write.ExecContext(ctx, query)
+	return err
+}

@@ -20,6 +20,8 @@ type ImportOptions struct {
 	SkipInvalid bool
 	// Progress, when set, is called after each record with the count so far.
 	Progress func(records int)
+	// Actor is who imports, for the audit trail ("cli" when empty).
+	Actor string
 	// Validated says the source has already validated each record, as the
 	// hsds readers do; validating again would only cost time.
 	Validated bool
@@ -83,6 +85,13 @@ func (d *DirectoryService) Import(ctx context.Context, next func() (*hsds.Servic
 		if opt.Progress != nil {
 			opt.Progress(n)
 		}
+	}
+	if opt.Actor == "" {
+		opt.Actor = "cli"
+	}
+	if err := audit(ctx, tx, opt.Actor, "import", "directory", opt.Name, "services", "",
+		fmt.Sprintf("%d services imported, %d skipped", rep.Imported, len(rep.Skipped))); err != nil {
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err

@@ -2,10 +2,13 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"haven"
 	"haven/analyze"
@@ -22,7 +25,7 @@ func NewResourceService(db *DB) *ResourceService { return &ResourceService{db: d
 var _ haven.ResourceService = (*ResourceService)(nil)
 
 const resourceColumns = `r.id, r.section, r.kind, r.title, r.region, r.publisher, r.year, r.url,
-	r.description_en, r.description_es, r.hotline, r.position, r.created_at, r.updated_at`
+	r.description_en, r.description_es, r.hotline, r.position, r.created_at, r.updated_at, r.last_verified, r.retired_at`
 
 // sectionOrder sorts sections as the seed page lists them.
 const sectionOrder = `CASE r.section WHEN 'documents' THEN 1 WHEN 'organizations' THEN 2
@@ -44,10 +47,10 @@ func (s *ResourceService) FindResourceByID(ctx context.Context, id string) (*hav
 	return rs[0], nil
 }
 
-// CountResources returns the number of entries.
+// CountResources returns the number of entries the public sees.
 func (s *ResourceService) CountResources(ctx context.Context) (int, error) {
 	var n int
-	err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM resources`).Scan(&n)
+	err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM resources WHERE retired_at = ''`).Scan(&n)
 	return n, err
 }
 
@@ -112,7 +115,7 @@ func validateResourceFilter(f haven.ResourceFilter) error {
 // resourceWhere builds the WHERE clause of a filter, leaving out the facet
 // named by except. When q is not empty its match expression is always $1.
 func resourceWhere(engine string, f haven.ResourceFilter, q analyze.Query, except string) (string, []any) {
-	conds := []string{"1 = 1"}
+	conds := []string{"r.retired_at = ''"}
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
@@ -190,11 +193,12 @@ func queryResources(ctx context.Context, tx *Tx, query string, args ...any) ([]*
 	byID := map[string]*haven.Resource{}
 	for rows.Next() {
 		r := &haven.Resource{Desc: haven.Localized{}, Audiences: []string{}, Topics: []string{}, Languages: []string{}}
-		var en, es, hotline, created, updated string
+		var en, es, hotline, created, updated, retired string
 		if err := rows.Scan(&r.ID, &r.Section, &r.Kind, &r.Title, &r.Region, &r.Publisher, &r.Year, &r.URL,
-			&en, &es, &hotline, &r.Position, &created, &updated); err != nil {
+			&en, &es, &hotline, &r.Position, &created, &updated, &r.LastVerified, &retired); err != nil {
 			return nil, err
 		}
+		r.Retired = retired != ""
 		r.Desc["en"], r.Desc["es"] = en, es
 		r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
 		if hotline != "" {
@@ -350,4 +354,108 @@ func (db *DB) SeedResources(ctx context.Context, entries []*haven.Resource) (int
 		}
 	}
 	return added, tx.Commit()
+}
+
+// UpdateResource saves a curator's edit of an entry. Each changed field is
+// written to the audit trail, with its old and new value, in the same
+// transaction as the change.
+func (s *ResourceService) UpdateResource(ctx context.Context, actor string, r *haven.Resource) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	olds, err := queryResources(ctx, tx, `SELECT `+resourceColumns+` FROM resources r WHERE r.id = $1`, r.ID)
+	if err != nil {
+		return err
+	} else if len(olds) == 0 {
+		return haven.Errorf(haven.ENOTFOUND, "No resource has the id %q.", r.ID)
+	}
+	old := olds[0]
+	changed := 0
+	for _, f := range resourceFields(old, r) {
+		if f.before != f.after {
+			changed++
+			if err := audit(ctx, tx, actor, "update", "resource", r.ID, f.name, f.before, f.after); err != nil {
+				return err
+			}
+		}
+	}
+	if changed == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE resources SET section = $2, kind = $3, title = $4, region = $5, publisher = $6, year = $7,
+		url = $8, description_en = $9, description_es = $10, updated_at = $11 WHERE id = $1`,
+		r.ID, r.Section, r.Kind, r.Title, r.Region, r.Publisher, r.Year, r.URL, r.Desc["en"], r.Desc["es"], formatTime(tx.now)); err != nil {
+		return err
+	}
+	for table, vs := range map[string][]string{"resource_audiences": r.Audiences, "resource_topics": r.Topics, "resource_languages": r.Languages} {
+		col := map[string]string{"resource_audiences": "audience", "resource_topics": "topic", "resource_languages": "language"}[table]
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE resource_id = $1`, r.ID); err != nil {
+			return err
+		}
+		for _, v := range vs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (resource_id, `+col+`) VALUES ($1, $2) ON CONFLICT DO NOTHING`, r.ID, v); err != nil {
+				return err
+			}
+		}
+	}
+	if err := indexResource(ctx, tx, r); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+type fieldChange struct{ name, before, after string }
+
+func resourceFields(a, b *haven.Resource) []fieldChange {
+	year := func(y int) string {
+		if y == 0 {
+			return ""
+		}
+		return fmt.Sprint(y)
+	}
+	return []fieldChange{
+		{"title", a.Title, b.Title}, {"section", a.Section, b.Section}, {"kind", a.Kind, b.Kind},
+		{"region", a.Region, b.Region}, {"publisher", a.Publisher, b.Publisher}, {"year", year(a.Year), year(b.Year)},
+		{"url", a.URL, b.URL}, {"description.en", a.Desc["en"], b.Desc["en"]}, {"description.es", a.Desc["es"], b.Desc["es"]},
+		{"audiences", strings.Join(a.Audiences, ","), strings.Join(b.Audiences, ",")},
+		{"topics", strings.Join(a.Topics, ","), strings.Join(b.Topics, ",")},
+		{"languages", strings.Join(a.Languages, ","), strings.Join(b.Languages, ",")},
+	}
+}
+
+// VerifyResource records that a curator confirmed an entry today.
+func (s *ResourceService) VerifyResource(ctx context.Context, actor, id string) error {
+	return s.setResourceColumn(ctx, actor, id, "verify", "last_verified", func(now time.Time) string { return now.Format("2006-01-02") })
+}
+
+// RetireResource takes an entry off the public pages, keeping its history.
+func (s *ResourceService) RetireResource(ctx context.Context, actor, id string) error {
+	return s.setResourceColumn(ctx, actor, id, "retire", "retired_at", formatTime)
+}
+
+func (s *ResourceService) setResourceColumn(ctx context.Context, actor, id, action, column string, value func(time.Time) string) error {
+	tx, err := s.db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var before string
+	if err := tx.QueryRowContext(ctx, `SELECT `+column+` FROM resources WHERE id = $1`, id).Scan(&before); errors.Is(err, sql.ErrNoRows) {
+		return haven.Errorf(haven.ENOTFOUND, "No resource has the id %q.", id)
+	} else if err != nil {
+		return err
+	}
+	after := value(tx.now)
+	if _, err := tx.ExecContext(ctx, `UPDATE resources SET `+column+` = $2 WHERE id = $1`, id, after); err != nil {
+		return err
+	}
+	if err := audit(ctx, tx, actor, action, "resource", id, column, before, after); err != nil {
+		return err
+	}
+	return tx.Commit()
 }

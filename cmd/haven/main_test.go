@@ -198,3 +198,32 @@ func TestEnvDefaults(t *testing.T) {
 		t.Errorf("HAVEN_DB not used: %s", out)
 	}
 }
+
+func TestUserAdd(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	var stdout, stderr bytes.Buffer
+	run := func(stdin string, args ...string) error {
+		stdout.Reset()
+		stderr.Reset()
+		m := &Main{Stdout: &stdout, Stderr: &stderr, Stdin: strings.NewReader(stdin), Logger: discardLogger()}
+		return m.Run(context.Background(), append(args, "--db", db))
+	}
+	if err := run("a sufficiently long passphrase\n", "user", "add", "--role", "curator", "Ana@Example.org"); err != nil {
+		t.Fatalf("%v %s", err, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "added ana@example.org as curator") {
+		t.Errorf("output: %s", stdout.String())
+	}
+	for _, tc := range []struct{ stdin, role, email, want string }{
+		{"short\n", "curator", "b@example.org", "12 characters"},
+		{"a sufficiently long passphrase\n", "owner", "b@example.org", "--role"},
+		{"a sufficiently long passphrase\n", "curator", "not-an-email", "e-mail"},
+		{"a sufficiently long passphrase\n", "admin", "ana@example.org", "already exists"},
+		{"", "curator", "c@example.org", "no password"},
+	} {
+		err := run(tc.stdin, "user", "add", "--role", tc.role, tc.email)
+		if err == nil || !strings.Contains(errorText(err), tc.want) {
+			t.Errorf("user add %s %s: %v, want %q", tc.role, tc.email, err, tc.want)
+		}
+	}
+}

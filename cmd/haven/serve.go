@@ -27,18 +27,25 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 			db := dbFlag(fs)
 			exitURL := fs.String("exit-url", envOr("HAVEN_EXIT_URL", havenhttp.DefaultExitURL), "where the quick exit goes: a neutral, everyday site; env HAVEN_EXIT_URL")
 			withSample := fs.Bool("sample", false, "load about 200 fictional sample services into an empty directory, to explore")
+			secure := fs.Bool("secure-cookies", false, "mark session cookies Secure even over plain HTTP, as behind a TLS proxy (they are whenever Haven itself serves TLS)")
+			idle := fs.Duration("session-idle", 2*time.Hour, "a sign-in unused this long ends")
+			maxAge := fs.Duration("session-max", 12*time.Hour, "a sign-in ends this long after it began, used or not")
+			staleMonths := fs.Int("stale-months", 12, "listings not verified for this many months are flagged stale")
 			jobTick := fs.Duration("jobs-tick", time.Minute, "how often to look for due background jobs (0 turns jobs off); several servers on one database run each job once")
 			return func(ctx context.Context, m *Main, args []string) error {
 				if len(args) > 0 {
 					return fmt.Errorf("serve takes no arguments, got %q", args)
 				}
-				return m.serve(ctx, *addr, db, *exitURL, *withSample, *jobTick)
+				return m.serve(ctx, *addr, db, *exitURL, *withSample, *jobTick, func(s *havenhttp.Server) {
+					s.Sessions = havenhttp.SessionConfig{Idle: *idle, Absolute: *maxAge, SecureCookies: *secure}
+					s.StaleMonths = *staleMonths
+				})
 			}
 		},
 	}
 }
 
-func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL string, withSample bool, jobTick time.Duration) error {
+func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL string, withSample bool, jobTick time.Duration, configure func(*havenhttp.Server)) error {
 	db, err := m.openDB(ctx, cfg)
 	if err != nil {
 		return err
@@ -55,9 +62,11 @@ func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL st
 	}
 
 	srv := havenhttp.NewServer()
-	srv.Resources = sqlstore.NewResourceService(db)
+	resources := sqlstore.NewResourceService(db)
+	srv.Resources, srv.Editor = resources, resources
 	srv.Directory = dir
-	srv.Countries = db
+	srv.Countries, srv.Accounts, srv.Curation = db, db, db
+	configure(srv)
 	srv.DB = db
 	srv.Logger = m.Logger
 	srv.ExitURL = exitURL

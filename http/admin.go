@@ -1,0 +1,166 @@
+package http
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"haven"
+	"haven/sqlstore"
+)
+
+// Curation is what curators change.
+type Curation interface {
+	Dashboard(ctx context.Context, staleBefore time.Time) (*sqlstore.Dashboard, error)
+}
+
+// ResourceEditor saves curators' edits of library entries.
+type ResourceEditor interface {
+	UpdateResource(ctx context.Context, actor string, r *haven.Resource) error
+	VerifyResource(ctx context.Context, actor, id string) error
+	RetireResource(ctx context.Context, actor, id string) error
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+type dashboardData struct {
+	D         *sqlstore.Dashboard
+	Users     []*haven.User
+	StaleDate string
+	Months    int
+}
+
+func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
+	cut := time.Now().AddDate(0, -s.StaleMonths, 0)
+	d, err := s.Curation.Dashboard(r.Context(), cut)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "", "admin", nil)
+	p.Title = p.L.T("admin.title")
+	data := dashboardData{D: d, StaleDate: formatDate(cut, p.Lang), Months: s.StaleMonths}
+	if currentUser(r).Can(haven.RoleAdmin) {
+		if data.Users, err = s.Accounts.ListUsers(r.Context()); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	p.Data = data
+	s.render(w, r, http.StatusOK, "admin", p)
+}
+
+// resourceForm is the edit form's state: the values and the errors by field.
+type resourceForm struct {
+	R      *haven.Resource
+	Errors map[string]string
+	Saved  bool
+}
+
+func (s *Server) handleEditResource(w http.ResponseWriter, r *http.Request) {
+	res, err := s.Resources.FindResourceByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := s.newPage(r, res.Title, "admin", resourceForm{R: res, Saved: r.URL.Query().Get("saved") == "1"})
+	s.render(w, r, http.StatusOK, "resource_edit", p)
+}
+
+// handleSaveResource validates the form field by field; on any error it
+// shows the form again with every error next to its field, and saves
+// nothing.
+func (s *Server) handleSaveResource(w http.ResponseWriter, r *http.Request) {
+	old, err := s.Resources.FindResourceByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+		return
+	}
+	f := r.PostForm
+	p := s.newPage(r, old.Title, "admin", nil)
+	nr := *old
+	nr.Title = strings.TrimSpace(f.Get("title"))
+	nr.Section, nr.Kind, nr.Region = f.Get("section"), f.Get("kind"), f.Get("region")
+	nr.Publisher, nr.URL = strings.TrimSpace(f.Get("publisher")), strings.TrimSpace(f.Get("url"))
+	nr.Desc = haven.Localized{"en": strings.TrimSpace(f.Get("description_en")), "es": strings.TrimSpace(f.Get("description_es"))}
+	nr.Audiences, nr.Topics, nr.Languages = f["audiences"], f["topics"], f["languages"]
+	errs := map[string]string{}
+	nr.Year = 0
+	if y := strings.TrimSpace(f.Get("year")); y != "" {
+		if n, err := strconv.Atoi(y); err != nil || n < 1900 || n > 2100 {
+			errs["year"] = p.L.T("form.year")
+		} else {
+			nr.Year = n
+		}
+	}
+	if nr.URL != "" {
+		if u, err := url.Parse(nr.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs["url"] = p.L.T("form.url")
+		}
+	}
+	for field, ok := range map[string]bool{
+		"title": nr.Title != "" && len(nr.Title) <= 500, "section": haven.ValidValue("section", nr.Section),
+		"kind": haven.ValidValue("kind", nr.Kind), "region": haven.ValidValue("region", nr.Region),
+		"description_en": nr.Desc["en"] != "", "description_es": nr.Desc["es"] != "",
+		"audiences": len(nr.Audiences) > 0, "topics": len(nr.Topics) > 0,
+	} {
+		if !ok {
+			errs[field] = p.L.T("form.required." + field)
+		}
+	}
+	if len(errs) == 0 {
+		if err := nr.Validate(); err != nil {
+			errs["form"] = haven.ErrorMessage(err)
+		}
+	}
+	if len(errs) > 0 {
+		p.Data = resourceForm{R: &nr, Errors: errs}
+		s.render(w, r, http.StatusBadRequest, "resource_edit", p)
+		return
+	}
+	if err := s.Editor.UpdateResource(r.Context(), currentUser(r).Email, &nr); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/resources/"+nr.ID+"/edit?saved=1", http.StatusSeeOther)
+}
+
+func (s *Server) handleVerifyResource(w http.ResponseWriter, r *http.Request) {
+	if err := s.Editor.VerifyResource(r.Context(), currentUser(r).Email, r.PathValue("id")); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/resources/"+r.PathValue("id")+"/edit?saved=1", http.StatusSeeOther)
+}
+
+func (s *Server) handleRetireResource(w http.ResponseWriter, r *http.Request) {
+	if err := s.Editor.RetireResource(r.Context(), currentUser(r).Email, r.PathValue("id")); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin", http.StatusSeeOther)
+}
+
+type historyData struct {
+	Type, ID string
+	Entries  []haven.AuditEntry
+}
+
+func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
+	entries, err := s.Accounts.AuditTrail(r.Context(), r.PathValue("type"), r.PathValue("id"), 0)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "", "admin", historyData{Type: r.PathValue("type"), ID: r.PathValue("id"), Entries: entries})
+	p.Title = p.L.T("history.title")
+	s.render(w, r, http.StatusOK, "history", p)
+}

@@ -1,0 +1,333 @@
+package http_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"haven"
+	"haven/auth"
+	havenhttp "haven/http"
+	"haven/sqlstore"
+)
+
+// cheap keeps password hashing fast in tests; production uses DefaultParams.
+var cheap = auth.Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+const testPassword = "correct horse battery staple"
+
+// MustCurationServer returns a server with accounts, one per role.
+func MustCurationServer(t *testing.T) (*havenhttp.Server, *sqlstore.DB) {
+	t.Helper()
+	s, _, db := MustServer(t)
+	s.PasswordParams = cheap
+	s.Directory, s.Countries = sqlstore.NewDirectoryService(db), db
+	res := sqlstore.NewResourceService(db)
+	s.Resources, s.Editor, s.Accounts, s.Curation = res, res, db, db
+	for _, role := range haven.Roles {
+		hash, err := auth.HashPassword(testPassword, cheap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateUser(context.Background(), "test", &haven.User{Email: role + "@example.org", Role: role, PasswordHash: hash}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, db
+}
+
+// signIn signs in and returns the session cookie.
+func signIn(t *testing.T, s http.Handler, email string) *http.Cookie {
+	t.Helper()
+	w := post(s, "/signin", url.Values{"email": {email}, "password": {testPassword}}, nil)
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("sign-in as %s: %d %s", email, w.Code, w.Body.String())
+	}
+	for _, c := range w.Result().Cookies() {
+		if c.Name == "haven_session" {
+			return c
+		}
+	}
+	t.Fatal("no session cookie")
+	return nil
+}
+
+// post sends a same-origin form, as Haven's own pages do.
+func post(s http.Handler, path string, form url.Values, c *http.Cookie) *httptest.ResponseRecorder {
+	r := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set("Sec-Fetch-Site", "same-origin")
+	if c != nil {
+		r.AddCookie(c)
+	}
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, r)
+	return w
+}
+
+func get(s http.Handler, path string, c *http.Cookie) *httptest.ResponseRecorder {
+	r := httptest.NewRequest("GET", path, nil)
+	if c != nil {
+		r.AddCookie(c)
+	}
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, r)
+	return w
+}
+
+func TestSignIn(t *testing.T) {
+	s, db := MustCurationServer(t)
+	c := signIn(t, s, "curator@example.org")
+	if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure {
+		t.Errorf("cookie flags: %+v", c)
+	}
+	if w := get(s, "/admin", c); w.Code != 200 || !strings.Contains(w.Body.String(), "Curation") {
+		t.Errorf("dashboard: %d", w.Code)
+	}
+	// Wrong password and unknown account get the same answer.
+	bad := post(s, "/signin", url.Values{"email": {"curator@example.org"}, "password": {"wrong password!!"}}, nil)
+	unknown := post(s, "/signin", url.Values{"email": {"nobody@example.org"}, "password": {"wrong password!!"}}, nil)
+	if bad.Code != 401 || unknown.Code != 401 {
+		t.Errorf("bad sign-ins: %d and %d, want 401", bad.Code, unknown.Code)
+	}
+	msg := regexp.MustCompile(`role="alert" id="signin-error">([^<]+)<`)
+	a, b := msg.FindStringSubmatch(bad.Body.String()), msg.FindStringSubmatch(unknown.Body.String())
+	if a == nil || b == nil || a[1] != b[1] {
+		t.Errorf("messages differ or are missing: %q vs %q", a, b)
+	}
+	// A hash made with older, weaker parameters is upgraded at sign-in.
+	s.PasswordParams = auth.Params{Memory: 2048, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+	signIn(t, s, "admin@example.org")
+	u, _ := db.FindUserByEmail(context.Background(), "admin@example.org")
+	if !strings.Contains(u.PasswordHash, "m=2048,") {
+		t.Errorf("hash not upgraded: %s", u.PasswordHash)
+	}
+	// Sign out ends the session in the database, not only the cookie.
+	if w := post(s, "/signout", nil, c); w.Code != http.StatusSeeOther {
+		t.Errorf("sign-out: %d", w.Code)
+	}
+	if w := get(s, "/admin", c); w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/signin") {
+		t.Errorf("after sign-out: %d %s", w.Code, w.Header().Get("Location"))
+	}
+}
+
+func TestSecureCookieBehindTLS(t *testing.T) {
+	s, _ := MustCurationServer(t)
+	s.Sessions.SecureCookies = true
+	if c := signIn(t, s, "admin@example.org"); !c.Secure {
+		t.Error("cookie not Secure with SecureCookies set")
+	}
+}
+
+func TestSessionsExpireAndRevoke(t *testing.T) {
+	s, db := MustCurationServer(t)
+	c := signIn(t, s, "admin@example.org")
+	other := signIn(t, s, "admin@example.org")
+	body := get(s, "/account", c).Body.String()
+	hashes := regexp.MustCompile(`name="session" value="([0-9a-f]{64})"`).FindAllStringSubmatch(body, -1)
+	if len(hashes) != 2 {
+		t.Fatalf("account page lists %d sessions, want 2", len(hashes))
+	}
+	if strings.Contains(body, c.Value) {
+		t.Error("the account page shows a session token")
+	}
+	target := auth.HashToken(other.Value)
+	if w := post(s, "/account/sessions/revoke", url.Values{"session": {target}}, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", w.Code)
+	}
+	if w := get(s, "/admin", other); w.Code != http.StatusSeeOther {
+		t.Error("a revoked session still works")
+	}
+	if w := get(s, "/admin", c); w.Code != 200 {
+		t.Error("revoking the other session ended this one")
+	}
+	// Idle too long: the session ends.
+	db.Now = func() time.Time { return time.Now().Add(3 * time.Hour) }
+	if w := get(s, "/admin", c); w.Code != http.StatusSeeOther {
+		t.Error("an idle session still works")
+	}
+}
+
+func TestSignInRateLimit(t *testing.T) {
+	s, _ := MustCurationServer(t)
+	var last *httptest.ResponseRecorder
+	for range 6 {
+		last = post(s, "/signin", url.Values{"email": {"curator@example.org"}, "password": {"guess guess guess"}}, nil)
+	}
+	if last.Code != http.StatusTooManyRequests || last.Header().Get("Retry-After") == "" {
+		t.Errorf("sixth wrong password: %d, Retry-After %q", last.Code, last.Header().Get("Retry-After"))
+	}
+	// Even the right password waits now.
+	if w := post(s, "/signin", url.Values{"email": {"curator@example.org"}, "password": {testPassword}}, nil); w.Code != http.StatusTooManyRequests {
+		t.Errorf("right password under the limit: %d", w.Code)
+	}
+}
+
+// fillPattern makes a concrete path of a route pattern.
+func fillPattern(p string) string {
+	return strings.NewReplacer("{id}", "law-enforcement-pocket-card", "{type}", "resource", "{code}", "TX", "{lang}", "es", "{$}", "").Replace(p)
+}
+
+// TestCrossOriginRefused posts from another site to every state-changing
+// route, signed in as an admin: each must be refused with 403.
+func TestCrossOriginRefused(t *testing.T) {
+	s, _ := MustCurationServer(t)
+	c := signIn(t, s, "admin@example.org")
+	n := 0
+	for _, p := range s.Patterns() {
+		method, path, _ := strings.Cut(p, " ")
+		if method == "GET" || method == "HEAD" {
+			continue
+		}
+		n++
+		r := httptest.NewRequest(method, fillPattern(path), strings.NewReader("title=x"))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Header.Set("Sec-Fetch-Site", "cross-site")
+		r.Header.Set("Origin", "https://evil.example")
+		r.AddCookie(c)
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != http.StatusForbidden {
+			t.Errorf("cross-site %s: %d, want 403", p, w.Code)
+		}
+	}
+	if n < 6 {
+		t.Errorf("only %d state-changing routes found", n)
+	}
+}
+
+// TestRoles checks every protected route against every kind of visitor.
+func TestRoles(t *testing.T) {
+	s, _ := MustCurationServer(t)
+	cookies := map[string]*http.Cookie{"": nil}
+	for _, r := range haven.Roles {
+		cookies[r] = signIn(t, s, r+"@example.org")
+	}
+	// The least role each route needs; screener also stands for "any signed-in".
+	need := map[string]string{
+		"GET /account": haven.RoleScreener, "POST /account/sessions/revoke": haven.RoleScreener,
+		"GET /admin": haven.RoleCurator, "GET /admin/resources/{id}/edit": haven.RoleCurator,
+		"POST /admin/resources/{id}": haven.RoleCurator, "POST /admin/resources/{id}/verify": haven.RoleCurator,
+		"POST /admin/resources/{id}/retire": haven.RoleCurator, "GET /admin/history/{type}/{id}": haven.RoleCurator,
+	}
+	for _, p := range s.Patterns() {
+		if strings.Contains(p, "/admin") || strings.Contains(p, "/account") {
+			if _, ok := need[p]; !ok {
+				t.Errorf("route %s has no role expectation in this test", p)
+			}
+		}
+	}
+	allowed := func(role, needed string) bool {
+		switch needed {
+		case haven.RoleScreener:
+			return role != ""
+		case haven.RoleCurator:
+			return role == haven.RoleCurator || role == haven.RoleAdmin
+		}
+		return role == needed
+	}
+	for p, needed := range need {
+		method, path, _ := strings.Cut(p, " ")
+		for role, c := range cookies {
+			var w *httptest.ResponseRecorder
+			if method == "GET" {
+				w = get(s, fillPattern(path), c)
+			} else {
+				w = post(s, fillPattern(path), url.Values{}, c)
+			}
+			refused := w.Code == 401 || w.Code == 403 || (w.Code == 303 && strings.HasPrefix(w.Header().Get("Location"), "/signin"))
+			if allowed(role, needed) == refused {
+				t.Errorf("%s as %q: status %d (location %q)", p, role, w.Code, w.Header().Get("Location"))
+			}
+		}
+	}
+}
+
+func TestEditResourceAudited(t *testing.T) {
+	s, db := MustCurationServer(t)
+	c := signIn(t, s, "curator@example.org")
+	page := get(s, "/admin/resources/law-enforcement-pocket-card/edit", c).Body.String()
+	form := url.Values{}
+	for _, m := range regexp.MustCompile(`name="(\w+)" type="text" value="([^"]*)"`).FindAllStringSubmatch(page, -1) {
+		form.Set(m[1], m[2])
+	}
+	for _, m := range regexp.MustCompile(`(?s)name="(description_\w+)"[^>]*>([^<]*)</textarea>`).FindAllStringSubmatch(page, -1) {
+		form.Set(m[1], m[2])
+	}
+	for _, m := range regexp.MustCompile(`name="(\w+)" value="([^"]+)" checked`).FindAllStringSubmatch(page, -1) {
+		form.Add(m[1], m[2])
+	}
+	for _, m := range regexp.MustCompile(`(?s)<select id="f-\w+" name="(\w+)"[^>]*>.*?<option value="([^"]+)" selected>`).FindAllStringSubmatch(page, -1) {
+		form.Set(m[1], m[2])
+	}
+	// A bad edit: every error shown, nothing saved.
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("title", "")
+	bad.Set("year", "1800")
+	bad.Del("audiences")
+	w := post(s, "/admin/resources/law-enforcement-pocket-card", bad, c)
+	if w.Code != 400 {
+		t.Fatalf("bad edit: %d", w.Code)
+	}
+	for _, want := range []string{"A title is required.", "between 1900 and 2100", "at least one audience", `aria-invalid="true"`} {
+		if !strings.Contains(w.Body.String(), want) {
+			t.Errorf("bad edit page lacks %q", want)
+		}
+	}
+	// A good edit: saved, and audited with before and after.
+	form.Set("title", "Law Enforcement Pocket Card (revised)")
+	if w := post(s, "/admin/resources/law-enforcement-pocket-card", form, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("edit: %d %s", w.Code, w.Body.String())
+	}
+	trail, err := db.AuditTrail(context.Background(), "resource", "law-enforcement-pocket-card", 0)
+	if err != nil || len(trail) != 1 {
+		t.Fatalf("audit trail: %v %v", trail, err)
+	}
+	e := trail[0]
+	if e.Actor != "curator@example.org" || e.Field != "title" || e.Before != "Law Enforcement Pocket Card" || e.After != "Law Enforcement Pocket Card (revised)" {
+		t.Errorf("audit entry %+v", e)
+	}
+	if !strings.Contains(get(s, "/resources/law-enforcement-pocket-card", nil).Body.String(), "(revised)") {
+		t.Error("the public page does not show the edit")
+	}
+	// Verify in one click; retire takes it off the public pages.
+	post(s, "/admin/resources/law-enforcement-pocket-card/verify", nil, c)
+	if h := get(s, "/admin/history/resource/law-enforcement-pocket-card", c).Body.String(); !strings.Contains(h, "verify") {
+		t.Error("history lacks the verification")
+	}
+	post(s, "/admin/resources/law-enforcement-pocket-card/retire", nil, c)
+	if w := get(s, "/resources?q=pocket+card", nil); strings.Contains(w.Body.String(), "(revised)") {
+		t.Error("a retired entry is still listed")
+	}
+}
+
+// TestAuditAppendOnly: the code has no path that changes the trail, and
+// the database refuses it too.
+func TestAuditAppendOnly(t *testing.T) {
+	files, _ := filepath.Glob("../*/*.go")
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, _ := os.ReadFile(f)
+		if regexp.MustCompile(`(?i)(UPDATE\s+audit_log|DELETE\s+FROM\s+audit_log|TRUNCATE\s+audit_log|DROP\s+TABLE\s+audit_log)`).Match(b) {
+			t.Errorf("%s changes the audit trail", f)
+		}
+	}
+	_, db := MustCurationServer(t)
+	for _, q := range []string{`UPDATE audit_log SET actor = 'x'`, `DELETE FROM audit_log`} {
+		if err := db.ExecForTest(context.Background(), q); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: %v, want the database to refuse", q, err)
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"haven"
+)
+
+// StaleListing is a listing not verified since the cut-off.
+type StaleListing struct {
+	Type, ID, Name, LastVerified string
+}
+
+// BrokenLink is a checked URL that failed or moved.
+type BrokenLink struct {
+	URL, FinalURL, Error string
+	Status               int
+	CheckedAt            time.Time
+}
+
+// Dashboard is what curators see first.
+type Dashboard struct {
+	Resources, Services, Organizations, SampleServices int
+	PendingSuggestions                                 int
+	Stale                                              []StaleListing
+	StaleCount                                         int
+	Broken                                             []BrokenLink
+	Recent                                             []haven.AuditEntry
+}
+
+// Dashboard counts and lists what needs a curator's attention: listings not
+// verified since staleBefore, broken and redirected links, pending
+// suggestions and the latest changes.
+func (db *DB) Dashboard(ctx context.Context, staleBefore time.Time) (*Dashboard, error) {
+	d := &Dashboard{}
+	cut := staleBefore.Format("2006-01-02")
+	for _, c := range []struct {
+		dst   *int
+		query string
+	}{
+		{&d.Resources, `SELECT COUNT(*) FROM resources WHERE retired_at = ''`},
+		{&d.Services, `SELECT COUNT(*) FROM services`},
+		{&d.Organizations, `SELECT COUNT(*) FROM organizations`},
+		{&d.SampleServices, `SELECT COUNT(*) FROM services WHERE sample = 1`},
+		{&d.PendingSuggestions, `SELECT COUNT(*) FROM suggestions WHERE status = 'pending'`},
+	} {
+		if err := db.read.QueryRowContext(ctx, c.query).Scan(c.dst); err != nil {
+			return nil, err
+		}
+	}
+	staleWhere := `(SELECT 'resource' AS type, id, title AS name, last_verified FROM resources WHERE retired_at = '' AND last_verified < $1
+		UNION ALL SELECT 'service', id, name, last_verified FROM services WHERE status = 'active' AND last_verified < $1) AS x`
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+staleWhere, cut).Scan(&d.StaleCount); err != nil {
+		return nil, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT type, id, name, last_verified FROM `+staleWhere+` ORDER BY last_verified, name LIMIT 50`, cut)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var s StaleListing
+		if err := rows.Scan(&s.Type, &s.ID, &s.Name, &s.LastVerified); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		d.Stale = append(d.Stale, s)
+	}
+	rows.Close()
+	if d.Broken, err = db.BrokenLinks(ctx, 50); err != nil {
+		return nil, err
+	}
+	if d.Recent, err = db.AuditTrail(ctx, "", "", 20); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// BrokenLinks returns checked links that failed or redirect, newest first.
+func (db *DB) BrokenLinks(ctx context.Context, limit int) ([]BrokenLink, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT url, status, final_url, error, checked_at FROM link_checks
+		WHERE error <> '' OR status >= 400 OR final_url <> '' ORDER BY checked_at DESC, url LIMIT $1`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []BrokenLink
+	for rows.Next() {
+		var b BrokenLink
+		var at string
+		if err := rows.Scan(&b.URL, &b.Status, &b.FinalURL, &b.Error, &at); err != nil {
+			return nil, err
+		}
+		b.CheckedAt = parseTime(at)
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,75 @@
+package sqlstore_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"haven"
+	"haven/sqlstore"
+)
+
+func TestAccountsAndAudit(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		db := MustOpenDB(t, e)
+		u := &haven.User{Email: "Curator@Example.org", Role: haven.RoleCurator, PasswordHash: "$argon2id$x"}
+		if err := db.CreateUser(ctx, "cli", u); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateUser(ctx, "cli", &haven.User{Email: "curator@example.org", Role: haven.RoleAdmin}); haven.ErrorCode(err) != haven.ECONFLICT {
+			t.Errorf("duplicate e-mail: %v", err)
+		}
+		if err := db.CreateUser(ctx, "cli", &haven.User{Email: "x@example.org", Role: "owner"}); haven.ErrorCode(err) != haven.EINVALID {
+			t.Errorf("bad role: %v", err)
+		}
+		got, err := db.FindUserByEmail(ctx, "curator@example.org")
+		if err != nil || got.ID != u.ID {
+			t.Fatalf("find: %v", err)
+		}
+		// Sessions end when idle too long and when too old.
+		if err := db.CreateSession(ctx, &haven.Session{TokenHash: "h1", UserID: u.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if _, su, err := db.SessionUser(ctx, "h1", time.Hour, 24*time.Hour); err != nil || su.ID != u.ID {
+			t.Fatalf("session: %v", err)
+		}
+		db.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+		if _, _, err := db.SessionUser(ctx, "h1", time.Hour, 24*time.Hour); haven.ErrorCode(err) != haven.ENOTFOUND {
+			t.Errorf("idle session still valid: %v", err)
+		}
+		db.Now = time.Now
+		// The audit trail: written with the change, never changed.
+		trail, _ := db.AuditTrail(ctx, "user", u.ID, 0)
+		if len(trail) != 1 || trail[0].Actor != "cli" {
+			t.Errorf("user creation audit: %+v", trail)
+		}
+		for _, q := range []string{`UPDATE audit_log SET actor = 'x'`, `DELETE FROM audit_log`} {
+			if err := db.ExecForTest(ctx, q); err == nil || !strings.Contains(err.Error(), "append-only") {
+				t.Errorf("%s: %v, want refused", q, err)
+			}
+		}
+		if e.name == "postgres" {
+			if err := db.ExecForTest(ctx, `TRUNCATE audit_log`); err == nil {
+				t.Error("TRUNCATE of the audit trail was allowed")
+			}
+		}
+		res := sqlstore.NewResourceService(db)
+		r, _ := res.FindResourceByID(ctx, "sex-trafficking-fact-sheet")
+		r.Year = 2010
+		if err := res.UpdateResource(ctx, "curator@example.org", r); err != nil {
+			t.Fatal(err)
+		}
+		trail, _ = db.AuditTrail(ctx, "resource", r.ID, 0)
+		if len(trail) != 1 || trail[0].Field != "year" || trail[0].Before != "" || trail[0].After != "2010" {
+			t.Errorf("edit audit: %+v", trail)
+		}
+		if err := res.VerifyResource(ctx, "curator@example.org", r.ID); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := res.FindResourceByID(ctx, r.ID); v.LastVerified != time.Now().UTC().Format("2006-01-02") {
+			t.Errorf("last verified = %q", v.LastVerified)
+		}
+	})
+}

@@ -1,0 +1,84 @@
+package haven
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// Roles. Admins manage users and do all a curator does; curators edit the
+// library and the directory; screeners use the screening tool. Anonymous
+// visitors only read.
+const (
+	RoleAdmin    = "admin"
+	RoleCurator  = "curator"
+	RoleScreener = "screener"
+)
+
+// Roles lists the roles in order of power.
+var Roles = []string{RoleAdmin, RoleCurator, RoleScreener}
+
+// User is a person who signs in.
+type User struct {
+	ID           string
+	Email        string
+	Role         string
+	PasswordHash string
+	CreatedAt    time.Time
+	Disabled     bool
+}
+
+// Can reports whether the user holds role, or one that includes it: an
+// admin can do what a curator can. Screening is its own role.
+func (u *User) Can(role string) bool {
+	if u == nil || u.Disabled {
+		return false
+	}
+	if u.Role == role {
+		return true
+	}
+	return u.Role == RoleAdmin && role == RoleCurator
+}
+
+// NormalizeEmail lower-cases and checks an e-mail address.
+func NormalizeEmail(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || len(s) > 254 {
+		return "", Errorf(EINVALID, "%q is not an e-mail address.", s)
+	}
+	return s, nil
+}
+
+// ValidRole reports whether r is a role.
+func ValidRole(r string) bool {
+	for _, x := range Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Session is one signed-in browser.
+type Session struct {
+	TokenHash  string
+	UserID     string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	UserAgent  string
+}
+
+// AuditEntry is one line of the audit trail: who changed what, when, from
+// what to what.
+type AuditEntry struct {
+	ID         int64
+	At         time.Time
+	Actor      string
+	Action     string
+	RecordType string
+	RecordID   string
+	Field      string
+	Before     string
+	After      string
+}
