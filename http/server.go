@@ -43,7 +43,7 @@ type Server struct {
 	// StaleMonths is how long a verification lasts before a listing is
 	// flagged as stale (default 12).
 	StaleMonths int
-	Logger    *slog.Logger
+	Logger      *slog.Logger
 	// ExitURL is the quick exit's destination.
 	ExitURL string
 
@@ -53,7 +53,7 @@ type Server struct {
 	renderer *renderer
 
 	patterns       []string
-	keySecret      []byte // keys rate limits without keeping addresses
+	keySecret      []byte        // keys rate limits without keeping addresses
 	hashSlots      chan struct{} // bounds concurrent password checks
 	accountLimiter *auth.Limiter
 	clientLimiter  *auth.Limiter

@@ -719,7 +719,7 @@ func TestNoGoroutineLeak(t *testing.T) {
 	deadline := time.Now().Add(3 * time.Second)
 	for {
 		// Allow slack for runtime housekeeping.
-		after := runtime.NumGoroutine()
+		after := runtime.NumGoroutine(); t.Log(before, after)
 		if after <= before+3 {
 			break
 		}
