@@ -2,6 +2,8 @@ package http_test
 
 import (
 	"context"
+	"html"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,7 +16,9 @@ import (
 
 	"haven"
 	"haven/auth"
+	"haven/hsds"
 	havenhttp "haven/http"
+	"haven/sample"
 	"haven/sqlstore"
 )
 
@@ -28,7 +32,8 @@ func MustCurationServer(t *testing.T) (*havenhttp.Server, *sqlstore.DB) {
 	t.Helper()
 	s, _, db := MustServer(t)
 	s.PasswordParams = cheap
-	s.Directory, s.Countries = sqlstore.NewDirectoryService(db), db
+	dir := sqlstore.NewDirectoryService(db)
+	s.Directory, s.DirEditor, s.Countries = dir, dir, db
 	res := sqlstore.NewResourceService(db)
 	s.Resources, s.Editor, s.Accounts, s.Curation = res, res, db, db
 	for _, role := range haven.Roles {
@@ -216,6 +221,9 @@ func TestRoles(t *testing.T) {
 		"GET /admin": haven.RoleCurator, "GET /admin/resources/{id}/edit": haven.RoleCurator,
 		"POST /admin/resources/{id}": haven.RoleCurator, "POST /admin/resources/{id}/verify": haven.RoleCurator,
 		"POST /admin/resources/{id}/retire": haven.RoleCurator, "GET /admin/history/{type}/{id}": haven.RoleCurator,
+		"GET /admin/services/{id}/edit": haven.RoleCurator, "POST /admin/services/{id}": haven.RoleCurator,
+		"POST /admin/services/{id}/verify": haven.RoleCurator, "GET /admin/countries/{code}/edit": haven.RoleCurator,
+		"POST /admin/countries/{code}": haven.RoleCurator,
 	}
 	for _, p := range s.Patterns() {
 		if strings.Contains(p, "/admin") || strings.Contains(p, "/account") {
@@ -330,4 +338,99 @@ func TestAuditAppendOnly(t *testing.T) {
 			t.Errorf("%s: %v, want the database to refuse", q, err)
 		}
 	}
+}
+
+func TestEditServiceAndCountry(t *testing.T) {
+	s, db := MustCurationServer(t)
+	svcs := MustImportSample(t, db, 20)
+	sv := svcs[0]
+	c := signIn(t, s, "curator@example.org")
+	page := get(s, "/admin/services/"+sv.ID+"/edit", c)
+	if page.Code != 200 || !strings.Contains(page.Body.String(), sv.Name) {
+		t.Fatalf("edit form: %d", page.Code)
+	}
+	form := url.Values{"name": {sv.Name + " (renamed)"}, "status": {"active"}, "url": {"https://example.org/new"},
+		"phone": {"+1 (713) 555-0199"}, "description": {sv.Description}, "eligibility_description": {sv.EligibilityDescription},
+		"application_process": {sv.ApplicationProcess}, "fees_description": {sv.FeesDescription}, "email": {sv.Email},
+		"alternate_name": {sv.AlternateName}}
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("name", "")
+	bad.Set("url", "ftp://x")
+	bad.Set("email", "not an address")
+	bad.Set("status", "open")
+	w := post(s, "/admin/services/"+sv.ID, bad, c)
+	if w.Code != 400 {
+		t.Fatalf("bad edit: %d", w.Code)
+	}
+	for _, want := range []string{"A name is required.", "https://", "e-mail address", "Choose a status."} {
+		if !strings.Contains(w.Body.String(), want) {
+			t.Errorf("bad edit page lacks %q", want)
+		}
+	}
+	if w := post(s, "/admin/services/"+sv.ID, form, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("edit: %d %s", w.Code, w.Body.String())
+	}
+	got, err := s.Directory.FindServiceByID(context.Background(), sv.ID)
+	if err != nil || got.Name != sv.Name+" (renamed)" || got.URL != "https://example.org/new" || got.Phones[0].Number != "+1 (713) 555-0199" {
+		t.Fatalf("edit not saved: %+v %v", got, err)
+	}
+	// The search index follows the edit.
+	res, _ := s.Directory.SearchDirectory(context.Background(), haven.DirectoryFilter{Query: "renamed", AllStatuses: true})
+	if res.Total != 1 {
+		t.Errorf("search finds the new name %d times", res.Total)
+	}
+	trail, _ := db.AuditTrail(context.Background(), "service", sv.ID, 0)
+	fields := map[string]bool{}
+	for _, e := range trail {
+		fields[e.Field] = e.Actor == "curator@example.org"
+	}
+	for _, f := range []string{"name", "url", "phone"} {
+		if !fields[f] {
+			t.Errorf("no audit entry for %s: %+v", f, trail)
+		}
+	}
+	// Verify in one click.
+	if w := post(s, "/admin/services/"+sv.ID+"/verify", nil, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("verify: %d", w.Code)
+	}
+	today := time.Now().UTC().Format("2006-01-02")
+	if got, _ := s.Directory.FindServiceByID(context.Background(), sv.ID); got.XLastVerified != today {
+		t.Errorf("last verified %q, want %s", got.XLastVerified, today)
+	}
+	// A country summary written by a curator is no longer marked sample.
+	cf := url.Values{"summary_en": {"Curated summary."}, "summary_es": {"Resumen revisado."}, "hotlines": {"Línea X | +52 800 000 0000 | 24/7\n"}}
+	if w := post(s, "/admin/countries/MX", url.Values{"summary_en": {""}, "summary_es": {"x"}, "hotlines": {"no phone here"}}, c); w.Code != 400 {
+		t.Errorf("bad country edit: %d", w.Code)
+	}
+	if w := post(s, "/admin/countries/MX", cf, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("country edit: %d %s", w.Code, w.Body.String())
+	}
+	body := html.UnescapeString(get(s, "/directory/countries/MX", nil).Body.String())
+	if !strings.Contains(body, "Curated summary.") || strings.Contains(body, "Sample text") || !strings.Contains(body, `href="tel:+528000000000">+52 800 000 0000`) {
+		t.Error("the country page does not show the curated summary and its hotline link")
+	}
+	if trail, _ := db.AuditTrail(context.Background(), "country", "MX", 0); len(trail) < 2 {
+		t.Errorf("country audit: %+v", trail)
+	}
+}
+
+// MustImportSample imports n sample services into db.
+func MustImportSample(t *testing.T, db *sqlstore.DB, n int) []*hsds.Service {
+	t.Helper()
+	var svcs []*hsds.Service
+	sample.Services(n, 1, func(x *hsds.Service) error { svcs = append(svcs, x); return nil })
+	i := 0
+	if _, err := sqlstore.NewDirectoryService(db).Import(context.Background(), func() (*hsds.Service, error) {
+		if i == len(svcs) {
+			return nil, io.EOF
+		}
+		i++
+		return svcs[i-1], nil
+	}, sqlstore.ImportOptions{Name: "sample"}); err != nil {
+		t.Fatal(err)
+	}
+	return svcs
 }

@@ -3,6 +3,7 @@ package http
 import (
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"io"
 	"math"
 	"net/http"
@@ -28,7 +29,8 @@ type serviceCard struct {
 	ID, Name, OrgID, OrgName string
 	City, State, Country     string
 	Distance                 string
-	Phone, PhoneTel          string
+	Phone                    string
+	PhoneTel                 template.URL
 	Languages                []string
 	Today                    string
 	Eligibility              string
@@ -89,15 +91,17 @@ func firstPhone(sv *hsds.Service) string {
 	return ""
 }
 
-// telURI turns a printed number into a tel: URI of its digits.
-func telURI(number string) string {
+// telURI turns a printed number into a tel: URI of its digits. It is
+// marked safe for templates, which otherwise refuse tel: links they did not
+// write themselves; only digits and a leading + get through.
+func telURI(number string) template.URL {
 	var b strings.Builder
-	for i, r := range number {
+	for i, r := range strings.TrimSpace(number) {
 		if r >= '0' && r <= '9' || (r == '+' && i == 0) {
 			b.WriteRune(r)
 		}
 	}
-	return "tel:" + b.String()
+	return template.URL("tel:" + b.String())
 }
 
 func allSchedules(sv *hsds.Service) []hsds.Schedule {
@@ -439,7 +443,11 @@ type placeView struct {
 	Access              []string
 }
 
-type phoneView struct{ Number, Tel, Note string }
+type phoneView struct {
+	Number string
+	Tel    template.URL
+	Note   string
+}
 
 var dayNames = map[string][2]string{
 	"MO": {"Mon", "lun"}, "TU": {"Tue", "mar"}, "WE": {"Wed", "mié"}, "TH": {"Thu", "jue"},

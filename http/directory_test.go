@@ -386,7 +386,7 @@ func TestDirectoryPages(t *testing.T) {
 		{"/directory/countries/MX", 200, []string{"Sample text", "The situation"}},
 		{"/directory/countries/mx?lang=es", 200, []string{"México", "Texto de muestra"}},
 		{"/directory/countries/ZZ", 404, nil},
-		{"/services/" + sv.ID, 200, []string{sv.Name, "Last verified", "Report a problem", "Who can get help", "tel:", "Referral sheet for this service"}},
+		{"/services/" + sv.ID, 200, []string{sv.Name, "Last verified", "Report a problem", "Who can get help", `href="` + string(telOf(sv.Phones[0].Number)) + `"`, "Referral sheet for this service"}},
 		{"/services/00000000-0000-4000-8000-000000000000", 404, nil},
 		{"/organizations/" + sv.OrganizationID, 200, []string{sv.Organization.Name, sv.Name}},
 		{"/referral?id=" + sv.ID + "&id=" + svcs[1].ID, 200, []string{sv.Name, svcs[1].Name, "Download PDF", "1-888-373-7888"}},
@@ -407,6 +407,9 @@ func TestDirectoryPages(t *testing.T) {
 		if c := w.Header().Values("Set-Cookie"); len(c) > 0 {
 			t.Errorf("%s set a cookie: %v", tt.url, c)
 		}
+		if strings.Contains(w.Body.String(), "ZgotmplZ") {
+			t.Errorf("%s has a link the template refused (#ZgotmplZ)", tt.url)
+		}
 	}
 	w := do(s, "GET", "/referral.pdf?id="+sv.ID, nil)
 	if w.Code != 200 || w.Header().Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(w.Body.Bytes(), []byte("%PDF-")) {
@@ -423,4 +426,15 @@ func TestEmptyDirectory(t *testing.T) {
 			t.Errorf("empty directory page lacks %q", want)
 		}
 	}
+}
+
+// telOf is the tel: link Haven should make of a printed number.
+func telOf(number string) string {
+	var b strings.Builder
+	for i, r := range number {
+		if r >= '0' && r <= '9' || (r == '+' && i == 0) {
+			b.WriteRune(r)
+		}
+	}
+	return "tel:" + b.String()
 }

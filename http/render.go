@@ -118,6 +118,8 @@ func mustRenderer() *renderer {
 			}
 			return f
 		},
+		"tel":        telURI,
+		"statusList": func() []string { return statuses },
 		"yearText": func(y int) string {
 			if y == 0 {
 				return ""

@@ -34,6 +34,7 @@ type Server struct {
 	Accounts  Accounts
 	Curation  Curation
 	Editor    ResourceEditor
+	DirEditor DirectoryEditor
 	DB        Pinger
 	// Sessions sets how long sign-ins last.
 	Sessions SessionConfig
@@ -114,6 +115,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/resources/{id}/verify", s.requireRole(haven.RoleCurator, s.handleVerifyResource))
 	s.handle(mux, "POST /admin/resources/{id}/retire", s.requireRole(haven.RoleCurator, s.handleRetireResource))
 	s.handle(mux, "GET /admin/history/{type}/{id}", s.requireRole(haven.RoleCurator, s.handleHistory))
+	s.handle(mux, "GET /admin/services/{id}/edit", s.requireRole(haven.RoleCurator, s.handleEditService))
+	s.handle(mux, "POST /admin/services/{id}", s.requireRole(haven.RoleCurator, s.handleSaveService))
+	s.handle(mux, "POST /admin/services/{id}/verify", s.requireRole(haven.RoleCurator, s.handleVerifyService))
+	s.handle(mux, "GET /admin/countries/{code}/edit", s.requireRole(haven.RoleCurator, s.handleEditCountry))
+	s.handle(mux, "POST /admin/countries/{code}", s.requireRole(haven.RoleCurator, s.handleSaveCountry))
 
 	s.handle(mux, "GET /api/openapi.json", s.handleOpenAPI)
 	s.handle(mux, "GET /api/v1/search", s.handleAPISearch)

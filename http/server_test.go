@@ -174,6 +174,9 @@ func TestFrame(t *testing.T) {
 				t.Errorf("%s: asset from another site: %s", url, m)
 			}
 		}
+		if strings.Contains(body, "ZgotmplZ") {
+			t.Errorf("%s: a link the template refused (#ZgotmplZ)", url)
+		}
 		if strings.Contains(body, "<script>") || strings.Contains(body, " style=") || strings.Contains(body, "onclick") {
 			t.Errorf("%s: inline script or style", url)
 		}

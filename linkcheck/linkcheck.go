@@ -31,7 +31,8 @@ import (
 	"time"
 )
 
-// Defaults used by New, and by Check for fields left at zero.
+// Defaults used by New. Check also uses them for fields left at zero, except
+// HostDelay, where zero means no delay.
 const (
 	DefaultConcurrency  = 8
 	DefaultPerHost      = 1

@@ -718,9 +718,10 @@ func TestNoGoroutineLeak(t *testing.T) {
 
 	deadline := time.Now().Add(3 * time.Second)
 	for {
-		// Allow slack for runtime housekeeping.
-		after := runtime.NumGoroutine(); t.Log(before, after)
-		if after <= before+3 {
+		// Slack for runtime housekeeping; one leaked idle connection alone
+		// would cost three (client read and write loops, server conn).
+		after := runtime.NumGoroutine()
+		if after <= before+2 {
 			break
 		}
 		if time.Now().After(deadline) {

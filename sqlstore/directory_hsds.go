@@ -307,6 +307,12 @@ func (d *DirectoryService) FindServiceAtLocations(ctx context.Context, ids []str
 
 // PutCountrySummary stores a country's summary, replacing any earlier one.
 func (db *DB) PutCountrySummary(ctx context.Context, c *haven.CountrySummary) error {
+	return db.SaveCountrySummary(ctx, "", c)
+}
+
+// SaveCountrySummary stores a country's summary; with an actor (a curator's
+// edit) each changed field is audited in the same transaction.
+func (db *DB) SaveCountrySummary(ctx context.Context, actor string, c *haven.CountrySummary) error {
 	if !countryRE.MatchString(c.Country) {
 		return haven.Errorf(haven.EINVALID, "country %q is not an ISO 3166-1 alpha-2 code", c.Country)
 	}
@@ -325,6 +331,20 @@ func (db *DB) PutCountrySummary(ctx context.Context, c *haven.CountrySummary) er
 	sample := 0
 	if c.Sample {
 		sample = 1
+	}
+	if actor != "" {
+		var en, es, hot string
+		err := tx.QueryRowContext(ctx, `SELECT summary_en, summary_es, hotlines FROM country_summaries WHERE country = $1`, c.Country).Scan(&en, &es, &hot)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		for _, f := range []fieldChange{{"summary.en", en, c.Summary["en"]}, {"summary.es", es, c.Summary["es"]}, {"hotlines", hot, mustJSON(hot0(c.Hotlines))}} {
+			if f.before != f.after {
+				if err := audit(ctx, tx, actor, "update", "country", c.Country, f.name, f.before, f.after); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO country_summaries (country, summary_en, summary_es, hotlines, sample, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
@@ -350,4 +370,11 @@ func (db *DB) FindCountrySummary(ctx context.Context, country string) (*haven.Co
 	}
 	c.Summary["en"], c.Summary["es"], c.Sample = en, es, sample == 1
 	return c, json.Unmarshal([]byte(hot), &c.Hotlines)
+}
+
+func hot0(h []haven.CountryHotline) []haven.CountryHotline {
+	if h == nil {
+		return []haven.CountryHotline{}
+	}
+	return h
 }

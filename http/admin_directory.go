@@ -1,0 +1,215 @@
+package http
+
+import (
+	"context"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"strings"
+
+	"haven"
+	"haven/geo"
+	"haven/hsds"
+	"haven/sqlstore"
+)
+
+// DirectoryEditor saves curators' edits of the directory.
+type DirectoryEditor interface {
+	UpdateService(ctx context.Context, actor, id string, changes map[string]string) error
+	VerifyService(ctx context.Context, actor, id string) error
+	SaveCountrySummary(ctx context.Context, actor string, c *haven.CountrySummary) error
+}
+
+type serviceForm struct {
+	S      *hsds.Service
+	Values map[string]string
+	Errors map[string]string
+	Saved  bool
+	Fields []string
+}
+
+func serviceValues(sv *hsds.Service) map[string]string {
+	v := map[string]string{"name": sv.Name, "alternate_name": sv.AlternateName, "description": sv.Description,
+		"status": sv.Status, "eligibility_description": sv.EligibilityDescription, "application_process": sv.ApplicationProcess,
+		"fees_description": sv.FeesDescription, "url": sv.URL, "email": sv.Email}
+	if len(sv.Phones) > 0 {
+		v["phone"] = sv.Phones[0].Number
+	}
+	return v
+}
+
+func (s *Server) handleEditService(w http.ResponseWriter, r *http.Request) {
+	sv, err := s.Directory.FindServiceByID(r.Context(), strings.ToLower(r.PathValue("id")))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := s.newPage(r, sv.Name, "admin", serviceForm{S: sv, Values: serviceValues(sv), Saved: r.URL.Query().Get("saved") == "1", Fields: sqlstore.ServiceFields})
+	s.render(w, r, http.StatusOK, "service_edit", p)
+}
+
+var statuses = []string{"active", "inactive", "defunct", "temporarily closed"}
+
+// handleSaveService checks each field; any error shows the form again
+// with the errors beside their fields and saves nothing.
+func (s *Server) handleSaveService(w http.ResponseWriter, r *http.Request) {
+	sv, err := s.Directory.FindServiceByID(r.Context(), strings.ToLower(r.PathValue("id")))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+		return
+	}
+	p := s.newPage(r, sv.Name, "admin", nil)
+	values, errs := map[string]string{}, map[string]string{}
+	for _, f := range sqlstore.ServiceFields {
+		values[f] = strings.TrimSpace(r.PostForm.Get(f))
+	}
+	if values["name"] == "" {
+		errs["name"] = p.L.T("form.required.name")
+	}
+	if !containsString(statuses, values["status"]) {
+		errs["status"] = p.L.T("form.status")
+	}
+	if u := values["url"]; u != "" {
+		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
+			errs["url"] = p.L.T("form.url")
+		}
+	}
+	if e := values["email"]; e != "" {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+			errs["email"] = p.L.T("form.email")
+		}
+	}
+	for f, v := range values {
+		if len(v) > 64<<10 {
+			errs[f] = p.L.T("form.toolong")
+		}
+	}
+	if len(errs) == 0 {
+		err := s.DirEditor.UpdateService(r.Context(), currentUser(r).Email, sv.ID, values)
+		if haven.ErrorCode(err) == haven.EINVALID {
+			errs["form"] = haven.ErrorMessage(err)
+		} else if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	if len(errs) > 0 {
+		p.Data = serviceForm{S: sv, Values: values, Errors: errs, Fields: sqlstore.ServiceFields}
+		s.render(w, r, http.StatusBadRequest, "service_edit", p)
+		return
+	}
+	http.Redirect(w, r, "/admin/services/"+sv.ID+"/edit?saved=1", http.StatusSeeOther)
+}
+
+func containsString(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) handleVerifyService(w http.ResponseWriter, r *http.Request) {
+	id := strings.ToLower(r.PathValue("id"))
+	if err := s.DirEditor.VerifyService(r.Context(), currentUser(r).Email, id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	next := localPath(r.FormValue("next"))
+	if next == "/" {
+		next = "/admin/services/" + id + "/edit?saved=1"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+type countryForm struct {
+	Code, Name, En, Es, Hotlines string
+	Errors                       map[string]string
+	Saved                        bool
+}
+
+// hotlineLines shows hotlines one a line: "name | phone | note".
+func hotlineLines(hs []haven.CountryHotline) string {
+	var b strings.Builder
+	for _, h := range hs {
+		b.WriteString(h.Name + " | " + h.Phone + " | " + h.Note + "\n")
+	}
+	return b.String()
+}
+
+func (s *Server) handleEditCountry(w http.ResponseWriter, r *http.Request) {
+	code := strings.ToUpper(r.PathValue("code"))
+	if !geo.ValidCountry(code) {
+		s.renderError(w, r, haven.Errorf(haven.ENOTFOUND, "no such country"))
+		return
+	}
+	sum, err := s.Countries.FindCountrySummary(r.Context(), code)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "", "admin", nil)
+	f := countryForm{Code: code, Name: geo.CountryName(code, p.Lang), Saved: r.URL.Query().Get("saved") == "1"}
+	if sum != nil {
+		f.En, f.Es, f.Hotlines = sum.Summary["en"], sum.Summary["es"], hotlineLines(sum.Hotlines)
+	}
+	p.Title, p.Data = f.Name, f
+	s.render(w, r, http.StatusOK, "country_edit", p)
+}
+
+func (s *Server) handleSaveCountry(w http.ResponseWriter, r *http.Request) {
+	code := strings.ToUpper(r.PathValue("code"))
+	if !geo.ValidCountry(code) {
+		s.renderError(w, r, haven.Errorf(haven.ENOTFOUND, "no such country"))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+		return
+	}
+	p := s.newPage(r, "", "admin", nil)
+	f := countryForm{Code: code, Name: geo.CountryName(code, p.Lang), En: strings.TrimSpace(r.PostForm.Get("summary_en")),
+		Es: strings.TrimSpace(r.PostForm.Get("summary_es")), Hotlines: r.PostForm.Get("hotlines"), Errors: map[string]string{}}
+	if f.En == "" {
+		f.Errors["summary_en"] = p.L.T("form.required.description_en")
+	}
+	if f.Es == "" {
+		f.Errors["summary_es"] = p.L.T("form.required.description_es")
+	}
+	var hot []haven.CountryHotline
+	for i, line := range strings.Split(f.Hotlines, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		parts := strings.SplitN(line, "|", 3)
+		for len(parts) < 3 {
+			parts = append(parts, "")
+		}
+		h := haven.CountryHotline{Name: strings.TrimSpace(parts[0]), Phone: strings.TrimSpace(parts[1]), Note: strings.TrimSpace(parts[2])}
+		if h.Name == "" || h.Phone == "" {
+			f.Errors["hotlines"] = p.L.T("form.hotline", i+1)
+			break
+		}
+		hot = append(hot, h)
+	}
+	p.Title = f.Name
+	if len(f.Errors) > 0 {
+		p.Data = f
+		s.render(w, r, http.StatusBadRequest, "country_edit", p)
+		return
+	}
+	// A curator's text is real content: the sample mark comes off.
+	c := &haven.CountrySummary{Country: code, Summary: haven.Localized{"en": f.En, "es": f.Es}, Hotlines: hot}
+	if err := s.DirEditor.SaveCountrySummary(r.Context(), currentUser(r).Email, c); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/countries/"+code+"/edit?saved=1", http.StatusSeeOther)
+}
