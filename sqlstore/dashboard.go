@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"haven"
+	"haven/hsds"
 )
 
 // StaleListing is a listing not verified since the cut-off.
@@ -95,4 +96,52 @@ func (db *DB) BrokenLinks(ctx context.Context, limit int) ([]BrokenLink, error) 
 		out = append(out, b)
 	}
 	return out, rows.Err()
+}
+
+// LinkURLs returns every web address in the library and the directory:
+// entries, services, organizations and locations.
+func (db *DB) LinkURLs(ctx context.Context) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	add := func(u string) {
+		if u != "" && !seen[u] {
+			seen[u] = true
+			out = append(out, u)
+		}
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT url FROM resources WHERE url <> '' AND retired_at = '' ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		add(u)
+	}
+	rows.Close()
+	dir := NewDirectoryService(db)
+	err = dir.EachService(ctx, func(s *hsds.Service) error {
+		add(s.URL)
+		if s.Organization != nil {
+			add(s.Organization.Website)
+		}
+		for _, sal := range s.ServiceAtLocations {
+			if sal.Location != nil {
+				add(sal.Location.URL)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// SaveLinkCheck stores the latest result for a URL.
+func (db *DB) SaveLinkCheck(ctx context.Context, url string, status int, finalURL, errText string, at time.Time) error {
+	_, err := db.write.ExecContext(ctx, `INSERT INTO link_checks (url, status, final_url, error, checked_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (url) DO UPDATE SET status = excluded.status, final_url = excluded.final_url, error = excluded.error, checked_at = excluded.checked_at`,
+		url, status, finalURL, errText, formatTime(at))
+	return err
 }

@@ -31,12 +31,13 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 			idle := fs.Duration("session-idle", 2*time.Hour, "a sign-in unused this long ends")
 			maxAge := fs.Duration("session-max", 12*time.Hour, "a sign-in ends this long after it began, used or not")
 			staleMonths := fs.Int("stale-months", 12, "listings not verified for this many months are flagged stale")
+			checkEvery := fs.Duration("check-links-every", 0, "check every web address this often, e.g. 24h (off by default); one server runs it when several share a database")
 			jobTick := fs.Duration("jobs-tick", time.Minute, "how often to look for due background jobs (0 turns jobs off); several servers on one database run each job once")
 			return func(ctx context.Context, m *Main, args []string) error {
 				if len(args) > 0 {
 					return fmt.Errorf("serve takes no arguments, got %q", args)
 				}
-				return m.serve(ctx, *addr, db, *exitURL, *withSample, *jobTick, func(s *havenhttp.Server) {
+				return m.serve(ctx, *addr, db, *exitURL, *withSample, *jobTick, *checkEvery, func(s *havenhttp.Server) {
 					s.Sessions = havenhttp.SessionConfig{Idle: *idle, Absolute: *maxAge, SecureCookies: *secure}
 					s.StaleMonths = *staleMonths
 				})
@@ -45,7 +46,7 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 	}
 }
 
-func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL string, withSample bool, jobTick time.Duration, configure func(*havenhttp.Server)) error {
+func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL string, withSample bool, jobTick, checkEvery time.Duration, configure func(*havenhttp.Server)) error {
 	db, err := m.openDB(ctx, cfg)
 	if err != nil {
 		return err
@@ -77,9 +78,11 @@ func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL st
 	if jobTick > 0 {
 		host, _ := os.Hostname()
 		runner := fmt.Sprintf("%s:%d", host, os.Getpid())
-		go db.RunJobs(ctx, runner, jobTick, []sqlstore.Job{
-			{Name: "optimize", Every: 24 * time.Hour, Run: db.Optimize},
-		}, m.Logger)
+		jobs := []sqlstore.Job{{Name: "optimize", Every: 24 * time.Hour, Run: db.Optimize}}
+		if checkEvery > 0 {
+			jobs = append(jobs, linkJob(db, checkEvery, m))
+		}
+		go db.RunJobs(ctx, runner, jobTick, jobs, m.Logger)
 	}
 
 	<-ctx.Done()

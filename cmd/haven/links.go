@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"haven/linkcheck"
+	"haven/sqlstore"
+)
+
+func linksCommand() *command {
+	return &command{
+		name:    "links",
+		summary: "check every web address in the library and the directory",
+		usage:   "check [--db DSN] [--concurrency N] [--host-delay D] [--timeout D]",
+		help: `"links check" visits every web address the library and the directory hold:
+HEAD first, GET where a server refuses HEAD, following and recording
+redirects, a few at a time and politely per host. Each result (status, final
+address, error, time) is stored, and the curation dashboard lists the broken
+and redirected ones. "haven serve --check-links-every 24h" runs the same
+check on a schedule, once across all servers sharing a database.`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *Main, []string) error {
+			db := dbFlag(fs)
+			c := linkcheck.New()
+			fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "requests in flight at once")
+			fs.DurationVar(&c.HostDelay, "host-delay", c.HostDelay, "least time between two requests to one host")
+			fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "longest wait for one answer")
+			return func(ctx context.Context, m *Main, args []string) error {
+				if len(args) != 1 || args[0] != "check" {
+					return fmt.Errorf("usage: haven links check")
+				}
+				store, err := m.openDB(ctx, db)
+				if err != nil {
+					return err
+				}
+				defer store.Close()
+				broken, total, err := checkLinks(ctx, store, c, m.newProgressFunc("checking links"))
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(m.Stdout, "checked %d links: %d broken or redirected\n", total, broken)
+				return nil
+			}
+		},
+	}
+}
+
+// checkLinks checks every address and stores each result; it reports how
+// many were broken or redirected.
+func checkLinks(ctx context.Context, db *sqlstore.DB, c *linkcheck.Checker, progress func(done, total int)) (broken, total int, err error) {
+	urls, err := db.LinkURLs(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	results, err := c.Check(ctx, urls, progress)
+	for _, r := range results {
+		if serr := db.SaveLinkCheck(context.WithoutCancel(ctx), r.URL, r.Status, r.FinalURL, r.Error, r.CheckedAt); serr != nil {
+			return broken, len(results), serr
+		}
+		if r.Broken() || r.Redirected() {
+			broken++
+		}
+	}
+	return broken, len(results), err
+}
+
+// newProgressFunc adapts the progress display to a done/total callback.
+func (m *Main) newProgressFunc(label string) func(done, total int) {
+	var p *progress
+	return func(done, total int) {
+		if p == nil {
+			p = m.newProgress(int64(total), false, label)
+		}
+		p.update(int64(done), done)
+		if done == total {
+			p.done()
+		}
+	}
+}
+
+// linkJob is the scheduled link check.
+func linkJob(db *sqlstore.DB, every time.Duration, m *Main) sqlstore.Job {
+	return sqlstore.Job{Name: "link-check", Every: every, Run: func(ctx context.Context) error {
+		broken, total, err := checkLinks(ctx, db, linkcheck.New(), nil)
+		if err == nil {
+			m.Logger.Info("links checked", "links", total, "broken_or_redirected", broken)
+		}
+		return err
+	}}
+}
