@@ -82,3 +82,21 @@ type AuditEntry struct {
 	Before     string
 	After      string
 }
+
+// Suggestion is what a member of the public reports or proposes, waiting
+// for a curator.
+type Suggestion struct {
+	ID         string
+	CreatedAt  time.Time
+	RecordType string // resource, service, organization; "" for a new listing
+	RecordID   string
+	Kind       string // phone, address, hours, website, closed, other, new
+	Body       string
+	NewValue   string
+	Contact    string // only when the visitor offered it
+	Status     string // pending, accepted, rejected
+	ResolvedBy string
+}
+
+// SuggestionKinds are what a suggestion can be about.
+var SuggestionKinds = []string{"phone", "address", "hours", "website", "closed", "other", "new"}

@@ -35,7 +35,7 @@ func MustCurationServer(t *testing.T) (*havenhttp.Server, *sqlstore.DB) {
 	dir := sqlstore.NewDirectoryService(db)
 	s.Directory, s.DirEditor, s.Countries = dir, dir, db
 	res := sqlstore.NewResourceService(db)
-	s.Resources, s.Editor, s.Accounts, s.Curation = res, res, db, db
+	s.Resources, s.Editor, s.Accounts, s.Curation, s.Suggestions = res, res, db, db, db
 	for _, role := range haven.Roles {
 		hash, err := auth.HashPassword(testPassword, cheap)
 		if err != nil {
@@ -223,7 +223,8 @@ func TestRoles(t *testing.T) {
 		"POST /admin/resources/{id}/retire": haven.RoleCurator, "GET /admin/history/{type}/{id}": haven.RoleCurator,
 		"GET /admin/services/{id}/edit": haven.RoleCurator, "POST /admin/services/{id}": haven.RoleCurator,
 		"POST /admin/services/{id}/verify": haven.RoleCurator, "GET /admin/countries/{code}/edit": haven.RoleCurator,
-		"POST /admin/countries/{code}": haven.RoleCurator,
+		"POST /admin/countries/{code}": haven.RoleCurator, "GET /admin/suggestions": haven.RoleCurator,
+		"POST /admin/suggestions/{id}/accept": haven.RoleCurator, "POST /admin/suggestions/{id}/reject": haven.RoleCurator,
 	}
 	for _, p := range s.Patterns() {
 		if strings.Contains(p, "/admin") || strings.Contains(p, "/account") {
@@ -433,4 +434,63 @@ func MustImportSample(t *testing.T, db *sqlstore.DB, n int) []*hsds.Service {
 		t.Fatal(err)
 	}
 	return svcs
+}
+
+func TestSuggestions(t *testing.T) {
+	s, db := MustCurationServer(t)
+	svcs := MustImportSample(t, db, 5)
+	sv := svcs[0]
+	send := func(form url.Values) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("POST", "/suggest", strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Header.Set("Sec-Fetch-Site", "same-origin")
+		r.RemoteAddr = "198.51.100.7:4444"
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		return w
+	}
+	// A program filling the honeypot is thanked, and nothing is kept.
+	if w := send(url.Values{"type": {"service"}, "id": {sv.ID}, "kind": {"phone"}, "body": {"spam"}, "company_website": {"http://spam"}}); w.Code != 200 {
+		t.Errorf("honeypot: %d", w.Code)
+	}
+	if n, _ := db.CountRows(context.Background(), "suggestions"); n != 0 {
+		t.Errorf("the honeypot submission was stored")
+	}
+	// A person reports a wrong phone, without contact details.
+	w := send(url.Values{"type": {"service"}, "id": {sv.ID}, "kind": {"phone"}, "body": {"The number rings a shop."}, "new_value": {"+1 (713) 555-0111"}})
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "Thank you") || len(w.Result().Cookies()) > 0 {
+		t.Fatalf("report: %d, cookies %v", w.Code, w.Result().Cookies())
+	}
+	if w := send(url.Values{"type": {"service"}, "id": {sv.ID}, "kind": {"phone"}}); w.Code != 400 || !strings.Contains(w.Body.String(), "Please say what is wrong") {
+		t.Errorf("empty report: %d", w.Code)
+	}
+	// A curator accepts it, correcting the value: the change is applied and audited.
+	c := signIn(t, s, "curator@example.org")
+	queue := get(s, "/admin/suggestions", c).Body.String()
+	m := regexp.MustCompile(`/admin/suggestions/([0-9a-f-]{36})/accept`).FindStringSubmatch(queue)
+	if m == nil || !strings.Contains(queue, "The number rings a shop.") {
+		t.Fatalf("queue: %s", queue)
+	}
+	if w := post(s, "/admin/suggestions/"+m[1]+"/accept", url.Values{"value": {"+1 (713) 555-0112"}}, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("accept: %d %s", w.Code, w.Body.String())
+	}
+	got, _ := s.Directory.FindServiceByID(context.Background(), sv.ID)
+	if got.Phones[0].Number != "+1 (713) 555-0112" {
+		t.Errorf("phone after accepting: %q", got.Phones[0].Number)
+	}
+	trail, _ := db.AuditTrail(context.Background(), "service", sv.ID, 0)
+	if len(trail) == 0 || trail[len(trail)-1].Field != "phone" || trail[len(trail)-1].Actor != "curator@example.org" {
+		t.Errorf("audit: %+v", trail)
+	}
+	if w := post(s, "/admin/suggestions/"+m[1]+"/reject", nil, c); w.Code != http.StatusConflict {
+		t.Errorf("resolving twice: %d, want 409", w.Code)
+	}
+	// A burst of reports from one client is slowed down.
+	var last *httptest.ResponseRecorder
+	for range 6 {
+		last = send(url.Values{"kind": {"new"}, "body": {"Please list the clinic on Main Street."}})
+	}
+	if last.Code != http.StatusTooManyRequests {
+		t.Errorf("seventh report from one client: %d, want 429", last.Code)
+	}
 }

@@ -614,11 +614,3 @@ func (s *Server) handleOrganization(w http.ResponseWriter, r *http.Request) {
 	p.Data = v
 	s.render(w, r, http.StatusOK, "organization", p)
 }
-
-// handleReport is a placeholder for the problem report form that curation
-// will bring; it points to the ways of reporting that work today.
-func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(r, "", "directory", nil)
-	p.Title = p.L.T("report.title")
-	s.render(w, r, http.StatusOK, "report", p)
-}

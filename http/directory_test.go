@@ -391,7 +391,9 @@ func TestDirectoryPages(t *testing.T) {
 		{"/organizations/" + sv.OrganizationID, 200, []string{sv.Organization.Name, sv.Name}},
 		{"/referral?id=" + sv.ID + "&id=" + svcs[1].ID, 200, []string{sv.Name, svcs[1].Name, "Download PDF", "1-888-373-7888"}},
 		{"/referral", 200, []string{"No services are on this sheet yet"}},
-		{"/report?service=" + sv.ID, 200, []string{"Report a problem"}},
+		{"/suggest?type=service&id=" + sv.ID, 200, []string{"Report a problem", sv.Name, "Wrong phone number"}},
+		{"/suggest", 200, []string{"Suggest a listing"}},
+		{"/suggest?type=service&id=00000000-0000-4000-8000-000000000000", 404, nil},
 	}
 	for _, tt := range tests {
 		w := do(s, "GET", tt.url, nil)

@@ -28,14 +28,15 @@ type Pinger interface {
 
 // Server is Haven's HTTP server.
 type Server struct {
-	Resources haven.ResourceService
-	Directory Directory
-	Countries Countries
-	Accounts  Accounts
-	Curation  Curation
-	Editor    ResourceEditor
-	DirEditor DirectoryEditor
-	DB        Pinger
+	Resources   haven.ResourceService
+	Directory   Directory
+	Countries   Countries
+	Accounts    Accounts
+	Curation    Curation
+	Editor      ResourceEditor
+	Suggestions Suggestions
+	DirEditor   DirectoryEditor
+	DB          Pinger
 	// Sessions sets how long sign-ins last.
 	Sessions SessionConfig
 	// PasswordParams are the argon2id parameters passwords are checked
@@ -58,6 +59,7 @@ type Server struct {
 	hashSlots      chan struct{} // bounds concurrent password checks
 	accountLimiter *auth.Limiter
 	clientLimiter  *auth.Limiter
+	suggestLimiter *auth.Limiter
 }
 
 // NewServer returns a Server with its routes; set the services before use.
@@ -70,6 +72,7 @@ func NewServer() *Server {
 	// Sign-in: 5 tries an account and 20 a client, refilled slowly.
 	s.accountLimiter = auth.NewLimiter(5.0/900, 5, 100_000)
 	s.clientLimiter = auth.NewLimiter(20.0/900, 20, 100_000)
+	s.suggestLimiter = newSuggestLimiter()
 	mux := http.NewServeMux()
 	s.routes(mux)
 	// Every state-changing request must come from Haven's own pages: the
@@ -102,7 +105,14 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /organizations/{id}", s.handleOrganization)
 	s.handle(mux, "GET /referral", s.handleReferral)
 	s.handle(mux, "GET /referral.pdf", s.handleReferralPDF)
-	s.handle(mux, "GET /report", s.handleReport)
+	s.handle(mux, "GET /report", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/suggest?"+r.URL.RawQuery, http.StatusSeeOther)
+	})
+	s.handle(mux, "GET /suggest", s.handleSuggestForm)
+	s.handle(mux, "POST /suggest", s.handleSuggest)
+	s.handle(mux, "GET /admin/suggestions", s.requireRole(haven.RoleCurator, s.handleSuggestionQueue))
+	s.handle(mux, "POST /admin/suggestions/{id}/accept", s.requireRole(haven.RoleCurator, s.handleResolveSuggestion(true)))
+	s.handle(mux, "POST /admin/suggestions/{id}/reject", s.requireRole(haven.RoleCurator, s.handleResolveSuggestion(false)))
 
 	s.handle(mux, "GET /signin", s.handleSigninForm)
 	s.handle(mux, "POST /signin", s.handleSignin)

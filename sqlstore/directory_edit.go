@@ -53,6 +53,13 @@ func (d *DirectoryService) UpdateService(ctx context.Context, actor, id string, 
 		return err
 	}
 	defer tx.Rollback()
+	if err := updateService(ctx, tx, actor, id, changes); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func updateService(ctx context.Context, tx *Tx, actor, id string, changes map[string]string) error {
 	svcs, err := loadServices(ctx, tx, []string{id})
 	if err != nil {
 		return err
@@ -94,10 +101,7 @@ func (d *DirectoryService) UpdateService(ctx context.Context, actor, id string, 
 			return err
 		}
 	}
-	if err := putService(ctx, tx, s); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return putService(ctx, tx, s)
 }
 
 // VerifyService records that a curator confirmed a service today.

@@ -73,3 +73,44 @@ func TestAccountsAndAudit(t *testing.T) {
 		}
 	})
 }
+
+func TestSuggestionQueue(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		db := MustOpenDB(t, e)
+		svcs := MustSample(t, 2)
+		MustImport(t, db, svcs)
+		for _, bad := range []*haven.Suggestion{
+			{Kind: "spam", Body: "x"}, {Kind: "other"}, {Kind: "phone", RecordType: "service", RecordID: "nope", Body: "x"},
+		} {
+			if err := db.CreateSuggestion(ctx, bad); haven.ErrorCode(err) != haven.EINVALID {
+				t.Errorf("%+v: %v, want EINVALID", bad, err)
+			}
+		}
+		closed := &haven.Suggestion{Kind: "closed", RecordType: "service", RecordID: svcs[1].ID, Body: "Shut last month."}
+		site := &haven.Suggestion{Kind: "website", RecordType: "resource", RecordID: "vital-voices", NewValue: "https://example.org/vv"}
+		for _, s := range []*haven.Suggestion{closed, site} {
+			if err := db.CreateSuggestion(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if list, _ := db.ListSuggestions(ctx, "pending"); len(list) != 2 {
+			t.Fatalf("pending: %d", len(list))
+		}
+		if err := db.ResolveSuggestion(ctx, "c@example.org", closed.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if s, _ := sqlstore.NewDirectoryService(db).FindServiceByID(ctx, svcs[1].ID); s.Status != "inactive" {
+			t.Errorf("accepting \"closed\" left status %q", s.Status)
+		}
+		if err := db.ResolveSuggestion(ctx, "c@example.org", site.ID, false, ""); err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := sqlstore.NewResourceService(db).FindResourceByID(ctx, "vital-voices"); r.URL != "" {
+			t.Errorf("a rejected suggestion changed the entry: %q", r.URL)
+		}
+		if list, _ := db.ListSuggestions(ctx, "pending"); len(list) != 0 {
+			t.Errorf("still pending: %d", len(list))
+		}
+	})
+}

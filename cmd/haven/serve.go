@@ -64,7 +64,7 @@ func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL st
 
 	srv := havenhttp.NewServer()
 	resources := sqlstore.NewResourceService(db)
-	srv.Resources, srv.Editor = resources, resources
+	srv.Resources, srv.Editor, srv.Suggestions = resources, resources, db
 	srv.Directory, srv.DirEditor = dir, dir
 	srv.Countries, srv.Accounts, srv.Curation = db, db, db
 	configure(srv)

@@ -1,0 +1,132 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"haven"
+)
+
+// CreateSuggestion queues what a visitor sent. What it names must exist.
+func (db *DB) CreateSuggestion(ctx context.Context, s *haven.Suggestion) error {
+	switch {
+	case !slices.Contains(haven.SuggestionKinds, s.Kind):
+		return haven.Errorf(haven.EINVALID, "Unknown kind of suggestion %q.", s.Kind)
+	case strings.TrimSpace(s.Body) == "" && s.NewValue == "":
+		return haven.Errorf(haven.EINVALID, "Please say what is wrong or what to add.")
+	case utf8.RuneCountInString(s.Body) > 4000 || utf8.RuneCountInString(s.NewValue) > 500 || utf8.RuneCountInString(s.Contact) > 200:
+		return haven.Errorf(haven.EINVALID, "That is too long.")
+	case s.RecordType != "" && s.RecordType != "service" && s.RecordType != "resource" && s.RecordType != "organization":
+		return haven.Errorf(haven.EINVALID, "Unknown record type %q.", s.RecordType)
+	}
+	tx, err := db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if s.RecordType != "" {
+		table := map[string]string{"service": "services", "resource": "resources", "organization": "organizations"}[s.RecordType]
+		var one int
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM `+table+` WHERE id = $1`, s.RecordID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return haven.Errorf(haven.EINVALID, "The listing this is about does not exist.")
+		} else if err != nil {
+			return err
+		}
+	}
+	s.ID, s.CreatedAt, s.Status = newID(), tx.now, "pending"
+	if _, err := tx.ExecContext(ctx, `INSERT INTO suggestions (id, created_at, record_type, record_id, kind, body, new_value, contact)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, s.ID, formatTime(tx.now), s.RecordType, s.RecordID, s.Kind, s.Body, s.NewValue, s.Contact); err != nil {
+		return err
+	}
+	if err := audit(ctx, tx, "public", "suggest", "suggestion", s.ID, s.Kind, "", s.RecordType+" "+s.RecordID); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// ListSuggestions returns suggestions with the given status, oldest first.
+func (db *DB) ListSuggestions(ctx context.Context, status string) ([]*haven.Suggestion, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, created_at, record_type, record_id, kind, body, new_value, contact, status, resolved_by
+		FROM suggestions WHERE status = $1 ORDER BY created_at, id LIMIT 500`, status)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*haven.Suggestion
+	for rows.Next() {
+		s := &haven.Suggestion{}
+		var at string
+		if err := rows.Scan(&s.ID, &at, &s.RecordType, &s.RecordID, &s.Kind, &s.Body, &s.NewValue, &s.Contact, &s.Status, &s.ResolvedBy); err != nil {
+			return nil, err
+		}
+		s.CreatedAt = parseTime(at)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// ResolveSuggestion accepts or rejects a pending suggestion. Accepting one
+// that carries a value Haven can apply — a service's phone, web address or
+// closing, an entry's web address — applies it, audited, in the same
+// transaction; value, when given, is the curator's corrected version.
+func (db *DB) ResolveSuggestion(ctx context.Context, actor, id string, accept bool, value string) error {
+	tx, err := db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	s := &haven.Suggestion{ID: id}
+	err = tx.QueryRowContext(ctx, `SELECT record_type, record_id, kind, new_value, status FROM suggestions WHERE id = $1`, id).
+		Scan(&s.RecordType, &s.RecordID, &s.Kind, &s.NewValue, &s.Status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return haven.Errorf(haven.ENOTFOUND, "No such suggestion.")
+	} else if err != nil {
+		return err
+	}
+	if s.Status != "pending" {
+		return haven.Errorf(haven.ECONFLICT, "This suggestion was already %s.", s.Status)
+	}
+	if value = strings.TrimSpace(value); value == "" {
+		value = s.NewValue
+	}
+	status := "rejected"
+	if accept {
+		status = "accepted"
+		if err := applySuggestion(ctx, tx, actor, s, value); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE suggestions SET status = $2, resolved_by = $3, resolved_at = $4 WHERE id = $1`,
+		id, status, actor, formatTime(tx.now)); err != nil {
+		return err
+	}
+	if err := audit(ctx, tx, actor, status[:len(status)-2], "suggestion", id, "status", "pending", status); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func applySuggestion(ctx context.Context, tx *Tx, actor string, s *haven.Suggestion, value string) error {
+	switch {
+	case s.RecordType == "service" && s.Kind == "phone" && value != "":
+		return updateService(ctx, tx, actor, s.RecordID, map[string]string{"phone": value})
+	case s.RecordType == "service" && s.Kind == "website" && value != "":
+		return updateService(ctx, tx, actor, s.RecordID, map[string]string{"url": value})
+	case s.RecordType == "service" && s.Kind == "closed":
+		return updateService(ctx, tx, actor, s.RecordID, map[string]string{"status": "inactive"})
+	case s.RecordType == "resource" && s.Kind == "website" && value != "":
+		var before string
+		if err := tx.QueryRowContext(ctx, `SELECT url FROM resources WHERE id = $1`, s.RecordID).Scan(&before); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE resources SET url = $2, updated_at = $3 WHERE id = $1`, s.RecordID, value, formatTime(tx.now)); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "update", "resource", s.RecordID, "url", before, value)
+	}
+	return nil // nothing Haven can apply by itself: the curator edits the listing
+}
