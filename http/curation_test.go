@@ -393,6 +393,13 @@ func TestEditServiceAndCountry(t *testing.T) {
 			t.Errorf("no audit entry for %s: %+v", f, trail)
 		}
 	}
+	// The HSDS API's metadata array carries the changes.
+	api := get(s, "/api/hsds/services/"+sv.ID, nil)
+	mustValidate(t, "service", api.Body.Bytes(), "service with audit metadata")
+	if !strings.Contains(api.Body.String(), `"field_name":"name"`) || !strings.Contains(api.Body.String(), `"updated_by":"Haven curator"`) ||
+		strings.Contains(api.Body.String(), "curator@example.org") {
+		t.Errorf("metadata not drawn from the audit trail: %.400s", api.Body.String())
+	}
 	// Verify in one click.
 	if w := post(s, "/admin/services/"+sv.ID+"/verify", nil, c); w.Code != http.StatusSeeOther {
 		t.Fatalf("verify: %d", w.Code)

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
@@ -439,11 +440,60 @@ func (s *Server) streamServices(w http.ResponseWriter, r *http.Request, f haven.
 
 func (s *Server) handleHSDSService(w http.ResponseWriter, r *http.Request) {
 	sv, err := s.Directory.FindServiceByID(r.Context(), strings.ToLower(r.PathValue("id")))
+	if err == nil {
+		err = s.withAuditMetadata(r.Context(), sv)
+	}
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, sv)
+}
+
+// auditNamespace makes the ids of metadata drawn from the audit trail
+// stable: the same audit line always gives the same UUID.
+var auditNamespace = uuid.MustParse("3d0c6f1e-8f6a-4c43-9a4e-6b1f0f0a7c21")
+
+// withAuditMetadata appends to a service's HSDS metadata array one entry
+// for each change the audit trail holds for it, after any metadata that
+// came with the imported data.
+func (s *Server) withAuditMetadata(ctx context.Context, sv *hsds.Service) error {
+	if s.Accounts == nil {
+		return nil
+	}
+	trail, err := s.Accounts.AuditTrail(ctx, "service", sv.ID, 0)
+	if err != nil {
+		return err
+	}
+	for _, e := range trail {
+		sv.Metadata = append(sv.Metadata, hsds.Metadata{
+			ID:               uuid.NewSHA1(auditNamespace, []byte(strconv.FormatInt(e.ID, 10))).String(),
+			ResourceID:       sv.ID,
+			ResourceType:     "service",
+			LastActionDate:   e.At.Format("2006-01-02"),
+			LastActionType:   e.Action,
+			FieldName:        e.Field,
+			PreviousValue:    e.Before,
+			ReplacementValue: e.After,
+			UpdatedBy:        publicActor(e.Actor),
+		})
+	}
+	return nil
+}
+
+// publicActor names who made a change without naming the person: staff
+// e-mail addresses stay out of the public API, and the full trail is on the
+// curators' history pages.
+func publicActor(actor string) string {
+	switch {
+	case strings.Contains(actor, "@"):
+		return "Haven curator"
+	case actor == "cli":
+		return "Haven import"
+	case actor == "public":
+		return "public suggestion"
+	}
+	return "Haven"
 }
 
 func (s *Server) handleHSDSOrganizations(w http.ResponseWriter, r *http.Request) {
