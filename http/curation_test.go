@@ -35,7 +35,7 @@ func MustCurationServer(t *testing.T) (*havenhttp.Server, *sqlstore.DB) {
 	dir := sqlstore.NewDirectoryService(db)
 	s.Directory, s.DirEditor, s.Countries = dir, dir, db
 	res := sqlstore.NewResourceService(db)
-	s.Resources, s.Editor, s.Accounts, s.Curation, s.Suggestions = res, res, db, db, db
+	s.Resources, s.Editor, s.Accounts, s.Curation, s.Suggestions, s.UserAdmin = res, res, db, db, db, db
 	for _, role := range haven.Roles {
 		hash, err := auth.HashPassword(testPassword, cheap)
 		if err != nil {
@@ -225,6 +225,7 @@ func TestRoles(t *testing.T) {
 		"POST /admin/services/{id}/verify": haven.RoleCurator, "GET /admin/countries/{code}/edit": haven.RoleCurator,
 		"POST /admin/countries/{code}": haven.RoleCurator, "GET /admin/suggestions": haven.RoleCurator,
 		"POST /admin/suggestions/{id}/accept": haven.RoleCurator, "POST /admin/suggestions/{id}/reject": haven.RoleCurator,
+		"GET /admin/users": haven.RoleAdmin, "POST /admin/users": haven.RoleAdmin, "POST /admin/users/{id}": haven.RoleAdmin,
 	}
 	for _, p := range s.Patterns() {
 		if strings.Contains(p, "/admin") || strings.Contains(p, "/account") {
@@ -499,5 +500,40 @@ func TestSuggestions(t *testing.T) {
 	}
 	if last.Code != http.StatusTooManyRequests {
 		t.Errorf("seventh report from one client: %d, want 429", last.Code)
+	}
+}
+
+func TestAdminManagesUsers(t *testing.T) {
+	s, db := MustCurationServer(t)
+	c := signIn(t, s, "admin@example.org")
+	if w := post(s, "/admin/users", url.Values{"email": {"new@example.org"}, "role": {"screener"}, "password": {"short"}}, c); w.Code != 400 ||
+		!strings.Contains(w.Body.String(), "12 characters") {
+		t.Errorf("weak password accepted: %d", w.Code)
+	}
+	if w := post(s, "/admin/users", url.Values{"email": {"new@example.org"}, "role": {"screener"}, "password": {"a long enough passphrase"}}, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", w.Code, w.Body.String())
+	}
+	nc := post(s, "/signin", url.Values{"email": {"new@example.org"}, "password": {"a long enough passphrase"}}, nil)
+	if nc.Code != http.StatusSeeOther {
+		t.Fatalf("the new account cannot sign in: %d", nc.Code)
+	}
+	u, _ := db.FindUserByEmail(context.Background(), "new@example.org")
+	if w := post(s, "/admin/users/"+u.ID, url.Values{"role": {"curator"}, "disabled": {"1"}}, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("update: %d", w.Code)
+	}
+	// Disabled: its sessions end and it cannot sign in again.
+	if w := get(s, "/account", nc.Result().Cookies()[0]); w.Code != http.StatusSeeOther {
+		t.Errorf("a disabled account's session still works: %d", w.Code)
+	}
+	if w := post(s, "/signin", url.Values{"email": {"new@example.org"}, "password": {"a long enough passphrase"}}, nil); w.Code != 401 {
+		t.Errorf("a disabled account signed in: %d", w.Code)
+	}
+	me, _ := db.FindUserByEmail(context.Background(), "admin@example.org")
+	if w := post(s, "/admin/users/"+me.ID, url.Values{"role": {"curator"}}, c); w.Code != 400 {
+		t.Errorf("an admin demoted themselves: %d", w.Code)
+	}
+	trail, _ := db.AuditTrail(context.Background(), "user", u.ID, 0)
+	if len(trail) != 3 {
+		t.Errorf("user audit: %+v", trail)
 	}
 }

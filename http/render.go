@@ -119,6 +119,7 @@ func mustRenderer() *renderer {
 			return f
 		},
 		"tel":        telURI,
+		"roleList":   func() []string { return haven.Roles },
 		"statusList": func() []string { return statuses },
 		"yearText": func(y int) string {
 			if y == 0 {

@@ -35,6 +35,7 @@ type Server struct {
 	Curation    Curation
 	Editor      ResourceEditor
 	Suggestions Suggestions
+	UserAdmin   UserAdmin
 	DirEditor   DirectoryEditor
 	DB          Pinger
 	// Sessions sets how long sign-ins last.
@@ -110,6 +111,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	})
 	s.handle(mux, "GET /suggest", s.handleSuggestForm)
 	s.handle(mux, "POST /suggest", s.handleSuggest)
+	s.handle(mux, "GET /admin/users", s.requireRole(haven.RoleAdmin, s.handleUsers))
+	s.handle(mux, "POST /admin/users", s.requireRole(haven.RoleAdmin, s.handleCreateUser))
+	s.handle(mux, "POST /admin/users/{id}", s.requireRole(haven.RoleAdmin, s.handleUpdateUser))
 	s.handle(mux, "GET /admin/suggestions", s.requireRole(haven.RoleCurator, s.handleSuggestionQueue))
 	s.handle(mux, "POST /admin/suggestions/{id}/accept", s.requireRole(haven.RoleCurator, s.handleResolveSuggestion(true)))
 	s.handle(mux, "POST /admin/suggestions/{id}/reject", s.requireRole(haven.RoleCurator, s.handleResolveSuggestion(false)))

@@ -214,3 +214,53 @@ func (db *DB) AuditTrail(ctx context.Context, recordType, recordID string, limit
 	}
 	return out, rows.Err()
 }
+
+// UpdateUser changes an account's role or disables it, audited. Disabling
+// ends every session of the account at once.
+func (db *DB) UpdateUser(ctx context.Context, actor, id, role string, disabled bool) error {
+	if !haven.ValidRole(role) {
+		return haven.Errorf(haven.EINVALID, "Unknown role %q.", role)
+	}
+	tx, err := db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return haven.Errorf(haven.ENOTFOUND, "No such account.")
+	} else if err != nil {
+		return err
+	}
+	if u.Role != role {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = $2 WHERE id = $1`, id, role); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, actor, "update", "user", id, "role", u.Role, role); err != nil {
+			return err
+		}
+	}
+	if u.Disabled != disabled {
+		at := ""
+		if disabled {
+			at = formatTime(tx.now)
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled_at = $2 WHERE id = $1`, id, at); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, actor, "update", "user", id, "disabled", boolText(u.Disabled), boolText(disabled)); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+func boolText(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}

@@ -66,7 +66,7 @@ func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL st
 	resources := sqlstore.NewResourceService(db)
 	srv.Resources, srv.Editor, srv.Suggestions = resources, resources, db
 	srv.Directory, srv.DirEditor = dir, dir
-	srv.Countries, srv.Accounts, srv.Curation = db, db, db
+	srv.Countries, srv.Accounts, srv.Curation, srv.UserAdmin = db, db, db, db
 	configure(srv)
 	srv.DB = db
 	srv.Logger = m.Logger

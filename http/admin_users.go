@@ -1,0 +1,101 @@
+package http
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"haven"
+	"haven/auth"
+)
+
+// UserAdmin is what admins change about accounts.
+type UserAdmin interface {
+	CreateUser(ctx context.Context, actor string, u *haven.User) error
+	UpdateUser(ctx context.Context, actor, id, role string, disabled bool) error
+}
+
+type usersData struct {
+	Users  []*haven.User
+	Email  string
+	Role   string
+	Errors map[string]string
+	Done   string
+}
+
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, d usersData) {
+	users, err := s.Accounts.ListUsers(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	d.Users = users
+	p := s.newPage(r, "", "admin", d)
+	p.Title = p.L.T("users.title")
+	s.render(w, r, status, "users", p)
+}
+
+func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
+	s.renderUsers(w, r, http.StatusOK, usersData{Role: haven.RoleCurator, Done: r.URL.Query().Get("done")})
+}
+
+// handleCreateUser makes an account with a password the admin passes on
+// to its owner.
+func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+		return
+	}
+	l := s.newPage(r, "", "", nil).L
+	d := usersData{Email: strings.TrimSpace(r.PostForm.Get("email")), Role: r.PostForm.Get("role"), Errors: map[string]string{}}
+	email, err := haven.NormalizeEmail(d.Email)
+	if err != nil {
+		d.Errors["email"] = l.T("form.email")
+	}
+	if !haven.ValidRole(d.Role) {
+		d.Errors["role"] = l.T("users.role.required")
+	}
+	pw := r.PostForm.Get("password")
+	if err := auth.CheckPasswordPolicy(pw); err != nil {
+		d.Errors["password"] = err.Error()
+	}
+	if len(d.Errors) == 0 {
+		hash, err := auth.HashPassword(pw, s.PasswordParams)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		err = s.UserAdmin.CreateUser(r.Context(), currentUser(r).Email, &haven.User{Email: email, Role: d.Role, PasswordHash: hash})
+		if haven.ErrorCode(err) == haven.ECONFLICT {
+			d.Errors["email"] = haven.ErrorMessage(err)
+		} else if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	if len(d.Errors) > 0 {
+		s.renderUsers(w, r, http.StatusBadRequest, d)
+		return
+	}
+	http.Redirect(w, r, "/admin/users?done=created", http.StatusSeeOther)
+}
+
+func (s *Server) handleUpdateUser(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+		return
+	}
+	id := r.PathValue("id")
+	if id == currentUser(r).ID && (r.PostForm.Get("disabled") == "1" || r.PostForm.Get("role") != haven.RoleAdmin) {
+		// An admin cannot lock themselves out; another admin can.
+		s.renderError(w, r, haven.Errorf(haven.EINVALID, "You cannot disable your own account or give up your own admin role."))
+		return
+	}
+	if err := s.UserAdmin.UpdateUser(r.Context(), currentUser(r).Email, id, r.PostForm.Get("role"), r.PostForm.Get("disabled") == "1"); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/users?done=updated", http.StatusSeeOther)
+}
