@@ -18,6 +18,92 @@ type DirectoryEditor interface {
 	UpdateService(ctx context.Context, actor, id string, changes map[string]string) error
 	VerifyService(ctx context.Context, actor, id string) error
 	SaveCountrySummary(ctx context.Context, actor string, c *haven.CountrySummary) error
+	UpdateOrganization(ctx context.Context, actor, id string, changes map[string]string) error
+	VerifyOrganization(ctx context.Context, actor, id string) error
+}
+
+type organizationForm struct {
+	O      *hsds.Organization
+	Values map[string]string
+	Errors map[string]string
+	Saved  bool
+	Fields []string
+}
+
+func organizationValues(o *hsds.Organization) map[string]string {
+	v := map[string]string{"name": o.Name, "alternate_name": o.AlternateName, "description": o.Description, "email": o.Email, "website": o.Website}
+	if len(o.Phones) > 0 {
+		v["phone"] = o.Phones[0].Number
+	}
+	return v
+}
+
+func (s *Server) handleEditOrganization(w http.ResponseWriter, r *http.Request) {
+	o, _, err := s.Directory.FindOrganizationByID(r.Context(), strings.ToLower(r.PathValue("id")))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := s.newPage(r, o.Name, "admin", organizationForm{O: o, Values: organizationValues(o), Saved: r.URL.Query().Get("saved") == "1", Fields: sqlstore.OrganizationFields})
+	s.render(w, r, http.StatusOK, "organization_edit", p)
+}
+
+func (s *Server) handleSaveOrganization(w http.ResponseWriter, r *http.Request) {
+	o, _, err := s.Directory.FindOrganizationByID(r.Context(), strings.ToLower(r.PathValue("id")))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+		return
+	}
+	p := s.newPage(r, o.Name, "admin", nil)
+	values, errs := map[string]string{}, map[string]string{}
+	for _, f := range sqlstore.OrganizationFields {
+		values[f] = strings.TrimSpace(r.PostForm.Get(f))
+	}
+	if values["name"] == "" {
+		errs["name"] = p.L.T("form.required.name")
+	}
+	if values["description"] == "" {
+		errs["description"] = p.L.T("form.required.description")
+	}
+	if u := values["website"]; u != "" {
+		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
+			errs["website"] = p.L.T("form.url")
+		}
+	}
+	if e := values["email"]; e != "" {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+			errs["email"] = p.L.T("form.email")
+		}
+	}
+	if len(errs) == 0 {
+		err := s.DirEditor.UpdateOrganization(r.Context(), currentUser(r).Email, o.ID, values)
+		if haven.ErrorCode(err) == haven.EINVALID {
+			errs["form"] = haven.ErrorMessage(err)
+		} else if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	if len(errs) > 0 {
+		p.Data = organizationForm{O: o, Values: values, Errors: errs, Fields: sqlstore.OrganizationFields}
+		s.render(w, r, http.StatusBadRequest, "organization_edit", p)
+		return
+	}
+	http.Redirect(w, r, "/admin/organizations/"+o.ID+"/edit?saved=1", http.StatusSeeOther)
+}
+
+func (s *Server) handleVerifyOrganization(w http.ResponseWriter, r *http.Request) {
+	id := strings.ToLower(r.PathValue("id"))
+	if err := s.DirEditor.VerifyOrganization(r.Context(), currentUser(r).Email, id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/organizations/"+id+"/edit?saved=1", http.StatusSeeOther)
 }
 
 type serviceForm struct {

@@ -225,7 +225,9 @@ func TestRoles(t *testing.T) {
 		"POST /admin/services/{id}/verify": haven.RoleCurator, "GET /admin/countries/{code}/edit": haven.RoleCurator,
 		"POST /admin/countries/{code}": haven.RoleCurator, "GET /admin/suggestions": haven.RoleCurator,
 		"POST /admin/suggestions/{id}/accept": haven.RoleCurator, "POST /admin/suggestions/{id}/reject": haven.RoleCurator,
-		"GET /admin/users": haven.RoleAdmin, "POST /admin/users": haven.RoleAdmin, "POST /admin/users/{id}": haven.RoleAdmin,
+		"GET /admin/organizations/{id}/edit": haven.RoleCurator, "POST /admin/organizations/{id}": haven.RoleCurator,
+		"POST /admin/organizations/{id}/verify": haven.RoleCurator,
+		"GET /admin/users":                      haven.RoleAdmin, "POST /admin/users": haven.RoleAdmin, "POST /admin/users/{id}": haven.RoleAdmin,
 	}
 	for _, p := range s.Patterns() {
 		if strings.Contains(p, "/admin") || strings.Contains(p, "/account") {
@@ -408,6 +410,22 @@ func TestEditServiceAndCountry(t *testing.T) {
 	today := time.Now().UTC().Format("2006-01-02")
 	if got, _ := s.Directory.FindServiceByID(context.Background(), sv.ID); got.XLastVerified != today {
 		t.Errorf("last verified %q, want %s", got.XLastVerified, today)
+	}
+	// Organizations: renaming one re-indexes its services.
+	if w := post(s, "/admin/organizations/"+sv.OrganizationID, url.Values{"name": {"Zephyr Collective (sample)"}, "description": {"Sample data, not a real provider. Renamed."}}, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("organization edit: %d %s", w.Code, w.Body.String())
+	}
+	if res, _ := s.Directory.SearchDirectory(context.Background(), haven.DirectoryFilter{Query: "zephyr", AllStatuses: true}); res.Total == 0 {
+		t.Error("search does not find the organization's new name")
+	}
+	if w := post(s, "/admin/organizations/"+sv.OrganizationID, url.Values{"name": {""}, "website": {"nope"}}, c); w.Code != 400 {
+		t.Errorf("bad organization edit: %d", w.Code)
+	}
+	if !strings.Contains(get(s, "/services/"+sv.ID, c).Body.String(), "/admin/services/"+sv.ID+"/edit") {
+		t.Error("a curator sees no edit link on the service page")
+	}
+	if strings.Contains(get(s, "/services/"+sv.ID, nil).Body.String(), "/admin/services/") {
+		t.Error("an anonymous visitor sees an edit link")
 	}
 	// A country summary written by a curator is no longer marked sample.
 	cf := url.Values{"summary_en": {"Curated summary."}, "summary_es": {"Resumen revisado."}, "hotlines": {"Línea X | +52 800 000 0000 | 24/7\n"}}

@@ -35,10 +35,14 @@ type page struct {
 	Nav     string // the navigation item to mark as current
 	Path    string // this page's path and query, without lang, for the language switch
 	ExitURL string
-	Phone   string
-	Tel     string
-	Text    string
-	Data    any
+	// CanEdit is true for curators, who see links to edit what they read.
+	CanEdit bool
+	// User is the signed-in user, or nil.
+	User  *haven.User
+	Phone string
+	Tel   string
+	Text  string
+	Data  any
 }
 
 // auditData is what the "audit" template needs.
@@ -162,6 +166,7 @@ func (s *Server) newPage(r *http.Request, title, nav string, data any) *page {
 	}
 	return &page{
 		L: i18n.New(lang), Lang: lang, Title: title, Nav: nav, Path: p, ExitURL: s.ExitURL,
+		User: currentUser(r), CanEdit: currentUser(r).Can(haven.RoleCurator),
 		Phone: hotlinePhone, Tel: hotlineTel, Text: hotlineText, Data: data,
 	}
 }

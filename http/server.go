@@ -132,6 +132,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /admin/services/{id}/edit", s.requireRole(haven.RoleCurator, s.handleEditService))
 	s.handle(mux, "POST /admin/services/{id}", s.requireRole(haven.RoleCurator, s.handleSaveService))
 	s.handle(mux, "POST /admin/services/{id}/verify", s.requireRole(haven.RoleCurator, s.handleVerifyService))
+	s.handle(mux, "GET /admin/organizations/{id}/edit", s.requireRole(haven.RoleCurator, s.handleEditOrganization))
+	s.handle(mux, "POST /admin/organizations/{id}", s.requireRole(haven.RoleCurator, s.handleSaveOrganization))
+	s.handle(mux, "POST /admin/organizations/{id}/verify", s.requireRole(haven.RoleCurator, s.handleVerifyOrganization))
 	s.handle(mux, "GET /admin/countries/{code}/edit", s.requireRole(haven.RoleCurator, s.handleEditCountry))
 	s.handle(mux, "POST /admin/countries/{code}", s.requireRole(haven.RoleCurator, s.handleSaveCountry))
 

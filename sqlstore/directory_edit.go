@@ -113,3 +113,103 @@ func (d *DirectoryService) VerifyService(ctx context.Context, actor, id string) 
 func (d *DirectoryService) SaveCountrySummary(ctx context.Context, actor string, c *haven.CountrySummary) error {
 	return d.db.SaveCountrySummary(ctx, actor, c)
 }
+
+// OrganizationFields are the fields of an organization curators edit;
+// "phone" is its first phone number.
+var OrganizationFields = []string{"name", "alternate_name", "description", "email", "website", "phone"}
+
+func organizationField(o *hsds.Organization, name string) *string {
+	switch name {
+	case "name":
+		return &o.Name
+	case "alternate_name":
+		return &o.AlternateName
+	case "description":
+		return &o.Description
+	case "email":
+		return &o.Email
+	case "website":
+		return &o.Website
+	case "phone":
+		if len(o.Phones) == 0 {
+			o.Phones = []hsds.Phone{{ID: newID(), OrganizationID: o.ID}}
+		}
+		return &o.Phones[0].Number
+	case "x_last_verified":
+		return &o.XLastVerified
+	}
+	return nil
+}
+
+// UpdateOrganization applies a curator's changes to an organization,
+// audited field by field, and re-indexes its services, whose search terms
+// include the organization's name.
+func (d *DirectoryService) UpdateOrganization(ctx context.Context, actor, id string, changes map[string]string) error {
+	tx, err := d.db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	orgs := map[string]*hsds.Organization{}
+	if err := loadDocs(ctx, tx, "organizations", set{id: true}, func(id string) any {
+		orgs[id] = &hsds.Organization{}
+		return orgs[id]
+	}); err != nil {
+		return err
+	}
+	o := orgs[id]
+	if o == nil {
+		return haven.Errorf(haven.ENOTFOUND, "No organization has the id %q.", id)
+	}
+	changed := false
+	for field, value := range changes {
+		p := organizationField(o, field)
+		if p == nil {
+			return haven.Errorf(haven.EINVALID, "Unknown field %q.", field)
+		}
+		if *p != value {
+			action := "update"
+			if field == "x_last_verified" {
+				action = "verify"
+			}
+			if err := audit(ctx, tx, actor, action, "organization", id, field, *p, value); err != nil {
+				return err
+			}
+			*p, changed = value, true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	if len(o.Phones) > 0 && o.Phones[0].Number == "" {
+		o.Phones = o.Phones[1:]
+		if len(o.Phones) == 0 {
+			o.Phones = nil
+		}
+	}
+	if errs := o.Validate(); len(errs) > 0 {
+		return haven.Errorf(haven.EINVALID, "%s", hsds.Errors(errs).Error())
+	}
+	if err := putOrganization(ctx, tx, o); err != nil {
+		return err
+	}
+	ids, err := queryStrings(ctx, tx, `SELECT id FROM services WHERE organization_id = $1`, id)
+	if err != nil {
+		return err
+	}
+	svcs, err := loadServices(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, s := range svcs {
+		if err := indexService(ctx, tx, s); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// VerifyOrganization records that a curator confirmed an organization today.
+func (d *DirectoryService) VerifyOrganization(ctx context.Context, actor, id string) error {
+	return d.UpdateOrganization(ctx, actor, id, map[string]string{"x_last_verified": d.db.Now().UTC().Format("2006-01-02")})
+}
