@@ -114,15 +114,7 @@ type serviceForm struct {
 	Fields []string
 }
 
-func serviceValues(sv *hsds.Service) map[string]string {
-	v := map[string]string{"name": sv.Name, "alternate_name": sv.AlternateName, "description": sv.Description,
-		"status": sv.Status, "eligibility_description": sv.EligibilityDescription, "application_process": sv.ApplicationProcess,
-		"fees_description": sv.FeesDescription, "url": sv.URL, "email": sv.Email}
-	if len(sv.Phones) > 0 {
-		v["phone"] = sv.Phones[0].Number
-	}
-	return v
-}
+func serviceValues(sv *hsds.Service) map[string]string { return sqlstore.ServiceText(sv) }
 
 func (s *Server) handleEditService(w http.ResponseWriter, r *http.Request) {
 	sv, err := s.Directory.FindServiceByID(r.Context(), strings.ToLower(r.PathValue("id")))

@@ -353,10 +353,16 @@ func TestEditServiceAndCountry(t *testing.T) {
 	if page.Code != 200 || !strings.Contains(page.Body.String(), sv.Name) {
 		t.Fatalf("edit form: %d", page.Code)
 	}
-	form := url.Values{"name": {sv.Name + " (renamed)"}, "status": {"active"}, "url": {"https://example.org/new"},
-		"phone": {"+1 (713) 555-0199"}, "description": {sv.Description}, "eligibility_description": {sv.EligibilityDescription},
-		"application_process": {sv.ApplicationProcess}, "fees_description": {sv.FeesDescription}, "email": {sv.Email},
-		"alternate_name": {sv.AlternateName}}
+	form := url.Values{}
+	for k, v := range sqlstore.ServiceText(sv) {
+		form.Set(k, v)
+	}
+	form.Set("name", sv.Name+" (renamed)")
+	form.Set("url", "https://example.org/new")
+	form.Set("phone", "+1 (713) 555-0199")
+	form.Set("languages", "en, fr")
+	form.Set("hours", "SA,SU 10:00-14:00")
+	form.Set("categories", "legal-services, shelter")
 	bad := url.Values{}
 	for k, v := range form {
 		bad[k] = v
@@ -380,6 +386,25 @@ func TestEditServiceAndCountry(t *testing.T) {
 	got, err := s.Directory.FindServiceByID(context.Background(), sv.ID)
 	if err != nil || got.Name != sv.Name+" (renamed)" || got.URL != "https://example.org/new" || got.Phones[0].Number != "+1 (713) 555-0199" {
 		t.Fatalf("edit not saved: %+v %v", got, err)
+	}
+	if len(got.Languages) != 2 || got.Languages[1].Code != "fr" || len(got.Schedules) != 1 || got.Schedules[0].ByDay != "SA,SU" {
+		t.Errorf("languages %+v, schedules %+v", got.Languages, got.Schedules)
+	}
+	for _, code := range []string{"legal-services", "shelter"} {
+		res, _ := s.Directory.SearchDirectory(context.Background(), haven.DirectoryFilter{Query: "renamed", Category: code, Language: "fr", AllStatuses: true})
+		if res.Total != 1 {
+			t.Errorf("category %s + language fr finds %d", code, res.Total)
+		}
+	}
+	for field, bad := range map[string]string{"languages": "english", "hours": "weekdays 9 to 5", "categories": "massage"} {
+		f := url.Values{}
+		for k, v := range form {
+			f[k] = v
+		}
+		f.Set(field, bad)
+		if w := post(s, "/admin/services/"+sv.ID, f, c); w.Code != 400 {
+			t.Errorf("%s %q accepted: %d", field, bad, w.Code)
+		}
 	}
 	// The search index follows the edit.
 	res, _ := s.Directory.SearchDirectory(context.Background(), haven.DirectoryFilter{Query: "renamed", AllStatuses: true})

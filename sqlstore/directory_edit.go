@@ -2,6 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"haven"
@@ -9,39 +14,190 @@ import (
 )
 
 // ServiceFields are the fields of a service curators edit through the web
-// form, by their HSDS names; "phone" is the service's first phone number.
+// form, by their HSDS names, and three written as text: "phone" (the first
+// phone number), "languages" (ISO 639-1 codes, comma-separated), "hours"
+// (one weekly schedule a line, "MO,TU,WE,TH,FR 09:00-17:00") and
+// "categories" (codes of Haven's taxonomy, comma-separated).
 var ServiceFields = []string{"name", "alternate_name", "description", "status", "eligibility_description",
-	"application_process", "fees_description", "url", "email", "phone"}
+	"application_process", "fees_description", "url", "email", "phone", "languages", "hours", "categories"}
 
-func serviceField(s *hsds.Service, name string) *string {
-	switch name {
-	case "name":
-		return &s.Name
-	case "alternate_name":
-		return &s.AlternateName
-	case "description":
-		return &s.Description
-	case "status":
-		return &s.Status
-	case "eligibility_description":
-		return &s.EligibilityDescription
-	case "application_process":
-		return &s.ApplicationProcess
-	case "fees_description":
-		return &s.FeesDescription
-	case "url":
-		return &s.URL
-	case "email":
-		return &s.Email
-	case "phone":
-		if len(s.Phones) == 0 {
-			s.Phones = []hsds.Phone{{ID: newID(), ServiceID: s.ID}}
-		}
-		return &s.Phones[0].Number
-	case "x_last_verified":
-		return &s.XLastVerified
+// textField reads and writes one field of a service as text.
+type textField struct {
+	get func(s *hsds.Service) string
+	set func(ctx context.Context, tx *Tx, s *hsds.Service, v string) error
+}
+
+func plain(f func(s *hsds.Service) *string) textField {
+	return textField{
+		get: func(s *hsds.Service) string { return *f(s) },
+		set: func(_ context.Context, _ *Tx, s *hsds.Service, v string) error { *f(s) = v; return nil },
 	}
-	return nil
+}
+
+var serviceTextFields = map[string]textField{
+	"name":                    plain(func(s *hsds.Service) *string { return &s.Name }),
+	"alternate_name":          plain(func(s *hsds.Service) *string { return &s.AlternateName }),
+	"description":             plain(func(s *hsds.Service) *string { return &s.Description }),
+	"status":                  plain(func(s *hsds.Service) *string { return &s.Status }),
+	"eligibility_description": plain(func(s *hsds.Service) *string { return &s.EligibilityDescription }),
+	"application_process":     plain(func(s *hsds.Service) *string { return &s.ApplicationProcess }),
+	"fees_description":        plain(func(s *hsds.Service) *string { return &s.FeesDescription }),
+	"url":                     plain(func(s *hsds.Service) *string { return &s.URL }),
+	"email":                   plain(func(s *hsds.Service) *string { return &s.Email }),
+	"x_last_verified":         plain(func(s *hsds.Service) *string { return &s.XLastVerified }),
+	"phone": {
+		get: func(s *hsds.Service) string {
+			if len(s.Phones) == 0 {
+				return ""
+			}
+			return s.Phones[0].Number
+		},
+		set: func(_ context.Context, _ *Tx, s *hsds.Service, v string) error {
+			switch {
+			case v == "" && len(s.Phones) > 0:
+				s.Phones = s.Phones[1:]
+			case v == "":
+			case len(s.Phones) == 0:
+				s.Phones = []hsds.Phone{{ID: newID(), ServiceID: s.ID, Number: v}}
+			default:
+				s.Phones[0].Number = v
+			}
+			if len(s.Phones) == 0 {
+				s.Phones = nil
+			}
+			return nil
+		},
+	},
+	"languages": {
+		get: func(s *hsds.Service) string {
+			var codes []string
+			for _, l := range s.Languages {
+				codes = append(codes, l.Code)
+			}
+			return strings.Join(codes, ", ")
+		},
+		set: func(_ context.Context, _ *Tx, s *hsds.Service, v string) error {
+			old := map[string]hsds.Language{}
+			for _, l := range s.Languages {
+				old[l.Code] = l
+			}
+			var out []hsds.Language
+			for _, code := range splitList(v) {
+				code = strings.ToLower(code)
+				if !languageCode.MatchString(code) {
+					return haven.Errorf(haven.EINVALID, "%q is not an ISO 639-1 language code such as en or es.", code)
+				}
+				l, ok := old[code]
+				if !ok {
+					l = hsds.Language{ID: newID(), ServiceID: s.ID, Code: code}
+				}
+				out = append(out, l)
+			}
+			s.Languages = out
+			return nil
+		},
+	},
+	"hours": {
+		get: func(s *hsds.Service) string {
+			var lines []string
+			for _, sc := range s.Schedules {
+				if sc.OpensAt != "" || sc.ClosesAt != "" {
+					lines = append(lines, strings.TrimSpace(sc.ByDay+" "+hm(sc.OpensAt)+"-"+hm(sc.ClosesAt)))
+				}
+			}
+			return strings.Join(lines, "\n")
+		},
+		set: func(_ context.Context, _ *Tx, s *hsds.Service, v string) error {
+			var kept []hsds.Schedule
+			for _, sc := range s.Schedules {
+				if sc.OpensAt == "" && sc.ClosesAt == "" {
+					kept = append(kept, sc) // schedules not written as hours stay
+				}
+			}
+			for n, line := range strings.Split(v, "\n") {
+				line = strings.TrimSpace(line)
+				if line == "" {
+					continue
+				}
+				m := hoursLine.FindStringSubmatch(strings.ToUpper(line))
+				if m == nil {
+					return haven.Errorf(haven.EINVALID, "Hours line %d, %q: write days and times like \"MO,TU,WE 09:00-17:00\".", n+1, line)
+				}
+				kept = append(kept, hsds.Schedule{ID: newID(), ServiceID: s.ID, Freq: "WEEKLY", ByDay: m[1], OpensAt: m[2], ClosesAt: m[3]})
+			}
+			s.Schedules = kept
+			return nil
+		},
+	},
+	"categories": {
+		get: func(s *hsds.Service) string {
+			var codes []string
+			for _, a := range s.Attributes {
+				if a.TaxonomyTerm != nil && slices.Contains(haven.Categories, a.TaxonomyTerm.Code) {
+					codes = append(codes, a.TaxonomyTerm.Code)
+				}
+			}
+			return strings.Join(codes, ", ")
+		},
+		set: func(ctx context.Context, tx *Tx, s *hsds.Service, v string) error {
+			var out []hsds.Attribute
+			have := map[string]hsds.Attribute{}
+			for _, a := range s.Attributes {
+				if a.TaxonomyTerm != nil && slices.Contains(haven.Categories, a.TaxonomyTerm.Code) {
+					have[a.TaxonomyTerm.Code] = a
+				} else {
+					out = append(out, a) // terms of other taxonomies stay
+				}
+			}
+			for _, code := range splitList(v) {
+				if a, ok := have[code]; ok {
+					out = append(out, a)
+					continue
+				}
+				var termID string
+				err := tx.QueryRowContext(ctx, `SELECT id FROM taxonomy_terms WHERE code = $1 AND taxonomy_id = $2`, code, haven.CategoryTaxonomyID).Scan(&termID)
+				if errors.Is(err, sql.ErrNoRows) {
+					return haven.Errorf(haven.EINVALID, "%q is not a category; use codes such as legal-services or shelter.", code)
+				} else if err != nil {
+					return err
+				}
+				out = append(out, hsds.Attribute{ID: newID(), LinkID: s.ID, LinkEntity: "service", TaxonomyTermID: termID})
+			}
+			s.Attributes = out
+			return nil
+		},
+	},
+}
+
+var (
+	languageCode = regexp.MustCompile(`^[a-z]{2}$`)
+	hoursLine    = regexp.MustCompile(`^((?:MO|TU|WE|TH|FR|SA|SU)(?:,(?:MO|TU|WE|TH|FR|SA|SU))*)\s+([0-2][0-9]:[0-5][0-9])\s*-\s*([0-2][0-9]:[0-5][0-9])$`)
+)
+
+func hm(t string) string {
+	if len(t) >= 5 {
+		return t[:5]
+	}
+	return t
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, x := range strings.Split(v, ",") {
+		if x = strings.TrimSpace(x); x != "" && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// ServiceText returns a service's editable fields as text.
+func ServiceText(s *hsds.Service) map[string]string {
+	out := map[string]string{}
+	for _, f := range ServiceFields {
+		out[f] = serviceTextFields[f].get(s)
+	}
+	return out
 }
 
 // UpdateService applies a curator's changes to a service's fields, checks
@@ -70,23 +226,23 @@ func updateService(ctx context.Context, tx *Tx, actor, id string, changes map[st
 	type change struct{ field, before, after string }
 	var done []change
 	for field, value := range changes {
-		p := serviceField(s, field)
-		if p == nil {
+		f, ok := serviceTextFields[field]
+		if !ok {
 			return haven.Errorf(haven.EINVALID, "Unknown field %q.", field)
 		}
-		if *p != value {
-			done = append(done, change{field, *p, value})
-			*p = value
+		before := f.get(s)
+		if before == value {
+			continue
+		}
+		if err := f.set(ctx, tx, s, value); err != nil {
+			return err
+		}
+		if after := f.get(s); after != before {
+			done = append(done, change{field, before, after})
 		}
 	}
 	if len(done) == 0 {
 		return nil
-	}
-	if s.Phones != nil && s.Phones[0].Number == "" {
-		s.Phones = s.Phones[1:] // an emptied phone is removed
-		if len(s.Phones) == 0 {
-			s.Phones = nil
-		}
 	}
 	s.LastModified = tx.now.Format(time.RFC3339)
 	if errs := s.Validate(); len(errs) > 0 {
