@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"haven"
+	"haven/analyze"
 	"haven/sqlstore"
 )
 
@@ -22,6 +23,7 @@ type ResourceEditor interface {
 	UpdateResource(ctx context.Context, actor string, r *haven.Resource) error
 	VerifyResource(ctx context.Context, actor, id string) error
 	RetireResource(ctx context.Context, actor, id string) error
+	CreateResourceAs(ctx context.Context, actor string, r *haven.Resource) error
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
@@ -58,6 +60,14 @@ type resourceForm struct {
 	R      *haven.Resource
 	Errors map[string]string
 	Saved  bool
+	New    bool
+}
+
+func (s *Server) handleNewResource(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "", "admin", resourceForm{R: &haven.Resource{Section: "documents", Kind: "guide", Region: "us",
+		Languages: []string{"en"}, Desc: haven.Localized{}}, New: true})
+	p.Title = p.L.T("edit.new")
+	s.render(w, r, http.StatusOK, "resource_edit", p)
 }
 
 func (s *Server) handleEditResource(w http.ResponseWriter, r *http.Request) {
@@ -74,10 +84,14 @@ func (s *Server) handleEditResource(w http.ResponseWriter, r *http.Request) {
 // shows the form again with every error next to its field, and saves
 // nothing.
 func (s *Server) handleSaveResource(w http.ResponseWriter, r *http.Request) {
-	old, err := s.Resources.FindResourceByID(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
+	isNew := r.PathValue("id") == ""
+	old := &haven.Resource{Desc: haven.Localized{}}
+	if !isNew {
+		var err error
+		if old, err = s.Resources.FindResourceByID(r.Context(), r.PathValue("id")); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
 	if err := r.ParseForm(); err != nil {
@@ -116,19 +130,36 @@ func (s *Server) handleSaveResource(w http.ResponseWriter, r *http.Request) {
 			errs[field] = p.L.T("form.required." + field)
 		}
 	}
+	if isNew && len(errs) == 0 {
+		nr.ID = slugify(nr.Title)
+		if nr.ID == "" {
+			errs["title"] = p.L.T("form.required.title")
+		}
+	}
 	if len(errs) == 0 {
 		if err := nr.Validate(); err != nil {
 			errs["form"] = haven.ErrorMessage(err)
 		}
 	}
+	if len(errs) == 0 && isNew {
+		err := s.Editor.CreateResourceAs(r.Context(), currentUser(r).Email, &nr)
+		if haven.ErrorCode(err) == haven.ECONFLICT {
+			errs["title"] = p.L.T("form.duplicate")
+		} else if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	if len(errs) > 0 {
-		p.Data = resourceForm{R: &nr, Errors: errs}
+		p.Data = resourceForm{R: &nr, Errors: errs, New: isNew}
 		s.render(w, r, http.StatusBadRequest, "resource_edit", p)
 		return
 	}
-	if err := s.Editor.UpdateResource(r.Context(), currentUser(r).Email, &nr); err != nil {
-		s.renderError(w, r, err)
-		return
+	if !isNew {
+		if err := s.Editor.UpdateResource(r.Context(), currentUser(r).Email, &nr); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 	}
 	http.Redirect(w, r, "/admin/resources/"+nr.ID+"/edit?saved=1", http.StatusSeeOther)
 }
@@ -163,4 +194,27 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "", "admin", historyData{Type: r.PathValue("type"), ID: r.PathValue("id"), Entries: entries})
 	p.Title = p.L.T("history.title")
 	s.render(w, r, http.StatusOK, "history", p)
+}
+
+// slugify makes an entry id of a title: lower-case ASCII letters and
+// digits joined by hyphens, at most 60 characters.
+func slugify(title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range analyze.Fold(title) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
 }

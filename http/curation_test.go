@@ -227,7 +227,8 @@ func TestRoles(t *testing.T) {
 		"POST /admin/suggestions/{id}/accept": haven.RoleCurator, "POST /admin/suggestions/{id}/reject": haven.RoleCurator,
 		"GET /admin/organizations/{id}/edit": haven.RoleCurator, "POST /admin/organizations/{id}": haven.RoleCurator,
 		"POST /admin/organizations/{id}/verify": haven.RoleCurator,
-		"GET /admin/users":                      haven.RoleAdmin, "POST /admin/users": haven.RoleAdmin, "POST /admin/users/{id}": haven.RoleAdmin,
+		"GET /admin/resources/new":              haven.RoleCurator, "POST /admin/resources": haven.RoleCurator,
+		"GET /admin/users": haven.RoleAdmin, "POST /admin/users": haven.RoleAdmin, "POST /admin/users/{id}": haven.RoleAdmin,
 	}
 	for _, p := range s.Patterns() {
 		if strings.Contains(p, "/admin") || strings.Contains(p, "/account") {
@@ -578,5 +579,29 @@ func TestAdminManagesUsers(t *testing.T) {
 	trail, _ := db.AuditTrail(context.Background(), "user", u.ID, 0)
 	if len(trail) != 3 {
 		t.Errorf("user audit: %+v", trail)
+	}
+}
+
+func TestCreateResource(t *testing.T) {
+	s, db := MustCurationServer(t)
+	c := signIn(t, s, "curator@example.org")
+	if w := get(s, "/admin/resources/new", c); w.Code != 200 {
+		t.Fatalf("new form: %d", w.Code)
+	}
+	form := url.Values{"title": {"Trauma-Informed Interviewing: A Field Guide"}, "section": {"documents"}, "kind": {"guide"},
+		"region": {"us"}, "description_en": {"A short guide."}, "description_es": {"Una guía breve."},
+		"audiences": {"law-enforcement"}, "topics": {"identification"}, "languages": {"en"}, "url": {"https://example.org/guide"}}
+	if w := post(s, "/admin/resources", form, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", w.Code, w.Body.String())
+	}
+	id := "trauma-informed-interviewing-a-field-guide"
+	if !strings.Contains(get(s, "/resources?q=trauma+interviewing", nil).Body.String(), "/resources/"+id) {
+		t.Error("the new entry is not found by search")
+	}
+	if trail, _ := db.AuditTrail(context.Background(), "resource", id, 0); len(trail) != 1 || trail[0].Action != "create" {
+		t.Errorf("creation audit: %+v", trail)
+	}
+	if w := post(s, "/admin/resources", form, c); w.Code != 400 || !strings.Contains(w.Body.String(), "already exists") {
+		t.Errorf("duplicate: %d", w.Code)
 	}
 }

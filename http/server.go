@@ -124,6 +124,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /account", s.requireRole(anyRole, s.handleAccount))
 	s.handle(mux, "POST /account/sessions/revoke", s.requireRole(anyRole, s.handleRevokeSession))
 	s.handle(mux, "GET /admin", s.requireRole(haven.RoleCurator, s.handleDashboard))
+	s.handle(mux, "GET /admin/resources/new", s.requireRole(haven.RoleCurator, s.handleNewResource))
+	s.handle(mux, "POST /admin/resources", s.requireRole(haven.RoleCurator, s.handleSaveResource))
 	s.handle(mux, "GET /admin/resources/{id}/edit", s.requireRole(haven.RoleCurator, s.handleEditResource))
 	s.handle(mux, "POST /admin/resources/{id}", s.requireRole(haven.RoleCurator, s.handleSaveResource))
 	s.handle(mux, "POST /admin/resources/{id}/verify", s.requireRole(haven.RoleCurator, s.handleVerifyResource))

@@ -258,6 +258,11 @@ func sortByVocab(vs, vocab []string) {
 
 // CreateResource adds an entry; ECONFLICT when its id is taken.
 func (s *ResourceService) CreateResource(ctx context.Context, r *haven.Resource) error {
+	return s.CreateResourceAs(ctx, "cli", r)
+}
+
+// CreateResourceAs adds an entry on behalf of actor, audited.
+func (s *ResourceService) CreateResourceAs(ctx context.Context, actor string, r *haven.Resource) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
@@ -266,7 +271,15 @@ func (s *ResourceService) CreateResource(ctx context.Context, r *haven.Resource)
 		return err
 	}
 	defer tx.Rollback()
+	var last int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), 0) FROM resources WHERE section = $1`, r.Section).Scan(&last); err != nil {
+		return err
+	}
+	r.Position = last + 1 // new entries go to the end of their section
 	if err := createResource(ctx, tx, r); err != nil {
+		return err
+	}
+	if err := audit(ctx, tx, actor, "create", "resource", r.ID, "title", "", r.Title); err != nil {
 		return err
 	}
 	return tx.Commit()
