@@ -20,6 +20,72 @@ type DirectoryEditor interface {
 	SaveCountrySummary(ctx context.Context, actor string, c *haven.CountrySummary) error
 	UpdateOrganization(ctx context.Context, actor, id string, changes map[string]string) error
 	VerifyOrganization(ctx context.Context, actor, id string) error
+	FindLocation(ctx context.Context, id string) (*hsds.Location, error)
+	UpdateLocation(ctx context.Context, actor, id string, values map[string]string) error
+}
+
+type locationForm struct {
+	L      *hsds.Location
+	Values map[string]string
+	Errors map[string]string
+	Saved  bool
+	Fields []string
+}
+
+func (s *Server) handleEditLocation(w http.ResponseWriter, r *http.Request) {
+	l, err := s.DirEditor.FindLocation(r.Context(), strings.ToLower(r.PathValue("id")))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := s.newPage(r, l.Name, "admin", locationForm{L: l, Values: sqlstore.LocationText(l), Saved: r.URL.Query().Get("saved") == "1", Fields: sqlstore.LocationFields})
+	p.Title = p.L.T("location.edit")
+	s.render(w, r, http.StatusOK, "location_edit", p)
+}
+
+func (s *Server) handleSaveLocation(w http.ResponseWriter, r *http.Request) {
+	l, err := s.DirEditor.FindLocation(r.Context(), strings.ToLower(r.PathValue("id")))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+		return
+	}
+	p := s.newPage(r, "", "admin", nil)
+	p.Title = p.L.T("location.edit")
+	values, errs := map[string]string{}, map[string]string{}
+	for _, f := range sqlstore.LocationFields {
+		values[f] = strings.TrimSpace(r.PostForm.Get(f))
+	}
+	for _, f := range []string{"address_1", "city", "state_province", "postal_code", "country"} {
+		if values[f] == "" {
+			errs[f] = p.L.T("form.required.field")
+		}
+	}
+	if c := strings.ToUpper(values["country"]); c != "" && !geo.ValidCountry(c) {
+		errs["country"] = p.L.T("form.country")
+	}
+	if (values["latitude"] == "") != (values["longitude"] == "") {
+		errs["latitude"] = p.L.T("form.coords")
+	}
+	if len(errs) == 0 {
+		err := s.DirEditor.UpdateLocation(r.Context(), currentUser(r).Email, l.ID, values)
+		if haven.ErrorCode(err) == haven.EINVALID {
+			errs["form"] = haven.ErrorMessage(err)
+		} else if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	if len(errs) > 0 {
+		p.Data = locationForm{L: l, Values: values, Errors: errs, Fields: sqlstore.LocationFields}
+		s.render(w, r, http.StatusBadRequest, "location_edit", p)
+		return
+	}
+	http.Redirect(w, r, "/admin/locations/"+l.ID+"/edit?saved=1", http.StatusSeeOther)
 }
 
 type organizationForm struct {

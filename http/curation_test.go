@@ -227,7 +227,8 @@ func TestRoles(t *testing.T) {
 		"POST /admin/suggestions/{id}/accept": haven.RoleCurator, "POST /admin/suggestions/{id}/reject": haven.RoleCurator,
 		"GET /admin/organizations/{id}/edit": haven.RoleCurator, "POST /admin/organizations/{id}": haven.RoleCurator,
 		"POST /admin/organizations/{id}/verify": haven.RoleCurator,
-		"GET /admin/resources/new":              haven.RoleCurator, "POST /admin/resources": haven.RoleCurator,
+		"GET /admin/locations/{id}/edit":        haven.RoleCurator, "POST /admin/locations/{id}": haven.RoleCurator,
+		"GET /admin/resources/new": haven.RoleCurator, "POST /admin/resources": haven.RoleCurator,
 		"GET /admin/users": haven.RoleAdmin, "POST /admin/users": haven.RoleAdmin, "POST /admin/users/{id}": haven.RoleAdmin,
 	}
 	for _, p := range s.Patterns() {
@@ -437,11 +438,34 @@ func TestEditServiceAndCountry(t *testing.T) {
 	if got, _ := s.Directory.FindServiceByID(context.Background(), sv.ID); got.XLastVerified != today {
 		t.Errorf("last verified %q, want %s", got.XLastVerified, today)
 	}
+	// Locations: moving one to a ZIP code moves its services in distance search.
+	loc := sv.ServiceAtLocations[0].Location
+	lf := url.Values{}
+	for k, v := range sqlstore.LocationText(loc) {
+		lf.Set(k, v)
+	}
+	lf.Set("country", "US")
+	lf.Set("state_province", "ME")
+	lf.Set("postal_code", "04101")
+	lf.Set("city", "Portland")
+	lf.Set("latitude", "")
+	lf.Set("longitude", "")
+	if w := post(s, "/admin/locations/"+loc.ID, lf, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("location edit: %d %s", w.Code, w.Body.String())
+	}
+	res, _ = s.Directory.SearchDirectory(context.Background(), haven.DirectoryFilter{Near: &haven.LatLon{Lat: 43.66, Lon: -70.26}, RadiusKm: 10, State: "ME", AllStatuses: true})
+	if res.Total == 0 || res.Hits[0].ServiceID != sv.ID {
+		t.Errorf("the moved location is not found near Portland, Maine: %+v", res.Hits)
+	}
+	lf.Set("latitude", "12")
+	if w := post(s, "/admin/locations/"+loc.ID, lf, c); w.Code != 400 {
+		t.Errorf("latitude without longitude: %d", w.Code)
+	}
 	// Organizations: renaming one re-indexes its services.
 	if w := post(s, "/admin/organizations/"+sv.OrganizationID, url.Values{"name": {"Zephyr Collective (sample)"}, "description": {"Sample data, not a real provider. Renamed."}}, c); w.Code != http.StatusSeeOther {
 		t.Fatalf("organization edit: %d %s", w.Code, w.Body.String())
 	}
-	if res, _ := s.Directory.SearchDirectory(context.Background(), haven.DirectoryFilter{Query: "zephyr", AllStatuses: true}); res.Total == 0 {
+	if res, _ = s.Directory.SearchDirectory(context.Background(), haven.DirectoryFilter{Query: "zephyr", AllStatuses: true}); res.Total == 0 {
 		t.Error("search does not find the organization's new name")
 	}
 	if w := post(s, "/admin/organizations/"+sv.OrganizationID, url.Values{"name": {""}, "website": {"nope"}}, c); w.Code != 400 {

@@ -137,6 +137,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /admin/organizations/{id}/edit", s.requireRole(haven.RoleCurator, s.handleEditOrganization))
 	s.handle(mux, "POST /admin/organizations/{id}", s.requireRole(haven.RoleCurator, s.handleSaveOrganization))
 	s.handle(mux, "POST /admin/organizations/{id}/verify", s.requireRole(haven.RoleCurator, s.handleVerifyOrganization))
+	s.handle(mux, "GET /admin/locations/{id}/edit", s.requireRole(haven.RoleCurator, s.handleEditLocation))
+	s.handle(mux, "POST /admin/locations/{id}", s.requireRole(haven.RoleCurator, s.handleSaveLocation))
 	s.handle(mux, "GET /admin/countries/{code}/edit", s.requireRole(haven.RoleCurator, s.handleEditCountry))
 	s.handle(mux, "POST /admin/countries/{code}", s.requireRole(haven.RoleCurator, s.handleSaveCountry))
 

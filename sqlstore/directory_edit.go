@@ -6,10 +6,12 @@ import (
 	"errors"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"haven"
+	"haven/geo"
 	"haven/hsds"
 )
 
@@ -368,4 +370,121 @@ func (d *DirectoryService) UpdateOrganization(ctx context.Context, actor, id str
 // VerifyOrganization records that a curator confirmed an organization today.
 func (d *DirectoryService) VerifyOrganization(ctx context.Context, actor, id string) error {
 	return d.UpdateOrganization(ctx, actor, id, map[string]string{"x_last_verified": d.db.Now().UTC().Format("2006-01-02")})
+}
+
+// LocationFields are what curators edit of a location, its first address
+// included.
+var LocationFields = []string{"name", "address_1", "address_2", "city", "state_province", "postal_code", "country",
+	"latitude", "longitude", "transportation"}
+
+// FindLocation returns a location, or ENOTFOUND.
+func (d *DirectoryService) FindLocation(ctx context.Context, id string) (*hsds.Location, error) {
+	tx, err := d.db.BeginTx(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	l, err := findLocation(ctx, tx, id)
+	if haven.ErrorCode(err) == haven.EINVALID {
+		return nil, haven.Errorf(haven.ENOTFOUND, "No location has the id %q.", id)
+	}
+	return l, err
+}
+
+// LocationText returns a location's editable fields as text.
+func LocationText(l *hsds.Location) map[string]string {
+	v := map[string]string{"name": l.Name, "transportation": l.Transportation}
+	if l.Latitude != nil {
+		v["latitude"] = strconv.FormatFloat(*l.Latitude, 'f', -1, 64)
+	}
+	if l.Longitude != nil {
+		v["longitude"] = strconv.FormatFloat(*l.Longitude, 'f', -1, 64)
+	}
+	if len(l.Addresses) > 0 {
+		a := l.Addresses[0]
+		v["address_1"], v["address_2"], v["city"], v["state_province"], v["postal_code"], v["country"] =
+			a.Address1, a.Address2, a.City, a.StateProvince, a.PostalCode, a.Country
+	}
+	return v
+}
+
+// UpdateLocation saves a curator's edit of a location, audited field by
+// field, and re-indexes the services offered there, whose place in search
+// (state, country, distance) comes from it. A U.S. location left without
+// coordinates gets its ZIP code's centroid.
+func (d *DirectoryService) UpdateLocation(ctx context.Context, actor, id string, values map[string]string) error {
+	tx, err := d.db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	l, err := findLocation(ctx, tx, id)
+	if haven.ErrorCode(err) == haven.EINVALID {
+		return haven.Errorf(haven.ENOTFOUND, "No location has the id %q.", id)
+	} else if err != nil {
+		return err
+	}
+	before := LocationText(l)
+	if values["latitude"] == "" && values["longitude"] == "" && strings.EqualFold(values["country"], "US") {
+		if p, ok := geo.LookupZIP(values["postal_code"]); ok {
+			values["latitude"] = strconv.FormatFloat(p.Lat, 'f', 4, 64)
+			values["longitude"] = strconv.FormatFloat(p.Lon, 'f', 4, 64)
+		}
+	}
+	coord := func(s string) (*float64, error) {
+		if s == "" {
+			return nil, nil
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return nil, haven.Errorf(haven.EINVALID, "%q is not a number.", s)
+		}
+		return &f, nil
+	}
+	if l.Latitude, err = coord(values["latitude"]); err != nil {
+		return err
+	}
+	if l.Longitude, err = coord(values["longitude"]); err != nil {
+		return err
+	}
+	l.Name, l.Transportation = values["name"], values["transportation"]
+	if len(l.Addresses) == 0 {
+		l.Addresses = []hsds.Address{{ID: newID(), LocationID: l.ID, AddressType: "physical"}}
+	}
+	a := &l.Addresses[0]
+	a.Address1, a.Address2, a.City, a.StateProvince, a.PostalCode, a.Country = values["address_1"], values["address_2"],
+		values["city"], strings.ToUpper(values["state_province"]), values["postal_code"], strings.ToUpper(values["country"])
+	if errs := l.Validate(); len(errs) > 0 {
+		return haven.Errorf(haven.EINVALID, "%s", hsds.Errors(errs).Error())
+	}
+	after := LocationText(l)
+	changed := false
+	for _, f := range LocationFields {
+		if before[f] != after[f] {
+			changed = true
+			if err := audit(ctx, tx, actor, "update", "location", id, f, before[f], after[f]); err != nil {
+				return err
+			}
+		}
+	}
+	if !changed {
+		return nil
+	}
+	if err := putLocation(ctx, tx, l); err != nil {
+		return err
+	}
+	ids, err := queryStrings(ctx, tx, `SELECT DISTINCT service_id FROM service_at_locations WHERE location_id = $1`, id)
+	if err != nil {
+		return err
+	}
+	svcs, err := loadServices(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, s := range svcs {
+		if err := indexService(ctx, tx, s); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
