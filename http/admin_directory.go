@@ -22,6 +22,94 @@ type DirectoryEditor interface {
 	VerifyOrganization(ctx context.Context, actor, id string) error
 	FindLocation(ctx context.Context, id string) (*hsds.Location, error)
 	UpdateLocation(ctx context.Context, actor, id string, values map[string]string) error
+	CreateService(ctx context.Context, actor string, p sqlstore.NewProvider) (string, error)
+}
+
+type newServiceForm struct {
+	Org            *hsds.Organization // when adding to an existing organization
+	OrgName        string
+	OrgDesc        string
+	Service        map[string]string
+	Location       map[string]string
+	Errors         map[string]string
+	ServiceFields  []string
+	LocationFields []string
+}
+
+func (s *Server) newServiceForm(r *http.Request, f *newServiceForm) error {
+	f.ServiceFields, f.LocationFields = sqlstore.ServiceFields, sqlstore.LocationFields
+	if id := strings.ToLower(r.FormValue("organization")); id != "" {
+		o, _, err := s.Directory.FindOrganizationByID(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		f.Org = o
+	}
+	return nil
+}
+
+func (s *Server) handleNewService(w http.ResponseWriter, r *http.Request) {
+	f := &newServiceForm{Service: map[string]string{"status": "active"}, Location: map[string]string{"country": "US"}}
+	if err := s.newServiceForm(r, f); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "", "admin", f)
+	p.Title = p.L.T("newservice.title")
+	s.render(w, r, http.StatusOK, "service_new", p)
+}
+
+func (s *Server) handleCreateService(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+		return
+	}
+	f := &newServiceForm{Service: map[string]string{}, Location: map[string]string{}, Errors: map[string]string{},
+		OrgName: strings.TrimSpace(r.PostForm.Get("org_name")), OrgDesc: strings.TrimSpace(r.PostForm.Get("org_description"))}
+	if err := s.newServiceForm(r, f); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "", "admin", f)
+	p.Title = p.L.T("newservice.title")
+	for _, k := range sqlstore.ServiceFields {
+		f.Service[k] = strings.TrimSpace(r.PostForm.Get(k))
+	}
+	for _, k := range sqlstore.LocationFields {
+		f.Location[k] = strings.TrimSpace(r.PostForm.Get("loc_" + k))
+	}
+	if f.Service["name"] == "" {
+		f.Errors["name"] = p.L.T("form.required.name")
+	}
+	if f.Org == nil && (f.OrgName == "" || f.OrgDesc == "") {
+		f.Errors["org_name"] = p.L.T("newservice.org.required")
+	}
+	for _, k := range []string{"address_1", "city", "state_province", "postal_code", "country"} {
+		if f.Location[k] == "" {
+			f.Errors["loc_"+k] = p.L.T("form.required.field")
+		}
+	}
+	np := sqlstore.NewProvider{NewOrgName: f.OrgName, NewOrgDesc: f.OrgDesc, Service: f.Service, Location: f.Location}
+	if f.Org != nil {
+		np.OrganizationID = f.Org.ID
+	}
+	var id string
+	if len(f.Errors) == 0 {
+		var err error
+		id, err = s.DirEditor.CreateService(r.Context(), currentUser(r).Email, np)
+		if haven.ErrorCode(err) == haven.EINVALID {
+			f.Errors["form"] = haven.ErrorMessage(err)
+		} else if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	if len(f.Errors) > 0 {
+		s.render(w, r, http.StatusBadRequest, "service_new", p)
+		return
+	}
+	http.Redirect(w, r, "/services/"+id, http.StatusSeeOther)
 }
 
 type locationForm struct {

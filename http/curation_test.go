@@ -227,7 +227,8 @@ func TestRoles(t *testing.T) {
 		"POST /admin/suggestions/{id}/accept": haven.RoleCurator, "POST /admin/suggestions/{id}/reject": haven.RoleCurator,
 		"GET /admin/organizations/{id}/edit": haven.RoleCurator, "POST /admin/organizations/{id}": haven.RoleCurator,
 		"POST /admin/organizations/{id}/verify": haven.RoleCurator,
-		"GET /admin/locations/{id}/edit":        haven.RoleCurator, "POST /admin/locations/{id}": haven.RoleCurator,
+		"GET /admin/services/new":               haven.RoleCurator, "POST /admin/services": haven.RoleCurator,
+		"GET /admin/locations/{id}/edit": haven.RoleCurator, "POST /admin/locations/{id}": haven.RoleCurator,
 		"GET /admin/resources/new": haven.RoleCurator, "POST /admin/resources": haven.RoleCurator,
 		"GET /admin/users": haven.RoleAdmin, "POST /admin/users": haven.RoleAdmin, "POST /admin/users/{id}": haven.RoleAdmin,
 	}
@@ -627,5 +628,40 @@ func TestCreateResource(t *testing.T) {
 	}
 	if w := post(s, "/admin/resources", form, c); w.Code != 400 || !strings.Contains(w.Body.String(), "already exists") {
 		t.Errorf("duplicate: %d", w.Code)
+	}
+}
+
+func TestCreateProvider(t *testing.T) {
+	s, db := MustCurationServer(t)
+	MustImportSample(t, db, 3)
+	c := signIn(t, s, "curator@example.org")
+	if w := get(s, "/admin/services/new", c); w.Code != 200 {
+		t.Fatalf("form: %d", w.Code)
+	}
+	form := url.Values{"org_name": {"Harbor Legal Clinic (sample)"}, "org_description": {"Sample data, not a real provider."},
+		"name": {"T visa consultations"}, "status": {"active"}, "languages": {"en, es"}, "categories": {"immigration-legal"},
+		"hours": {"MO,WE 09:00-13:00"}, "phone": {"+1 (207) 555-0100"},
+		"loc_address_1": {"1 Harbor St"}, "loc_city": {"Portland"}, "loc_state_province": {"ME"}, "loc_postal_code": {"04101"}, "loc_country": {"US"}}
+	bad := url.Values{"name": {""}}
+	if w := post(s, "/admin/services", bad, c); w.Code != 400 || !strings.Contains(w.Body.String(), "A name is required.") {
+		t.Errorf("empty form: %d", w.Code)
+	}
+	w := post(s, "/admin/services", form, c)
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", w.Code, w.Body.String())
+	}
+	id := strings.TrimPrefix(w.Header().Get("Location"), "/services/")
+	res, _ := s.Directory.SearchDirectory(context.Background(), haven.DirectoryFilter{Query: "T visa", Category: "immigration-legal",
+		Language: "es", Near: &haven.LatLon{Lat: 43.66, Lon: -70.26}, RadiusKm: 15})
+	if res.Total != 1 || res.Hits[0].ServiceID != id {
+		t.Errorf("the new provider is not found: %+v", res.Hits)
+	}
+	if api := get(s, "/api/hsds/services/"+id, nil); api.Code != 200 {
+		t.Errorf("HSDS API: %d", api.Code)
+	} else {
+		mustValidate(t, "service", api.Body.Bytes(), "a curator-made service")
+	}
+	if trail, _ := db.AuditTrail(context.Background(), "service", id, 0); len(trail) != 1 || trail[0].Action != "create" {
+		t.Errorf("audit: %+v", trail)
 	}
 }

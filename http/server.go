@@ -131,6 +131,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/resources/{id}/verify", s.requireRole(haven.RoleCurator, s.handleVerifyResource))
 	s.handle(mux, "POST /admin/resources/{id}/retire", s.requireRole(haven.RoleCurator, s.handleRetireResource))
 	s.handle(mux, "GET /admin/history/{type}/{id}", s.requireRole(haven.RoleCurator, s.handleHistory))
+	s.handle(mux, "GET /admin/services/new", s.requireRole(haven.RoleCurator, s.handleNewService))
+	s.handle(mux, "POST /admin/services", s.requireRole(haven.RoleCurator, s.handleCreateService))
 	s.handle(mux, "GET /admin/services/{id}/edit", s.requireRole(haven.RoleCurator, s.handleEditService))
 	s.handle(mux, "POST /admin/services/{id}", s.requireRole(haven.RoleCurator, s.handleSaveService))
 	s.handle(mux, "POST /admin/services/{id}/verify", s.requireRole(haven.RoleCurator, s.handleVerifyService))

@@ -15,6 +15,7 @@ import (
 
 	"haven/catalog"
 	havenhttp "haven/http"
+	"haven/sample"
 	"haven/sqlstore"
 )
 
@@ -33,6 +34,9 @@ func MustServer(tb testing.TB) (*havenhttp.Server, *bytes.Buffer, *sqlstore.DB) 
 		tb.Fatal(err)
 	}
 	if _, err := db.SeedResources(ctx, entries); err != nil {
+		tb.Fatal(err)
+	}
+	if tax, terms := sample.Taxonomy(); db.EnsureTaxonomy(ctx, tax, terms) != nil {
 		tb.Fatal(err)
 	}
 	var logs bytes.Buffer

@@ -425,35 +425,9 @@ func (d *DirectoryService) UpdateLocation(ctx context.Context, actor, id string,
 		return err
 	}
 	before := LocationText(l)
-	if values["latitude"] == "" && values["longitude"] == "" && strings.EqualFold(values["country"], "US") {
-		if p, ok := geo.LookupZIP(values["postal_code"]); ok {
-			values["latitude"] = strconv.FormatFloat(p.Lat, 'f', 4, 64)
-			values["longitude"] = strconv.FormatFloat(p.Lon, 'f', 4, 64)
-		}
-	}
-	coord := func(s string) (*float64, error) {
-		if s == "" {
-			return nil, nil
-		}
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return nil, haven.Errorf(haven.EINVALID, "%q is not a number.", s)
-		}
-		return &f, nil
-	}
-	if l.Latitude, err = coord(values["latitude"]); err != nil {
+	if err := applyLocationText(l, values); err != nil {
 		return err
 	}
-	if l.Longitude, err = coord(values["longitude"]); err != nil {
-		return err
-	}
-	l.Name, l.Transportation = values["name"], values["transportation"]
-	if len(l.Addresses) == 0 {
-		l.Addresses = []hsds.Address{{ID: newID(), LocationID: l.ID, AddressType: "physical"}}
-	}
-	a := &l.Addresses[0]
-	a.Address1, a.Address2, a.City, a.StateProvince, a.PostalCode, a.Country = values["address_1"], values["address_2"],
-		values["city"], strings.ToUpper(values["state_province"]), values["postal_code"], strings.ToUpper(values["country"])
 	if errs := l.Validate(); len(errs) > 0 {
 		return haven.Errorf(haven.EINVALID, "%s", hsds.Errors(errs).Error())
 	}
@@ -484,6 +458,136 @@ func (d *DirectoryService) UpdateLocation(ctx context.Context, actor, id string,
 	for _, s := range svcs {
 		if err := indexService(ctx, tx, s); err != nil {
 			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// applyLocationText sets a location's fields from form text; a U.S.
+// location left without coordinates gets its ZIP code's centroid.
+func applyLocationText(l *hsds.Location, values map[string]string) error {
+	var err error
+	if values["latitude"] == "" && values["longitude"] == "" && strings.EqualFold(values["country"], "US") {
+		if p, ok := geo.LookupZIP(values["postal_code"]); ok {
+			values["latitude"] = strconv.FormatFloat(p.Lat, 'f', 4, 64)
+			values["longitude"] = strconv.FormatFloat(p.Lon, 'f', 4, 64)
+		}
+	}
+	coord := func(s string) (*float64, error) {
+		if s == "" {
+			return nil, nil
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return nil, haven.Errorf(haven.EINVALID, "%q is not a number.", s)
+		}
+		return &f, nil
+	}
+	if l.Latitude, err = coord(values["latitude"]); err != nil {
+		return err
+	}
+	if l.Longitude, err = coord(values["longitude"]); err != nil {
+		return err
+	}
+	l.Name, l.Transportation = values["name"], values["transportation"]
+	if len(l.Addresses) == 0 {
+		l.Addresses = []hsds.Address{{ID: newID(), LocationID: l.ID, AddressType: "physical"}}
+	}
+	a := &l.Addresses[0]
+	a.Address1, a.Address2, a.City, a.StateProvince, a.PostalCode, a.Country = values["address_1"], values["address_2"],
+		values["city"], strings.ToUpper(values["state_province"]), values["postal_code"], strings.ToUpper(values["country"])
+	return nil
+}
+
+// NewProvider is what a curator gives to add a service: the service's
+// fields as text (see ServiceFields), its place, and either an existing
+// organization or a new one.
+type NewProvider struct {
+	OrganizationID string
+	NewOrgName     string
+	NewOrgDesc     string
+	Service        map[string]string
+	Location       map[string]string
+}
+
+// CreateService adds a service, with its location and, when asked, a new
+// organization, in one transaction, audited as a creation. It returns the
+// new service's id.
+func (d *DirectoryService) CreateService(ctx context.Context, actor string, p NewProvider) (string, error) {
+	tx, err := d.db.BeginTx(ctx, false)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback()
+	s := &hsds.Service{ID: newID(), Status: "active", LastModified: tx.now.Format(time.RFC3339),
+		XLastVerified: tx.now.Format("2006-01-02")}
+	if p.OrganizationID != "" {
+		var one int
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM organizations WHERE id = $1`, p.OrganizationID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return "", haven.Errorf(haven.EINVALID, "No organization has the id %q.", p.OrganizationID)
+		} else if err != nil {
+			return "", err
+		}
+		s.OrganizationID = p.OrganizationID
+	} else {
+		o := &hsds.Organization{ID: newID(), Name: p.NewOrgName, Description: p.NewOrgDesc, XLastVerified: s.XLastVerified}
+		s.OrganizationID, s.Organization = o.ID, o
+	}
+	l := &hsds.Location{ID: newID(), LocationType: "physical", OrganizationID: s.OrganizationID}
+	if err := applyLocationText(l, p.Location); err != nil {
+		return "", err
+	}
+	s.ServiceAtLocations = []hsds.ServiceAtLocation{{ID: newID(), ServiceID: s.ID, LocationID: l.ID, Location: l}}
+	for _, f := range ServiceFields {
+		if v := p.Service[f]; v != "" {
+			if err := serviceTextFields[f].set(ctx, tx, s, v); err != nil {
+				return "", err
+			}
+		}
+	}
+	if errs := s.Validate(); len(errs) > 0 {
+		return "", haven.Errorf(haven.EINVALID, "%s", hsds.Errors(errs).Error())
+	}
+	if err := putService(ctx, tx, s); err != nil {
+		return "", err
+	}
+	if err := audit(ctx, tx, actor, "create", "service", s.ID, "name", "", s.Name); err != nil {
+		return "", err
+	}
+	if s.Organization != nil {
+		if err := audit(ctx, tx, actor, "create", "organization", s.OrganizationID, "name", "", s.Organization.Name); err != nil {
+			return "", err
+		}
+	}
+	return s.ID, tx.Commit()
+}
+
+// EnsureTaxonomy stores a taxonomy and those of its terms whose code it does
+// not hold yet, so curators can assign every category from the start. Terms
+// already there, perhaps edited, are left as they are.
+func (db *DB) EnsureTaxonomy(ctx context.Context, t hsds.Taxonomy, terms []hsds.TaxonomyTerm) error {
+	tx, err := db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM taxonomies WHERE id = $1`, t.ID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		if err := putTaxonomy(ctx, tx, &t); err != nil {
+			return err
+		}
+	}
+	for i := range terms {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM taxonomy_terms WHERE code = $1 AND taxonomy_id = $2`, terms[i].Code, t.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			if err := putTerm(ctx, tx, &terms[i]); err != nil {
+				return err
+			}
 		}
 	}
 	return tx.Commit()

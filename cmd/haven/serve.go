@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"haven/catalog"
+	"haven/hsds"
 	havenhttp "haven/http"
+	"haven/sample"
 	"haven/sqlstore"
 )
 
@@ -120,5 +122,15 @@ func (m *Main) openDB(ctx context.Context, cfg *dbConfig) (*sqlstore.DB, error) 
 	if n > 0 {
 		m.Logger.Info("loaded the resource library from the seed catalog", "entries", n)
 	}
+	// Haven's own service categories, so curators can assign any of them.
+	tax, terms := categoryTaxonomy()
+	if err := db.EnsureTaxonomy(ctx, tax, terms); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load the service categories: %w", err)
+	}
 	return db, nil
 }
+
+// categoryTaxonomy is Haven's taxonomy of service categories, with the same
+// term ids the sample data uses.
+func categoryTaxonomy() (hsds.Taxonomy, []hsds.TaxonomyTerm) { return sample.Taxonomy() }
