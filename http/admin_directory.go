@@ -23,6 +23,32 @@ type DirectoryEditor interface {
 	FindLocation(ctx context.Context, id string) (*hsds.Location, error)
 	UpdateLocation(ctx context.Context, actor, id string, values map[string]string) error
 	CreateService(ctx context.Context, actor string, p sqlstore.NewProvider) (string, error)
+	UpdateTerm(ctx context.Context, actor, id, name, description string) error
+}
+
+func (s *Server) handleTerms(w http.ResponseWriter, r *http.Request) {
+	terms, _, err := s.Directory.ListTaxonomyTerms(r.Context(), sqlstore.TermFilter{Limit: 500})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "", "admin", terms)
+	p.Title = p.L.T("terms.title")
+	s.render(w, r, http.StatusOK, "terms", p)
+}
+
+func (s *Server) handleSaveTerm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+		return
+	}
+	if err := s.DirEditor.UpdateTerm(r.Context(), currentUser(r).Email, strings.ToLower(r.PathValue("id")),
+		strings.TrimSpace(r.PostForm.Get("name")), strings.TrimSpace(r.PostForm.Get("description"))); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/terms", http.StatusSeeOther)
 }
 
 type newServiceForm struct {

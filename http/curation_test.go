@@ -227,7 +227,8 @@ func TestRoles(t *testing.T) {
 		"POST /admin/suggestions/{id}/accept": haven.RoleCurator, "POST /admin/suggestions/{id}/reject": haven.RoleCurator,
 		"GET /admin/organizations/{id}/edit": haven.RoleCurator, "POST /admin/organizations/{id}": haven.RoleCurator,
 		"POST /admin/organizations/{id}/verify": haven.RoleCurator,
-		"GET /admin/services/new":               haven.RoleCurator, "POST /admin/services": haven.RoleCurator,
+		"GET /admin/terms":                      haven.RoleCurator, "POST /admin/terms/{id}": haven.RoleCurator,
+		"GET /admin/services/new": haven.RoleCurator, "POST /admin/services": haven.RoleCurator,
 		"GET /admin/locations/{id}/edit": haven.RoleCurator, "POST /admin/locations/{id}": haven.RoleCurator,
 		"GET /admin/resources/new": haven.RoleCurator, "POST /admin/resources": haven.RoleCurator,
 		"GET /admin/users": haven.RoleAdmin, "POST /admin/users": haven.RoleAdmin, "POST /admin/users/{id}": haven.RoleAdmin,
@@ -662,6 +663,28 @@ func TestCreateProvider(t *testing.T) {
 		mustValidate(t, "service", api.Body.Bytes(), "a curator-made service")
 	}
 	if trail, _ := db.AuditTrail(context.Background(), "service", id, 0); len(trail) != 1 || trail[0].Action != "create" {
+		t.Errorf("audit: %+v", trail)
+	}
+}
+
+func TestEditTerm(t *testing.T) {
+	s, db := MustCurationServer(t)
+	svcs := MustImportSample(t, db, 10)
+	c := signIn(t, s, "curator@example.org")
+	term := svcs[0].Attributes[0].TaxonomyTerm
+	if w := get(s, "/admin/terms", c); w.Code != 200 || !strings.Contains(w.Body.String(), term.Code) {
+		t.Fatalf("terms page: %d", w.Code)
+	}
+	if w := post(s, "/admin/terms/"+term.ID, url.Values{"name": {"Quixotic help"}, "description": {"Renamed."}}, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", w.Code, w.Body.String())
+	}
+	if res, _ := s.Directory.SearchDirectory(context.Background(), haven.DirectoryFilter{Query: "quixotic", AllStatuses: true}); res.Total == 0 {
+		t.Error("services are not found by the term's new name")
+	}
+	if w := post(s, "/admin/terms/"+term.ID, url.Values{"name": {""}}, c); w.Code != 400 {
+		t.Errorf("empty name: %d", w.Code)
+	}
+	if trail, _ := db.AuditTrail(context.Background(), "taxonomy_term", term.ID, 0); len(trail) != 2 {
 		t.Errorf("audit: %+v", trail)
 	}
 }

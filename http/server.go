@@ -141,6 +141,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/organizations/{id}/verify", s.requireRole(haven.RoleCurator, s.handleVerifyOrganization))
 	s.handle(mux, "GET /admin/locations/{id}/edit", s.requireRole(haven.RoleCurator, s.handleEditLocation))
 	s.handle(mux, "POST /admin/locations/{id}", s.requireRole(haven.RoleCurator, s.handleSaveLocation))
+	s.handle(mux, "GET /admin/terms", s.requireRole(haven.RoleCurator, s.handleTerms))
+	s.handle(mux, "POST /admin/terms/{id}", s.requireRole(haven.RoleCurator, s.handleSaveTerm))
 	s.handle(mux, "GET /admin/countries/{code}/edit", s.requireRole(haven.RoleCurator, s.handleEditCountry))
 	s.handle(mux, "POST /admin/countries/{code}", s.requireRole(haven.RoleCurator, s.handleSaveCountry))
 

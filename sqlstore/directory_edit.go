@@ -592,3 +592,50 @@ func (db *DB) EnsureTaxonomy(ctx context.Context, t hsds.Taxonomy, terms []hsds.
 	}
 	return tx.Commit()
 }
+
+// UpdateTerm renames or re-describes a taxonomy term, audited, and
+// re-indexes the services that carry it, whose search text includes its
+// name.
+func (d *DirectoryService) UpdateTerm(ctx context.Context, actor, id, name, description string) error {
+	if strings.TrimSpace(name) == "" || strings.TrimSpace(description) == "" {
+		return haven.Errorf(haven.EINVALID, "A term needs a name and a description.")
+	}
+	tx, err := d.db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	terms, err := loadTerms(ctx, tx, set{id: true})
+	if err != nil {
+		return err
+	}
+	t := terms[id]
+	if t == nil {
+		return haven.Errorf(haven.ENOTFOUND, "No taxonomy term has the id %q.", id)
+	}
+	for _, f := range []fieldChange{{"name", t.Name, name}, {"description", t.Description, description}} {
+		if f.before != f.after {
+			if err := audit(ctx, tx, actor, "update", "taxonomy_term", id, f.name, f.before, f.after); err != nil {
+				return err
+			}
+		}
+	}
+	t.Name, t.Description = name, description
+	if err := putTerm(ctx, tx, t); err != nil {
+		return err
+	}
+	ids, err := queryStrings(ctx, tx, `SELECT DISTINCT link_id FROM attributes WHERE taxonomy_term_id = $1 AND link_entity = 'service'`, id)
+	if err != nil {
+		return err
+	}
+	svcs, err := loadServices(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, s := range svcs {
+		if err := indexService(ctx, tx, s); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
