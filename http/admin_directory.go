@@ -24,6 +24,32 @@ type DirectoryEditor interface {
 	UpdateLocation(ctx context.Context, actor, id string, values map[string]string) error
 	CreateService(ctx context.Context, actor string, p sqlstore.NewProvider) (string, error)
 	UpdateTerm(ctx context.Context, actor, id, name, description string) error
+	CreateTerm(ctx context.Context, actor, code, name, description string) error
+	RetireOrganization(ctx context.Context, actor, id string) error
+}
+
+func (s *Server) handleCreateTerm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+		return
+	}
+	f := r.PostForm
+	if err := s.DirEditor.CreateTerm(r.Context(), currentUser(r).Email, strings.TrimSpace(f.Get("code")),
+		strings.TrimSpace(f.Get("name")), strings.TrimSpace(f.Get("description"))); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/terms", http.StatusSeeOther)
+}
+
+func (s *Server) handleRetireOrganization(w http.ResponseWriter, r *http.Request) {
+	id := strings.ToLower(r.PathValue("id"))
+	if err := s.DirEditor.RetireOrganization(r.Context(), currentUser(r).Email, id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/organizations/"+id+"/edit?saved=1", http.StatusSeeOther)
 }
 
 func (s *Server) handleTerms(w http.ResponseWriter, r *http.Request) {
@@ -250,16 +276,7 @@ func (s *Server) handleSaveOrganization(w http.ResponseWriter, r *http.Request) 
 	if values["description"] == "" {
 		errs["description"] = p.L.T("form.required.description")
 	}
-	if u := values["website"]; u != "" {
-		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
-			errs["website"] = p.L.T("form.url")
-		}
-	}
-	if e := values["email"]; e != "" {
-		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
-			errs["email"] = p.L.T("form.email")
-		}
-	}
+	checkContact(p, values, "website", errs)
 	if len(errs) == 0 {
 		err := s.DirEditor.UpdateOrganization(r.Context(), currentUser(r).Email, o.ID, values)
 		if haven.ErrorCode(err) == haven.EINVALID {
@@ -332,16 +349,7 @@ func (s *Server) handleSaveService(w http.ResponseWriter, r *http.Request) {
 	if !containsString(statuses, values["status"]) {
 		errs["status"] = p.L.T("form.status")
 	}
-	if u := values["url"]; u != "" {
-		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
-			errs["url"] = p.L.T("form.url")
-		}
-	}
-	if e := values["email"]; e != "" {
-		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
-			errs["email"] = p.L.T("form.email")
-		}
-	}
+	checkContact(p, values, "url", errs)
 	for f, v := range values {
 		if len(v) > 64<<10 {
 			errs[f] = p.L.T("form.toolong")
@@ -470,4 +478,19 @@ func (s *Server) handleSaveCountry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/admin/countries/"+code+"/edit?saved=1", http.StatusSeeOther)
+}
+
+// checkContact checks the web address (in field urlField) and the e-mail
+// address of a form, when given, recording errors by field.
+func checkContact(p *page, values map[string]string, urlField string, errs map[string]string) {
+	if u := values[urlField]; u != "" {
+		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
+			errs[urlField] = p.L.T("form.url")
+		}
+	}
+	if e := values["email"]; e != "" {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+			errs["email"] = p.L.T("form.email")
+		}
+	}
 }

@@ -35,7 +35,7 @@ func MustCurationServer(t *testing.T) (*havenhttp.Server, *sqlstore.DB) {
 	dir := sqlstore.NewDirectoryService(db)
 	s.Directory, s.DirEditor, s.Countries = dir, dir, db
 	res := sqlstore.NewResourceService(db)
-	s.Resources, s.Editor, s.Accounts, s.Curation, s.Suggestions, s.UserAdmin = res, res, db, db, db, db
+	s.Resources, s.Editor, s.Accounts, s.Curation, s.Suggestions, s.UserAdmin, s.Learning = res, res, db, db, db, db, db
 	for _, role := range haven.Roles {
 		hash, err := auth.HashPassword(testPassword, cheap)
 		if err != nil {
@@ -177,7 +177,7 @@ func TestSignInRateLimit(t *testing.T) {
 
 // fillPattern makes a concrete path of a route pattern.
 func fillPattern(p string) string {
-	return strings.NewReplacer("{id}", "law-enforcement-pocket-card", "{type}", "resource", "{code}", "TX", "{lang}", "es", "{$}", "").Replace(p)
+	return strings.NewReplacer("{id}", "law-enforcement-pocket-card", "{type}", "resource", "{code}", "TX", "{lang}", "es", "{slug}", "no-such-page", "{$}", "").Replace(p)
 }
 
 // TestCrossOriginRefused posts from another site to every state-changing
@@ -227,7 +227,9 @@ func TestRoles(t *testing.T) {
 		"POST /admin/suggestions/{id}/accept": haven.RoleCurator, "POST /admin/suggestions/{id}/reject": haven.RoleCurator,
 		"GET /admin/organizations/{id}/edit": haven.RoleCurator, "POST /admin/organizations/{id}": haven.RoleCurator,
 		"POST /admin/organizations/{id}/verify": haven.RoleCurator,
-		"GET /admin/terms":                      haven.RoleCurator, "POST /admin/terms/{id}": haven.RoleCurator,
+		"POST /admin/terms":                     haven.RoleCurator, "POST /admin/organizations/{id}/retire": haven.RoleCurator,
+		"GET /admin/learn/{slug}/edit": haven.RoleCurator, "POST /admin/learn/{slug}": haven.RoleCurator,
+		"GET /admin/terms": haven.RoleCurator, "POST /admin/terms/{id}": haven.RoleCurator,
 		"GET /admin/services/new": haven.RoleCurator, "POST /admin/services": haven.RoleCurator,
 		"GET /admin/locations/{id}/edit": haven.RoleCurator, "POST /admin/locations/{id}": haven.RoleCurator,
 		"GET /admin/resources/new": haven.RoleCurator, "POST /admin/resources": haven.RoleCurator,
@@ -686,5 +688,23 @@ func TestEditTerm(t *testing.T) {
 	}
 	if trail, _ := db.AuditTrail(context.Background(), "taxonomy_term", term.ID, 0); len(trail) != 2 {
 		t.Errorf("audit: %+v", trail)
+	}
+	if w := post(s, "/admin/terms", url.Values{"code": {"peer-support"}, "name": {"Peer support"}, "description": {"Support from survivors."}}, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("create term: %d", w.Code)
+	}
+	if w := post(s, "/admin/terms", url.Values{"code": {"peer-support"}, "name": {"x"}, "description": {"y"}}, c); w.Code != http.StatusConflict {
+		t.Errorf("duplicate code: %d", w.Code)
+	}
+	if w := post(s, "/admin/terms", url.Values{"code": {"Bad Code"}, "name": {"x"}, "description": {"y"}}, c); w.Code != 400 {
+		t.Errorf("bad code: %d", w.Code)
+	}
+	// Retiring an organization closes its services and takes them off the directory.
+	org := svcs[0].OrganizationID
+	if w := post(s, "/admin/organizations/"+org+"/retire", nil, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("retire: %d", w.Code)
+	}
+	res, _ := s.Directory.SearchDirectory(context.Background(), haven.DirectoryFilter{OrganizationID: org})
+	if res.Total != 0 {
+		t.Errorf("a retired organization still lists %d services", res.Total)
 	}
 }

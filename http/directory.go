@@ -499,9 +499,6 @@ func addressLines(a hsds.Address) string {
 	return strings.Join(parts, "\n")
 }
 
-// staleAfter is how old a verification may be before a listing is marked.
-const staleAfter = 365 * 24 * time.Hour
-
 func (s *Server) serviceView(l *i18n.Localizer, sv *hsds.Service) serviceView {
 	v := serviceView{S: sv, Card: card(l, nil, sv, time.Now()), Inactive: sv.Status == "inactive" || sv.Status == "defunct"}
 	for _, sal := range sv.ServiceAtLocations {
@@ -554,10 +551,12 @@ func (s *Server) serviceView(l *i18n.Localizer, sv *hsds.Service) serviceView {
 	}
 	if t, err := time.Parse("2006-01-02", sv.XLastVerified); err == nil {
 		v.Verified = formatDate(t, l.Lang)
-		v.Stale = time.Since(t) > staleAfter
+		v.Stale = t.Before(time.Now().AddDate(0, -s.StaleMonths, 0))
 	}
 	return v
 }
+
+func parseDate(s string) (time.Time, error) { return time.Parse("2006-01-02", s) }
 
 var monthsES = []string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"}
 

@@ -214,11 +214,12 @@ type sectionView struct {
 }
 
 type libraryData struct {
-	Query    string
-	Total    int
-	Filtered bool
-	Sections []sectionView
-	Facets   []facetView
+	LearnPages []*haven.LearningPage // learning pages matching the query
+	Query      string
+	Total      int
+	Filtered   bool
+	Sections   []sectionView
+	Facets     []facetView
 	// ClearQuery is this page without its keywords.
 	ClearQuery string
 	Prev       string
@@ -244,6 +245,12 @@ func (s *Server) handleResources(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := libraryData{Query: f.Query, Total: res.Total, Page: page}
+	if f.Query != "" && s.Learning != nil && page == 1 {
+		if d.LearnPages, err = s.Learning.SearchPages(r.Context(), f.Query); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	d.Filtered = f != (haven.ResourceFilter{Limit: f.Limit, Offset: f.Offset})
 	d.Pages = (res.Total + perPage - 1) / perPage
 	if page > 1 {

@@ -8,11 +8,6 @@ import (
 	"haven/i18n"
 )
 
-type learningData struct {
-	Key   string // the section's message-key stem
-	Topic string // the library topic that backs the section up
-}
-
 type homeData struct {
 	Count int
 }
@@ -26,17 +21,6 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "", "home", homeData{Count: n})
 	p.Title = p.L.T("home.title")
 	s.render(w, r, http.StatusOK, "home", p)
-}
-
-// handleLearning serves a learning section's page. The sections get their
-// full content with the learning-pages work; until then each says what it
-// will cover and points into the library.
-func (s *Server) handleLearning(section, topic string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		p := s.newPage(r, "", section, learningData{Key: section, Topic: topic})
-		p.Title = p.L.T("nav." + section)
-		s.render(w, r, http.StatusOK, "learning", p)
-	}
 }
 
 func (s *Server) handleBrowseSafely(w http.ResponseWriter, r *http.Request) {

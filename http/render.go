@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"haven"
 	"haven/i18n"
@@ -38,11 +39,14 @@ type page struct {
 	// CanEdit is true for curators, who see links to edit what they read.
 	CanEdit bool
 	// User is the signed-in user, or nil.
-	User  *haven.User
-	Phone string
-	Tel   string
-	Text  string
-	Data  any
+	User *haven.User
+	// StaleBefore is the date (YYYY-MM-DD) before which a verification is
+	// out of date.
+	StaleBefore string
+	Phone       string
+	Tel         string
+	Text        string
+	Data        any
 }
 
 // auditData is what the "audit" template needs.
@@ -167,7 +171,8 @@ func (s *Server) newPage(r *http.Request, title, nav string, data any) *page {
 	return &page{
 		L: i18n.New(lang), Lang: lang, Title: title, Nav: nav, Path: p, ExitURL: s.ExitURL,
 		User: currentUser(r), CanEdit: currentUser(r).Can(haven.RoleCurator),
-		Phone: hotlinePhone, Tel: hotlineTel, Text: hotlineText, Data: data,
+		StaleBefore: time.Now().AddDate(0, -s.StaleMonths, 0).Format("2006-01-02"),
+		Phone:       hotlinePhone, Tel: hotlineTel, Text: hotlineText, Data: data,
 	}
 }
 

@@ -35,9 +35,12 @@ type Server struct {
 	Curation    Curation
 	Editor      ResourceEditor
 	Suggestions Suggestions
-	UserAdmin   UserAdmin
-	DirEditor   DirectoryEditor
-	DB          Pinger
+	Learning    Learning
+	// Sections are the learning sections' titles and introductions.
+	Sections  []haven.LearningSection
+	UserAdmin UserAdmin
+	DirEditor DirectoryEditor
+	DB        Pinger
 	// Sessions sets how long sign-ins last.
 	Sessions SessionConfig
 	// PasswordParams are the argon2id parameters passwords are checked
@@ -91,9 +94,13 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /{$}", s.handleHome)
 	s.handle(mux, "GET /resources", s.handleResources)
 	s.handle(mux, "GET /resources/{id}", s.handleResource)
-	s.handle(mux, "GET /understand-victims", s.handleLearning("understand", "identification"))
-	s.handle(mux, "GET /help-victims-heal", s.handleLearning("heal", "victim-services"))
-	s.handle(mux, "GET /culture-and-diversity", s.handleLearning("culture", "culture"))
+	s.handle(mux, "GET /understand-victims", s.handleSection("understand"))
+	s.handle(mux, "GET /help-victims-heal", s.handleSection("heal"))
+	s.handle(mux, "GET /culture-and-diversity", s.handleSection("culture"))
+	s.handle(mux, "GET /learn/{slug}", s.handleLearnPage)
+	s.handle(mux, "GET /api/v1/pages", s.handleAPIPages)
+	s.handle(mux, "GET /admin/learn/{slug}/edit", s.requireRole(haven.RoleCurator, s.handleEditPage))
+	s.handle(mux, "POST /admin/learn/{slug}", s.requireRole(haven.RoleCurator, s.handleSavePage))
 	s.handle(mux, "GET /browse-safely", s.handleBrowseSafely)
 	s.handle(mux, "GET /language/{lang}", s.handleLanguage)
 
@@ -142,6 +149,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /admin/locations/{id}/edit", s.requireRole(haven.RoleCurator, s.handleEditLocation))
 	s.handle(mux, "POST /admin/locations/{id}", s.requireRole(haven.RoleCurator, s.handleSaveLocation))
 	s.handle(mux, "GET /admin/terms", s.requireRole(haven.RoleCurator, s.handleTerms))
+	s.handle(mux, "POST /admin/terms", s.requireRole(haven.RoleCurator, s.handleCreateTerm))
+	s.handle(mux, "POST /admin/organizations/{id}/retire", s.requireRole(haven.RoleCurator, s.handleRetireOrganization))
 	s.handle(mux, "POST /admin/terms/{id}", s.requireRole(haven.RoleCurator, s.handleSaveTerm))
 	s.handle(mux, "GET /admin/countries/{code}/edit", s.requireRole(haven.RoleCurator, s.handleEditCountry))
 	s.handle(mux, "POST /admin/countries/{code}", s.requireRole(haven.RoleCurator, s.handleSaveCountry))

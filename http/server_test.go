@@ -15,6 +15,7 @@ import (
 
 	"haven/catalog"
 	havenhttp "haven/http"
+	"haven/learning"
 	"haven/sample"
 	"haven/sqlstore"
 )
@@ -36,6 +37,13 @@ func MustServer(tb testing.TB) (*havenhttp.Server, *bytes.Buffer, *sqlstore.DB) 
 	if _, err := db.SeedResources(ctx, entries); err != nil {
 		tb.Fatal(err)
 	}
+	sections, pages, err := learning.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.SeedPages(ctx, pages); err != nil {
+		tb.Fatal(err)
+	}
 	if tax, terms := sample.Taxonomy(); db.EnsureTaxonomy(ctx, tax, terms) != nil {
 		tb.Fatal(err)
 	}
@@ -43,6 +51,7 @@ func MustServer(tb testing.TB) (*havenhttp.Server, *bytes.Buffer, *sqlstore.DB) 
 	s := havenhttp.NewServer()
 	s.Resources = sqlstore.NewResourceService(db)
 	s.DB = db
+	s.Learning, s.Sections = db, sections
 	s.Logger = slog.New(slog.NewJSONHandler(&logs, nil))
 	return s, &logs, db
 }
@@ -81,7 +90,7 @@ func TestRoutes(t *testing.T) {
 		{name: "detail", url: "/resources/national-human-trafficking-hotline", status: 200, contains: []string{
 			"National Human Trafficking Resource Center Hotline", `href="sms:233733"`, "24 hours a day"}},
 		{name: "detail 404", url: "/resources/nope", status: 404, contains: []string{"Page not found"}},
-		{name: "understand", url: "/understand-victims", status: 200, contains: []string{`aria-current="page">Understand Victims`}},
+		{name: "understand", url: "/understand-victims", status: 200, contains: []string{`aria-current="page">Understand Victims`, `href="/learn/`}},
 		{name: "heal", url: "/help-victims-heal", status: 200},
 		{name: "culture", url: "/culture-and-diversity", status: 200},
 		{name: "browse safely", url: "/browse-safely", status: 200, contains: []string{"Browser history", "Shared devices", "Monitored devices"}},

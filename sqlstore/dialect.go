@@ -16,7 +16,7 @@ import (
 // a GIN index, queried with a tsquery cast from text.
 
 // ftsTable names the FTS5 table beside each searchable SQLite table.
-var ftsTable = map[string]string{"resources": "resources_fts", "services": "services_fts"}
+var ftsTable = map[string]string{"resources": "resources_fts", "services": "services_fts", "learning_pages": "learning_fts"}
 
 // textMatch is the condition that the row aliased alias, of table, matches
 // the query in argument arg.
@@ -71,7 +71,11 @@ func matchQuery(engine string, q analyze.Query) string {
 
 // writeTerms stores a row's search terms: head (title or name) and body.
 func writeTerms(ctx context.Context, tx *Tx, table, id string, head, body []string) error {
-	if err := tx.exec(ctx, `UPDATE `+table+` SET head_terms = $2 WHERE id = $1`, id, " "+strings.Join(head, " ")+" "); err != nil {
+	key := "id"
+	if table == "learning_pages" {
+		key = "slug"
+	}
+	if err := tx.exec(ctx, `UPDATE `+table+` SET head_terms = $2 WHERE `+key+` = $1`, id, " "+strings.Join(head, " ")+" "); err != nil {
 		return err
 	}
 	if tx.db.engine == Postgres {
@@ -79,18 +83,18 @@ func writeTerms(ctx context.Context, tx *Tx, table, id string, head, body []stri
 		// parameter and string_to_array rebuilds the array.
 		return tx.exec(ctx, `UPDATE `+table+` SET search =
 			setweight(array_to_tsvector(string_to_array($2, ' ')), 'A') ||
-			setweight(array_to_tsvector(string_to_array($3, ' ')), 'B') WHERE id = $1`,
+			setweight(array_to_tsvector(string_to_array($3, ' ')), 'B') WHERE `+key+` = $1`,
 			id, strings.Join(head, " "), strings.Join(body, " "))
 	}
 	fts := ftsTable[table]
 	var rowid int64
-	if err := tx.QueryRowContext(ctx, `SELECT rowid FROM `+table+` WHERE id = $1`, id).Scan(&rowid); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT rowid FROM `+table+` WHERE `+key+` = $1`, id).Scan(&rowid); err != nil {
 		return err
 	}
 	if err := tx.exec(ctx, `DELETE FROM `+fts+` WHERE rowid = $1`, rowid); err != nil {
 		return err
 	}
-	cols := map[string]string{"resources": "title_terms, body_terms", "services": "name_terms, body_terms"}[table]
+	cols := map[string]string{"resources": "title_terms, body_terms", "services": "name_terms, body_terms", "learning_pages": "title_terms, body_terms"}[table]
 	return tx.exec(ctx, `INSERT INTO `+fts+` (rowid, `+cols+`) VALUES ($1, $2, $3)`,
 		rowid, strings.Join(head, " "), strings.Join(body, " "))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -351,18 +352,8 @@ func (d *DirectoryService) UpdateOrganization(ctx context.Context, actor, id str
 	if err := putOrganization(ctx, tx, o); err != nil {
 		return err
 	}
-	ids, err := queryStrings(ctx, tx, `SELECT id FROM services WHERE organization_id = $1`, id)
-	if err != nil {
+	if err := reindexServices(ctx, tx, `SELECT id FROM services WHERE organization_id = $1`, id); err != nil {
 		return err
-	}
-	svcs, err := loadServices(ctx, tx, ids)
-	if err != nil {
-		return err
-	}
-	for _, s := range svcs {
-		if err := indexService(ctx, tx, s); err != nil {
-			return err
-		}
 	}
 	return tx.Commit()
 }
@@ -447,18 +438,8 @@ func (d *DirectoryService) UpdateLocation(ctx context.Context, actor, id string,
 	if err := putLocation(ctx, tx, l); err != nil {
 		return err
 	}
-	ids, err := queryStrings(ctx, tx, `SELECT DISTINCT service_id FROM service_at_locations WHERE location_id = $1`, id)
-	if err != nil {
+	if err := reindexServices(ctx, tx, `SELECT DISTINCT service_id FROM service_at_locations WHERE location_id = $1`, id); err != nil {
 		return err
-	}
-	svcs, err := loadServices(ctx, tx, ids)
-	if err != nil {
-		return err
-	}
-	for _, s := range svcs {
-		if err := indexService(ctx, tx, s); err != nil {
-			return err
-		}
 	}
 	return tx.Commit()
 }
@@ -624,7 +605,17 @@ func (d *DirectoryService) UpdateTerm(ctx context.Context, actor, id, name, desc
 	if err := putTerm(ctx, tx, t); err != nil {
 		return err
 	}
-	ids, err := queryStrings(ctx, tx, `SELECT DISTINCT link_id FROM attributes WHERE taxonomy_term_id = $1 AND link_entity = 'service'`, id)
+	if err := reindexServices(ctx, tx, `SELECT DISTINCT link_id FROM attributes WHERE taxonomy_term_id = $1 AND link_entity = 'service'`, id); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// reindexServices rewrites the search documents of the services the query
+// selects (by one argument): those whose organization, location or
+// taxonomy term a curator has just changed.
+func reindexServices(ctx context.Context, tx *Tx, query, arg string) error {
+	ids, err := queryStrings(ctx, tx, query, arg)
 	if err != nil {
 		return err
 	}
@@ -637,5 +628,66 @@ func (d *DirectoryService) UpdateTerm(ctx context.Context, actor, id, name, desc
 			return err
 		}
 	}
+	return nil
+}
+
+// RetireOrganization records that an organization has closed: HSDS gives
+// organizations no status, so each of its services becomes "defunct",
+// audited, and leaves the public directory while its history stays.
+func (d *DirectoryService) RetireOrganization(ctx context.Context, actor, id string) error {
+	tx, err := d.db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var one int
+	if err := tx.QueryRowContext(ctx, `SELECT 1 FROM organizations WHERE id = $1`, id).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+		return haven.Errorf(haven.ENOTFOUND, "No organization has the id %q.", id)
+	} else if err != nil {
+		return err
+	}
+	ids, err := queryStrings(ctx, tx, `SELECT id FROM services WHERE organization_id = $1 AND status <> 'defunct'`, id)
+	if err != nil {
+		return err
+	}
+	for _, sid := range ids {
+		if err := updateService(ctx, tx, actor, sid, map[string]string{"status": "defunct"}); err != nil {
+			return err
+		}
+	}
+	if err := audit(ctx, tx, actor, "retire", "organization", id, "services", "", fmt.Sprintf("%d services marked defunct", len(ids))); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
+
+// CreateTerm adds a term to Haven's category taxonomy, audited.
+func (d *DirectoryService) CreateTerm(ctx context.Context, actor, code, name, description string) error {
+	if !termCode.MatchString(code) {
+		return haven.Errorf(haven.EINVALID, "A code is lower-case letters, digits and hyphens, such as legal-services.")
+	}
+	if strings.TrimSpace(name) == "" || strings.TrimSpace(description) == "" {
+		return haven.Errorf(haven.EINVALID, "A term needs a name and a description.")
+	}
+	tx, err := d.db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM taxonomy_terms WHERE code = $1 AND taxonomy_id = $2`, code, haven.CategoryTaxonomyID).Scan(&n); err != nil {
+		return err
+	} else if n > 0 {
+		return haven.Errorf(haven.ECONFLICT, "A term with the code %q exists.", code)
+	}
+	t := &hsds.TaxonomyTerm{ID: newID(), Code: code, Name: name, Description: description, TaxonomyID: haven.CategoryTaxonomyID}
+	if err := putTerm(ctx, tx, t); err != nil {
+		return err
+	}
+	if err := audit(ctx, tx, actor, "create", "taxonomy_term", t.ID, "code", "", code); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+var termCode = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)

@@ -9,7 +9,7 @@ import (
 // whenever package analyze or writeTerms changes: a database indexed under
 // another version has its terms rebuilt when it is next opened, so results
 // never mix two analyses.
-const searchVersion = "2"
+const searchVersion = "3"
 
 // reindexIfNeeded rebuilds every row's search terms when the database was
 // indexed under another searchVersion. It runs under the migration lock.
@@ -33,6 +33,15 @@ func (db *DB) reindexIfNeeded(ctx context.Context) error {
 	for _, r := range rs {
 		if err := indexResource(ctx, tx, r); err != nil {
 			return fmt.Errorf("reindex resource %s: %w", r.ID, err)
+		}
+	}
+	pages, err := queryPages(ctx, tx, `SELECT `+pageColumns+` FROM learning_pages`)
+	if err != nil {
+		return err
+	}
+	for _, p := range pages {
+		if err := indexPage(ctx, tx, p); err != nil {
+			return fmt.Errorf("reindex page %s: %w", p.Slug, err)
 		}
 	}
 	after := ""

@@ -114,3 +114,44 @@ func TestSuggestionQueue(t *testing.T) {
 		}
 	})
 }
+
+func TestLearningPageStore(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		db := MustOpenDB(t, e)
+		pages := []*haven.LearningPage{
+			{Slug: "interpreters", Section: "culture", Position: 1, Title: haven.Localized{"en": "Working with interpreters", "es": "Trabajar con intérpretes"},
+				Summary: haven.Localized{"en": "s", "es": "r"}, Body: haven.Localized{"en": "## Why\n\nQualified interpreters.", "es": "## Por qué\n\nIntérpretes calificados."},
+				Reviewed: "2026-11-24", Cites: []string{"vital-voices"}},
+			{Slug: "safety", Section: "heal", Position: 1, Title: haven.Localized{"en": "Safety first", "es": "Primero la seguridad"},
+				Summary: haven.Localized{"en": "s", "es": "r"}, Body: haven.Localized{"en": "## Now\n\nShelter.", "es": "## Ahora\n\nRefugio."}, Reviewed: "2026-11-24"},
+		}
+		if n, err := db.SeedPages(ctx, pages); err != nil || n != 2 {
+			t.Fatalf("seed: %d %v", n, err)
+		}
+		if n, _ := db.SeedPages(ctx, pages); n != 0 {
+			t.Error("pages seeded twice")
+		}
+		for _, q := range []string{"interpreter", "intérpretes", "interpretes"} {
+			got, err := db.SearchPages(ctx, q)
+			if err != nil || len(got) != 1 || got[0].Slug != "interpreters" {
+				t.Errorf("search %q: %v %v", q, got, err)
+			}
+		}
+		p, _ := db.FindPage(ctx, "safety")
+		p.Body["es"] = ""
+		if err := db.UpdatePage(ctx, "c@example.org", p); haven.ErrorCode(err) != haven.EINVALID {
+			t.Errorf("a page without Spanish: %v", err)
+		}
+		p.Body["es"] = "## Ahora\n\nUn albergue seguro."
+		if err := db.UpdatePage(ctx, "c@example.org", p); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.SearchPages(ctx, "albergue"); len(got) != 1 {
+			t.Error("the edit is not searchable")
+		}
+		if trail, _ := db.AuditTrail(ctx, "learning_page", "safety", 0); len(trail) == 0 {
+			t.Error("the edit is not audited")
+		}
+	})
+}

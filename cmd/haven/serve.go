@@ -10,6 +10,7 @@ import (
 	"haven/catalog"
 	"haven/hsds"
 	havenhttp "haven/http"
+	"haven/learning"
 	"haven/sample"
 	"haven/sqlstore"
 )
@@ -68,7 +69,10 @@ func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL st
 	resources := sqlstore.NewResourceService(db)
 	srv.Resources, srv.Editor, srv.Suggestions = resources, resources, db
 	srv.Directory, srv.DirEditor = dir, dir
-	srv.Countries, srv.Accounts, srv.Curation, srv.UserAdmin = db, db, db, db
+	srv.Countries, srv.Accounts, srv.Curation, srv.UserAdmin, srv.Learning = db, db, db, db, db
+	if srv.Sections, _, err = learning.Load(); err != nil {
+		return err
+	}
 	configure(srv)
 	srv.DB = db
 	srv.Logger = m.Logger
@@ -123,6 +127,17 @@ func (m *Main) openDB(ctx context.Context, cfg *dbConfig) (*sqlstore.DB, error) 
 		m.Logger.Info("loaded the resource library from the seed catalog", "entries", n)
 	}
 	// Haven's own service categories, so curators can assign any of them.
+	_, pages, err := learning.Load()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if n, err := db.SeedPages(ctx, pages); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load the learning pages: %w", err)
+	} else if n > 0 {
+		m.Logger.Info("loaded the learning pages", "pages", n)
+	}
 	tax, terms := categoryTaxonomy()
 	if err := db.EnsureTaxonomy(ctx, tax, terms); err != nil {
 		db.Close()
