@@ -103,8 +103,10 @@ func sqliteDSN(path string, writer bool) string {
 	}
 	q := url.Values{}
 	for _, p := range []string{
-		"journal_mode(WAL)",   // readers never block the writer
+		// busy_timeout comes first: switching a new file to WAL takes a lock,
+		// and without it set, processes starting together failed at once.
 		"busy_timeout(10000)", // wait for another process's write instead of failing
+		"journal_mode(WAL)",   // readers never block the writer
 		"foreign_keys(1)",     // off by default in SQLite
 		"synchronous(NORMAL)", // safe with WAL: a crash loses no committed transaction's integrity
 		"temp_store(2)",       // statement journals in memory: a big import wrote one per statement to disk
