@@ -72,6 +72,28 @@ func OpenWith(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if opt.ReadDSN != "" {
 		return nil, haven.Errorf(haven.EINVALID, "--db-read works with PostgreSQL only; SQLite reads its own file")
 	}
+	// Several processes creating one new file at once can briefly find it
+	// locked while one of them switches it to WAL, before busy_timeout can
+	// help; try again for a few seconds before giving up.
+	var err error
+	for wait := 20 * time.Millisecond; ; wait *= 2 {
+		var db *DB
+		if db, err = openSQLite(ctx, dsn); err == nil || !isBusy(err) || wait > 3*time.Second {
+			return db, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+	}
+}
+
+func isBusy(err error) bool {
+	return err != nil && (strings.Contains(err.Error(), "SQLITE_BUSY") || strings.Contains(err.Error(), "database is locked"))
+}
+
+func openSQLite(ctx context.Context, dsn string) (*DB, error) {
 	db := &DB{engine: SQLite, dsn: dsn, Now: time.Now}
 	var err error
 	if db.write, err = sql.Open("sqlite", sqliteDSN(dsn, true)); err != nil {

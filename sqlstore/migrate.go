@@ -63,11 +63,22 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	defer unlock()
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	// In a write transaction, so that on SQLite it waits for the lock
+	// (BEGIN IMMEDIATE honours busy_timeout) rather than failing when
+	// another process is creating the same file.
+	tx, err := db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT NOT NULL,
 		applied_at TEXT NOT NULL
 	)`); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
 		return err
 	}
 	ms, err := loadMigrations(db.engine)
