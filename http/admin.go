@@ -93,9 +93,7 @@ func (s *Server) handleSaveResource(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 256<<10) {
 		return
 	}
 	f := r.PostForm

@@ -29,9 +29,7 @@ type DirectoryEditor interface {
 }
 
 func (s *Server) handleCreateTerm(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 16<<10) {
 		return
 	}
 	f := r.PostForm
@@ -64,9 +62,7 @@ func (s *Server) handleTerms(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleSaveTerm(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 16<<10) {
 		return
 	}
 	if err := s.DirEditor.UpdateTerm(r.Context(), currentUser(r).Email, strings.ToLower(r.PathValue("id")),
@@ -112,9 +108,7 @@ func (s *Server) handleNewService(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleCreateService(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 256<<10) {
 		return
 	}
 	f := &newServiceForm{Service: map[string]string{}, Location: map[string]string{}, Errors: map[string]string{},
@@ -189,9 +183,7 @@ func (s *Server) handleSaveLocation(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 64<<10) {
 		return
 	}
 	p := s.newPage(r, "", "admin", nil)
@@ -260,9 +252,7 @@ func (s *Server) handleSaveOrganization(w http.ResponseWriter, r *http.Request) 
 		s.renderError(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 256<<10) {
 		return
 	}
 	p := s.newPage(r, o.Name, "admin", nil)
@@ -333,9 +323,7 @@ func (s *Server) handleSaveService(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 256<<10) {
 		return
 	}
 	p := s.newPage(r, sv.Name, "admin", nil)
@@ -435,9 +423,7 @@ func (s *Server) handleSaveCountry(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, haven.Errorf(haven.ENOTFOUND, "no such country"))
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 256<<10) {
 		return
 	}
 	p := s.newPage(r, "", "admin", nil)

@@ -42,9 +42,7 @@ func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
 // handleCreateUser makes an account with a password the admin passes on
 // to its owner.
 func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 16<<10) {
 		return
 	}
 	l := s.newPage(r, "", "", nil).L
@@ -82,9 +80,7 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleUpdateUser(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 16<<10) {
 		return
 	}
 	id := r.PathValue("id")

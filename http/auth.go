@@ -126,9 +126,7 @@ func (s *Server) clientKey(r *http.Request) string {
 }
 
 func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 16<<10) {
 		return
 	}
 	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
@@ -238,9 +236,7 @@ func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleRevokeSession(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 16<<10) {
 		return
 	}
 	if err := s.Accounts.DeleteSession(r.Context(), currentUser(r).ID, r.PostForm.Get("session")); err != nil {

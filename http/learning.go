@@ -158,9 +158,7 @@ func (s *Server) handleSavePage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 512<<10)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 512<<10) {
 		return
 	}
 	f := r.PostForm

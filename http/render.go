@@ -293,3 +293,14 @@ func withParam(u *url.URL, key, value string) string {
 	}
 	return u.Path
 }
+
+// parseForm reads a posted form of at most limit bytes. When it cannot, it
+// has answered the request already and reports false.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request, limit int64) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+		return false
+	}
+	return true
+}

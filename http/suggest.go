@@ -74,9 +74,7 @@ func (s *Server) handleSuggestForm(w http.ResponseWriter, r *http.Request) {
 const honeypot = "company_website"
 
 func (s *Server) handleSuggest(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 32<<10) {
 		return
 	}
 	f := r.PostForm
@@ -154,9 +152,7 @@ func (s *Server) handleSuggestionQueue(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleResolveSuggestion(accept bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-		if err := r.ParseForm(); err != nil {
-			s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
+		if !s.parseForm(w, r, 16<<10) {
 			return
 		}
 		if err := s.Suggestions.ResolveSuggestion(r.Context(), currentUser(r).Email, r.PathValue("id"), accept, r.PostForm.Get("value")); err != nil {
