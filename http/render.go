@@ -128,6 +128,7 @@ func mustRenderer() *renderer {
 		},
 		"tel":        telURI,
 		"roleList":   func() []string { return haven.Roles },
+		"answerList": func() []string { return []string{"yes", "no", "unsure", "declined"} },
 		"statusList": func() []string { return statuses },
 		"yearText": func(y int) string {
 			if y == 0 {

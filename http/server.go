@@ -12,6 +12,7 @@ import (
 
 	"haven"
 	"haven/auth"
+	"haven/screening"
 )
 
 //go:embed templates static
@@ -36,6 +37,8 @@ type Server struct {
 	Editor      ResourceEditor
 	Suggestions Suggestions
 	Learning    Learning
+	// Screening is the screening tool's question bank.
+	Screening *screening.Bank
 	// Sections are the learning sections' titles and introductions.
 	Sections  []haven.LearningSection
 	UserAdmin UserAdmin
@@ -71,6 +74,11 @@ func NewServer() *Server {
 	s := &Server{Logger: slog.Default(), ExitURL: DefaultExitURL, StaleMonths: 12,
 		Sessions: SessionConfig{Idle: 2 * time.Hour, Absolute: 12 * time.Hour}, PasswordParams: auth.DefaultParams}
 	s.renderer = mustRenderer()
+	bank, err := screening.Load()
+	if err != nil {
+		panic(err) // embedded and tested: a broken bank is a build mistake
+	}
+	s.Screening = bank
 	s.keySecret = auth.NewSecret()
 	s.hashSlots = make(chan struct{}, 4)
 	// Sign-in: 5 tries an account and 20 a client, refilled slowly.
@@ -98,6 +106,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /help-victims-heal", s.handleSection("heal"))
 	s.handle(mux, "GET /culture-and-diversity", s.handleSection("culture"))
 	s.handle(mux, "GET /learn/{slug}", s.handleLearnPage)
+	s.handle(mux, "GET /screening", s.handleScreeningGuide)
+	s.handle(mux, "POST /screening", s.handleScreeningStep)
 	s.handle(mux, "GET /api/v1/pages", s.handleAPIPages)
 	s.handle(mux, "GET /admin/learn/{slug}/edit", s.requireRole(haven.RoleCurator, s.handleEditPage))
 	s.handle(mux, "POST /admin/learn/{slug}", s.requireRole(haven.RoleCurator, s.handleSavePage))

@@ -1,0 +1,230 @@
+package http
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"haven"
+	"haven/screening"
+)
+
+// The screening interview runs anonymously and keeps nothing: the answers
+// travel in the form itself, posted from step to step, so they are never in
+// a URL, a log line, a cookie or the database.
+
+// screeningNeeds are the directory categories that fit each kind of
+// indicator, for the result's referrals.
+var screeningNeeds = map[string][]string{
+	screening.Labor: {"labor-rights", "legal-services", "case-management"},
+	screening.Sex:   {"shelter", "mental-health", "medical-care"},
+	"minor":         {"youth-services"},
+	"none":          {"case-management"},
+}
+
+type screeningQuestion struct {
+	Q      screening.Question
+	Answer string
+	Note   string
+}
+
+type screeningData struct {
+	Bank     *screening.Bank
+	Step     int // 1..len(sections) for sections, len+1 for the person's details
+	Steps    int
+	Section  *screening.Section
+	Items    []screeningQuestion
+	Hidden   []hiddenField // answers and notes of the other steps
+	Place    string
+	Language string
+	Result   *screening.Result
+	Labor    []screeningQuestion
+	Sex      []screeningQuestion
+	Urgent   []screeningQuestion
+	Unsure   []screeningQuestion
+	Referral []serviceCard
+	Sheet    string
+	Error    string
+}
+
+type hiddenField struct{ Name, Value string }
+
+func (s *Server) handleScreeningGuide(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "", "screening", screeningData{Bank: s.Screening, Steps: len(s.Screening.Sections) + 1})
+	p.Title = p.L.T("screening.title")
+	s.render(w, r, http.StatusOK, "screening_guide", p)
+}
+
+// readAnswers takes the answers and notes out of a posted form; a bad value
+// is an error, never a guess.
+func (s *Server) readAnswers(r *http.Request) (screening.Answers, map[string]string, error) {
+	answers, notes := screening.Answers{}, map[string]string{}
+	for _, q := range s.Screening.Questions {
+		a, err := screening.ParseAnswer(r.PostForm.Get("a_" + q.ID))
+		if err != nil {
+			return nil, nil, haven.Errorf(haven.EINVALID, "An answer could not be read.")
+		}
+		if a != screening.NotAsked {
+			answers[q.ID] = a
+		}
+		if n := strings.TrimSpace(r.PostForm.Get("n_" + q.ID)); n != "" {
+			if len(n) > 4000 {
+				n = n[:4000]
+			}
+			notes[q.ID] = n
+		}
+	}
+	return answers, notes, nil
+}
+
+func (s *Server) handleScreeningStep(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r, 256<<10) {
+		return
+	}
+	answers, notes, err := s.readAnswers(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	steps := len(s.Screening.Sections) + 1
+	step, err := strconv.Atoi(r.PostForm.Get("step"))
+	if err != nil || step < 1 {
+		step = 1
+	}
+	switch r.PostForm.Get("go") {
+	case "back":
+		step--
+	case "next":
+		step++
+	}
+	step = max(1, step)
+	p := s.newPage(r, "", "screening", nil)
+	p.Title = p.L.T("screening.title")
+	d := screeningData{Bank: s.Screening, Step: step, Steps: steps, Place: strings.TrimSpace(r.PostForm.Get("place")),
+		Language: strings.ToLower(strings.TrimSpace(r.PostForm.Get("language")))}
+	if step > steps {
+		s.screeningResult(w, r, p, &d, answers, notes)
+		return
+	}
+	var here map[string]bool
+	if step <= len(s.Screening.Sections) {
+		sec := s.Screening.Sections[step-1]
+		d.Section = &sec
+		here = map[string]bool{}
+		for _, q := range s.Screening.Questions {
+			if q.Section == sec.ID {
+				here[q.ID] = true
+				d.Items = append(d.Items, screeningQuestion{Q: q, Answer: string(answers[q.ID]), Note: notes[q.ID]})
+			}
+		}
+	}
+	for _, q := range s.Screening.Questions {
+		if here[q.ID] {
+			continue
+		}
+		if a := answers[q.ID]; a != "" {
+			d.Hidden = append(d.Hidden, hiddenField{"a_" + q.ID, string(a)})
+		}
+		if n := notes[q.ID]; n != "" {
+			d.Hidden = append(d.Hidden, hiddenField{"n_" + q.ID, n})
+		}
+	}
+	p.Data = d
+	s.render(w, r, http.StatusOK, "screening_step", p)
+}
+
+func (s *Server) screeningResult(w http.ResponseWriter, r *http.Request, p *page, d *screeningData, answers screening.Answers, notes map[string]string) {
+	res, err := s.Screening.Score(answers)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	d.Result = &res
+	d.Step = d.Steps + 1
+	item := func(id string) screeningQuestion {
+		q, _ := s.Screening.Question(id)
+		return screeningQuestion{Q: q, Answer: string(answers[id]), Note: notes[id]}
+	}
+	for _, id := range res.Labor {
+		d.Labor = append(d.Labor, item(id))
+	}
+	for _, id := range res.Sex {
+		d.Sex = append(d.Sex, item(id))
+	}
+	for _, id := range res.Urgent {
+		d.Urgent = append(d.Urgent, item(id))
+	}
+	for _, id := range res.Unsure {
+		d.Unsure = append(d.Unsure, item(id))
+	}
+	// Providers that fit the person's place, language and needs.
+	var needs []string
+	if res.Minor {
+		needs = append(needs, screeningNeeds["minor"]...)
+	}
+	if len(res.Labor) > 0 {
+		needs = append(needs, screeningNeeds[screening.Labor]...)
+	}
+	if len(res.Sex) > 0 {
+		needs = append(needs, screeningNeeds[screening.Sex]...)
+	}
+	if len(needs) == 0 {
+		needs = screeningNeeds["none"]
+	}
+	near, err := parsePlace(placeNear(d.Place), placePostcode(d.Place))
+	if err != nil {
+		d.Error = haven.ErrorMessage(err)
+	}
+	if d.Language != "" && !(len(d.Language) == 2 && strings.Trim(d.Language, "abcdefghijklmnopqrstuvwxyz") == "") {
+		d.Language = ""
+	}
+	if s.Directory != nil {
+		seen := map[string]bool{}
+		var ids []string
+		for _, need := range needs {
+			f := haven.DirectoryFilter{Category: need, Language: d.Language, Near: near, Limit: 2}
+			if near != nil {
+				f.RadiusKm = 150
+			}
+			hits, err := s.Directory.SearchDirectory(r.Context(), f)
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			for _, h := range hits.Hits {
+				if !seen[h.ServiceID] && len(ids) < 6 {
+					seen[h.ServiceID] = true
+					ids = append(ids, h.ServiceID)
+					d.Referral = append(d.Referral, serviceCard{ID: h.ServiceID, Name: h.Name, OrgID: h.OrgID, OrgName: h.OrgName,
+						City: h.City, State: h.State, Country: h.Country, Distance: distanceText(p, h)})
+				}
+			}
+		}
+		if len(ids) > 0 {
+			d.Sheet = "/referral?" + sheetQuery(ids)
+		}
+	}
+	p.Data = *d
+	s.render(w, r, http.StatusOK, "screening_result", p)
+}
+
+func placeNear(place string) string {
+	if strings.Contains(place, ",") {
+		return place
+	}
+	return ""
+}
+
+func placePostcode(place string) string {
+	if !strings.Contains(place, ",") {
+		return place
+	}
+	return ""
+}
+
+func distanceText(p *page, h haven.DirectoryHit) string {
+	if h.DistanceKm == nil {
+		return ""
+	}
+	return p.L.T("directory.distance", float64(int(*h.DistanceKm*10))/10)
+}
