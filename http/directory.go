@@ -198,16 +198,19 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 		s.renderError(w, r, err)
 		return false
 	}
-	total, _, err := s.Directory.CountServices(r.Context())
-	if err != nil {
-		s.renderError(w, r, err)
-		return false
-	}
-	d.Empty = total == 0
 	res, err := s.Directory.SearchDirectory(r.Context(), f)
 	if err != nil {
 		s.renderError(w, r, err)
 		return false
+	}
+	if res.Total == 0 {
+		// Only when nothing matched: is the whole directory empty?
+		has, err := s.Directory.HasServices(r.Context())
+		if err != nil {
+			s.renderError(w, r, err)
+			return false
+		}
+		d.Empty = !has
 	}
 	svcs, err := s.Directory.FindServicesByID(r.Context(), hitIDs(res.Hits))
 	if err != nil {

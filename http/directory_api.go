@@ -36,6 +36,7 @@ type Directory interface {
 	ListServiceAtLocations(ctx context.Context, f haven.DirectoryFilter) ([]string, int, error)
 	FindServiceAtLocations(ctx context.Context, ids []string) ([]*hsds.ServiceAtLocation, error)
 	CountServices(ctx context.Context) (total, sample int, err error)
+	HasServices(ctx context.Context) (bool, error)
 	EachService(ctx context.Context, fn func(*hsds.Service) error) error
 }
 

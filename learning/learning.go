@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"regexp"
 	"slices"
+	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -32,13 +33,27 @@ var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // Load returns the sections and the pages, each page's Markdown read from
 // content/<slug>.<lang>.md, or an error naming what is missing.
+// The content is embedded, so it is parsed once; callers must not modify
+// what Load returns.
 func Load() ([]haven.LearningSection, []*haven.LearningPage, error) {
+	r := loaded()
+	return r.sections, r.pages, r.err
+}
+
+type loadResult struct {
+	sections []haven.LearningSection
+	pages    []*haven.LearningPage
+	err      error
+}
+
+var loaded = sync.OnceValue(func() loadResult {
 	sub, err := fs.Sub(content, "content")
 	if err != nil {
-		return nil, nil, err
+		return loadResult{err: err}
 	}
-	return load(sub)
-}
+	sections, pages, err := load(sub)
+	return loadResult{sections, pages, err}
+})
 
 func load(fsys fs.FS) ([]haven.LearningSection, []*haven.LearningPage, error) {
 	b, err := fs.ReadFile(fsys, "pages.json")

@@ -277,6 +277,14 @@ func (d *DirectoryService) EachService(ctx context.Context, fn func(*hsds.Servic
 	}
 }
 
+// HasServices reports whether the directory holds any service at all,
+// without counting them.
+func (d *DirectoryService) HasServices(ctx context.Context) (bool, error) {
+	var n int
+	err := d.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM services LIMIT 1) AS x`).Scan(&n)
+	return n > 0, err
+}
+
 // CountServices returns how many services the directory holds, and how many
 // of them are sample data.
 func (d *DirectoryService) CountServices(ctx context.Context) (total, sample int, err error) {
