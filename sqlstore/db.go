@@ -146,6 +146,14 @@ func sqliteDSN(path string, writer bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
+// Path returns the SQLite file's path, or "" on PostgreSQL.
+func (db *DB) Path() string {
+	if db.engine == SQLite {
+		return db.dsn
+	}
+	return ""
+}
+
 // Engine returns "sqlite" or "postgres".
 func (db *DB) Engine() string { return db.engine }
 

@@ -1,0 +1,344 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"haven"
+	"haven/screening"
+	"haven/vault"
+)
+
+// Saved screening interviews. The store never sees their content: callers
+// hand it a function that seals the next version, and it keeps the sealed
+// text, the hash chain, and an audit line for every save that names the
+// version's hash. That line, in the append-only trail, is what lets
+// screening.Verify notice versions deleted from the end of a chain.
+
+// ScreeningSeal makes the version after prev (nil for a new record) of
+// record id. It runs inside SaveScreening's transaction, so prev is the
+// current head and no other save can slip in between.
+type ScreeningSeal func(prev *vault.Version, id string) (vault.Version, error)
+
+// ErrScreeningUnchanged, returned by a ScreeningSeal, makes SaveScreening
+// write nothing and return the record as it is.
+var ErrScreeningUnchanged = errors.New("screening record unchanged")
+
+// auditScreening is the record type of screening lines in the audit trail.
+const auditScreening = "screening"
+
+// SaveScreening stores a new version of record id, or a new record when id
+// is "", and writes the audit line (action, by actor) in the same
+// transaction. authorID must be the record's author unless it is "" (key
+// rotation, run by an operator); a new record needs one.
+func (db *DB) SaveScreening(ctx context.Context, actor, action, authorID, id string, seal ScreeningSeal) (*haven.ScreeningRecord, error) {
+	tx, err := db.BeginTx(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var prev *vault.Version
+	rec := &haven.ScreeningRecord{ID: id, AuthorID: authorID, CreatedAt: tx.now}
+	if id == "" {
+		if authorID == "" {
+			return nil, haven.Errorf(haven.EINVALID, "A new screening record needs an author.")
+		}
+		rec.ID = newID()
+	} else {
+		lock := ""
+		if db.engine == Postgres {
+			lock = " FOR UPDATE"
+		}
+		var created string
+		err := tx.QueryRowContext(ctx, `SELECT author_id, created_at, head_number FROM screening_records WHERE id = $1`+lock, id).
+			Scan(&rec.AuthorID, &created, &rec.Versions)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, haven.Errorf(haven.ENOTFOUND, "No screening record %s.", id)
+		} else if err != nil {
+			return nil, err
+		}
+		if authorID != "" && rec.AuthorID != authorID {
+			return nil, haven.Errorf(haven.EFORBIDDEN, "Only the interviewer who saved this record may add to it.")
+		}
+		rec.CreatedAt = parseTime(created)
+		v, err := scanVersion(tx.QueryRowContext(ctx, `SELECT `+versionColumns+` FROM screening_versions WHERE record_id = $1 AND number = $2`, id, rec.Versions))
+		if err != nil {
+			return nil, fmt.Errorf("screening record %s: head version %d: %w", id, rec.Versions, err)
+		}
+		prev = &v
+	}
+	v, err := seal(prev, rec.ID)
+	if errors.Is(err, ErrScreeningUnchanged) {
+		rec.UpdatedAt, rec.HeadHash = rec.CreatedAt, prev.Hash
+		return rec, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if v.RecordID != rec.ID || (prev == nil && v.Number != 1) || (prev != nil && (v.Number != prev.Number+1 || v.PrevHash != prev.Hash)) {
+		return nil, fmt.Errorf("screening record %s: the sealed version does not follow the head", rec.ID)
+	}
+	now := formatTime(tx.now)
+	if prev == nil {
+		err = tx.exec(ctx, `INSERT INTO screening_records (id, author_id, created_at, updated_at, head_number, head_hash) VALUES ($1, $2, $3, $3, $4, $5)`,
+			rec.ID, rec.AuthorID, now, v.Number, v.Hash)
+	} else {
+		err = tx.exec(ctx, `UPDATE screening_records SET updated_at = $2, head_number = $3, head_hash = $4 WHERE id = $1`, rec.ID, now, v.Number, v.Hash)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.exec(ctx, `INSERT INTO screening_versions (record_id, number, prev_hash, sealed, meta, hash, saved_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		v.RecordID, v.Number, v.PrevHash, v.Sealed, v.Meta, v.Hash, now); err != nil {
+		return nil, err
+	}
+	// The line names the version and its hash, never content.
+	if err := audit(ctx, tx, actor, action, auditScreening, rec.ID, "version", "", strconv.Itoa(v.Number)+" "+v.Hash); err != nil {
+		return nil, err
+	}
+	rec.UpdatedAt, rec.Versions, rec.HeadHash = tx.now, v.Number, v.Hash
+	return rec, tx.Commit()
+}
+
+const versionColumns = `record_id, number, prev_hash, sealed, meta, hash`
+
+func scanVersion(row interface{ Scan(...any) error }) (vault.Version, error) {
+	var v vault.Version
+	err := row.Scan(&v.RecordID, &v.Number, &v.PrevHash, &v.Sealed, &v.Meta, &v.Hash)
+	return v, err
+}
+
+const recordColumns = `r.id, r.author_id, COALESCE(u.email, ''), r.created_at, r.updated_at, r.head_number, r.head_hash`
+
+func scanRecord(row interface{ Scan(...any) error }) (*haven.ScreeningRecord, error) {
+	r := &haven.ScreeningRecord{}
+	var created, updated string
+	if err := row.Scan(&r.ID, &r.AuthorID, &r.AuthorEmail, &created, &updated, &r.Versions, &r.HeadHash); err != nil {
+		return nil, err
+	}
+	r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
+	return r, nil
+}
+
+// ListScreenings returns the records of authorID, or of everyone when
+// authorID is "", latest first, at most limit of them.
+func (db *DB) ListScreenings(ctx context.Context, authorID string, limit int) ([]*haven.ScreeningRecord, error) {
+	q := `SELECT ` + recordColumns + ` FROM screening_records r LEFT JOIN users u ON u.id = r.author_id`
+	args := []any{limit}
+	if authorID != "" {
+		q += ` WHERE r.author_id = $2`
+		args = append(args, authorID)
+	}
+	rows, err := db.read.QueryContext(ctx, q+` ORDER BY r.updated_at DESC, r.id LIMIT $1`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*haven.ScreeningRecord
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// FindScreening returns a record and its versions, oldest first. It reads
+// from the writer, so a record just saved is found at once.
+func (db *DB) FindScreening(ctx context.Context, id string) (*haven.ScreeningRecord, []vault.Version, error) {
+	r, err := scanRecord(db.write.QueryRowContext(ctx, `SELECT `+recordColumns+` FROM screening_records r LEFT JOIN users u ON u.id = r.author_id WHERE r.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, haven.Errorf(haven.ENOTFOUND, "No screening record %s.", id)
+	} else if err != nil {
+		return nil, nil, err
+	}
+	rows, err := db.write.QueryContext(ctx, `SELECT `+versionColumns+` FROM screening_versions WHERE record_id = $1 ORDER BY number`, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var vs []vault.Version
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, nil, err
+		}
+		vs = append(vs, v)
+	}
+	return r, vs, rows.Err()
+}
+
+// ScreeningSavedAt returns when each version of record id was saved.
+func (db *DB) ScreeningSavedAt(ctx context.Context, id string) (map[int]time.Time, error) {
+	rows, err := db.write.QueryContext(ctx, `SELECT number, saved_at FROM screening_versions WHERE record_id = $1`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int]time.Time{}
+	for rows.Next() {
+		var n int
+		var at string
+		if err := rows.Scan(&n, &at); err != nil {
+			return nil, err
+		}
+		out[n] = parseTime(at)
+	}
+	return out, rows.Err()
+}
+
+// LogScreeningAccess writes an audit line for reading a record: action is
+// "view" or "export", field says how ("page", "print", "json", "amend").
+func (db *DB) LogScreeningAccess(ctx context.Context, actor, action, id, field string) error {
+	tx, err := db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := audit(ctx, tx, actor, action, auditScreening, id, field, "", ""); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// ScreeningChains returns every record with its versions, keyed by record
+// ID, including versions whose record row is gone, for screening.Verify.
+func (db *DB) ScreeningChains(ctx context.Context) (map[string]*screening.Chain, error) {
+	out := map[string]*screening.Chain{}
+	rows, err := db.write.QueryContext(ctx, `SELECT `+recordColumns+` FROM screening_records r LEFT JOIN users u ON u.id = r.author_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[r.ID] = &screening.Chain{Record: r}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	vrows, err := db.write.QueryContext(ctx, `SELECT `+versionColumns+` FROM screening_versions ORDER BY record_id, number`)
+	if err != nil {
+		return nil, err
+	}
+	defer vrows.Close()
+	for vrows.Next() {
+		v, err := scanVersion(vrows)
+		if err != nil {
+			return nil, err
+		}
+		c := out[v.RecordID]
+		if c == nil {
+			c = &screening.Chain{}
+			out[v.RecordID] = c
+		}
+		c.Versions = append(c.Versions, v)
+	}
+	return out, vrows.Err()
+}
+
+// ScreeningTrails reads what the audit trail says of every record: each
+// version saved, with its hash, and purges.
+func (db *DB) ScreeningTrails(ctx context.Context) (map[string]screening.Trail, error) {
+	rows, err := db.write.QueryContext(ctx, `SELECT record_id, action, field, after FROM audit_log WHERE record_type = $1 ORDER BY id`, auditScreening)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]screening.Trail{}
+	for rows.Next() {
+		var id, action, field, after string
+		if err := rows.Scan(&id, &action, &field, &after); err != nil {
+			return nil, err
+		}
+		t := out[id]
+		if t.Saved == nil {
+			t.Saved = map[int]string{}
+		}
+		switch {
+		case action == "purge":
+			t.Purged = true
+		case field == "version":
+			num, hash, _ := strings.Cut(after, " ")
+			if n, err := strconv.Atoi(num); err == nil {
+				t.Saved[n] = hash
+			}
+		}
+		out[id] = t
+	}
+	return out, rows.Err()
+}
+
+// PurgeScreenings deletes every record whose latest version was saved
+// before cutoff, with all its versions, and writes one audit line per
+// record that names it and nothing of its content. It returns the IDs
+// deleted (or, with dryRun, that would be). Deletion runs in batches, each
+// in its own transaction, so a long purge does not hold the writer.
+func (db *DB) PurgeScreenings(ctx context.Context, actor string, cutoff time.Time, dryRun bool) ([]string, error) {
+	var purged []string
+	for {
+		tx, err := db.BeginTx(ctx, dryRun)
+		if err != nil {
+			return purged, err
+		}
+		ids, err := func() ([]string, error) {
+			q := `SELECT id FROM screening_records WHERE updated_at < $1 ORDER BY updated_at, id LIMIT 500`
+			args := []any{formatTime(cutoff)}
+			if dryRun && len(purged) > 0 {
+				q = `SELECT id FROM screening_records WHERE updated_at < $1 AND id > $2 ORDER BY id LIMIT 500`
+				args = append(args, purged[len(purged)-1])
+			} else if dryRun {
+				q = `SELECT id FROM screening_records WHERE updated_at < $1 ORDER BY id LIMIT 500`
+			}
+			rows, err := tx.QueryContext(ctx, q, args...)
+			if err != nil {
+				return nil, err
+			}
+			defer rows.Close()
+			var ids []string
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					return nil, err
+				}
+				ids = append(ids, id)
+			}
+			return ids, rows.Err()
+		}()
+		if err != nil || len(ids) == 0 || dryRun {
+			tx.Rollback()
+			purged = append(purged, ids...)
+			if err != nil || len(ids) == 0 {
+				return purged, err
+			}
+			continue
+		}
+		for _, id := range ids {
+			if err := tx.exec(ctx, `DELETE FROM screening_versions WHERE record_id = $1`, id); err != nil {
+				tx.Rollback()
+				return purged, err
+			}
+			if err := tx.exec(ctx, `DELETE FROM screening_records WHERE id = $1`, id); err != nil {
+				tx.Rollback()
+				return purged, err
+			}
+			if err := audit(ctx, tx, actor, "purge", auditScreening, id, "", "", ""); err != nil {
+				tx.Rollback()
+				return purged, err
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return purged, err
+		}
+		purged = append(purged, ids...)
+	}
+}
