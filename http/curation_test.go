@@ -30,7 +30,13 @@ const testPassword = "correct horse battery staple"
 // MustCurationServer returns a server with accounts, one per role.
 func MustCurationServer(t *testing.T) (*havenhttp.Server, *sqlstore.DB) {
 	t.Helper()
-	s, _, db := MustServer(t)
+	return MustCurationServerOn(t, filepath.Join(t.TempDir(), "haven.db"))
+}
+
+// MustCurationServerOn is MustCurationServer on the database dsn names.
+func MustCurationServerOn(t *testing.T, dsn string) (*havenhttp.Server, *sqlstore.DB) {
+	t.Helper()
+	s, _, db := MustServerOn(t, dsn)
 	s.PasswordParams = cheap
 	dir := sqlstore.NewDirectoryService(db)
 	s.Directory, s.DirEditor, s.Countries = dir, dir, db

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"haven"
 	"haven/screening"
@@ -45,12 +47,25 @@ type screeningData struct {
 	Referral []serviceCard
 	Sheet    string
 	Error    string
+	// Carried from step to step: when the interview began, whether an
+	// interpreter took part, and, when amending a saved record, its ID and
+	// the screener's case reference.
+	Started     string
+	Interpreter bool
+	Record      string
+	Reference   string
+	// All holds every answer and note, for the result page's forms.
+	All []hiddenField
+	// CanSave is true for screeners; NoKey when the server cannot seal.
+	CanSave bool
+	NoKey   bool
 }
 
 type hiddenField struct{ Name, Value string }
 
 func (s *Server) handleScreeningGuide(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(r, "", "screening", screeningData{Bank: s.Screening, Steps: len(s.Screening.Sections) + 1})
+	p := s.newPage(r, "", "screening", screeningData{Bank: s.Screening, Steps: len(s.Screening.Sections) + 1,
+		CanSave: currentUser(r).Can(haven.RoleScreener), NoKey: s.Vault == nil})
 	p.Title = p.L.T("screening.title")
 	s.render(w, r, http.StatusOK, "screening_guide", p)
 }
@@ -68,10 +83,7 @@ func (s *Server) readAnswers(r *http.Request) (screening.Answers, map[string]str
 			answers[q.ID] = a
 		}
 		if n := strings.TrimSpace(r.PostForm.Get("n_" + q.ID)); n != "" {
-			if len(n) > 4000 {
-				n = n[:4000]
-			}
-			notes[q.ID] = n
+			notes[q.ID] = cutBytes(strings.ToValidUTF8(n, ""), screening.MaxNote)
 		}
 	}
 	return answers, notes, nil
@@ -102,6 +114,7 @@ func (s *Server) handleScreeningStep(w http.ResponseWriter, r *http.Request) {
 	p.Title = p.L.T("screening.title")
 	d := screeningData{Bank: s.Screening, Step: step, Steps: steps, Place: strings.TrimSpace(r.PostForm.Get("place")),
 		Language: strings.ToLower(strings.TrimSpace(r.PostForm.Get("language")))}
+	s.readCarried(r, &d)
 	if step > steps {
 		s.screeningResult(w, r, p, &d, answers, notes)
 		return
@@ -133,6 +146,48 @@ func (s *Server) handleScreeningStep(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "screening_step", p)
 }
 
+// readCarried reads the fields every step carries. A missing or bad start
+// time starts the clock now: it only ever describes this interview.
+func (s *Server) readCarried(r *http.Request, d *screeningData) {
+	f := r.PostForm
+	if t, err := time.Parse(time.RFC3339, f.Get("started")); err == nil && !t.After(time.Now().Add(time.Minute)) {
+		d.Started = t.UTC().Format(time.RFC3339)
+	} else {
+		d.Started = time.Now().UTC().Format(time.RFC3339)
+	}
+	d.Interpreter = f.Get("interpreter") == "yes"
+	if id := f.Get("record"); validRecordID(id) {
+		d.Record = id
+	}
+	d.Reference = cutBytes(strings.ToValidUTF8(strings.TrimSpace(f.Get("reference")), ""), screening.MaxReference)
+	d.Place = cutBytes(strings.ToValidUTF8(d.Place, ""), screening.MaxPlace)
+}
+
+// cutBytes cuts s to at most n bytes without splitting a character.
+func cutBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// allAnswers lists every answer and note as hidden form fields.
+func (s *Server) allAnswers(answers screening.Answers, notes map[string]string) []hiddenField {
+	var out []hiddenField
+	for _, q := range s.Screening.Questions {
+		if a := answers[q.ID]; a != "" {
+			out = append(out, hiddenField{"a_" + q.ID, string(a)})
+		}
+		if n := notes[q.ID]; n != "" {
+			out = append(out, hiddenField{"n_" + q.ID, n})
+		}
+	}
+	return out
+}
+
 func (s *Server) screeningResult(w http.ResponseWriter, r *http.Request, p *page, d *screeningData, answers screening.Answers, notes map[string]string) {
 	res, err := s.Screening.Score(answers)
 	if err != nil {
@@ -141,6 +196,9 @@ func (s *Server) screeningResult(w http.ResponseWriter, r *http.Request, p *page
 	}
 	d.Result = &res
 	d.Step = d.Steps + 1
+	d.All = s.allAnswers(answers, notes)
+	d.CanSave = currentUser(r).Can(haven.RoleScreener)
+	d.NoKey = s.Vault == nil
 	item := func(id string) screeningQuestion {
 		q, _ := s.Screening.Question(id)
 		return screeningQuestion{Q: q, Answer: string(answers[id]), Note: notes[id]}

@@ -13,6 +13,7 @@ import (
 	"haven"
 	"haven/auth"
 	"haven/screening"
+	"haven/vault"
 )
 
 //go:embed templates static
@@ -39,6 +40,13 @@ type Server struct {
 	Learning    Learning
 	// Screening is the screening tool's question bank.
 	Screening *screening.Bank
+	// Records keeps saved screening interviews, sealed with Vault. With no
+	// Vault (no secret key), nothing is saved or opened.
+	Records ScreeningRecords
+	Vault   *vault.Keyring
+	// ScreeningRetention, when set, is how long a record is kept after its
+	// last save; the serve command runs the purge.
+	ScreeningRetention time.Duration
 	// Sections are the learning sections' titles and introductions.
 	Sections  []haven.LearningSection
 	UserAdmin UserAdmin
@@ -108,6 +116,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /learn/{slug}", s.handleLearnPage)
 	s.handle(mux, "GET /screening", s.handleScreeningGuide)
 	s.handle(mux, "POST /screening", s.handleScreeningStep)
+	s.handle(mux, "POST /screening/save", s.requireRole(haven.RoleScreener, s.handleScreeningSave))
+	s.handle(mux, "GET /screening/records", s.requireRole(haven.RoleScreener, s.handleScreeningRecords))
+	s.handle(mux, "GET /screening/records/{id}", s.requireRole(haven.RoleScreener, s.handleScreeningRecord))
+	s.handle(mux, "GET /screening/records/{id}/print", s.requireRole(haven.RoleScreener, s.handleScreeningPrint))
+	s.handle(mux, "GET /screening/records/{id}/export.json", s.requireRole(haven.RoleScreener, s.handleScreeningExport))
+	s.handle(mux, "POST /screening/records/{id}/amend", s.requireRole(haven.RoleScreener, s.handleScreeningAmend))
 	s.handle(mux, "GET /api/v1/pages", s.handleAPIPages)
 	s.handle(mux, "GET /admin/learn/{slug}/edit", s.requireRole(haven.RoleCurator, s.handleEditPage))
 	s.handle(mux, "POST /admin/learn/{slug}", s.requireRole(haven.RoleCurator, s.handleSavePage))
