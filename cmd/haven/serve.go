@@ -36,13 +36,30 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 			staleMonths := fs.Int("stale-months", 12, "listings not verified for this many months are flagged stale")
 			checkEvery := fs.Duration("check-links-every", 0, "check every web address this often, e.g. 24h (off by default); one server runs it when several share a database")
 			jobTick := fs.Duration("jobs-tick", time.Minute, "how often to look for due background jobs (0 turns jobs off); several servers on one database run each job once")
+			keyFile := keyFlag(fs)
+			retention := fs.String("screening-retention", envOr("HAVEN_SCREENING_RETENTION", ""), "delete saved screening records this long after their last save, checked daily, e.g. 365d (off by default); env HAVEN_SCREENING_RETENTION")
 			return func(ctx context.Context, m *Main, args []string) error {
 				if len(args) > 0 {
 					return fmt.Errorf("serve takes no arguments, got %q", args)
 				}
+				keys, err := loadKeys(*keyFile, true)
+				if err != nil {
+					return err
+				}
+				if keys == nil {
+					m.Logger.Warn("no secret key: screening records cannot be saved or opened; make one with \"haven keys generate\" and set HAVEN_SECRET_KEY or --secret-key-file")
+				}
+				var keep time.Duration
+				if *retention != "" {
+					if keep, err = parseAge(*retention); err != nil {
+						return fmt.Errorf("--screening-retention: %w", err)
+					}
+				}
 				return m.serve(ctx, *addr, db, *exitURL, *withSample, *jobTick, *checkEvery, func(s *havenhttp.Server) {
 					s.Sessions = havenhttp.SessionConfig{Idle: *idle, Absolute: *maxAge, SecureCookies: *secure}
 					s.StaleMonths = *staleMonths
+					s.Vault = keys
+					s.ScreeningRetention = keep
 				})
 			}
 		},
@@ -69,7 +86,7 @@ func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL st
 	resources := sqlstore.NewResourceService(db)
 	srv.Resources, srv.Editor, srv.Suggestions = resources, resources, db
 	srv.Directory, srv.DirEditor = dir, dir
-	srv.Countries, srv.Accounts, srv.Curation, srv.UserAdmin, srv.Learning = db, db, db, db, db
+	srv.Countries, srv.Accounts, srv.Curation, srv.UserAdmin, srv.Learning, srv.Records = db, db, db, db, db, db
 	if srv.Sections, _, err = learning.Load(); err != nil {
 		return err
 	}
@@ -87,6 +104,9 @@ func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL st
 		jobs := []sqlstore.Job{{Name: "optimize", Every: 24 * time.Hour, Run: db.Optimize}}
 		if checkEvery > 0 {
 			jobs = append(jobs, linkJob(db, checkEvery, m))
+		}
+		if keep := srv.ScreeningRetention; keep > 0 {
+			jobs = append(jobs, purgeJob(db, keep, m))
 		}
 		go db.RunJobs(ctx, runner, jobTick, jobs, m.Logger)
 	}
