@@ -42,6 +42,16 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	// Who screened whom, and when, is for admins: curators see the rest.
+	if !currentUser(r).Can(haven.RoleAdmin) {
+		recent := d.Recent[:0:0]
+		for _, e := range d.Recent {
+			if e.RecordType != "screening" {
+				recent = append(recent, e)
+			}
+		}
+		d.Recent = recent
+	}
 	p := s.newPage(r, "", "admin", nil)
 	p.Title = p.L.T("admin.title")
 	data := dashboardData{D: d, StaleDate: formatDate(cut, p.Lang), Months: s.StaleMonths}
@@ -184,6 +194,10 @@ type historyData struct {
 }
 
 func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
+	if r.PathValue("type") == "screening" && !currentUser(r).Can(haven.RoleAdmin) {
+		s.renderError(w, r, haven.Errorf(haven.EFORBIDDEN, "The history of screening records is for administrators."))
+		return
+	}
 	entries, err := s.Accounts.AuditTrail(r.Context(), r.PathValue("type"), r.PathValue("id"), 0)
 	if err != nil {
 		s.renderError(w, r, err)

@@ -368,3 +368,24 @@ func TestNoPlaintextOnDisk(t *testing.T) {
 		t.Error("the database file does not look like Haven's")
 	}
 }
+
+// TestScreeningAuditForAdminsOnly: curators see the audit trail of the
+// library and directory, but not who screened whom.
+func TestScreeningAuditForAdminsOnly(t *testing.T) {
+	s, _, _ := MustScreeningServer(t)
+	author := signIn(t, s, "screener@example.org")
+	id := saveFrom(t, s, author, "en", interview(t, s, author, "en", url.Values{"step": {"1"}}, map[string]bool{"doc-taken": true}))
+	curator, admin := signIn(t, s, "curator@example.org"), signIn(t, s, "admin@example.org")
+	if w := get(s, "/admin/history/screening/"+id, curator); w.Code != 403 {
+		t.Errorf("a curator reads a record's history: %d", w.Code)
+	}
+	if w := get(s, "/admin/history/screening/"+id, admin); w.Code != 200 || !strings.Contains(w.Body.String(), "screener@example.org") {
+		t.Errorf("the admin cannot read a record's history: %d", w.Code)
+	}
+	if strings.Contains(get(s, "/admin", curator).Body.String(), id) {
+		t.Error("the curator's dashboard lists a screening record")
+	}
+	if !strings.Contains(get(s, "/admin", admin).Body.String(), id) {
+		t.Error("the admin's dashboard does not list the screening save")
+	}
+}

@@ -156,3 +156,45 @@ func TestServeNeedsAGoodKey(t *testing.T) {
 		t.Errorf("serve with a bad retention: %v", err)
 	}
 }
+
+// TestRetentionJob: the scheduled purge deletes what the command would.
+func TestRetentionJob(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	key, _ := vault.NewKey()
+	keys := vault.NewKeyring(key)
+	u := &haven.User{Email: "screener@example.org", Role: haven.RoleScreener, PasswordHash: "$argon2id$x"}
+	if err := db.CreateUser(ctx, "cli", u); err != nil {
+		t.Fatal(err)
+	}
+	save := func() string {
+		rec := screening.Record{Format: screening.RecordFormat, Interviewer: u.Email, InterviewerID: u.ID, Saved: time.Now().UTC(), Language: "en"}
+		r, err := db.SaveScreening(ctx, u.Email, "save", u.ID, "", screening.Seal(keys, rec, screening.ReasonSave))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.ID
+	}
+	db.Now = func() time.Time { return time.Now().AddDate(0, 0, -31) }
+	old := save()
+	db.Now = time.Now
+	recent := save()
+	m := &Main{Logger: discardLogger()}
+	if err := purgeJob(db, 30*24*time.Hour, m).Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.FindScreening(ctx, old); haven.ErrorCode(err) != haven.ENOTFOUND {
+		t.Errorf("the expired record is still there: %v", err)
+	}
+	if _, _, err := db.FindScreening(ctx, recent); err != nil {
+		t.Errorf("the recent record went: %v", err)
+	}
+	trail, _ := db.AuditTrail(ctx, "screening", old, 0)
+	if last := trail[len(trail)-1]; last.Action != "purge" || last.Actor != "system" {
+		t.Errorf("the purge is not audited: %+v", last)
+	}
+}
