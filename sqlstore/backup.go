@@ -275,14 +275,3 @@ func syncFile(path string) error {
 	}
 	return errors.Join(f.Sync(), f.Close())
 }
-
-// PoolStats returns the statistics of the connection pools, by name:
-// "write" and "read". When reads and writes share one pool (PostgreSQL
-// without a replica) it is reported once, as "write".
-func (db *DB) PoolStats() map[string]sql.DBStats {
-	out := map[string]sql.DBStats{"write": db.write.Stats()}
-	if db.read != db.write {
-		out["read"] = db.read.Stats()
-	}
-	return out
-}

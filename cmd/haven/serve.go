@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"time"
 
@@ -11,6 +15,7 @@ import (
 	"haven/hsds"
 	havenhttp "haven/http"
 	"haven/learning"
+	"haven/metrics"
 	"haven/sample"
 	"haven/sqlstore"
 )
@@ -36,20 +41,36 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 			staleMonths := fs.Int("stale-months", 12, "listings not verified for this many months are flagged stale")
 			checkEvery := fs.Duration("check-links-every", 0, "check every web address this often, e.g. 24h (off by default); one server runs it when several share a database")
 			jobTick := fs.Duration("jobs-tick", time.Minute, "how often to look for due background jobs (0 turns jobs off); several servers on one database run each job once")
+			metricsAddr := fs.String("metrics-addr", envOr("HAVEN_METRICS_ADDR", "127.0.0.1:9464"), "where to serve /metrics for Prometheus, apart from the site (\"\" turns it off); env HAVEN_METRICS_ADDR")
+			proxies := fs.String("trusted-proxy", envOr("HAVEN_TRUSTED_PROXY", ""), "CIDR ranges (comma-separated) of reverse proxies whose X-Forwarded-For is believed for rate limits; none by default; env HAVEN_TRUSTED_PROXY")
+			limits := havenhttp.DefaultLimits()
+			fs.Float64Var(&limits.APIRate, "api-rate", limits.APIRate, "requests a second each client may make to /api/, after --api-burst (0 turns the limit off)")
+			fs.IntVar(&limits.APIBurst, "api-burst", limits.APIBurst, "requests a client may make to /api/ at once")
+			fs.IntVar(&limits.Searches, "max-searches", limits.Searches, "directory searches running at once; more wait their turn")
+			fs.IntVar(&limits.Exports, "max-exports", limits.Exports, "exports (NDJSON, referral PDFs) running at once; more wait their turn")
 			return func(ctx context.Context, m *Main, args []string) error {
 				if len(args) > 0 {
 					return fmt.Errorf("serve takes no arguments, got %q", args)
 				}
-				return m.serve(ctx, *addr, db, *exitURL, *withSample, *jobTick, *checkEvery, func(s *havenhttp.Server) {
+				trusted, err := havenhttp.ParseProxies(*proxies)
+				if err != nil {
+					return fmt.Errorf("--trusted-proxy: %w", err)
+				}
+				if limits.APIRate < 0 || limits.APIBurst < 1 || limits.Searches < 1 || limits.Exports < 1 {
+					return fmt.Errorf("--api-rate must be 0 or more, and --api-burst, --max-searches and --max-exports 1 or more")
+				}
+				return m.serve(ctx, *addr, *metricsAddr, db, *exitURL, *withSample, *jobTick, *checkEvery, func(s *havenhttp.Server) {
 					s.Sessions = havenhttp.SessionConfig{Idle: *idle, Absolute: *maxAge, SecureCookies: *secure}
 					s.StaleMonths = *staleMonths
+					s.Limits = limits
+					s.TrustedProxies = trusted
 				})
 			}
 		},
 	}
 }
 
-func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL string, withSample bool, jobTick, checkEvery time.Duration, configure func(*havenhttp.Server)) error {
+func (m *Main) serve(ctx context.Context, addr, metricsAddr string, cfg *dbConfig, exitURL string, withSample bool, jobTick, checkEvery time.Duration, configure func(*havenhttp.Server)) error {
 	db, err := m.openDB(ctx, cfg)
 	if err != nil {
 		return err
@@ -65,10 +86,13 @@ func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL st
 		m.Logger.Info("the provider directory is empty: import data with \"haven import PATH\", or restart with --sample to explore")
 	}
 
+	mx := metrics.New()
+	mx.WatchDB(db)
 	srv := havenhttp.NewServer()
+	srv.Metrics = mx
 	resources := sqlstore.NewResourceService(db)
 	srv.Resources, srv.Editor, srv.Suggestions = resources, resources, db
-	srv.Directory, srv.DirEditor = dir, dir
+	srv.Directory, srv.DirEditor = havenhttp.CountSearches(dir, db.Engine(), mx), dir
 	srv.Countries, srv.Accounts, srv.Curation, srv.UserAdmin, srv.Learning = db, db, db, db, db
 	if srv.Sections, _, err = learning.Load(); err != nil {
 		return err
@@ -77,6 +101,14 @@ func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL st
 	srv.DB = db
 	srv.Logger = m.Logger
 	srv.ExitURL = exitURL
+	if metricsAddr != "" {
+		stop, bound, err := serveMetrics(metricsAddr, mx, m)
+		if err != nil {
+			return fmt.Errorf("--metrics-addr %s: %w (choose another, or pass --metrics-addr \"\" to turn metrics off)", metricsAddr, err)
+		}
+		defer stop()
+		m.Logger.Info("metrics for Prometheus", "url", "http://"+bound+"/metrics")
+	}
 	if err := srv.Open(addr); err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
@@ -149,3 +181,26 @@ func (m *Main) openDB(ctx context.Context, cfg *dbConfig) (*sqlstore.DB, error) 
 // categoryTaxonomy is Haven's taxonomy of service categories, with the same
 // term ids the sample data uses.
 func categoryTaxonomy() (hsds.Taxonomy, []hsds.TaxonomyTerm) { return sample.Taxonomy() }
+
+// serveMetrics serves /metrics on its own address, so that it need not be
+// reachable from where visitors come.
+func serveMetrics(addr string, mx *metrics.Metrics, m *Main) (stop func(), bound string, err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", mx.Handler())
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
+	go func() {
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("metrics server", "err", err)
+		}
+	}()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		hs.Shutdown(ctx)
+	}, ln.Addr().String(), nil
+}
