@@ -8,9 +8,11 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"haven"
 	"haven/auth"
@@ -144,7 +146,9 @@ func (s *Server) acquire(ctx context.Context, slots chan struct{}) bool {
 }
 
 // limitRequest refuses a body or a query string over the limits before any
-// handler reads them, and bounds the body for the handlers that do.
+// handler reads them, and bounds the body for the handlers that do. It also
+// refuses an address that is not text (invalid UTF-8 or a NUL byte, which
+// PostgreSQL refuses to store or compare), so that no handler has to.
 func (s *Server) limitRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		api := strings.HasPrefix(r.URL.Path, "/api/")
@@ -158,6 +162,14 @@ func (s *Server) limitRequest(next http.Handler) http.Handler {
 		if max := s.Limits.MaxQueryBytes; max > 0 && len(r.URL.RawQuery) > max {
 			s.Metrics.Rejected("query_too_long")
 			fail(haven.Errorf(haven.EINVALID, "The address is too long: its query may hold at most %d characters.", max))
+			return
+		}
+		if !isText(r.URL.Path) {
+			fail(haven.Errorf(haven.EINVALID, "The address is not valid text: it holds invalid UTF-8 or a NUL byte."))
+			return
+		}
+		if name, ok := textValues(r.URL.Query()); !ok {
+			fail(haven.Errorf(haven.EINVALID, "Parameter %s is not valid text: it holds invalid UTF-8 or a NUL byte.", truncate(strings.ToValidUTF8(name, "?"), 40)))
 			return
 		}
 		if max := s.Limits.MaxBodyBytes; max > 0 {
@@ -314,4 +326,23 @@ func (s *Server) log(ctx context.Context) *slog.Logger {
 		return s.Logger.With(slog.String("request_id", id))
 	}
 	return s.Logger
+}
+
+// isText reports whether s is valid UTF-8 without NUL bytes.
+func isText(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+
+// textValues checks every name and value; when one is not text it returns
+// the parameter's name and false.
+func textValues(vs url.Values) (string, bool) {
+	for k, list := range vs {
+		if !isText(k) {
+			return k, false
+		}
+		for _, v := range list {
+			if !isText(v) {
+				return k, false
+			}
+		}
+	}
+	return "", true
 }

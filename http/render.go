@@ -310,5 +310,9 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request, limit int64) 
 		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
 		return false
 	}
+	if name, ok := textValues(r.PostForm); !ok {
+		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The field %s is not valid text: it holds invalid UTF-8 or a NUL byte.", truncate(strings.ToValidUTF8(name, "?"), 40)))
+		return false
+	}
 	return true
 }

@@ -24,8 +24,14 @@ import (
 // buffer its logger writes to.
 func MustServer(tb testing.TB) (*havenhttp.Server, *bytes.Buffer, *sqlstore.DB) {
 	tb.Helper()
+	return MustServerOn(tb, filepath.Join(tb.TempDir(), "haven.db"))
+}
+
+// MustServerOn is MustServer on the database dsn names.
+func MustServerOn(tb testing.TB, dsn string) (*havenhttp.Server, *bytes.Buffer, *sqlstore.DB) {
+	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(tb.TempDir(), "haven.db"))
+	db, err := sqlstore.Open(ctx, dsn)
 	if err != nil {
 		tb.Fatal(err)
 	}
