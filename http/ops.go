@@ -110,6 +110,9 @@ func (s *Server) guard(pattern string, h http.HandlerFunc) http.HandlerFunc {
 		}
 		if slots != nil {
 			if !s.acquire(r.Context(), slots) {
+				if clientGone(w, r) {
+					return
+				}
 				s.Metrics.Rejected("busy")
 				w.Header().Set("Retry-After", "2")
 				err := haven.Errorf(haven.EUNAVAILABLE, "Haven is busy: please try again in a moment.")

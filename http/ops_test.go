@@ -431,3 +431,27 @@ func TestOversizedBodyCutOff(t *testing.T) {
 		t.Errorf("huge query string: %d %s", w.Code, w.Body.String())
 	}
 }
+
+// TestClientGoneIsNoError checks that a visitor leaving mid-request is
+// recorded as 499, not logged as an internal error nor counted as a 5xx.
+func TestClientGoneIsNoError(t *testing.T) {
+	s, logs, db := MustServer(t)
+	MustImportSample(t, db, 10)
+	s.Directory = sqlstore.NewDirectoryService(db)
+	s.Metrics = metrics.New()
+	for _, u := range []string{"/directory?q=legal", "/api/v1/search?q=legal"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, httptest.NewRequest("GET", u, nil).WithContext(ctx))
+		if w.Code != 499 {
+			t.Errorf("%s with the client gone: %d, want 499", u, w.Code)
+		}
+	}
+	if strings.Contains(logs.String(), `"level":"ERROR"`) {
+		t.Errorf("a client leaving was logged as an error:\n%s", logs.String())
+	}
+	if body := scrape(t, s.Metrics); !strings.Contains(body, `route="GET /directory",status="499"} 1`) || strings.Contains(body, `status="500"`) {
+		t.Errorf("metrics:\n%s", body)
+	}
+}

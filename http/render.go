@@ -233,6 +233,9 @@ type errorData struct {
 // renderError shows an error page. Internal errors are logged and shown
 // only as a generic message.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(w, r) {
+		return
+	}
 	code := haven.ErrorCode(err)
 	status := errorStatus(code)
 	p := s.newPage(r, "", "", nil)
@@ -261,6 +264,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeJSONError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	if clientGone(w, r) {
+		return
+	}
 	code := haven.ErrorCode(err)
 	if code == haven.EINTERNAL {
 		logger.Error("internal error", "err", err, "request_id", RequestID(r.Context()))
@@ -314,5 +320,21 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request, limit int64) 
 		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The field %s is not valid text: it holds invalid UTF-8 or a NUL byte.", truncate(strings.ToValidUTF8(name, "?"), 40)))
 		return false
 	}
+	return true
+}
+
+// statusClientGone is nginx's "client closed request": the access log and
+// the metrics record it, so that a visitor who left mid-search is neither
+// an error logged nor a 5xx counted.
+const statusClientGone = 499
+
+// clientGone reports whether the visitor has gone (or the server is
+// stopping), in which case whatever failed failed for that reason; it then
+// records the request as 499 and nothing needs answering.
+func clientGone(w http.ResponseWriter, r *http.Request) bool {
+	if r.Context().Err() == nil {
+		return false
+	}
+	w.WriteHeader(statusClientGone)
 	return true
 }
