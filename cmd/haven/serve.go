@@ -59,7 +59,12 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 				if limits.APIRate < 0 || limits.APIBurst < 1 || limits.Searches < 1 || limits.Exports < 1 {
 					return fmt.Errorf("--api-rate must be 0 or more, and --api-burst, --max-searches and --max-exports 1 or more")
 				}
-				return m.serve(ctx, *addr, *metricsAddr, db, *exitURL, *withSample, *jobTick, *checkEvery, func(s *havenhttp.Server) {
+				// Metrics on the default address are a convenience: when it
+				// is taken (a second server on the host), say so and go on.
+				// An address asked for must work.
+				mc := metricsConfig{addr: *metricsAddr, required: os.Getenv("HAVEN_METRICS_ADDR") != ""}
+				fs.Visit(func(f *flag.Flag) { mc.required = mc.required || f.Name == "metrics-addr" })
+				return m.serve(ctx, *addr, mc, db, *exitURL, *withSample, *jobTick, *checkEvery, func(s *havenhttp.Server) {
 					s.Sessions = havenhttp.SessionConfig{Idle: *idle, Absolute: *maxAge, SecureCookies: *secure}
 					s.StaleMonths = *staleMonths
 					s.Limits = limits
@@ -70,7 +75,14 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 	}
 }
 
-func (m *Main) serve(ctx context.Context, addr, metricsAddr string, cfg *dbConfig, exitURL string, withSample bool, jobTick, checkEvery time.Duration, configure func(*havenhttp.Server)) error {
+// metricsConfig is where /metrics is served, and whether failing to serve
+// it there stops the server.
+type metricsConfig struct {
+	addr     string
+	required bool
+}
+
+func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *dbConfig, exitURL string, withSample bool, jobTick, checkEvery time.Duration, configure func(*havenhttp.Server)) error {
 	db, err := m.openDB(ctx, cfg)
 	if err != nil {
 		return err
@@ -101,13 +113,17 @@ func (m *Main) serve(ctx context.Context, addr, metricsAddr string, cfg *dbConfi
 	srv.DB = db
 	srv.Logger = m.Logger
 	srv.ExitURL = exitURL
-	if metricsAddr != "" {
-		stop, bound, err := serveMetrics(metricsAddr, mx, m)
-		if err != nil {
-			return fmt.Errorf("--metrics-addr %s: %w (choose another, or pass --metrics-addr \"\" to turn metrics off)", metricsAddr, err)
+	if mc.addr != "" {
+		stop, bound, err := serveMetrics(mc.addr, mx, m)
+		switch {
+		case err != nil && mc.required:
+			return fmt.Errorf("--metrics-addr %s: %w (choose another, or pass --metrics-addr \"\" to turn metrics off)", mc.addr, err)
+		case err != nil:
+			m.Logger.Warn("metrics are off: their default address is taken; choose one with --metrics-addr", "addr", mc.addr, "err", err)
+		default:
+			defer stop()
+			m.Logger.Info("metrics for Prometheus", "url", "http://"+bound+"/metrics")
 		}
-		defer stop()
-		m.Logger.Info("metrics for Prometheus", "url", "http://"+bound+"/metrics")
 	}
 	if err := srv.Open(addr); err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
