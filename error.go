@@ -16,6 +16,7 @@ const (
 	EFORBIDDEN      = "forbidden"
 	EUNAVAILABLE    = "unavailable"
 	ETOOMANYREQUEST = "too_many_requests"
+	ETOOLARGE       = "too_large"
 )
 
 // Error is an application error: a code and a message fit for the user.

@@ -2,7 +2,6 @@ package http
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -63,7 +62,7 @@ func (s *Server) withUser(next http.Handler) http.Handler {
 		sess, u, err := s.Accounts.SessionUser(r.Context(), auth.HashToken(c.Value), s.Sessions.Idle, s.Sessions.Absolute)
 		if err != nil {
 			if haven.ErrorCode(err) != haven.ENOTFOUND {
-				s.Logger.Error("session lookup", "err", err, "request_id", RequestID(r.Context()))
+				s.log(r.Context()).Error("session lookup", "err", err)
 			}
 			s.clearSessionCookie(w, r) // expired or unknown: drop it
 			next.ServeHTTP(w, r)
@@ -118,11 +117,7 @@ func (s *Server) handleSigninForm(w http.ResponseWriter, r *http.Request) {
 // clientKey identifies a client for rate limiting without keeping its
 // address: an HMAC under a key that lives only in this process's memory.
 func (s *Server) clientKey(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return auth.KeyedHash(s.keySecret, host)
+	return auth.KeyedHash(s.keySecret, s.clientAddr(r))
 }
 
 func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
@@ -163,7 +158,7 @@ func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 		// does not tell which accounts exist.
 		auth.DummyVerify(password, s.PasswordParams)
 		if haven.ErrorCode(err) != haven.ENOTFOUND {
-			s.Logger.Error("sign-in lookup", "err", err)
+			s.log(r.Context()).Error("sign-in lookup", "err", err)
 		}
 		fail(http.StatusUnauthorized, p.L.T("signin.wrong"))
 		return

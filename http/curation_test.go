@@ -28,13 +28,13 @@ var cheap = auth.Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 
 const testPassword = "correct horse battery staple"
 
 // MustCurationServer returns a server with accounts, one per role.
-func MustCurationServer(t *testing.T) (*havenhttp.Server, *sqlstore.DB) {
+func MustCurationServer(t testing.TB) (*havenhttp.Server, *sqlstore.DB) {
 	t.Helper()
 	return MustCurationServerOn(t, filepath.Join(t.TempDir(), "haven.db"))
 }
 
 // MustCurationServerOn is MustCurationServer on the database dsn names.
-func MustCurationServerOn(t *testing.T, dsn string) (*havenhttp.Server, *sqlstore.DB) {
+func MustCurationServerOn(t testing.TB, dsn string) (*havenhttp.Server, *sqlstore.DB) {
 	t.Helper()
 	s, _, db := MustServerOn(t, dsn)
 	s.PasswordParams = cheap
@@ -55,7 +55,7 @@ func MustCurationServerOn(t *testing.T, dsn string) (*havenhttp.Server, *sqlstor
 }
 
 // signIn signs in and returns the session cookie.
-func signIn(t *testing.T, s http.Handler, email string) *http.Cookie {
+func signIn(t testing.TB, s http.Handler, email string) *http.Cookie {
 	t.Helper()
 	w := post(s, "/signin", url.Values{"email": {email}, "password": {testPassword}}, nil)
 	if w.Code != http.StatusSeeOther {
@@ -505,7 +505,7 @@ func TestEditServiceAndCountry(t *testing.T) {
 }
 
 // MustImportSample imports n sample services into db.
-func MustImportSample(t *testing.T, db *sqlstore.DB, n int) []*hsds.Service {
+func MustImportSample(t testing.TB, db *sqlstore.DB, n int) []*hsds.Service {
 	t.Helper()
 	var svcs []*hsds.Service
 	sample.Services(n, 1, func(x *hsds.Service) error { svcs = append(svcs, x); return nil })

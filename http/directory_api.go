@@ -419,12 +419,12 @@ func (s *Server) streamServices(w http.ResponseWriter, r *http.Request, f haven.
 	for {
 		res, err := s.Directory.SearchDirectory(r.Context(), f)
 		if err != nil {
-			s.Logger.Error("ndjson export", "err", err, "request_id", RequestID(r.Context()))
+			s.log(r.Context()).Error("ndjson export", "err", err)
 			return // the status is sent; a cut-off stream is the signal
 		}
 		svcs, err := s.Directory.FindServicesByID(r.Context(), hitIDs(res.Hits))
 		if err != nil {
-			s.Logger.Error("ndjson export", "err", err, "request_id", RequestID(r.Context()))
+			s.log(r.Context()).Error("ndjson export", "err", err)
 			return
 		}
 		for _, sv := range svcs {

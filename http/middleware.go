@@ -39,7 +39,14 @@ func (s *Server) secureHeaders(next http.Handler) http.Handler {
 
 type ctxKey int
 
-const requestIDKey ctxKey = 0
+const (
+	requestIDKey ctxKey = iota
+	routeKey
+)
+
+// routeInfo carries the pattern that matched back out to the middleware,
+// which runs before the mux has chosen a route.
+type routeInfo struct{ pattern string }
 
 // RequestID returns the id the logging middleware gave the request.
 func RequestID(ctx context.Context) string {
@@ -71,29 +78,48 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// logRequests writes one access-log line a request. It records neither the
-// client's address nor the query string: a search for "shelter near 78701"
-// must not be tied to whoever made it.
+// logRequests gives each request an id, which every log line about it
+// carries and the X-Request-Id header returns, writes one access-log line a
+// request and counts it for the metrics by route pattern. It records
+// neither the client's address nor the query string: a search for "shelter
+// near 78701" must not be tied to whoever made it.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var b [8]byte
 		rand.Read(b[:])
 		id := hex.EncodeToString(b[:])
-		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		route := &routeInfo{}
+		ctx := context.WithValue(context.WithValue(r.Context(), requestIDKey, id), routeKey, route)
+		w.Header().Set("X-Request-Id", id)
 		sw := &statusWriter{ResponseWriter: w}
+		done := s.Metrics.Begin()
 		start := time.Now()
+		defer func() {
+			// Also when the connection is aborted (http.ErrAbortHandler).
+			elapsed := time.Since(start)
+			done()
+			status := sw.status
+			if v := recover(); v != nil {
+				status = http.StatusInternalServerError
+				defer panic(v)
+			} else if status == 0 {
+				status = http.StatusOK
+			}
+			if route.pattern == "" {
+				route.pattern = "unmatched" // a 404 or 405 from the mux itself
+			}
+			s.Metrics.Request(route.pattern, status, elapsed)
+			s.Logger.LogAttrs(ctx, slog.LevelInfo, "request",
+				slog.String("request_id", id),
+				slog.String("method", r.Method),
+				slog.String("route", route.pattern),
+				slog.String("path", r.URL.Path),
+				slog.Int("status", status),
+				slog.Int("bytes", sw.bytes),
+				slog.Duration("duration", elapsed),
+			)
+		}()
 		next.ServeHTTP(sw, r.WithContext(ctx))
-		if sw.status == 0 {
-			sw.status = http.StatusOK
-		}
-		s.Logger.LogAttrs(ctx, slog.LevelInfo, "request",
-			slog.String("request_id", id),
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
-			slog.Int("status", sw.status),
-			slog.Int("bytes", sw.bytes),
-			slog.Duration("duration", time.Since(start)),
-		)
 	})
 }
 
@@ -106,7 +132,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.Logger.Error("panic", "request_id", RequestID(r.Context()), "panic", v, "stack", string(debug.Stack()))
+				s.log(r.Context()).Error("panic", "panic", v, "stack", string(debug.Stack()))
 				s.renderError(w, r, haven.Errorf(haven.EINTERNAL, "panic"))
 			}
 		}()

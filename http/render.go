@@ -182,13 +182,13 @@ func (s *Server) newPage(r *http.Request, title, nav string, data any) *page {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
 	t, ok := s.renderer.pages[name]
 	if !ok {
-		s.Logger.Error("render: no template", "name", name)
+		s.log(r.Context()).Error("render: no template", "name", name)
 		http.Error(w, "Internal error", http.StatusInternalServerError)
 		return
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
-		s.Logger.Error("render", "template", name, "err", err, "request_id", RequestID(r.Context()))
+		s.log(r.Context()).Error("render", "template", name, "err", err)
 		if name != "error" {
 			s.renderError(w, r, fmt.Errorf("render %s: %w", name, err))
 		} else {
@@ -217,6 +217,8 @@ func errorStatus(code string) int {
 		return http.StatusForbidden
 	case haven.ETOOMANYREQUEST:
 		return http.StatusTooManyRequests
+	case haven.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	case haven.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
 	}
@@ -231,6 +233,9 @@ type errorData struct {
 // renderError shows an error page. Internal errors are logged and shown
 // only as a generic message.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(w, r) {
+		return
+	}
 	code := haven.ErrorCode(err)
 	status := errorStatus(code)
 	p := s.newPage(r, "", "", nil)
@@ -239,7 +244,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	case http.StatusNotFound:
 		msg = p.L.T("error.notfound")
 	case http.StatusInternalServerError:
-		s.Logger.Error("internal error", "err", err, "request_id", RequestID(r.Context()))
+		s.log(r.Context()).Error("internal error", "err", err)
 		msg = p.L.T("error.internal")
 	}
 	p.Title = p.L.T(fmt.Sprintf("error.title.%d", status))
@@ -259,6 +264,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeJSONError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	if clientGone(w, r) {
+		return
+	}
 	code := haven.ErrorCode(err)
 	if code == haven.EINTERNAL {
 		logger.Error("internal error", "err", err, "request_id", RequestID(r.Context()))
@@ -300,8 +308,33 @@ func withParam(u *url.URL, key, value string) string {
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request, limit int64) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if err := r.ParseForm(); err != nil {
+		if tooLarge(err) {
+			s.Metrics.Rejected("too_large")
+			s.renderError(w, r, haven.Errorf(haven.ETOOLARGE, "The form is too large: at most %d bytes.", limit))
+			return false
+		}
 		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The form could not be read."))
 		return false
 	}
+	if name, ok := textValues(r.PostForm); !ok {
+		s.renderError(w, r, haven.Errorf(haven.EINVALID, "The field %s is not valid text: it holds invalid UTF-8 or a NUL byte.", truncate(strings.ToValidUTF8(name, "?"), 40)))
+		return false
+	}
+	return true
+}
+
+// statusClientGone is nginx's "client closed request": the access log and
+// the metrics record it, so that a visitor who left mid-search is neither
+// an error logged nor a 5xx counted.
+const statusClientGone = 499
+
+// clientGone reports whether the visitor has gone (or the server is
+// stopping), in which case whatever failed failed for that reason; it then
+// records the request as 499 and nothing needs answering.
+func clientGone(w http.ResponseWriter, r *http.Request) bool {
+	if r.Context().Err() == nil {
+		return false
+	}
+	w.WriteHeader(statusClientGone)
 	return true
 }

@@ -101,6 +101,10 @@ type recordsData struct {
 }
 
 func (s *Server) handleScreeningRecords(w http.ResponseWriter, r *http.Request) {
+	if s.Records == nil {
+		s.renderError(w, r, errNoKey)
+		return
+	}
 	u := currentUser(r)
 	author := u.ID
 	if u.Role == haven.RoleAdmin {

@@ -8,10 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"sync"
 	"time"
 
 	"haven"
 	"haven/auth"
+	"haven/metrics"
 	"haven/screening"
 	"haven/vault"
 )
@@ -63,6 +66,17 @@ type Server struct {
 	Logger      *slog.Logger
 	// ExitURL is the quick exit's destination.
 	ExitURL string
+	// Metrics, when set, counts requests, searches and refusals.
+	Metrics *metrics.Metrics
+	// SearchReady reports whether the search index is built, for /readyz;
+	// nil means there is no index to wait for.
+	SearchReady func() bool
+	// Limits bound requests, clients and the busiest endpoints; set them
+	// before the first request.
+	Limits Limits
+	// TrustedProxies are the peers whose X-Forwarded-For header Haven
+	// believes, for rate limits. By default it believes none.
+	TrustedProxies []netip.Prefix
 
 	server   *http.Server
 	ln       net.Listener
@@ -75,12 +89,17 @@ type Server struct {
 	accountLimiter *auth.Limiter
 	clientLimiter  *auth.Limiter
 	suggestLimiter *auth.Limiter
+	apiLimiter     *auth.Limiter
+	setupOnce      sync.Once
+	searchSlots    chan struct{}
+	exportSlots    chan struct{}
 }
 
 // NewServer returns a Server with its routes; set the services before use.
 func NewServer() *Server {
 	s := &Server{Logger: slog.Default(), ExitURL: DefaultExitURL, StaleMonths: 12,
-		Sessions: SessionConfig{Idle: 2 * time.Hour, Absolute: 12 * time.Hour}, PasswordParams: auth.DefaultParams}
+		Sessions: SessionConfig{Idle: 2 * time.Hour, Absolute: 12 * time.Hour}, PasswordParams: auth.DefaultParams,
+		Limits: DefaultLimits()}
 	s.renderer = mustRenderer()
 	bank, err := screening.Load()
 	if err != nil {
@@ -99,13 +118,20 @@ func NewServer() *Server {
 	// browser's Sec-Fetch-Site and Origin headers tell, and SameSite=Lax
 	// cookies back it up.
 	csrf := http.NewCrossOriginProtection()
-	s.handler = s.recoverPanics(s.secureHeaders(s.logRequests(csrf.Handler(s.withUser(mux)))))
+	// Requests get their id first, so that every line logged about them,
+	// a panic's too, carries it.
+	chain := s.logRequests(s.recoverPanics(s.secureHeaders(s.limitRequest(csrf.Handler(s.withUser(mux))))))
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.setupOnce.Do(s.setup)
+		chain.ServeHTTP(w, r)
+	})
 	return s
 }
 
 func (s *Server) routes(mux *http.ServeMux) {
-	mux.Handle("GET /static/", s.static())
+	mux.Handle("GET /static/", s.guard("GET /static/", s.static().ServeHTTP))
 	s.handle(mux, "GET /healthz", s.handleHealthz)
+	s.handle(mux, "GET /readyz", s.handleReadyz)
 
 	s.handle(mux, "GET /{$}", s.handleHome)
 	s.handle(mux, "GET /resources", s.handleResources)
@@ -203,10 +229,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 }
 
 // handle registers a route and remembers its pattern, so tests can reach
-// every route.
+// every route; guard adds the limits its pattern calls for.
 func (s *Server) handle(mux *http.ServeMux, pattern string, h http.HandlerFunc) {
 	s.patterns = append(s.patterns, pattern)
-	mux.HandleFunc(pattern, h)
+	mux.HandleFunc(pattern, s.guard(pattern, h))
 }
 
 // Patterns returns the route patterns, as "METHOD /path".
@@ -225,10 +251,10 @@ func (s *Server) Open(addr string) error {
 	s.ln = ln
 	s.server = &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: s.Limits.ReadHeaderTimeout,
+		ReadTimeout:       s.Limits.ReadTimeout,
+		WriteTimeout:      s.Limits.WriteTimeout,
+		IdleTimeout:       s.Limits.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
 	}
@@ -261,7 +287,7 @@ func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.DB.Ping(ctx); err != nil {
-		s.Logger.Error("healthz: database does not answer", "err", err)
+		s.log(r.Context()).Error("healthz: database does not answer", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "down"})
 		return
 	}

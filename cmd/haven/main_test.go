@@ -146,7 +146,7 @@ func TestServeGracefully(t *testing.T) {
 	}
 	for round := range 2 {
 		var logs bytes.Buffer
-		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
+		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0")
 		cmd.Dir = dir // haven.db lands in the working directory by default
 		cmd.Stdout, cmd.Stderr = &logs, &logs
 		if err := cmd.Start(); err != nil {
@@ -163,6 +163,22 @@ func TestServeGracefully(t *testing.T) {
 		if list.Total != 36 {
 			t.Errorf("round %d: %d entries, want 36", round, list.Total)
 		}
+		if resp, err := http.Get(url + "readyz"); err != nil || resp.StatusCode != 200 {
+			t.Errorf("round %d: /readyz: %v %v", round, err, resp)
+		} else {
+			resp.Body.Close()
+		}
+		if m := metricsURL.FindStringSubmatch(logs.String()); m == nil {
+			t.Errorf("round %d: no metrics address logged", round)
+		} else if resp, err := http.Get(m[1]); err != nil {
+			t.Errorf("round %d: /metrics: %v", round, err)
+		} else {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if !strings.Contains(string(b), `haven_http_requests_total{route="GET /api/v1/resources",status="200"} 1`) {
+				t.Errorf("round %d: /metrics does not count the request:\n%.2000s", round, b)
+			}
+		}
 		cmd.Process.Signal(syscall.SIGTERM)
 		if err := cmd.Wait(); err != nil {
 			t.Errorf("round %d: exit after SIGTERM: %v\n%s", round, err, logs.String())
@@ -176,7 +192,10 @@ func TestServeGracefully(t *testing.T) {
 	}
 }
 
-var servingURL = regexp.MustCompile(`"url":"(http://[^"]+)"`)
+var (
+	servingURL = regexp.MustCompile(`"url":"(http://[^"]+/)"`)
+	metricsURL = regexp.MustCompile(`"url":"(http://[^"]+/metrics)"`)
+)
 
 func waitForURL(t *testing.T, logs *bytes.Buffer) string {
 	t.Helper()

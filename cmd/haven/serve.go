@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"time"
 
@@ -11,6 +15,7 @@ import (
 	"haven/hsds"
 	havenhttp "haven/http"
 	"haven/learning"
+	"haven/metrics"
 	"haven/sample"
 	"haven/sqlstore"
 )
@@ -38,6 +43,13 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 			jobTick := fs.Duration("jobs-tick", time.Minute, "how often to look for due background jobs (0 turns jobs off); several servers on one database run each job once")
 			keyFile := keyFlag(fs)
 			retention := fs.String("screening-retention", envOr("HAVEN_SCREENING_RETENTION", ""), "delete saved screening records this long after their last save, checked daily, e.g. 365d (off by default); env HAVEN_SCREENING_RETENTION")
+			metricsAddr := fs.String("metrics-addr", envOr("HAVEN_METRICS_ADDR", "127.0.0.1:9464"), "where to serve /metrics for Prometheus, apart from the site (\"\" turns it off); env HAVEN_METRICS_ADDR")
+			proxies := fs.String("trusted-proxy", envOr("HAVEN_TRUSTED_PROXY", ""), "CIDR ranges (comma-separated) of reverse proxies whose X-Forwarded-For is believed for rate limits; none by default; env HAVEN_TRUSTED_PROXY")
+			limits := havenhttp.DefaultLimits()
+			fs.Float64Var(&limits.APIRate, "api-rate", limits.APIRate, "requests a second each client may make to /api/, after --api-burst (0 turns the limit off)")
+			fs.IntVar(&limits.APIBurst, "api-burst", limits.APIBurst, "requests a client may make to /api/ at once")
+			fs.IntVar(&limits.Searches, "max-searches", limits.Searches, "directory searches running at once; more wait their turn")
+			fs.IntVar(&limits.Exports, "max-exports", limits.Exports, "exports (NDJSON, referral PDFs) running at once; more wait their turn")
 			return func(ctx context.Context, m *Main, args []string) error {
 				if len(args) > 0 {
 					return fmt.Errorf("serve takes no arguments, got %q", args)
@@ -55,9 +67,23 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 						return fmt.Errorf("--screening-retention: %w", err)
 					}
 				}
-				return m.serve(ctx, *addr, db, *exitURL, *withSample, *jobTick, *checkEvery, func(s *havenhttp.Server) {
+				trusted, err := havenhttp.ParseProxies(*proxies)
+				if err != nil {
+					return fmt.Errorf("--trusted-proxy: %w", err)
+				}
+				if limits.APIRate < 0 || limits.APIBurst < 1 || limits.Searches < 1 || limits.Exports < 1 {
+					return fmt.Errorf("--api-rate must be 0 or more, and --api-burst, --max-searches and --max-exports 1 or more")
+				}
+				// Metrics on the default address are a convenience: when it
+				// is taken (a second server on the host), say so and go on.
+				// An address asked for must work.
+				mc := metricsConfig{addr: *metricsAddr, required: os.Getenv("HAVEN_METRICS_ADDR") != ""}
+				fs.Visit(func(f *flag.Flag) { mc.required = mc.required || f.Name == "metrics-addr" })
+				return m.serve(ctx, *addr, mc, db, *exitURL, *withSample, *jobTick, *checkEvery, func(s *havenhttp.Server) {
 					s.Sessions = havenhttp.SessionConfig{Idle: *idle, Absolute: *maxAge, SecureCookies: *secure}
 					s.StaleMonths = *staleMonths
+					s.Limits = limits
+					s.TrustedProxies = trusted
 					s.Vault = keys
 					s.ScreeningRetention = keep
 				})
@@ -66,7 +92,14 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 	}
 }
 
-func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL string, withSample bool, jobTick, checkEvery time.Duration, configure func(*havenhttp.Server)) error {
+// metricsConfig is where /metrics is served, and whether failing to serve
+// it there stops the server.
+type metricsConfig struct {
+	addr     string
+	required bool
+}
+
+func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *dbConfig, exitURL string, withSample bool, jobTick, checkEvery time.Duration, configure func(*havenhttp.Server)) error {
 	db, err := m.openDB(ctx, cfg)
 	if err != nil {
 		return err
@@ -82,10 +115,13 @@ func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL st
 		m.Logger.Info("the provider directory is empty: import data with \"haven import PATH\", or restart with --sample to explore")
 	}
 
+	mx := metrics.New()
+	mx.WatchDB(db)
 	srv := havenhttp.NewServer()
+	srv.Metrics = mx
 	resources := sqlstore.NewResourceService(db)
 	srv.Resources, srv.Editor, srv.Suggestions = resources, resources, db
-	srv.Directory, srv.DirEditor = dir, dir
+	srv.Directory, srv.DirEditor = havenhttp.CountSearches(dir, db.Engine(), mx), dir
 	srv.Countries, srv.Accounts, srv.Curation, srv.UserAdmin, srv.Learning, srv.Records = db, db, db, db, db, db
 	if srv.Sections, _, err = learning.Load(); err != nil {
 		return err
@@ -94,6 +130,18 @@ func (m *Main) serve(ctx context.Context, addr string, cfg *dbConfig, exitURL st
 	srv.DB = db
 	srv.Logger = m.Logger
 	srv.ExitURL = exitURL
+	if mc.addr != "" {
+		stop, bound, err := serveMetrics(mc.addr, mx, m)
+		switch {
+		case err != nil && mc.required:
+			return fmt.Errorf("--metrics-addr %s: %w (choose another, or pass --metrics-addr \"\" to turn metrics off)", mc.addr, err)
+		case err != nil:
+			m.Logger.Warn("metrics are off: their default address is taken; choose one with --metrics-addr", "addr", mc.addr, "err", err)
+		default:
+			defer stop()
+			m.Logger.Info("metrics for Prometheus", "url", "http://"+bound+"/metrics")
+		}
+	}
 	if err := srv.Open(addr); err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
@@ -169,3 +217,26 @@ func (m *Main) openDB(ctx context.Context, cfg *dbConfig) (*sqlstore.DB, error) 
 // categoryTaxonomy is Haven's taxonomy of service categories, with the same
 // term ids the sample data uses.
 func categoryTaxonomy() (hsds.Taxonomy, []hsds.TaxonomyTerm) { return sample.Taxonomy() }
+
+// serveMetrics serves /metrics on its own address, so that it need not be
+// reachable from where visitors come.
+func serveMetrics(addr string, mx *metrics.Metrics, m *Main) (stop func(), bound string, err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", mx.Handler())
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
+	go func() {
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("metrics server", "err", err)
+		}
+	}()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		hs.Shutdown(ctx)
+	}, ln.Addr().String(), nil
+}

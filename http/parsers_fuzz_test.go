@@ -1,0 +1,139 @@
+package http
+
+import (
+	"math"
+	"net/url"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"haven"
+	"haven/hsds"
+	"haven/sqlstore"
+)
+
+// The parsers of query parameters must turn any input into either a valid
+// value or an EINVALID error with a message, and never panic. Each fuzzer
+// below checks one; FuzzGET and FuzzPOST check the handlers around them.
+
+func invalidOnly(t *testing.T, err error) {
+	t.Helper()
+	if haven.ErrorCode(err) != haven.EINVALID || len(haven.ErrorMessage(err)) < 10 {
+		t.Fatalf("want an EINVALID error with a message, got %v", err)
+	}
+}
+
+func FuzzParseDirectoryFilter(f *testing.F) {
+	for _, s := range []string{"q=shelter&state=tx", "near=30.2,-97.7&radius_km=25", "postcode=78701&radius_km=1e999",
+		"radius_km=5", "page=0", "per_page=101", "status=closed", "q=%ff", "near=NaN,0", "near=1,2,3", "category=legal-services&page=999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		flt, page, perPage, err := parseDirectoryFilter(q, defaultPerPage)
+		if err != nil {
+			invalidOnly(t, err)
+			return
+		}
+		if page < 1 || perPage < 1 || perPage > maxPerPage || flt.Offset < 0 || flt.Limit != perPage {
+			t.Fatalf("bad paging: page %d per_page %d offset %d", page, perPage, flt.Offset)
+		}
+		if !utf8.ValidString(flt.Query) || utf8.RuneCountInString(flt.Query) > maxQueryLen {
+			t.Fatalf("query let through: %q", flt.Query)
+		}
+		if flt.RadiusKm != 0 && (flt.Near == nil || math.IsNaN(flt.RadiusKm) || flt.RadiusKm <= 0 || flt.RadiusKm > sqlstore.MaxRadiusKm) {
+			t.Fatalf("radius %v let through (near %v)", flt.RadiusKm, flt.Near)
+		}
+		if n := flt.Near; n != nil && (math.IsNaN(n.Lat) || math.IsNaN(n.Lon) || math.Abs(n.Lat) > 90 || math.Abs(n.Lon) > 180) {
+			t.Fatalf("place %v let through", *n)
+		}
+	})
+}
+
+func FuzzHSDSFilter(f *testing.F) {
+	for _, s := range []string{"search=legal&page=2&per_page=5", "taxonomy_id=not-a-uuid", "modified_after=2025-01-31",
+		"modified_after=2025-01-31T00:00:00Z", "modified_after=9999-99-99", "organization_id=0191D6D4-0000-7000-8000-000000000000", "per_page=-5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		flt, page, perPage, err := hsdsFilter(q)
+		if err != nil {
+			invalidOnly(t, err)
+			return
+		}
+		if page < 1 || perPage < 1 || perPage > maxPerPage || flt.Offset < 0 {
+			t.Fatalf("bad paging: page %d per_page %d offset %d", page, perPage, flt.Offset)
+		}
+		for _, id := range []string{flt.TaxonomyID, flt.TaxonomyTermID, flt.OrganizationID} {
+			if id != "" && !hsds.ValidUUID(id) {
+				t.Fatalf("id %q let through", id)
+			}
+		}
+	})
+}
+
+func FuzzSheetIDs(f *testing.F) {
+	f.Add("sheet=0191d6d4-0000-7000-8000-000000000000,x&id=0191D6D4-0000-7000-8000-000000000001")
+	f.Add("sheet=" + strings.Repeat("0191d6d4-0000-7000-8000-000000000000,", 100))
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		ids := sheetIDs(q)
+		if len(ids) > maxSheet {
+			t.Fatalf("%d ids, more than %d", len(ids), maxSheet)
+		}
+		seen := map[string]bool{}
+		for _, id := range ids {
+			if !hsds.ValidUUID(id) || id != strings.ToLower(id) || seen[id] {
+				t.Fatalf("id %q let through, or twice", id)
+			}
+			seen[id] = true
+		}
+	})
+}
+
+// FuzzLocalPath checks that the "next" of a redirect never leaves the site.
+func FuzzLocalPath(f *testing.F) {
+	for _, s := range []string{"/resources?q=visa", "//evil.example", "/\\evil.example", "https://evil.example", "/a\r\nLocation: x", "", "/%2f%2fevil"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, next string) {
+		p := localPath(next)
+		if p == "/" {
+			return
+		}
+		u, err := url.Parse(p)
+		if err != nil {
+			return // net/http refuses to redirect there; it stays on the site
+		}
+		if u.Scheme != "" || u.Host != "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") ||
+			strings.ContainsAny(p, "\r\n") {
+			t.Fatalf("localPath(%q) = %q leaves the site", next, p)
+		}
+	})
+}
+
+func FuzzIntParam(f *testing.F) {
+	for _, s := range []string{"1", "-1", "0", "99999999999999999999", "+5", " 5", "0x10", "1e3", "٣"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		n, err := intParam(url.Values{"page": {v}}, "page", 1, 1, 1_000_000)
+		if err != nil {
+			invalidOnly(t, err)
+			return
+		}
+		if n < 1 || n > 1_000_000 {
+			t.Fatalf("intParam(%q) = %d, out of range", v, n)
+		}
+	})
+}
