@@ -178,6 +178,18 @@ type directoryData struct {
 	Hotlines             []haven.CountryHotline
 	National             bool // show the U.S. national hotline
 	FormAction           string
+	// PlaceError says why the place box could not be read; BadPlace is
+	// what was typed there.
+	PlaceError, BadPlace string
+}
+
+// status is the page's HTTP status: a place Haven could not read makes the
+// request a bad one, though the page still lists providers.
+func (d *directoryData) status() int {
+	if d.PlaceError != "" {
+		return http.StatusBadRequest
+	}
+	return http.StatusOK
 }
 
 type chip struct{ Label, URL string }
@@ -193,6 +205,25 @@ const directoryPerPage = 20
 // searchPage fills the data of a page that lists providers: /directory and
 // each state's and country's page.
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *directoryData, q url.Values) bool {
+	// The place box takes a ZIP code or "lat,lon".
+	if place := strings.TrimSpace(q.Get("place")); place != "" {
+		if strings.Contains(place, ",") {
+			q.Set("near", place)
+		} else {
+			q.Set("postcode", place)
+		}
+	}
+	// A place Haven cannot read is most often a typo: say so at the field
+	// and search without it, rather than leave the visitor on an error page.
+	if _, err := parsePlace(q.Get("near"), q.Get("postcode")); err != nil {
+		d.PlaceError = p.L.T("directory.place.invalid", truncate(placeParam(q), 60))
+		d.BadPlace = placeParam(q)
+		q.Del("near")
+		q.Del("postcode")
+	}
+	if q.Get("radius_km") != "" && q.Get("near") == "" && q.Get("postcode") == "" {
+		q.Del("radius_km") // a distance without a place means nothing: ignore it on the page
+	}
 	f, page, perPage, err := parseDirectoryFilter(q, directoryPerPage)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -223,6 +254,9 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 	}
 	d.Filter, d.Total, d.Page = f, res.Total, page
 	d.Query, d.Place, d.Radius = f.Query, placeParam(q), q.Get("radius_km")
+	if d.BadPlace != "" {
+		d.Place = d.BadPlace // kept in the box, to be corrected
+	}
 	d.HasPlace = f.Near != nil
 	for _, v := range []string{"5", "10", "25", "50", "100", "250"} {
 		d.Radii = append(d.Radii, radiusOption{v, v == d.Radius})
@@ -253,7 +287,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 	if f.Query != "" {
 		d.Chips = append([]chip{{"“" + f.Query + "”", withParam(r.URL, "q", "")}}, d.Chips...)
 	}
-	if d.Place != "" {
+	if d.Place != "" && d.PlaceError == "" {
 		u := *r.URL
 		qq := u.Query()
 		qq.Del("near")
@@ -293,23 +327,12 @@ func (s *Server) handleDirectory(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "", "directory", nil)
 	p.Title = p.L.T("directory.title")
 	q := r.URL.Query()
-	// The place box takes a ZIP code or "lat,lon".
-	if place := strings.TrimSpace(q.Get("place")); place != "" {
-		if strings.Contains(place, ",") {
-			q.Set("near", place)
-		} else {
-			q.Set("postcode", place)
-		}
-	}
-	if q.Get("radius_km") != "" && q.Get("near") == "" && q.Get("postcode") == "" {
-		q.Del("radius_km") // a distance without a place means nothing: ignore it on the page
-	}
 	d := &directoryData{Heading: p.L.T("directory.title"), Intro: p.L.T("directory.lead"), FormAction: "/directory"}
 	if !s.searchPage(w, r, p, d, q) {
 		return
 	}
 	p.Data = d
-	s.render(w, r, http.StatusOK, "directory", p)
+	s.render(w, r, d.status(), "directory", p)
 }
 
 type stateTile struct {
@@ -371,7 +394,7 @@ func (s *Server) handleState(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Data = d
-	s.render(w, r, http.StatusOK, "directory", p)
+	s.render(w, r, d.status(), "directory", p)
 }
 
 type countryRow struct {
@@ -420,7 +443,7 @@ func (s *Server) handleCountry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Data = d
-	s.render(w, r, http.StatusOK, "directory", p)
+	s.render(w, r, d.status(), "directory", p)
 }
 
 // serviceView is everything the service page shows.

@@ -378,7 +378,13 @@ func TestDirectoryPages(t *testing.T) {
 		{"/directory", 200, []string{"Find providers", "services found", "Sample data — not a real provider", `name="id"`, "Make a referral sheet"}},
 		{"/directory?place=77002&radius_km=100", 200, []string{"km away", "Nearest first.", "Near 77002"}},
 		{"/directory?q=legal&lang=es", 200, []string{"Buscar proveedores", "Servicios legales"}},
-		{"/directory?place=00000", 400, []string{"00000"}},
+		// A place Haven cannot read is shown at its field, announced, and the
+		// search runs without it.
+		{"/directory?place=00000&radius_km=25", 400, []string{`Haven does not know the place “00000”`, `role="alert"`,
+			`aria-invalid="true" aria-describedby="place-error"`, `value="00000"`, "services found"}},
+		{"/directory?place=91,0&lang=es", 400, []string{`Haven no conoce el lugar “91,0”`, `aria-invalid="true"`}},
+		{"/directory/states/TX?place=77002", 200, []string{"km away", "Near 77002"}},
+		{"/directory/states/TX?place=zzz", 400, []string{"“zzz”", `aria-invalid="true"`}},
 		{"/directory/states", 200, []string{"<svg", `href="/directory/states/TX"`, "Puerto Rico"}},
 		{"/directory/states/tx", 200, []string{"Texas", "National Human Trafficking Hotline"}},
 		{"/directory/states/ZZ", 404, nil},

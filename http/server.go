@@ -132,6 +132,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /static/", s.guard("GET /static/", s.static().ServeHTTP))
 	s.handle(mux, "GET /healthz", s.handleHealthz)
 	s.handle(mux, "GET /readyz", s.handleReadyz)
+	// Browsers ask every site for /favicon.ico. Haven has no icon (one would
+	// linger in the browser's icon cache); an empty answer, not a 404 page,
+	// keeps the browser's console and the access log free of errors.
+	s.handle(mux, "GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 
 	s.handle(mux, "GET /{$}", s.handleHome)
 	s.handle(mux, "GET /resources", s.handleResources)

@@ -103,6 +103,7 @@ func TestRoutes(t *testing.T) {
 			"Monitored devices", "private or incognito window", "can itself draw attention", "prefer calling the hotline", "Quick exit button"}},
 		{name: "not found", url: "/no/such/page", status: 404},
 		{name: "css", url: "/static/style.css", status: 200},
+		{name: "favicon", url: "/favicon.ico", status: 204},
 		{name: "healthz", url: "/healthz", status: 200, json: true},
 		{name: "api list", url: "/api/v1/resources", status: 200, json: true, contains: []string{`"total":36`, `"per_page":20`}},
 		{name: "api search", url: "/api/v1/resources?q=visa&section=documents", status: 200, json: true},
