@@ -47,48 +47,49 @@ func TestQuickExit(t *testing.T) {
 		{"Esc", chromedp.KeyEvent(kb.Escape)},
 		{"button", chromedp.Click(chromedp.ID("quick-exit"))},
 	}
-	for _, way := range ways {
-		for _, w := range widths {
-			for _, path := range []string{"/resources", "/services/" + x.service} {
-				t.Run(fmt.Sprintf("%s/%d%s", way.name, w, path), func(t *testing.T) {
-					tb := newTab(t, atWidth(w))
-					tb.allow(hostOf(otherURL)) // the page before Haven is on it
-					tb.open(otherURL+"/before", 200)
-					tb.open(havenURL+path, 200)
-					before := tb.history()
-					tb.load(200, way.action)
-					after := tb.history()
-					if got := after.Entries[after.CurrentIndex].URL; got != exitURL {
-						t.Fatalf("after the quick exit the tab is at %s, want %s", got, exitURL)
+	paths := []string{"/resources", "/services/" + x.service}
+	for i, way := range ways {
+		for j, w := range widths {
+			// Each way at each width, on one of two pages in turn.
+			path := paths[(i+j)%len(paths)]
+			t.Run(fmt.Sprintf("%s/%d%s", way.name, w, path), func(t *testing.T) {
+				tb := newTab(t, atWidth(w))
+				tb.allow(hostOf(otherURL)) // the page before Haven is on it
+				tb.open(otherURL+"/before", 200)
+				tb.open(havenURL+path, 200)
+				before := tb.history()
+				tb.load(200, way.action)
+				after := tb.history()
+				if got := after.Entries[after.CurrentIndex].URL; got != exitURL {
+					t.Fatalf("after the quick exit the tab is at %s, want %s", got, exitURL)
+				}
+				if len(after.Entries) != len(before.Entries) || after.CurrentIndex != before.CurrentIndex {
+					t.Errorf("the history grew: %d entries (at %d) before, %d (at %d) after",
+						len(before.Entries), before.CurrentIndex, len(after.Entries), after.CurrentIndex)
+				}
+				if n := eval[int](tb, `history.length`); n != len(before.Entries) {
+					t.Errorf("history.length = %d on the neutral site, want %d", n, len(before.Entries))
+				}
+				for _, e := range after.Entries {
+					if hostOf(e.URL) == hostOf(havenURL) {
+						t.Errorf("Haven's page %s is still in the history", e.URL)
 					}
-					if len(after.Entries) != len(before.Entries) || after.CurrentIndex != before.CurrentIndex {
-						t.Errorf("the history grew: %d entries (at %d) before, %d (at %d) after",
-							len(before.Entries), before.CurrentIndex, len(after.Entries), after.CurrentIndex)
+				}
+				// Back, as the browser's button does. The page may come from
+				// the back-forward cache, with no load to wait for: wait for
+				// the document to change instead.
+				tb.do(call(page.NavigateToHistoryEntry, page.NavigateToHistoryEntryParams{EntryID: after.Entries[after.CurrentIndex-1].ID}))
+				got := ""
+				for range 100 {
+					if got = eval[string](tb, `location.href`); got != exitURL {
+						break
 					}
-					if n := eval[int](tb, `history.length`); n != len(before.Entries) {
-						t.Errorf("history.length = %d on the neutral site, want %d", n, len(before.Entries))
-					}
-					for _, e := range after.Entries {
-						if hostOf(e.URL) == hostOf(havenURL) {
-							t.Errorf("Haven's page %s is still in the history", e.URL)
-						}
-					}
-					// Back, as the browser's button does. The page may come from
-					// the back-forward cache, with no load to wait for: wait for
-					// the document to change instead.
-					tb.do(call(page.NavigateToHistoryEntry, page.NavigateToHistoryEntryParams{EntryID: after.Entries[after.CurrentIndex-1].ID}))
-					got := ""
-					for range 100 {
-						if got = eval[string](tb, `location.href`); got != exitURL {
-							break
-						}
-						time.Sleep(50 * time.Millisecond)
-					}
-					if got != otherURL+"/before" {
-						t.Errorf("Back went to %s, want the page before Haven", got)
-					}
-				})
-			}
+					time.Sleep(50 * time.Millisecond)
+				}
+				if got != otherURL+"/before" {
+					t.Errorf("Back went to %s, want the page before Haven", got)
+				}
+			})
 		}
 	}
 }

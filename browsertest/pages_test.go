@@ -228,14 +228,16 @@ func TestPages(t *testing.T) {
 								tb.open(withLang(base+pc.path, lang), pc.status)
 							}
 							visits.Add(1)
-							if got := eval[string](tb, `document.documentElement.lang`); got != lang {
-								t.Errorf("<html lang=%q>, want %q", got, lang)
-							}
-							checkAxe(t, tb)
+							c := checkPage(t, tb)
 							axeRuns.Add(1)
+							if c.Lang != lang {
+								t.Errorf("<html lang=%q>, want %q", c.Lang, lang)
+							}
 							if w < 600 {
-								checkNoOverflow(t, tb)
 								overflowChecks.Add(1)
+								if c.ScrollWidth > c.ClientWidth {
+									t.Errorf("the page overflows sideways: scrollWidth %d > clientWidth %d; sticking out: %v", c.ScrollWidth, c.ClientWidth, c.Culprits)
+								}
 							}
 							// Screenshots of the main pages at both widths, and in
 							// Spanish, whose longer words try a phone's width most.
@@ -261,23 +263,19 @@ type axeViolation struct {
 	Nodes            []struct{ Target, HTML, Summary string }
 }
 
-// checkAxe injects axe-core through the DevTools protocol — which the
-// page's Content-Security-Policy does not govern, so the page itself keeps
-// allowing no inline script — and fails the test for every WCAG 2.1 A or AA
-// violation it finds.
-func checkAxe(t *testing.T, tb *tab) {
+// pageCheck is what checkPage finds on a page.
+type pageCheck struct {
+	Lang                     string
+	ScrollWidth, ClientWidth int
+	Culprits                 []string // elements sticking out on the right
+	Violations               []axeViolation
+}
+
+// checkPage runs inspectPage and fails the test for every violation.
+func checkPage(t *testing.T, tb *tab) pageCheck {
 	t.Helper()
-	if !eval[bool](tb, `typeof window.axe === "object"`) {
-		tb.do(chromedp.Evaluate[chromedp.Void](axeSource))
-	}
-	vs := eval[[]axeViolation](tb, `axe.run(document, {
-		runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-		resultTypes: ["violations"],
-	}).then(r => r.violations.map(v => ({
-		id: v.id, impact: v.impact, help: v.help,
-		nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(" "), html: n.html.slice(0, 200), summary: n.failureSummary})),
-	})))`)
-	for _, v := range vs {
+	c := inspectPage(tb)
+	for _, v := range c.Violations {
 		var b strings.Builder
 		fmt.Fprintf(&b, "axe %s (%s): %s", v.ID, v.Impact, v.Help)
 		for _, n := range v.Nodes {
@@ -285,31 +283,70 @@ func checkAxe(t *testing.T, tb *tab) {
 		}
 		t.Error(b.String())
 	}
+	return c
 }
 
-// checkNoOverflow fails if the page is wider than the viewport, naming the
-// elements that stick out.
-func checkNoOverflow(t *testing.T, tb *tab) {
-	t.Helper()
-	type overflow struct {
-		ScrollWidth, ClientWidth int
-		Culprits                 []string
-	}
-	o := eval[overflow](tb, `(() => {
-		const d = document.documentElement;
-		const out = {scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, culprits: []};
-		if (d.scrollWidth > d.clientWidth) {
-			for (const e of document.querySelectorAll("body *")) {
-				const r = e.getBoundingClientRect();
-				if (r.right > d.clientWidth + 1 && out.culprits.length < 8) {
-					out.culprits.push(e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && e.className.baseVal === undefined ? "." + e.className : "") + " right=" + Math.round(r.right));
-				}
+// inspectPage reads the page's language and width, then injects axe-core
+// through the DevTools protocol — which the page's Content-Security-Policy
+// does not govern, so the page itself keeps allowing no inline script —
+// and runs it for WCAG 2.1 A and AA. It is one evaluation, to keep the
+// round trips to the browser few.
+func inspectPage(tb *tab) pageCheck {
+	tb.t.Helper()
+	return eval[pageCheck](tb, axeSource+`
+;(async () => {
+	const d = document.documentElement;
+	const out = {lang: d.lang, scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, culprits: []};
+	if (d.scrollWidth > d.clientWidth) {
+		for (const e of document.querySelectorAll("body *")) {
+			const r = e.getBoundingClientRect();
+			if (r.right > d.clientWidth + 1 && out.culprits.length < 8) {
+				out.culprits.push(e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (typeof e.className === "string" && e.className ? "." + e.className : "") + " right=" + Math.round(r.right));
 			}
 		}
-		return out;
-	})()`)
-	if o.ScrollWidth > o.ClientWidth {
-		t.Errorf("the page overflows sideways: scrollWidth %d > clientWidth %d; sticking out: %v", o.ScrollWidth, o.ClientWidth, o.Culprits)
+	}
+	const r = await axe.run(document, {
+		runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+		resultTypes: ["violations"],
+	});
+	out.violations = r.violations.map(v => ({
+		id: v.id, impact: v.impact, help: v.help,
+		nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(" "), html: n.html.slice(0, 200), summary: n.failureSummary})),
+	}));
+	return out;
+})()`)
+}
+
+// TestChecksFindProblems shows the page checks are real: on a phone-sized
+// page given, through the DevTools protocol, a field without a label, an
+// empty link, grey text on white and a box too wide for the screen, each
+// is reported.
+func TestChecksFindProblems(t *testing.T) {
+	t.Parallel()
+	tb := newTab(t, atWidth(360))
+	tb.open(havenURL+"/", 200)
+	tb.do(chromedp.Evaluate[chromedp.Void](`(() => {
+		const m = document.getElementById("main");
+		m.insertAdjacentHTML("beforeend", '<input type="text"><a href="/resources"></a>');
+		const p = document.createElement("p");
+		p.textContent = "Hard to read";
+		p.style.color = "#bbb";
+		p.style.width = "600px";
+		p.id = "too-wide";
+		m.append(p);
+	})()`))
+	c := inspectPage(tb)
+	if c.ScrollWidth <= c.ClientWidth || !strings.Contains(strings.Join(c.Culprits, " "), "p#too-wide") {
+		t.Errorf("the overflow was not caught: scrollWidth %d, clientWidth %d, culprits %v", c.ScrollWidth, c.ClientWidth, c.Culprits)
+	}
+	found := map[string]bool{}
+	for _, v := range c.Violations {
+		found[v.ID] = true
+	}
+	for _, id := range []string{"label", "link-name", "color-contrast"} {
+		if !found[id] {
+			t.Errorf("axe did not report %s; it reported %v", id, found)
+		}
 	}
 }
 
