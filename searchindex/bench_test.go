@@ -1,0 +1,183 @@
+package searchindex
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"haven"
+	"haven/hsds"
+	"haven/sample"
+	"haven/sqlstore"
+)
+
+// The benchmarks run on an index of generated services built in memory,
+// without a database: 100,000 by default, HAVEN_BENCH_SERVICES to change.
+//
+//	go test ./searchindex/ -run '^$' -bench . -benchmem
+//	HAVEN_BENCH_SERVICES=1000000 go test ./searchindex/ -run '^$' -bench Build -benchtime 1x
+
+func benchSize() int {
+	if n, err := strconv.Atoi(os.Getenv("HAVEN_BENCH_SERVICES")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+var bench struct {
+	once sync.Once
+	docs []haven.DirectoryDoc
+	ix   *Index
+}
+
+// benchDocs returns the documents of the generated services, made once.
+func benchDocs(b *testing.B) []haven.DirectoryDoc {
+	bench.once.Do(func() {
+		n := benchSize()
+		bench.docs = make([]haven.DirectoryDoc, 0, n)
+		sample.Services(n, 1, func(s *hsds.Service) error {
+			bench.docs = append(bench.docs, sqlstore.DirectoryDocOf(s))
+			return nil
+		})
+		bld := NewBuilder()
+		for i := range bench.docs {
+			bld.Add(&bench.docs[i])
+		}
+		bench.ix = bld.Index()
+	})
+	return bench.docs
+}
+
+func benchIndex(b *testing.B) *Index {
+	benchDocs(b)
+	return bench.ix
+}
+
+var (
+	houston = &haven.LatLon{Lat: 29.7604, Lon: -95.3698}
+	chicago = &haven.LatLon{Lat: 41.8781, Lon: -87.6298}
+)
+
+// benchQueries are the classes of searches people make, as /directory and
+// /api/v1/search ask them: a page of 20 with facets.
+var benchQueries = []struct {
+	name string
+	f    haven.DirectoryFilter
+}{
+	{"browse", haven.DirectoryFilter{Limit: 20}},
+	{"one-common-word", haven.DirectoryFilter{Query: "survivors", Limit: 20}},
+	{"one-common-word-page-50", haven.DirectoryFilter{Query: "survivors", Offset: 980, Limit: 20}},
+	{"two-words", haven.DirectoryFilter{Query: "legal immigration", Limit: 20}},
+	{"three-words", haven.DirectoryFilter{Query: "trauma counseling housing", Limit: 20}},
+	{"word+state", haven.DirectoryFilter{Query: "shelter", State: "TX", Limit: 20}},
+	{"word+category+language", haven.DirectoryFilter{Query: "help", Category: "legal-services", Language: "es", Limit: 20}},
+	{"word+radius-25km", haven.DirectoryFilter{Query: "housing", Near: houston, RadiusKm: 25, Limit: 20}},
+	{"word+radius-50km", haven.DirectoryFilter{Query: "counseling", Near: chicago, RadiusKm: 50, Limit: 20}},
+	{"word+3-filters", haven.DirectoryFilter{Query: "trauma", State: "CA", Category: "mental-health", Language: "es", Limit: 20}},
+	{"word+2-filters", haven.DirectoryFilter{Query: "legal", Country: "US", Language: "es", Limit: 20}},
+	{"near-no-radius", haven.DirectoryFilter{Query: "legal", Near: houston, Limit: 20}},
+}
+
+// BenchmarkSearch is one search of each class: the whole answer, with its
+// total, four facets and a page of hits.
+func BenchmarkSearch(b *testing.B) {
+	ix := benchIndex(b)
+	ctx := context.Background()
+	for _, q := range benchQueries {
+		b.Run(q.name, func(b *testing.B) {
+			res, err := ix.SearchDirectory(ctx, q.f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				ix.SearchDirectory(ctx, q.f)
+			}
+			b.ReportMetric(float64(res.Total), "matches")
+		})
+	}
+}
+
+// BenchmarkSearchParallel runs the common-word class on every core at
+// once, as many visitors would.
+func BenchmarkSearchParallel(b *testing.B) {
+	ix := benchIndex(b)
+	f := benchQueries[1].f
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			ix.SearchDirectory(context.Background(), f)
+		}
+	})
+}
+
+// BenchmarkFacets counts one facet over every open service, bitmap by
+// bitmap, and over a few thousand, document by document.
+func BenchmarkFacets(b *testing.B) {
+	x := benchIndex(b).cur.Load()
+	small := x.open.Clone()
+	small.RemoveRange(uint64(x.small-1), uint64(len(x.docs)))
+	for _, set := range []struct {
+		name string
+		n    int
+	}{{"all", 0}, {"small", 1}} {
+		bm := x.open
+		if set.n == 1 {
+			bm = small
+		}
+		for k, facet := range haven.DirectoryFacets {
+			b.Run(set.name+"/"+facet, func(b *testing.B) {
+				var counts []uint32
+				b.ReportAllocs()
+				for b.Loop() {
+					_, counts = x.count(k, bm, counts)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkHits turns a page of 20 into results.
+func BenchmarkHits(b *testing.B) {
+	x := benchIndex(b).cur.Load()
+	page := make([]uint32, 20)
+	for i := range page {
+		page[i] = uint32(i * 997 % len(x.docs))
+	}
+	f := haven.DirectoryFilter{Near: houston}
+	b.ReportAllocs()
+	for b.Loop() {
+		x.hits(page, f)
+	}
+}
+
+// BenchmarkBuild builds the index from documents already in memory, and
+// reports the heap it holds.
+func BenchmarkBuild(b *testing.B) {
+	docs := benchDocs(b)
+	bench.ix = nil // only this build is live when the heap is measured
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var ix *Index
+	start := time.Now()
+	for b.Loop() {
+		bld := NewBuilder()
+		for i := range docs {
+			bld.Add(&docs[i])
+		}
+		ix = bld.Index()
+	}
+	elapsed := time.Since(start) / time.Duration(b.N)
+	runtime.GC()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(len(docs)), "services")
+	b.ReportMetric(elapsed.Seconds(), "s/build")
+	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/(1<<20), "MiB-heap")
+	bench.ix = ix
+}

@@ -1,0 +1,491 @@
+package searchindex
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"haven"
+	"haven/analyze"
+	"haven/geo"
+)
+
+// What follows mirrors sqlstore's SearchDirectory, clause for clause:
+//
+//   - a query word matches a service holding any of its forms, and every
+//     word must match;
+//   - only active and temporarily closed services, unless AllStatuses;
+//   - state, country, category and language each keep the services having
+//     the value; a radius keeps those with a place within it;
+//   - each facet counts, for each of its values, the services matching
+//     every filter but the facet's own;
+//   - results come nearest first when a place is given, else by how many
+//     query words their name holds, then by name and service id; a page is
+//     Limit results from Offset, and Limit 0 means all of them.
+
+// empty is a shared empty bitmap, never modified.
+var empty = roaring.New()
+
+// defaultSmallSet is the size below which a set is sorted or counted
+// document by document rather than through bitmap operations.
+const defaultSmallSet = 2048
+
+// search answers a filter that has been validated and that the index
+// supports.
+func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
+	res := &haven.DirectoryResult{Hits: []haven.DirectoryHit{}, Facets: make(map[string][]haven.FacetCount, numFacets)}
+	for _, name := range haven.DirectoryFacets {
+		res.Facets[name] = []haven.FacetCount{}
+	}
+	q := analyze.ParseQuery(f.Query)
+	if strings.TrimSpace(f.Query) != "" && q.Empty() {
+		return res // stop words only: SQL answers nothing
+	}
+
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+
+	// core: the services every filter but the facets' keeps.
+	operands := make([]*roaring.Bitmap, 0, len(q)+2)
+	for _, g := range q {
+		operands = append(operands, x.union(x.post, g))
+	}
+	if f.Near != nil && f.RadiusKm > 0 {
+		operands = append(operands, x.within(geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}, f.RadiusKm))
+	}
+	if f.AllStatuses {
+		operands = append(operands, x.live)
+	} else {
+		operands = append(operands, x.open)
+	}
+	core := intersect(operands)
+
+	var filters [numFacets]*roaring.Bitmap
+	for k, v := range [numFacets]string{f.Category, f.State, f.Country, f.Language} {
+		if v == "" {
+			continue
+		}
+		filters[k] = empty
+		if id, ok := x.facets[k].ids[v]; ok {
+			filters[k] = x.facets[k].sets[id]
+		}
+	}
+	all := core
+	for _, fb := range filters {
+		if fb != nil {
+			all = roaring.And(all, fb)
+		}
+	}
+	res.Total = int(all.GetCardinality())
+
+	var counts []uint32
+	for k, name := range haven.DirectoryFacets {
+		in := all
+		if filters[k] != nil {
+			in = core
+			for j, fb := range filters {
+				if j != k && fb != nil {
+					in = roaring.And(in, fb)
+				}
+			}
+		}
+		res.Facets[name], counts = x.count(k, in, counts)
+	}
+
+	offset, limit := f.Offset, f.Limit
+	if limit == 0 {
+		offset, limit = 0, res.Total
+	}
+	var page []uint32
+	switch {
+	case offset >= res.Total:
+	case f.Near != nil:
+		page = x.pageByDistance(all, geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}, offset, limit)
+	case !q.Empty():
+		page = x.pageByRank(all, q, offset, limit)
+	default:
+		page = x.pageByName(all, offset, limit, nil)
+	}
+	res.Hits = x.hits(page, f)
+	return res
+}
+
+// union returns the documents holding any of terms in lists, nil when none
+// does. The result may be one of the index's own bitmaps: read only.
+func (x *index) union(lists []*roaring.Bitmap, terms []string) *roaring.Bitmap {
+	var buf [4]*roaring.Bitmap
+	bms := buf[:0]
+	for _, t := range terms {
+		if id, ok := x.termIDs[t]; ok && lists[id] != nil {
+			bms = append(bms, lists[id])
+		}
+	}
+	switch len(bms) {
+	case 0:
+		return nil
+	case 1:
+		return bms[0]
+	}
+	return roaring.FastOr(bms...)
+}
+
+// intersect returns the intersection of bitmaps, a nil one counting as
+// empty, smallest first. The result is a new bitmap.
+func intersect(bms []*roaring.Bitmap) *roaring.Bitmap {
+	for _, b := range bms {
+		if b == nil {
+			return roaring.New()
+		}
+	}
+	slices.SortFunc(bms, func(a, b *roaring.Bitmap) int { return cmp.Compare(a.GetCardinality(), b.GetCardinality()) })
+	out := bms[0].Clone()
+	for _, b := range bms[1:] {
+		out.And(b)
+	}
+	return out
+}
+
+// within returns the documents with a place within radius km of p: the
+// grid cells under the bounding box, then the box and the exact distance,
+// as SQL checks them.
+func (x *index) within(p geo.Point, radius float64) *roaring.Bitmap {
+	minLat, minLon, maxLat, maxLon := geo.BoundingBox(p, radius)
+	la0, la1, lo0, lo1 := cell(minLat), cell(maxLat), cell(minLon), cell(maxLon)
+	out := roaring.New()
+	check := func(pts []gridPoint) {
+		for _, g := range pts {
+			if g.lat >= minLat && g.lat <= maxLat && g.lon >= minLon && g.lon <= maxLon &&
+				geo.DistanceKm(p, geo.Point{Lat: g.lat, Lon: g.lon}) <= radius {
+				out.Add(g.doc)
+			}
+		}
+	}
+	if cells := int64(la1-la0+1) * int64(lo1-lo0+1); cells > int64(len(x.grid)) {
+		for key, pts := range x.grid {
+			la, lo := int32(uint32(key>>32)), int32(uint32(key))
+			if la >= la0 && la <= la1 && lo >= lo0 && lo <= lo1 {
+				check(pts)
+			}
+		}
+		return out
+	}
+	for la := la0; la <= la1; la++ {
+		for lo := lo0; lo <= lo1; lo++ {
+			check(x.grid[cellKey(la, lo)])
+		}
+	}
+	return out
+}
+
+// count returns the non-zero counts of facet k's values over set, most
+// frequent first. counts is scratch space, returned for reuse.
+func (x *index) count(k int, set *roaring.Bitmap, counts []uint32) ([]haven.FacetCount, []uint32) {
+	fc := &x.facets[k]
+	n := set.GetCardinality()
+	if n == 0 {
+		return []haven.FacetCount{}, counts
+	}
+	counts = slices.Grow(counts[:0], len(fc.names))[:len(fc.names)]
+	clear(counts)
+	if n < x.small {
+		it := set.Iterator()
+		for it.HasNext() {
+			for _, v := range x.facetValues(it.Next(), k) {
+				counts[v]++
+			}
+		}
+	} else {
+		for v, vs := range fc.sets {
+			counts[v] = uint32(set.AndCardinality(vs))
+		}
+	}
+	nonzero := 0
+	for _, c := range counts {
+		if c > 0 {
+			nonzero++
+		}
+	}
+	out := make([]haven.FacetCount, 0, nonzero)
+	for v, c := range counts {
+		if c > 0 {
+			out = append(out, haven.FacetCount{Value: fc.names[v], Count: int(c)})
+		}
+	}
+	slices.SortFunc(out, func(a, b haven.FacetCount) int {
+		if a.Count != b.Count {
+			return cmp.Compare(b.Count, a.Count)
+		}
+		return cmp.Compare(a.Value, b.Value)
+	})
+	return out, counts
+}
+
+// pageByName appends to out up to take documents of set, in (name, id)
+// order, after skipping skip of them. Documents numbered below x.sorted
+// come in that order already; the few added since are sorted and merged in.
+func (x *index) pageByName(set *roaring.Bitmap, skip, take int, out []uint32) []uint32 {
+	n := int(set.GetCardinality())
+	if take <= 0 || skip >= n {
+		return out
+	}
+	inOrder := n // members numbered below x.sorted
+	var tail []uint32
+	if x.sorted == 0 {
+		inOrder = 0
+	} else if set.Maximum() >= x.sorted {
+		inOrder = int(set.Rank(x.sorted - 1))
+	}
+	if inOrder < n {
+		tail = make([]uint32, 0, n-inOrder)
+		it := set.Iterator()
+		it.AdvanceIfNeeded(x.sorted)
+		for it.HasNext() {
+			tail = append(tail, it.Next())
+		}
+		slices.SortFunc(tail, x.compare)
+	}
+	// before[i]: how many in-order members come before tail[i].
+	before := make([]int, len(tail))
+	for i, t := range tail {
+		b, _ := slices.BinarySearchFunc(x.docs[:x.sorted], t, func(d doc, t uint32) int {
+			if c := cmp.Compare(d.name, x.docs[t].name); c != 0 {
+				return c
+			}
+			return cmp.Compare(d.serviceID, x.docs[t].serviceID)
+		})
+		if b > 0 {
+			before[i] = int(set.Rank(uint32(b - 1)))
+		}
+	}
+	// Tail member i sits at position before[i]+i of the merged order.
+	k := 0
+	for k < len(tail) && before[k]+k < skip {
+		k++
+	}
+	next := skip - k // position, among in-order members, of the next one
+	it := set.Iterator()
+	if next < inOrder {
+		first, _ := set.Select(uint32(next))
+		it.AdvanceIfNeeded(first)
+	}
+	for ; take > 0; take-- {
+		switch {
+		case k < len(tail) && (next >= inOrder || before[k] <= next):
+			out = append(out, tail[k])
+			k++
+		case next < inOrder:
+			out = append(out, it.Next())
+			next++
+		default:
+			return out
+		}
+	}
+	return out
+}
+
+// pageByRank pages through set by how many of the query's words each
+// document's name holds, then by name. Documents are grouped by that count
+// with bitmap operations, each group walked in name order.
+func (x *index) pageByRank(set *roaring.Bitmap, q analyze.Query, skip, take int) []uint32 {
+	heads := make([]*roaring.Bitmap, len(q))
+	for i, g := range q {
+		heads[i] = x.union(x.heads, g)
+	}
+	if set.GetCardinality() < x.small {
+		docs := set.ToArray()
+		type ranked struct {
+			doc  uint32
+			rank int
+		}
+		rs := make([]ranked, len(docs))
+		for i, d := range docs {
+			rs[i].doc = d
+			for _, h := range heads {
+				if h != nil && h.Contains(d) {
+					rs[i].rank++
+				}
+			}
+		}
+		slices.SortFunc(rs, func(a, b ranked) int {
+			if a.rank != b.rank {
+				return cmp.Compare(b.rank, a.rank)
+			}
+			return x.compare(a.doc, b.doc)
+		})
+		if skip >= len(rs) {
+			return nil
+		}
+		out := make([]uint32, 0, min(take, len(rs)-skip))
+		for _, r := range rs[skip:min(skip+take, len(rs))] {
+			out = append(out, r.doc)
+		}
+		return out
+	}
+	// atLeast[j]: the documents whose name holds at least j query words.
+	m := len(q)
+	atLeast := make([]*roaring.Bitmap, m+2)
+	atLeast[0] = set
+	for i, h := range heads {
+		if h == nil {
+			continue
+		}
+		for j := min(i+1, m); j >= 1; j-- {
+			if atLeast[j-1] == nil {
+				continue
+			}
+			t := roaring.And(atLeast[j-1], h)
+			if atLeast[j] == nil {
+				atLeast[j] = t
+			} else {
+				atLeast[j].Or(t)
+			}
+		}
+	}
+	card := func(b *roaring.Bitmap) int {
+		if b == nil {
+			return 0
+		}
+		return int(b.GetCardinality())
+	}
+	out := make([]uint32, 0, take)
+	for j := m; j >= 0 && take > len(out); j-- {
+		n := card(atLeast[j]) - card(atLeast[j+1])
+		if skip >= n {
+			skip -= n
+			continue
+		}
+		level := atLeast[j]
+		if atLeast[j+1] != nil {
+			level = roaring.AndNot(level, atLeast[j+1])
+		}
+		out = x.pageByName(level, skip, take-len(out), out)
+		skip = 0
+	}
+	return out
+}
+
+// pageByDistance pages through set nearest first (services without
+// coordinates last), then by name.
+func (x *index) pageByDistance(set *roaring.Bitmap, p geo.Point, skip, take int) []uint32 {
+	type near struct {
+		doc  uint32
+		dist float64 // +Inf without coordinates
+	}
+	compare := func(a, b near) int {
+		if c := cmp.Compare(a.dist, b.dist); c != 0 {
+			return c
+		}
+		return x.compare(a.doc, b.doc)
+	}
+	keep := skip + take
+	n := int(set.GetCardinality())
+	all := keep*4 >= n // else keep only the nearest keep, sorted, as they come
+	ns := make([]near, 0, min(n, keep))
+	if all {
+		ns = make([]near, 0, n)
+	}
+	it := set.Iterator()
+	for it.HasNext() {
+		d := it.Next()
+		e := near{d, math.Inf(1)}
+		for _, pl := range x.placesOf(d) {
+			if pl.coords {
+				e.dist = min(e.dist, geo.DistanceKm(p, geo.Point{Lat: pl.lat, Lon: pl.lon}))
+			}
+		}
+		switch {
+		case all || len(ns) < keep-1:
+			ns = append(ns, e)
+		case len(ns) == keep-1:
+			ns = append(ns, e)
+			slices.SortFunc(ns, compare)
+		case compare(e, ns[len(ns)-1]) < 0:
+			i, _ := slices.BinarySearchFunc(ns, e, compare)
+			copy(ns[i+1:], ns[i:len(ns)-1])
+			ns[i] = e
+		}
+	}
+	if all {
+		slices.SortFunc(ns, compare)
+	}
+	if skip >= len(ns) {
+		return nil
+	}
+	ns = ns[skip:min(keep, len(ns))]
+	out := make([]uint32, len(ns))
+	for i, e := range ns {
+		out[i] = e.doc
+	}
+	return out
+}
+
+// hits turns documents into results, each at the place SQL would show:
+// the nearest one when the search has a place, else the first by location
+// id, unless a later one is in the state or country filtered on.
+func (x *index) hits(page []uint32, f haven.DirectoryFilter) []haven.DirectoryHit {
+	out := make([]haven.DirectoryHit, len(page))
+	var slab []float64 // latitude, longitude and distance of every hit, in one allocation
+	var p geo.Point
+	if f.Near != nil {
+		p = geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}
+	}
+	matches := func(state, country string) bool {
+		return (f.State == "" || state == f.State) && (f.Country == "" || country == f.Country)
+	}
+	for i, n := range page {
+		d := &x.docs[n]
+		o := &x.orgs[d.org]
+		h := &out[i]
+		h.ServiceID, h.Name, h.OrgID, h.OrgName = d.serviceID, d.name, o.id, o.name
+		var best *place
+		bestDist := math.NaN()
+		for j, pl := range x.placesOf(n) {
+			dist := math.NaN()
+			if f.Near != nil && pl.coords {
+				dist = geo.DistanceKm(p, geo.Point{Lat: pl.lat, Lon: pl.lon})
+			}
+			better := best == nil
+			if !better && !math.IsNaN(dist) {
+				better = math.IsNaN(bestDist) || dist < bestDist
+			} else if !better {
+				better = !matches(x.value(facetState, best.state), x.value(facetCountry, best.country)) &&
+					matches(x.value(facetState, pl.state), x.value(facetCountry, pl.country))
+			}
+			if better {
+				best, bestDist = &x.placesOf(n)[j], dist
+			}
+		}
+		if best == nil {
+			continue
+		}
+		h.LocationID, h.City = best.locationID, best.city
+		h.State, h.Country = x.value(facetState, best.state), x.value(facetCountry, best.country)
+		if slab == nil {
+			slab = make([]float64, 0, 3*len(page))
+		}
+		if best.hasLat {
+			slab = append(slab, best.lat)
+			h.Lat = &slab[len(slab)-1]
+		}
+		if best.hasLon {
+			slab = append(slab, best.lon)
+			h.Lon = &slab[len(slab)-1]
+		}
+		if !math.IsNaN(bestDist) {
+			slab = append(slab, bestDist)
+			h.DistanceKm = &slab[len(slab)-1]
+		}
+	}
+	return out
+}
+
+// value returns the name of a state or country value id.
+func (x *index) value(k int, id uint32) string {
+	if id == noValue {
+		return ""
+	}
+	return x.facets[k].names[id]
+}
