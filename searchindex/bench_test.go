@@ -2,9 +2,12 @@ package searchindex
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -29,32 +32,57 @@ func benchSize() int {
 }
 
 var bench struct {
-	once sync.Once
-	docs []haven.DirectoryDoc
-	ix   *Index
+	once   sync.Once
+	ix     *Index
+	report string
 }
 
-// benchDocs returns the documents of the generated services, made once.
-func benchDocs(b *testing.B) []haven.DirectoryDoc {
+// sampleDocs returns the documents of n generated services.
+func sampleDocs(n int) []haven.DirectoryDoc {
+	docs := make([]haven.DirectoryDoc, 0, n)
+	sample.Services(n, 1, func(s *hsds.Service) error {
+		docs = append(docs, sqlstore.DirectoryDocOf(s))
+		return nil
+	})
+	return docs
+}
+
+// benchIndex returns the index the benchmarks share, built once. Run with
+// -v to see how long the build took and the memory the index holds.
+func benchIndex(b *testing.B) *Index {
 	bench.once.Do(func() {
-		n := benchSize()
-		bench.docs = make([]haven.DirectoryDoc, 0, n)
-		sample.Services(n, 1, func(s *hsds.Service) error {
-			bench.docs = append(bench.docs, sqlstore.DirectoryDocOf(s))
-			return nil
-		})
+		docs := sampleDocs(benchSize())
+		start := time.Now()
 		bld := NewBuilder()
-		for i := range bench.docs {
-			bld.Add(&bench.docs[i])
+		for i := range docs {
+			bld.Add(&docs[i])
 		}
 		bench.ix = bld.Index()
+		took := time.Since(start)
+		docs = nil // as when building from the database: only the index stays
+		runtime.GC()
+		debug.FreeOSMemory()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		bench.report = fmt.Sprintf("index of %d services: built in %v from documents in memory; heap %d MiB, RSS %s",
+			bench.ix.Len(), took.Round(time.Millisecond), ms.HeapAlloc>>20, rss())
 	})
-	return bench.docs
+	b.Log(bench.report)
+	return bench.ix
 }
 
-func benchIndex(b *testing.B) *Index {
-	benchDocs(b)
-	return bench.ix
+// rss reads the resident set size of this process.
+func rss() string {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
 }
 
 var (
@@ -155,29 +183,16 @@ func BenchmarkHits(b *testing.B) {
 	}
 }
 
-// BenchmarkBuild builds the index from documents already in memory, and
-// reports the heap it holds.
+// BenchmarkBuild builds the index from documents already in memory.
 func BenchmarkBuild(b *testing.B) {
-	docs := benchDocs(b)
-	bench.ix = nil // only this build is live when the heap is measured
-	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-	var ix *Index
-	start := time.Now()
+	docs := sampleDocs(min(benchSize(), 100_000))
+	b.ReportAllocs()
 	for b.Loop() {
 		bld := NewBuilder()
 		for i := range docs {
 			bld.Add(&docs[i])
 		}
-		ix = bld.Index()
+		bld.Index()
 	}
-	elapsed := time.Since(start) / time.Duration(b.N)
-	runtime.GC()
-	var after runtime.MemStats
-	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(len(docs)), "services")
-	b.ReportMetric(elapsed.Seconds(), "s/build")
-	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/(1<<20), "MiB-heap")
-	bench.ix = ix
 }

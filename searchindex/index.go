@@ -248,7 +248,7 @@ func (x *index) add(e *entry) {
 			pl.lon, pl.hasLon = *p.Lon, true
 		}
 		if pl.coords = pl.hasLat && pl.hasLon; pl.coords {
-			key := cellKey(cell(pl.lat), cell(pl.lon))
+			key := cellKey(cell(pl.lat), wrapCell(cell(pl.lon)))
 			x.grid[key] = append(x.grid[key], gridPoint{n, pl.lat, pl.lon})
 		}
 		x.places = append(x.places, pl)

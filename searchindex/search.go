@@ -166,7 +166,8 @@ func (x *index) within(p geo.Point, radius float64) *roaring.Bitmap {
 	if cells := int64(la1-la0+1) * int64(lo1-lo0+1); cells > int64(len(x.grid)) {
 		for key, pts := range x.grid {
 			la, lo := int32(uint32(key>>32)), int32(uint32(key))
-			if la >= la0 && la <= la1 && lo >= lo0 && lo <= lo1 {
+			// The column at -180° also holds the points at 180°.
+			if la >= la0 && la <= la1 && (lo >= lo0 && lo <= lo1 || lo == wrapCell(lo1)) {
 				check(pts)
 			}
 		}
@@ -174,7 +175,10 @@ func (x *index) within(p geo.Point, radius float64) *roaring.Bitmap {
 	}
 	for la := la0; la <= la1; la++ {
 		for lo := lo0; lo <= lo1; lo++ {
-			check(x.grid[cellKey(la, lo)])
+			if lo == lo1 && lo != lo0 && wrapCell(lo) == wrapCell(lo0) {
+				break // 180° and -180° are one column
+			}
+			check(x.grid[cellKey(la, wrapCell(lo))])
 		}
 	}
 	return out
@@ -190,7 +194,9 @@ func (x *index) count(k int, set *roaring.Bitmap, counts []uint32) ([]haven.Face
 	}
 	counts = slices.Grow(counts[:0], len(fc.names))[:len(fc.names)]
 	clear(counts)
-	if n < x.small {
+	// Counting document by document costs the set's size; value by value,
+	// intersecting with each value's set, costs the sizes of all of those.
+	if n < x.small || n*8 < uint64(len(x.docs)) {
 		it := set.Iterator()
 		for it.HasNext() {
 			for _, v := range x.facetValues(it.Next(), k) {
@@ -367,13 +373,17 @@ func (x *index) pageByRank(set *roaring.Bitmap, q analyze.Query, skip, take int)
 	return out
 }
 
+// near is a document and its distance from a search's place: the least
+// over its places, +Inf without coordinates.
+type near struct {
+	doc  uint32
+	dist float64
+}
+
 // pageByDistance pages through set nearest first (services without
-// coordinates last), then by name.
+// coordinates last), then by name. When the page is a small part of a large
+// set, the grid finds the nearest services without measuring the others.
 func (x *index) pageByDistance(set *roaring.Bitmap, p geo.Point, skip, take int) []uint32 {
-	type near struct {
-		doc  uint32
-		dist float64 // +Inf without coordinates
-	}
 	compare := func(a, b near) int {
 		if c := cmp.Compare(a.dist, b.dist); c != 0 {
 			return c
@@ -381,6 +391,30 @@ func (x *index) pageByDistance(set *roaring.Bitmap, p geo.Point, skip, take int)
 		return x.compare(a.doc, b.doc)
 	}
 	keep := skip + take
+	n := int(set.GetCardinality())
+	var ns []near
+	if uint64(n) >= x.small && keep*16 < n {
+		ns = x.nearest(set, p, keep)
+	}
+	if ns == nil {
+		ns = x.byDistance(set, p, keep, compare)
+	} else {
+		slices.SortFunc(ns, compare)
+	}
+	if skip >= len(ns) {
+		return nil
+	}
+	ns = ns[skip:min(keep, len(ns))]
+	out := make([]uint32, len(ns))
+	for i, e := range ns {
+		out[i] = e.doc
+	}
+	return out
+}
+
+// byDistance measures every document of set and returns the keep nearest,
+// in order.
+func (x *index) byDistance(set *roaring.Bitmap, p geo.Point, keep int, compare func(a, b near) int) []near {
 	n := int(set.GetCardinality())
 	all := keep*4 >= n // else keep only the nearest keep, sorted, as they come
 	ns := make([]near, 0, min(n, keep))
@@ -411,16 +445,98 @@ func (x *index) pageByDistance(set *roaring.Bitmap, p geo.Point, skip, take int)
 	if all {
 		slices.SortFunc(ns, compare)
 	}
-	if skip >= len(ns) {
-		return nil
+	return ns
+}
+
+// nearest reads the grid in rings of cells around p until it has found
+// keep documents of set nearer than anything outside the rings can be. It
+// returns them and any others it met (unsorted), or nil when it would read
+// most of the grid: then measuring every document is as quick.
+func (x *index) nearest(set *roaring.Bitmap, p geo.Point, keep int) []near {
+	const cells = 1440 // columns of longitude
+	pla, plo := cell(p.Lat), cell(p.Lon)
+	found := map[uint32]float64{}
+	visit := func(la, lo int32) {
+		lo = wrapCell(lo)
+		for _, g := range x.grid[cellKey(la, lo)] {
+			if !set.Contains(g.doc) {
+				continue
+			}
+			d := geo.DistanceKm(p, geo.Point{Lat: g.lat, Lon: g.lon})
+			if old, ok := found[g.doc]; !ok || d < old {
+				found[g.doc] = d
+			}
+		}
 	}
-	ns = ns[skip:min(keep, len(ns))]
-	out := make([]uint32, len(ns))
-	for i, e := range ns {
-		out[i] = e.doc
+	latCells := int32(math.Round(90 / gridDeg))
+	budget := 2*len(x.grid) + 64
+	for r := int32(0); ; r++ {
+		for la := pla - r; la <= pla+r; la++ {
+			if la < -latCells || la > latCells {
+				continue
+			}
+			if la == pla-r || la == pla+r {
+				for lo := plo - r; lo <= plo+r; lo++ {
+					visit(la, lo)
+				}
+			} else {
+				visit(la, plo-r)
+				visit(la, plo+r)
+			}
+		}
+		budget -= max(1, 8*int(r))
+		// Anything outside the rings read is at least bound away: beyond
+		// their latitudes, or beyond their longitudes (at least as far as
+		// the meridian there, or the nearer pole).
+		bound := math.Inf(1)
+		if low := float64(pla-r) * gridDeg; low > -90 {
+			bound = min(bound, radians(p.Lat-low)*geo.EarthRadiusKm)
+		}
+		if high := float64(pla+r+1) * gridDeg; high < 90 {
+			bound = min(bound, radians(high-p.Lat)*geo.EarthRadiusKm)
+		}
+		if 2*r+1 < cells {
+			dl := min(p.Lon-float64(plo-r)*gridDeg, float64(plo+r+1)*gridDeg-p.Lon)
+			lonBound := math.Pi/2 - radians(math.Abs(p.Lat))
+			if dl < 90 {
+				lonBound = math.Asin(math.Sin(radians(dl)) * math.Cos(radians(p.Lat)))
+			}
+			bound = min(bound, lonBound*geo.EarthRadiusKm)
+		}
+		if math.IsInf(bound, 1) {
+			break // every cell read: found has every document with a place
+		}
+		bound -= 1e-9 // against rounding: be sure, not quick
+		within := 0
+		for _, d := range found {
+			if d < bound {
+				within++
+			}
+		}
+		if within >= keep {
+			break
+		}
+		if budget < 0 {
+			return nil
+		}
+	}
+	if len(found) < keep {
+		return nil // the rest have no coordinates; measure them all
+	}
+	out := make([]near, 0, len(found))
+	for doc, d := range found {
+		out = append(out, near{doc, d})
 	}
 	return out
 }
+
+// wrapCell brings a column of cells into -180..180 degrees of longitude.
+func wrapCell(lo int32) int32 {
+	const half = int32(180 / gridDeg)
+	return ((lo+half)%(2*half)+2*half)%(2*half) - half
+}
+
+func radians(deg float64) float64 { return deg * math.Pi / 180 }
 
 // hits turns documents into results, each at the place SQL would show:
 // the nearest one when the search has a place, else the first by location
