@@ -98,6 +98,7 @@ type place struct {
 type gridPoint struct {
 	doc      uint32
 	lat, lon float64
+	cosLat   float64 // for the haversine, once
 }
 
 type org struct{ id, name string }
@@ -107,6 +108,14 @@ type facet struct {
 	ids   map[string]uint32
 	names []string
 	sets  []*roaring.Bitmap
+	// How many live documents, and how many open ones, have each value:
+	// a search matching most of one of those sets counts the few it
+	// leaves out instead.
+	live, open []uint32
+	// dense holds the sets of the values common at the last build also as
+	// plain bitsets (nil for the others): counting a large set's members
+	// with such a value is then a streak of AND and POPCNT.
+	dense [][]uint64
 }
 
 func (f *facet) intern(v string) uint32 {
@@ -117,6 +126,9 @@ func (f *facet) intern(v string) uint32 {
 	f.ids[v] = id
 	f.names = append(f.names, v)
 	f.sets = append(f.sets, roaring.New())
+	f.live = append(f.live, 0)
+	f.open = append(f.open, 0)
+	f.dense = append(f.dense, nil)
 	return id
 }
 
@@ -226,10 +238,18 @@ func (x *index) add(e *entry) {
 		if v == "" {
 			return noValue
 		}
-		id := x.facets[k].intern(v)
+		fc := &x.facets[k]
+		id := fc.intern(v)
 		if !slices.Contains(vals[k], id) {
 			vals[k] = append(vals[k], id)
-			x.facets[k].sets[id].Add(n)
+			fc.sets[id].Add(n)
+			if d := fc.dense[id]; d != nil {
+				fc.dense[id] = setBit(d, n)
+			}
+			fc.live[id]++
+			if e.open {
+				fc.open[id]++
+			}
 		}
 		return id
 	}
@@ -249,7 +269,7 @@ func (x *index) add(e *entry) {
 		}
 		if pl.coords = pl.hasLat && pl.hasLon; pl.coords {
 			key := cellKey(cell(pl.lat), wrapCell(cell(pl.lon)))
-			x.grid[key] = append(x.grid[key], gridPoint{n, pl.lat, pl.lon})
+			x.grid[key] = append(x.grid[key], gridPoint{n, pl.lat, pl.lon, math.Cos(pl.lat * math.Pi / 180)})
 		}
 		x.places = append(x.places, pl)
 	}
@@ -263,8 +283,31 @@ func (x *index) add(e *entry) {
 	x.docs = append(x.docs, d)
 }
 
+// denseWords is the length of a bitset of n documents, in whole roaring
+// containers (WriteDenseTo writes whole bitmap containers).
+func denseWords(n int) int { return (n + 1<<16 - 1) >> 16 << 10 }
+
+// setBit sets bit n of a bitset, growing it as needed.
+func setBit(d []uint64, n uint32) []uint64 {
+	if w := denseWords(int(n) + 1); w > len(d) {
+		d = append(d, make([]uint64, w-len(d))...)
+	}
+	d[n>>6] |= 1 << (n & 63)
+	return d
+}
+
 // kill takes a document out of the live sets.
 func (x *index) kill(n uint32) {
+	open := x.open.Contains(n)
+	for k := range x.facets {
+		fc := &x.facets[k]
+		for _, v := range x.facetValues(n, k) {
+			fc.live[v]--
+			if open {
+				fc.open[v]--
+			}
+		}
+	}
 	x.live.Remove(n)
 	x.open.Remove(n)
 	x.dead++
@@ -330,6 +373,18 @@ func build(x *index, es []entry) *index {
 		es[i] = entry{} // let the garbage collector have it
 	}
 	x.sorted = uint32(len(x.docs))
+	// Values held by more than 1 in 128 services (and by thousands) get a
+	// bitset too: probing each member of their sets would cost more.
+	words := denseWords(len(x.docs))
+	for k := range x.facets {
+		fc := &x.facets[k]
+		for v, set := range fc.sets {
+			if n := int(set.GetCardinality()); n >= 4096 && n*128 >= len(x.docs) {
+				fc.dense[v] = make([]uint64, words)
+				set.WriteDenseTo(fc.dense[v])
+			}
+		}
+	}
 	// No RunOptimize: run containers save little on posting lists, and
 	// intersecting arrays with them costs a binary search per element
 	// where bitmap containers cost a bit test.

@@ -3,8 +3,10 @@ package searchindex
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -81,7 +83,8 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	}
 	res.Total = int(all.GetCardinality())
 
-	var counts []uint32
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
 	for k, name := range haven.DirectoryFacets {
 		in := all
 		if filters[k] != nil {
@@ -92,7 +95,7 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 				}
 			}
 		}
-		res.Facets[name], counts = x.count(k, in, counts)
+		res.Facets[name] = x.count(k, in, f.AllStatuses, sc)
 	}
 
 	offset, limit := f.Offset, f.Limit
@@ -155,10 +158,20 @@ func (x *index) within(p geo.Point, radius float64) *roaring.Bitmap {
 	minLat, minLon, maxLat, maxLon := geo.BoundingBox(p, radius)
 	la0, la1, lo0, lo1 := cell(minLat), cell(maxLat), cell(minLon), cell(maxLon)
 	out := roaring.New()
+	// The haversine's h grows with the distance: compare it with the h of
+	// the radius, and leave only a hair's breadth either side to the
+	// distance itself, so that the answer is exactly geo.DistanceKm's.
+	lat1, cosLat1 := radians(p.Lat), math.Cos(radians(p.Lat))
+	hr := math.Pow(math.Sin(radius/geo.EarthRadiusKm/2), 2)
 	check := func(pts []gridPoint) {
 		for _, g := range pts {
-			if g.lat >= minLat && g.lat <= maxLat && g.lon >= minLon && g.lon <= maxLon &&
-				geo.DistanceKm(p, geo.Point{Lat: g.lat, Lon: g.lon}) <= radius {
+			if g.lat < minLat || g.lat > maxLat || g.lon < minLon || g.lon > maxLon {
+				continue
+			}
+			sinDLat := math.Sin((radians(g.lat) - lat1) / 2)
+			sinDLon := math.Sin(radians(g.lon-p.Lon) / 2)
+			h := sinDLat*sinDLat + cosLat1*g.cosLat*sinDLon*sinDLon
+			if h < hr*(1-1e-9) || h <= hr*(1+1e-9) && geo.DistanceKm(p, geo.Point{Lat: g.lat, Lon: g.lon}) <= radius {
 				out.Add(g.doc)
 			}
 		}
@@ -184,38 +197,56 @@ func (x *index) within(p geo.Point, radius float64) *roaring.Bitmap {
 	return out
 }
 
+// scratch is what counting facets needs for one search, kept between
+// searches: the counts, and the last set written out as a bitset.
+type scratch struct {
+	counts       []uint32
+	dense        []uint64
+	denseOf      *roaring.Bitmap
+	rest, restOf *roaring.Bitmap // the last complement made, and of what
+	restBase     *roaring.Bitmap
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
+
+func (sc *scratch) release() {
+	sc.denseOf, sc.rest, sc.restOf, sc.restBase = nil, nil, nil, nil
+	scratchPool.Put(sc)
+}
+
 // count returns the non-zero counts of facet k's values over set, most
-// frequent first. counts is scratch space, returned for reuse.
-func (x *index) count(k int, set *roaring.Bitmap, counts []uint32) ([]haven.FacetCount, []uint32) {
+// frequent first. set is part of the live documents (all) or of the open
+// ones; when it is most of them, the index's counts over those less the
+// counts over the rest are quicker to find.
+func (x *index) count(k int, set *roaring.Bitmap, all bool, sc *scratch) []haven.FacetCount {
 	fc := &x.facets[k]
 	n := set.GetCardinality()
 	if n == 0 {
-		return []haven.FacetCount{}, counts
+		return []haven.FacetCount{}
 	}
-	counts = slices.Grow(counts[:0], len(fc.names))[:len(fc.names)]
-	clear(counts)
-	// Counting document by document costs the set's size; value by value,
-	// intersecting with each value's set, costs the sizes of all of those.
-	if n < x.small || n*8 < uint64(len(x.docs)) {
-		it := set.Iterator()
-		for it.HasNext() {
-			for _, v := range x.facetValues(it.Next(), k) {
-				counts[v]++
-			}
+	base, baseCounts := x.open, fc.open
+	if all {
+		base, baseCounts = x.live, fc.live
+	}
+	if nb := base.GetCardinality(); n*2 > nb {
+		if sc.restOf != set || sc.restBase != base {
+			sc.rest, sc.restOf, sc.restBase = roaring.AndNot(base, set), set, base
+		}
+		x.tally(k, sc.rest, sc)
+		for v, c := range sc.counts {
+			sc.counts[v] = baseCounts[v] - c
 		}
 	} else {
-		for v, vs := range fc.sets {
-			counts[v] = uint32(set.AndCardinality(vs))
-		}
+		x.tally(k, set, sc)
 	}
 	nonzero := 0
-	for _, c := range counts {
+	for _, c := range sc.counts {
 		if c > 0 {
 			nonzero++
 		}
 	}
 	out := make([]haven.FacetCount, 0, nonzero)
-	for v, c := range counts {
+	for v, c := range sc.counts {
 		if c > 0 {
 			out = append(out, haven.FacetCount{Value: fc.names[v], Count: int(c)})
 		}
@@ -226,7 +257,61 @@ func (x *index) count(k int, set *roaring.Bitmap, counts []uint32) ([]haven.Face
 		}
 		return cmp.Compare(a.Value, b.Value)
 	})
-	return out, counts
+	return out
+}
+
+// tally counts the documents of set having each value of facet k, into
+// sc.counts.
+func (x *index) tally(k int, set *roaring.Bitmap, sc *scratch) {
+	fc := &x.facets[k]
+	sc.counts = slices.Grow(sc.counts[:0], len(fc.names))[:len(fc.names)]
+	counts := sc.counts
+	clear(counts)
+	// Document by document, each costs a cache miss or two. Value by
+	// value, a common value's bitset costs a pass over the index's
+	// documents, and a rare value's set a merge with the set's, or the
+	// probing of each of its members once the set is dense.
+	if n := set.GetCardinality(); n < x.small || n*8 < uint64(len(x.docs)) {
+		it := set.Iterator()
+		for it.HasNext() {
+			for _, v := range x.facetValues(it.Next(), k) {
+				counts[v]++
+			}
+		}
+		return
+	}
+	if sc.denseOf != set {
+		words := denseWords(len(x.docs))
+		sc.dense = slices.Grow(sc.dense[:0], words)[:words]
+		clear(sc.dense)
+		set.WriteDenseTo(sc.dense)
+		sc.denseOf = set
+	}
+	for v, vs := range fc.sets {
+		if d := fc.dense[v]; d != nil {
+			counts[v] = popAnd(sc.dense, d)
+		} else {
+			counts[v] = uint32(set.AndCardinality(vs))
+		}
+	}
+}
+
+// popAnd counts the bits set in both a and b.
+func popAnd(a, b []uint64) uint32 {
+	n := min(len(a), len(b))
+	a, b = a[:n], b[:n]
+	var c0, c1, c2, c3 int
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		c0 += bits.OnesCount64(a[i] & b[i])
+		c1 += bits.OnesCount64(a[i+1] & b[i+1])
+		c2 += bits.OnesCount64(a[i+2] & b[i+2])
+		c3 += bits.OnesCount64(a[i+3] & b[i+3])
+	}
+	for ; i < n; i++ {
+		c0 += bits.OnesCount64(a[i] & b[i])
+	}
+	return uint32(c0 + c1 + c2 + c3)
 }
 
 // pageByName appends to out up to take documents of set, in (name, id)
