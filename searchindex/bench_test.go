@@ -183,10 +183,18 @@ func BenchmarkFacets(b *testing.B) {
 				sc := &scratch{}
 				b.ReportAllocs()
 				for b.Loop() {
-					x.count(k, set.bm, false, sc)
+					x.count(set.bm, []int{k}, false, sc)
+					x.facetList(k, sc.counts[k])
 				}
 			})
 		}
+		b.Run(set.name+"/all-four", func(b *testing.B) {
+			sc := &scratch{}
+			b.ReportAllocs()
+			for b.Loop() {
+				x.count(set.bm, []int{0, 1, 2, 3}, false, sc)
+			}
+		})
 	}
 }
 

@@ -69,7 +69,8 @@ type index struct {
 	stamp   uint32
 
 	facets    [numFacets]facet
-	facetVals []uint32 // per document at doc.facets: a count per facet kind, then the values
+	facetOff  []uint32 // by document: where its values start in facetVals
+	facetVals []uint32 // per document: a count per facet kind, then the values
 
 	places []place
 	grid   map[uint64][]gridPoint
@@ -84,7 +85,6 @@ type doc struct {
 	org       uint32
 	places    uint32 // first place in index.places
 	nPlaces   uint32
-	facets    uint32 // offset in index.facetVals
 }
 
 type place struct {
@@ -116,6 +116,12 @@ type facet struct {
 	// plain bitsets (nil for the others): counting a large set's members
 	// with such a value is then a streak of AND and POPCNT.
 	dense [][]uint64
+	// members lists the documents of each other value, to probe a set
+	// written out as a bitset with.
+	members [][]uint32
+	// cost estimates, in nanoseconds, counting a set value by value: a
+	// pass over each bitset, a probe for each member of the other values.
+	cost int
 }
 
 func (f *facet) intern(v string) uint32 {
@@ -129,6 +135,7 @@ func (f *facet) intern(v string) uint32 {
 	f.live = append(f.live, 0)
 	f.open = append(f.open, 0)
 	f.dense = append(f.dense, nil)
+	f.members = append(f.members, nil)
 	return id
 }
 
@@ -210,7 +217,8 @@ func (x *index) entryOf(d *haven.DirectoryDoc) entry {
 // add appends a document, numbered len(x.docs).
 func (x *index) add(e *entry) {
 	n := uint32(len(x.docs))
-	d := doc{serviceID: e.serviceID, name: e.name, org: e.org, places: uint32(len(x.places)), facets: uint32(len(x.facetVals))}
+	d := doc{serviceID: e.serviceID, name: e.name, org: e.org, places: uint32(len(x.places))}
+	x.facetOff = append(x.facetOff, uint32(len(x.facetVals)))
 	x.live.Add(n)
 	if e.open {
 		x.open.Add(n)
@@ -245,6 +253,8 @@ func (x *index) add(e *entry) {
 			fc.sets[id].Add(n)
 			if d := fc.dense[id]; d != nil {
 				fc.dense[id] = setBit(d, n)
+			} else {
+				fc.members[id] = append(fc.members[id], n)
 			}
 			fc.live[id]++
 			if e.open {
@@ -315,7 +325,7 @@ func (x *index) kill(n uint32) {
 
 // facetValues returns a document's values of facet k.
 func (x *index) facetValues(n uint32, k int) []uint32 {
-	off := x.docs[n].facets
+	off := x.facetOff[n]
 	start := off + numFacets
 	for j := range k {
 		start += x.facetVals[off+uint32(j)]
@@ -365,6 +375,7 @@ func build(x *index, es []entry) *index {
 		return cmp.Compare(a.serviceID, b.serviceID)
 	})
 	x.docs = make([]doc, 0, len(es))
+	x.facetOff = make([]uint32, 0, len(es))
 	x.places = make([]place, 0, nPlaces)
 	x.facetVals = make([]uint32, 0, nVals)
 	x.byService = make(map[string]uint32, len(es))
@@ -378,10 +389,16 @@ func build(x *index, es []entry) *index {
 	words := denseWords(len(x.docs))
 	for k := range x.facets {
 		fc := &x.facets[k]
+		fc.cost = words / 2
 		for v, set := range fc.sets {
 			if n := int(set.GetCardinality()); n >= 4096 && n*128 >= len(x.docs) {
 				fc.dense[v] = make([]uint64, words)
 				set.WriteDenseTo(fc.dense[v])
+				fc.members[v] = nil
+				fc.cost += words / 2
+			} else {
+				fc.members[v] = slices.Clip(fc.members[v])
+				fc.cost += n
 			}
 		}
 	}

@@ -83,19 +83,37 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	}
 	res.Total = int(all.GetCardinality())
 
-	sc := scratchPool.Get().(*scratch)
-	defer sc.release()
-	for k, name := range haven.DirectoryFacets {
-		in := all
+	// Each facet counts over the services every filter but its own keeps:
+	// those with no filter of their own share one set, and one pass.
+	var ins [numFacets]*roaring.Bitmap
+	for k := range ins {
+		ins[k] = all
 		if filters[k] != nil {
-			in = core
+			ins[k] = core
 			for j, fb := range filters {
 				if j != k && fb != nil {
-					in = roaring.And(in, fb)
+					ins[k] = roaring.And(ins[k], fb)
 				}
 			}
 		}
-		res.Facets[name] = x.count(k, in, f.AllStatuses, sc)
+	}
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	var done [numFacets]bool
+	for k := range ins {
+		if done[k] {
+			continue
+		}
+		var kinds []int
+		for j := k; j < numFacets; j++ {
+			if ins[j] == ins[k] {
+				kinds, done[j] = append(kinds, j), true
+			}
+		}
+		x.count(ins[k], kinds, f.AllStatuses, sc)
+		for _, j := range kinds {
+			res.Facets[haven.DirectoryFacets[j]] = x.facetList(j, sc.counts[j])
+		}
 	}
 
 	offset, limit := f.Offset, f.Limit
@@ -197,56 +215,99 @@ func (x *index) within(p geo.Point, radius float64) *roaring.Bitmap {
 	return out
 }
 
-// scratch is what counting facets needs for one search, kept between
-// searches: the counts, and the last set written out as a bitset.
+// scratch is what counting facets needs, kept between searches.
 type scratch struct {
-	counts       []uint32
-	dense        []uint64
-	denseOf      *roaring.Bitmap
-	rest, restOf *roaring.Bitmap // the last complement made, and of what
-	restBase     *roaring.Bitmap
+	counts [numFacets][]uint32
+	dense  []uint64
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
 
-func (sc *scratch) release() {
-	sc.denseOf, sc.rest, sc.restOf, sc.restBase = nil, nil, nil, nil
-	scratchPool.Put(sc)
+// count counts, for each facet kind in kinds, the members of set having
+// each of its values, into sc.counts. set is part of the live documents
+// (all) or of the open ones; when it is most of them, the index's counts
+// over those, less the counts over the rest, are quicker to find.
+func (x *index) count(set *roaring.Bitmap, kinds []int, all bool, sc *scratch) {
+	base := x.open
+	if all {
+		base = x.live
+	}
+	for _, k := range kinds {
+		n := len(x.facets[k].names)
+		sc.counts[k] = slices.Grow(sc.counts[k][:0], n)[:n]
+		clear(sc.counts[k])
+	}
+	n, nb := set.GetCardinality(), base.GetCardinality()
+	if n == 0 {
+		return
+	}
+	rest := n*2 > nb
+	if rest {
+		set = roaring.AndNot(base, set)
+	}
+	// Document by document, each costs a cache miss or two, for every
+	// facet at once. Value by value, see facet.cost.
+	valueCost := 0
+	for _, k := range kinds {
+		valueCost += x.facets[k].cost
+	}
+	if m := set.GetCardinality(); m < x.small || int(m)*80 < valueCost {
+		it := set.Iterator()
+		for it.HasNext() {
+			d := it.Next()
+			off := x.facetOff[d]
+			for _, k := range kinds {
+				counts := sc.counts[k]
+				start := off + numFacets
+				for j := range k {
+					start += x.facetVals[off+uint32(j)]
+				}
+				for _, v := range x.facetVals[start : start+x.facetVals[off+uint32(k)]] {
+					counts[v]++
+				}
+			}
+		}
+	} else if m > 0 {
+		words := denseWords(len(x.docs))
+		sc.dense = slices.Grow(sc.dense[:0], words)[:words]
+		clear(sc.dense)
+		set.WriteDenseTo(sc.dense)
+		for _, k := range kinds {
+			fc, counts := &x.facets[k], sc.counts[k]
+			for v, d := range fc.dense {
+				if d != nil {
+					counts[v] = popAnd(sc.dense, d)
+				} else {
+					counts[v] = probe(sc.dense, fc.members[v])
+				}
+			}
+		}
+	}
+	if rest {
+		for _, k := range kinds {
+			fc := &x.facets[k]
+			baseCounts := fc.open
+			if all {
+				baseCounts = fc.live
+			}
+			for v, c := range sc.counts[k] {
+				sc.counts[k][v] = baseCounts[v] - c
+			}
+		}
+	}
 }
 
-// count returns the non-zero counts of facet k's values over set, most
-// frequent first. set is part of the live documents (all) or of the open
-// ones; when it is most of them, the index's counts over those less the
-// counts over the rest are quicker to find.
-func (x *index) count(k int, set *roaring.Bitmap, all bool, sc *scratch) []haven.FacetCount {
+// facetList lists the values of facet k with a count, most frequent first.
+func (x *index) facetList(k int, counts []uint32) []haven.FacetCount {
 	fc := &x.facets[k]
-	n := set.GetCardinality()
-	if n == 0 {
-		return []haven.FacetCount{}
-	}
-	base, baseCounts := x.open, fc.open
-	if all {
-		base, baseCounts = x.live, fc.live
-	}
-	if nb := base.GetCardinality(); n*2 > nb {
-		if sc.restOf != set || sc.restBase != base {
-			sc.rest, sc.restOf, sc.restBase = roaring.AndNot(base, set), set, base
-		}
-		x.tally(k, sc.rest, sc)
-		for v, c := range sc.counts {
-			sc.counts[v] = baseCounts[v] - c
-		}
-	} else {
-		x.tally(k, set, sc)
-	}
 	nonzero := 0
-	for _, c := range sc.counts {
+	for _, c := range counts {
 		if c > 0 {
 			nonzero++
 		}
 	}
 	out := make([]haven.FacetCount, 0, nonzero)
-	for v, c := range sc.counts {
+	for v, c := range counts {
 		if c > 0 {
 			out = append(out, haven.FacetCount{Value: fc.names[v], Count: int(c)})
 		}
@@ -260,40 +321,13 @@ func (x *index) count(k int, set *roaring.Bitmap, all bool, sc *scratch) []haven
 	return out
 }
 
-// tally counts the documents of set having each value of facet k, into
-// sc.counts.
-func (x *index) tally(k int, set *roaring.Bitmap, sc *scratch) {
-	fc := &x.facets[k]
-	sc.counts = slices.Grow(sc.counts[:0], len(fc.names))[:len(fc.names)]
-	counts := sc.counts
-	clear(counts)
-	// Document by document, each costs a cache miss or two. Value by
-	// value, a common value's bitset costs a pass over the index's
-	// documents, and a rare value's set a merge with the set's, or the
-	// probing of each of its members once the set is dense.
-	if n := set.GetCardinality(); n < x.small || n*8 < uint64(len(x.docs)) {
-		it := set.Iterator()
-		for it.HasNext() {
-			for _, v := range x.facetValues(it.Next(), k) {
-				counts[v]++
-			}
-		}
-		return
+// probe counts the documents of ids whose bits are set in d.
+func probe(d []uint64, ids []uint32) uint32 {
+	var c uint64
+	for _, id := range ids {
+		c += d[id>>6] >> (id & 63) & 1
 	}
-	if sc.denseOf != set {
-		words := denseWords(len(x.docs))
-		sc.dense = slices.Grow(sc.dense[:0], words)[:words]
-		clear(sc.dense)
-		set.WriteDenseTo(sc.dense)
-		sc.denseOf = set
-	}
-	for v, vs := range fc.sets {
-		if d := fc.dense[v]; d != nil {
-			counts[v] = popAnd(sc.dense, d)
-		} else {
-			counts[v] = uint32(set.AndCardinality(vs))
-		}
-	}
+	return uint32(c)
 }
 
 // popAnd counts the bits set in both a and b.
