@@ -2,7 +2,11 @@ package haven
 
 import (
 	"context"
+	"math"
+	"regexp"
 	"time"
+
+	"haven/geo"
 )
 
 // DirectoryFilter selects providers in the directory. Empty fields do not
@@ -69,6 +73,78 @@ var DirectoryFacets = []string{"category", "state", "country", "language"}
 type DirectorySearcher interface {
 	// SearchDirectory returns EINVALID for a malformed filter.
 	SearchDirectory(ctx context.Context, f DirectoryFilter) (*DirectoryResult, error)
+}
+
+// MaxRadiusKm bounds a distance search; a wider one is no longer "near".
+const MaxRadiusKm = 1000
+
+var (
+	stateRE    = regexp.MustCompile(`^([A-Z]{2}|[A-Z]{2}-[A-Z0-9]{1,3})$`)
+	countryRE  = regexp.MustCompile(`^[A-Z]{2}$`)
+	languageRE = regexp.MustCompile(`^[a-z]{2}$`)
+	codeRE     = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,100}$`)
+)
+
+// Validate checks a filter's values, naming the first bad one. Every
+// DirectorySearcher validates alike, so that all refuse the same filters.
+func (f DirectoryFilter) Validate() error {
+	switch {
+	case f.State != "" && !stateRE.MatchString(f.State):
+		return Errorf(EINVALID, "state %q is not a U.S. state code (TX) or an ISO 3166-2 code (MX-CMX).", f.State)
+	case f.Country != "" && !countryRE.MatchString(f.Country):
+		return Errorf(EINVALID, "country %q is not an ISO 3166-1 alpha-2 code such as US or MX.", f.Country)
+	case f.Language != "" && !languageRE.MatchString(f.Language):
+		return Errorf(EINVALID, "language %q is not an ISO 639-1 code such as en or es.", f.Language)
+	case f.Category != "" && !codeRE.MatchString(f.Category):
+		return Errorf(EINVALID, "category %q is not a taxonomy code.", f.Category)
+	case f.RadiusKm < 0 || f.RadiusKm > MaxRadiusKm || math.IsNaN(f.RadiusKm):
+		return Errorf(EINVALID, "radius_km must be from 0 to %d.", MaxRadiusKm)
+	case f.RadiusKm > 0 && f.Near == nil:
+		return Errorf(EINVALID, "radius_km needs a place: give near=lat,lon or postcode.")
+	case f.Near != nil && !(geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}).Valid():
+		return Errorf(EINVALID, "near is not a valid latitude and longitude.")
+	case f.Offset < 0 || f.Limit < 0:
+		return Errorf(EINVALID, "offset and limit must not be negative.")
+	}
+	return nil
+}
+
+// DirectoryDoc is what directory search knows of one service. The SQL store
+// writes it beside the service in the transaction that writes the service,
+// and an in-memory index reads it back, so that both search the same data.
+type DirectoryDoc struct {
+	ServiceID string
+	Name      string
+	Status    string
+	OrgID     string
+	OrgName   string
+	// Places holds one place per location, in location id order.
+	Places []DirectoryPlace
+	// Categories are taxonomy term codes; Languages ISO 639-1 codes.
+	Categories []string
+	Languages  []string
+	// HeadTerms are the analyzed terms of the service's and organization's
+	// names (see package analyze), which rank results; Terms are all the
+	// terms a query matches, the head terms among them.
+	HeadTerms []string
+	Terms     []string
+}
+
+// DirectoryPlace is where a service is offered.
+type DirectoryPlace struct {
+	LocationID string
+	State      string // as in DirectoryFilter.State; "" when unknown
+	Country    string
+	City       string
+	Lat, Lon   *float64
+}
+
+// DirectoryChange records that a service's search document may have
+// changed. Seq numbers changes in the order they were committed; an empty
+// ServiceID means any service may have changed.
+type DirectoryChange struct {
+	Seq       int64
+	ServiceID string
 }
 
 // CountrySummary is a short account of the trafficking situation in a

@@ -96,3 +96,11 @@ func BenchmarkTerms(b *testing.B) {
 		Terms(text)
 	}
 }
+
+// BenchmarkParseQuery is the analysis every search starts with.
+func BenchmarkParseQuery(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		ParseQuery("Servicios legales T visa niñas")
+	}
+}

@@ -301,24 +301,25 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 }
 
 // CountSearches wraps a directory so that each search it runs is counted
-// for /metrics under the engine's name.
-func CountSearches(d Directory, engine string, m *metrics.Metrics) Directory {
+// for /metrics under the name of the engine that answers it, which engine
+// reports at the time (an index may take over from SQL once built).
+func CountSearches(d Directory, engine func() string, m *metrics.Metrics) Directory {
 	return countedDirectory{Directory: d, engine: engine, m: m}
 }
 
 type countedDirectory struct {
 	Directory
-	engine string
+	engine func() string
 	m      *metrics.Metrics
 }
 
 func (d countedDirectory) SearchDirectory(ctx context.Context, f haven.DirectoryFilter) (*haven.DirectoryResult, error) {
-	d.m.Search(d.engine)
+	d.m.Search(d.engine())
 	return d.Directory.SearchDirectory(ctx, f)
 }
 
 func (d countedDirectory) ListServiceAtLocations(ctx context.Context, f haven.DirectoryFilter) ([]string, int, error) {
-	d.m.Search(d.engine)
+	d.m.Search(d.engine())
 	return d.Directory.ListServiceAtLocations(ctx, f)
 }
 

@@ -189,12 +189,16 @@ func (db *DB) Ping(ctx context.Context) error {
 type Tx struct {
 	*sql.Tx
 	db    *DB
+	ctx   context.Context
 	now   time.Time
 	stmts map[string]*sql.Stmt // prepared for this transaction; closed with it
 	// written remembers shared objects (organizations, locations, terms)
 	// this transaction has stored, by table and id, with their JSON: a
 	// service repeating one unchanged need not write it again.
 	written map[string]string
+	// changes collects what the transaction did to search documents, for
+	// the directory_changes log written at commit.
+	changes changeSet
 }
 
 // unchanged reports whether the transaction already wrote this object with
@@ -230,7 +234,7 @@ func (db *DB) BeginTx(ctx context.Context, readOnly bool) (*Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Second)}, nil
+	return &Tx{Tx: tx, db: db, ctx: ctx, now: db.Now().UTC().Truncate(time.Second)}, nil
 }
 
 // formatTime stores times as RFC 3339 text in UTC, which sorts correctly.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"haven"
@@ -45,6 +46,22 @@ func (tx *Tx) exec(ctx context.Context, query string, args ...any) error {
 	}
 	_, err = s.ExecContext(ctx, args...)
 	return err
+}
+
+// storedValue returns the one text value query finds, nil when it finds
+// no row.
+func (tx *Tx) storedValue(ctx context.Context, query string, args ...any) (*string, error) {
+	st, err := tx.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	var v string
+	if err := st.QueryRowContext(ctx, args...).Scan(&v); errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return &v, nil
 }
 
 func mustJSON(v any) string {
@@ -271,6 +288,13 @@ func putOrganization(ctx context.Context, tx *Tx, o *hsds.Organization) error {
 	if tx.unchanged("organizations", o.ID, data) {
 		return nil
 	}
+	// Search results show an organization's name beside each of its
+	// services: a new name is a change to all of them.
+	if before, err := tx.storedValue(ctx, `SELECT name FROM organizations WHERE id = $1`, o.ID); err != nil {
+		return err
+	} else if before != nil && *before != o.Name {
+		addID(&tx.changes.orgs, o.ID)
+	}
 	if err := tx.exec(ctx, `INSERT INTO organizations (id, name, data, sample, last_verified, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, data = excluded.data, sample = excluded.sample,
@@ -338,6 +362,13 @@ func putLocation(ctx context.Context, tx *Tx, l *hsds.Location) error {
 	data := mustJSON(doc)
 	if tx.unchanged("locations", l.ID, data) {
 		return nil
+	}
+	// Search results show a location's city beside each service offered
+	// there: a changed location is a change to all of them.
+	if before, err := tx.storedValue(ctx, `SELECT data FROM locations WHERE id = $1`, l.ID); err != nil {
+		return err
+	} else if before != nil && *before != data {
+		addID(&tx.changes.locations, l.ID)
 	}
 	if err := tx.exec(ctx, `INSERT INTO locations (id, organization_id, name, latitude, longitude, data)
 		VALUES ($1, $2, $3, $4, $5, $6)
@@ -519,13 +550,11 @@ func putMetadata(ctx context.Context, tx *Tx, resourceType, resourceID string, m
 }
 
 // indexService rewrites the service's search document: its places, its
-// categories, its languages and its terms.
+// categories, its languages and its terms. What it writes is the
+// haven.DirectoryDoc that DirectoryDocOf makes, once the service's
+// references are resolved from the database.
 func indexService(ctx context.Context, tx *Tx, s *hsds.Service) error {
-	for _, table := range []string{"search_places", "search_categories", "search_languages"} {
-		if err := tx.exec(ctx, `DELETE FROM `+table+` WHERE service_id = $1`, s.ID); err != nil {
-			return err
-		}
-	}
+	var in docInputs
 	for _, sal := range s.ServiceAtLocations {
 		l := sal.Location
 		if l == nil {
@@ -534,48 +563,142 @@ func indexService(ctx context.Context, tx *Tx, s *hsds.Service) error {
 				return err
 			}
 		}
-		state, country := placeOf(l)
-		if err := tx.exec(ctx, `INSERT INTO search_places (service_id, location_id, state, country, latitude, longitude)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, s.ID, l.ID, state, country, l.Latitude, l.Longitude); err != nil {
-			return err
-		}
+		in.locations = append(in.locations, l)
 	}
-	var termNames []string
 	for _, a := range s.Attributes {
-		var code, name string
-		if t := a.TaxonomyTerm; t != nil {
-			code, name = t.Code, t.Name
+		var t termRef
+		if tt := a.TaxonomyTerm; tt != nil {
+			t = termRef{tt.Code, tt.Name}
 		}
-		if code == "" {
-			err := tx.QueryRowContext(ctx, `SELECT code, name FROM taxonomy_terms WHERE id = $1`, a.TaxonomyTermID).Scan(&code, &name)
+		if t.code == "" {
+			err := tx.QueryRowContext(ctx, `SELECT code, name FROM taxonomy_terms WHERE id = $1`, a.TaxonomyTermID).Scan(&t.code, &t.name)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
 		}
-		termNames = append(termNames, name)
-		if code == "" {
-			continue
-		}
-		if err := tx.exec(ctx, `INSERT INTO search_categories (service_id, code) VALUES ($1, $2) ON CONFLICT DO NOTHING`, s.ID, code); err != nil {
+		in.terms = append(in.terms, t)
+	}
+	if o := s.Organization; o != nil {
+		in.orgName, in.orgAlt = o.Name, o.AlternateName
+	} else if err := tx.QueryRowContext(ctx, `SELECT name FROM organizations WHERE id = $1`, s.OrganizationID).Scan(&in.orgName); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	doc, body := searchDoc(s, in)
+
+	for _, table := range []string{"search_places", "search_categories", "search_languages"} {
+		if err := tx.exec(ctx, `DELETE FROM `+table+` WHERE service_id = $1`, s.ID); err != nil {
 			return err
 		}
 	}
-	for _, l := range s.Languages {
-		if code := strings.ToLower(l.Code); code != "" {
-			if err := tx.exec(ctx, `INSERT INTO search_languages (service_id, code) VALUES ($1, $2) ON CONFLICT DO NOTHING`, s.ID, code); err != nil {
-				return err
-			}
+	for _, p := range doc.Places {
+		if err := tx.exec(ctx, `INSERT INTO search_places (service_id, location_id, state, country, latitude, longitude)
+			VALUES ($1, $2, $3, $4, $5, $6)`, s.ID, p.LocationID, p.State, p.Country, p.Lat, p.Lon); err != nil {
+			return err
 		}
 	}
-	orgName, orgAlt := "", ""
-	if o := s.Organization; o != nil {
-		orgName, orgAlt = o.Name, o.AlternateName
-	} else if err := tx.QueryRowContext(ctx, `SELECT name FROM organizations WHERE id = $1`, s.OrganizationID).Scan(&orgName); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
+	for _, code := range doc.Categories {
+		if err := tx.exec(ctx, `INSERT INTO search_categories (service_id, code) VALUES ($1, $2)`, s.ID, code); err != nil {
+			return err
+		}
 	}
-	name := analyze.Terms(s.Name + " " + s.AlternateName + " " + orgName + " " + orgAlt)
-	body := analyze.Terms(s.Description + " " + s.EligibilityDescription + " " + strings.Join(termNames, " "))
-	return writeTerms(ctx, tx, "services", s.ID, name, body)
+	for _, code := range doc.Languages {
+		if err := tx.exec(ctx, `INSERT INTO search_languages (service_id, code) VALUES ($1, $2)`, s.ID, code); err != nil {
+			return err
+		}
+	}
+	addID(&tx.changes.services, s.ID)
+	return writeTerms(ctx, tx, "services", s.ID, doc.HeadTerms, body)
+}
+
+// docInputs are what a search document draws from beyond the service
+// itself, resolved: its locations (one per service_at_location), its
+// attributes' taxonomy terms and its organization's names.
+type docInputs struct {
+	locations       []*hsds.Location
+	terms           []termRef
+	orgName, orgAlt string
+}
+
+type termRef struct{ code, name string }
+
+// DirectoryDocOf returns the search document of a service whose
+// organization, locations and taxonomy terms are nested in it, as
+// sample.Services makes them: the document the store would index for it.
+// It lets an index be built without a database.
+func DirectoryDocOf(s *hsds.Service) haven.DirectoryDoc {
+	var in docInputs
+	for _, sal := range s.ServiceAtLocations {
+		if sal.Location != nil {
+			in.locations = append(in.locations, sal.Location)
+		}
+	}
+	for _, a := range s.Attributes {
+		var t termRef
+		if tt := a.TaxonomyTerm; tt != nil {
+			t = termRef{tt.Code, tt.Name}
+		}
+		in.terms = append(in.terms, t)
+	}
+	if o := s.Organization; o != nil {
+		in.orgName, in.orgAlt = o.Name, o.AlternateName
+	}
+	doc, _ := searchDoc(s, in)
+	return doc
+}
+
+// searchDoc makes a service's search document, and returns apart the terms
+// of its body (description, eligibility, category names), which the store
+// writes beside the head terms.
+func searchDoc(s *hsds.Service, in docInputs) (doc haven.DirectoryDoc, body []string) {
+	doc = haven.DirectoryDoc{ServiceID: s.ID, Name: s.Name, Status: s.Status, OrgID: s.OrganizationID, OrgName: in.orgName}
+	seen := map[string]bool{}
+	for _, l := range in.locations {
+		if seen[l.ID] {
+			continue
+		}
+		seen[l.ID] = true
+		state, country := placeOf(l)
+		doc.Places = append(doc.Places, haven.DirectoryPlace{LocationID: l.ID, State: state, Country: country,
+			City: cityOf(l), Lat: l.Latitude, Lon: l.Longitude})
+	}
+	slices.SortFunc(doc.Places, func(a, b haven.DirectoryPlace) int { return strings.Compare(a.LocationID, b.LocationID) })
+	termNames := make([]string, 0, len(in.terms))
+	for _, t := range in.terms {
+		termNames = append(termNames, t.name)
+		if t.code != "" && !slices.Contains(doc.Categories, t.code) {
+			doc.Categories = append(doc.Categories, t.code)
+		}
+	}
+	slices.Sort(doc.Categories)
+	for _, l := range s.Languages {
+		if code := strings.ToLower(l.Code); code != "" && !slices.Contains(doc.Languages, code) {
+			doc.Languages = append(doc.Languages, code)
+		}
+	}
+	slices.Sort(doc.Languages)
+	doc.HeadTerms = analyze.Terms(s.Name + " " + s.AlternateName + " " + in.orgName + " " + in.orgAlt)
+	body = analyze.Terms(s.Description + " " + s.EligibilityDescription + " " + strings.Join(termNames, " "))
+	doc.Terms = make([]string, 0, len(doc.HeadTerms)+len(body))
+	doc.Terms = append(append(doc.Terms, doc.HeadTerms...), body...)
+	return doc, body
+}
+
+// cityOf returns the city search results show for a location: that of its
+// physical address, else of its first address by id — as the store reads
+// it back (see directoryDocs).
+func cityOf(l *hsds.Location) string {
+	var a *hsds.Address
+	for i := range l.Addresses {
+		b := &l.Addresses[i]
+		if a == nil || (b.AddressType == "physical") != (a.AddressType == "physical") && b.AddressType == "physical" ||
+			(b.AddressType == "physical") == (a.AddressType == "physical") && b.ID < a.ID {
+			a = b
+		}
+	}
+	if a == nil {
+		return ""
+	}
+	return a.City
 }
 
 // placeOf returns the state and country a location is in, from its first

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"math"
 	"regexp"
 	"sort"
 	"strings"
@@ -16,38 +15,13 @@ import (
 
 var _ haven.DirectorySearcher = (*DirectoryService)(nil)
 
-var (
-	stateRE    = regexp.MustCompile(`^([A-Z]{2}|[A-Z]{2}-[A-Z0-9]{1,3})$`)
-	countryRE  = regexp.MustCompile(`^[A-Z]{2}$`)
-	languageRE = regexp.MustCompile(`^[a-z]{2}$`)
-	codeRE     = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,100}$`)
-)
+var countryRE = regexp.MustCompile(`^[A-Z]{2}$`)
 
 // MaxRadiusKm bounds a distance search; a wider one is no longer "near".
-const MaxRadiusKm = 1000
+const MaxRadiusKm = haven.MaxRadiusKm
 
 // ValidateDirectoryFilter checks a filter's values, naming the first bad one.
-func ValidateDirectoryFilter(f haven.DirectoryFilter) error {
-	switch {
-	case f.State != "" && !stateRE.MatchString(f.State):
-		return haven.Errorf(haven.EINVALID, "state %q is not a U.S. state code (TX) or an ISO 3166-2 code (MX-CMX).", f.State)
-	case f.Country != "" && !countryRE.MatchString(f.Country):
-		return haven.Errorf(haven.EINVALID, "country %q is not an ISO 3166-1 alpha-2 code such as US or MX.", f.Country)
-	case f.Language != "" && !languageRE.MatchString(f.Language):
-		return haven.Errorf(haven.EINVALID, "language %q is not an ISO 639-1 code such as en or es.", f.Language)
-	case f.Category != "" && !codeRE.MatchString(f.Category):
-		return haven.Errorf(haven.EINVALID, "category %q is not a taxonomy code.", f.Category)
-	case f.RadiusKm < 0 || f.RadiusKm > MaxRadiusKm || math.IsNaN(f.RadiusKm):
-		return haven.Errorf(haven.EINVALID, "radius_km must be from 0 to %d.", MaxRadiusKm)
-	case f.RadiusKm > 0 && f.Near == nil:
-		return haven.Errorf(haven.EINVALID, "radius_km needs a place: give near=lat,lon or postcode.")
-	case f.Near != nil && !(geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}).Valid():
-		return haven.Errorf(haven.EINVALID, "near is not a valid latitude and longitude.")
-	case f.Offset < 0 || f.Limit < 0:
-		return haven.Errorf(haven.EINVALID, "offset and limit must not be negative.")
-	}
-	return nil
-}
+func ValidateDirectoryFilter(f haven.DirectoryFilter) error { return f.Validate() }
 
 // directoryWhere builds the WHERE clause over services s for a filter,
 // leaving out the facet named by except. When q is not empty its match

@@ -96,9 +96,13 @@ func (db *DB) RunJobs(ctx context.Context, runner string, tick time.Duration, jo
 	}
 }
 
-// Optimize refreshes the query planner's statistics: ANALYZE on
-// PostgreSQL, PRAGMA optimize on SQLite. A daily job.
+// Optimize prunes the directory change log and refreshes the query
+// planner's statistics: ANALYZE on PostgreSQL, PRAGMA optimize on SQLite.
+// A daily job.
 func (db *DB) Optimize(ctx context.Context) error {
+	if err := db.pruneChanges(ctx); err != nil {
+		return err
+	}
 	q := `PRAGMA optimize`
 	if db.engine == Postgres {
 		q = `ANALYZE`

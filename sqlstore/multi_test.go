@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -80,8 +81,11 @@ func TestMigrationsConcurrently(t *testing.T) {
 		}
 		applied, known, err := dbs[0].MigrationVersion(context.Background())
 		n, _ := dbs[0].CountRows(context.Background(), "schema_migrations")
-		if err != nil || applied != known || n != known {
-			t.Errorf("applied %d of %d, %d rows (%v)", applied, known, n, err)
+		// Numbers may have gaps (one branch's migration not merged yet), so
+		// count the files rather than trust the highest number.
+		files, _ := filepath.Glob(filepath.Join("migrations", e.name, "*.sql"))
+		if err != nil || applied != known || n != len(files) {
+			t.Errorf("applied %d of %d, %d rows for %d migrations (%v)", applied, known, n, len(files), err)
 		}
 	})
 }

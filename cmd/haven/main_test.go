@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -243,6 +244,84 @@ func TestUserAdd(t *testing.T) {
 		err := run(tc.stdin, "user", "add", "--role", tc.role, tc.email)
 		if err == nil || !strings.Contains(errorText(err), tc.want) {
 			t.Errorf("user add %s %s: %v, want %q", tc.role, tc.email, err, tc.want)
+		}
+	}
+}
+
+// syncBuffer is a buffer a server logs to while a test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestServeSearchModes serves the sample directory with each --search mode
+// and expects the same answers from the API.
+func TestServeSearchModes(t *testing.T) {
+	if _, err := runMain(filepath.Join(t.TempDir(), "h.db"), "serve", "--search", "fast"); err == nil || !strings.Contains(err.Error(), "--search") {
+		t.Errorf("--search fast: %v", err)
+	}
+	db := filepath.Join(t.TempDir(), "h.db")
+	var answers []string
+	for _, mode := range []string{"sql", "index", "auto"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		var logs syncBuffer
+		m := &Main{Stdout: io.Discard, Stderr: io.Discard, Stdin: strings.NewReader(""), Logger: slog.New(slog.NewJSONHandler(&logs, nil))}
+		done := make(chan error, 1)
+		go func() {
+			done <- m.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--sample", "--jobs-tick", "0", "--search", mode})
+		}()
+		var url string
+		for deadline := time.Now().Add(20 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if m := servingURL.FindStringSubmatch(logs.String()); m != nil {
+				url = m[1]
+			}
+		}
+		if url == "" {
+			t.Fatalf("%s: the server did not start:\n%s", mode, logs.String())
+		}
+		// In index mode searches answer 503 until the index is built.
+		var body []byte
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			resp, err := http.Get(url + "api/v1/search?q=legal+aid&state=TX&per_page=5")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+			if mode != "index" || resp.StatusCode != http.StatusServiceUnavailable {
+				t.Fatalf("%s: status %d: %s", mode, resp.StatusCode, body)
+			}
+		}
+		answers = append(answers, string(body))
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("%s: %v", mode, err)
+		}
+		if mode != "sql" && !strings.Contains(logs.String(), "search index built") {
+			t.Errorf("%s: no index was built:\n%s", mode, logs.String())
+		}
+	}
+	if !strings.Contains(answers[0], `"total":`) || strings.Contains(answers[0], `"total":0`) {
+		t.Fatalf("the sample has no legal aid in Texas: %s", answers[0])
+	}
+	for i, mode := range []string{"index", "auto"} {
+		if answers[i+1] != answers[0] {
+			t.Errorf("%s answers\n%s\nSQL answers\n%s", mode, answers[i+1], answers[0])
 		}
 	}
 }

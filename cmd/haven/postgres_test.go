@@ -88,17 +88,21 @@ func TestTwoServersOnPostgres(t *testing.T) {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	for i, s := range servers {
-		resp, err := http.Get(s.url + "api/v1/search?status=all")
-		if err != nil {
-			t.Fatal(err)
-		}
+		// Searches go to each server's in-memory index, which follows the
+		// database's change log every half second: wait for it.
 		var body havenhttp.SearchResponse
-		json.NewDecoder(resp.Body).Decode(&body)
-		resp.Body.Close()
+		for deadline := time.Now().Add(20 * time.Second); body.Total != 7 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			resp, err := http.Get(s.url + "api/v1/search?status=all")
+			if err != nil {
+				t.Fatal(err)
+			}
+			json.NewDecoder(resp.Body).Decode(&body)
+			resp.Body.Close()
+		}
 		if body.Total != 7 {
 			t.Errorf("server %d sees %d services, want 7", i, body.Total)
 		}
-		resp, err = http.Get(s.url + "api/v1/resources")
+		resp, err := http.Get(s.url + "api/v1/resources")
 		if err != nil {
 			t.Fatal(err)
 		}

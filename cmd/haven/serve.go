@@ -11,12 +11,14 @@ import (
 	"os"
 	"time"
 
+	"haven"
 	"haven/catalog"
 	"haven/hsds"
 	havenhttp "haven/http"
 	"haven/learning"
 	"haven/metrics"
 	"haven/sample"
+	"haven/searchindex"
 	"haven/sqlstore"
 )
 
@@ -24,10 +26,17 @@ func serveCommand() *command {
 	return &command{
 		name:    "serve",
 		summary: "run the web site and API",
-		usage:   "[--addr ADDR] [--db DSN]",
+		usage:   "[--addr ADDR] [--db DSN] [--search auto|index|sql]",
 		help: `Serves Haven's web pages and JSON API. On first start it creates the
 database, applies its migrations and loads the resource library from the
 seed catalog built into the binary; later starts keep what is there.
+
+Directory searches (/directory, /api/v1/search, the HSDS API's search) go
+to an in-memory index, built in the background at start and kept up with
+every write to the database, by this server or any other, within a second
+or so. With --search auto (the default) SQL answers until the index is
+built; --search index answers only from the index (503 until it is
+built); --search sql builds no index.
 
 Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *Main, []string) error {
@@ -50,6 +59,7 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 			fs.IntVar(&limits.APIBurst, "api-burst", limits.APIBurst, "requests a client may make to /api/ at once")
 			fs.IntVar(&limits.Searches, "max-searches", limits.Searches, "directory searches running at once; more wait their turn")
 			fs.IntVar(&limits.Exports, "max-exports", limits.Exports, "exports (NDJSON, referral PDFs) running at once; more wait their turn")
+			search := fs.String("search", envOr("HAVEN_SEARCH", "auto"), "what answers directory searches: index (in memory, built at start), sql, or auto (SQL until the index is built); env HAVEN_SEARCH")
 			return func(ctx context.Context, m *Main, args []string) error {
 				if len(args) > 0 {
 					return fmt.Errorf("serve takes no arguments, got %q", args)
@@ -79,7 +89,11 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 				// An address asked for must work.
 				mc := metricsConfig{addr: *metricsAddr, required: os.Getenv("HAVEN_METRICS_ADDR") != ""}
 				fs.Visit(func(f *flag.Flag) { mc.required = mc.required || f.Name == "metrics-addr" })
-				return m.serve(ctx, *addr, mc, db, *exitURL, *withSample, *jobTick, *checkEvery, func(s *havenhttp.Server) {
+				mode, err := searchindex.ParseMode(*search)
+				if err != nil {
+					return err
+				}
+				return m.serve(ctx, *addr, mc, db, *exitURL, *withSample, *jobTick, *checkEvery, mode, func(s *havenhttp.Server) {
 					s.Sessions = havenhttp.SessionConfig{Idle: *idle, Absolute: *maxAge, SecureCookies: *secure}
 					s.StaleMonths = *staleMonths
 					s.Limits = limits
@@ -99,7 +113,8 @@ type metricsConfig struct {
 	required bool
 }
 
-func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *dbConfig, exitURL string, withSample bool, jobTick, checkEvery time.Duration, configure func(*havenhttp.Server)) error {
+func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *dbConfig, exitURL string, withSample bool, jobTick, checkEvery time.Duration,
+	search searchindex.Mode, configure func(*havenhttp.Server)) error {
 	db, err := m.openDB(ctx, cfg)
 	if err != nil {
 		return err
@@ -121,7 +136,24 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	srv.Metrics = mx
 	resources := sqlstore.NewResourceService(db)
 	srv.Resources, srv.Editor, srv.Suggestions = resources, resources, db
-	srv.Directory, srv.DirEditor = havenhttp.CountSearches(dir, db.Engine(), mx), dir
+	// Directory searches go where --search says; everything else of the
+	// directory, pages and HSDS lists included, reads the store.
+	searcher := &searchindex.Switch{Mode: search, SQL: dir}
+	if search != searchindex.SQLOnly {
+		ix := searchindex.New(dir, m.Logger)
+		ix.MaxLag = sqlstore.ChangeRetention / 2
+		searcher.Index = ix
+		go ix.Run(ctx) // builds in the background, then follows every write
+	}
+	// Searches are counted under the engine that answers them.
+	engine := func() string {
+		if searcher.Index != nil && (search == searchindex.IndexOnly || searcher.Index.Ready()) {
+			return "index"
+		}
+		return db.Engine()
+	}
+	srv.Directory, srv.DirEditor = havenhttp.CountSearches(searchingDirectory{dir, searcher}, engine, mx), dir
+	srv.SearchReady = searcher.Ready
 	srv.Countries, srv.Accounts, srv.Curation, srv.UserAdmin, srv.Learning, srv.Records = db, db, db, db, db, db
 	if srv.Sections, _, err = learning.Load(); err != nil {
 		return err
@@ -145,7 +177,7 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	if err := srv.Open(addr); err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	m.Logger.Info("haven is serving", "url", "http://"+srv.Addr()+"/", "db", cfg.display(), "engine", db.Engine())
+	m.Logger.Info("haven is serving", "url", "http://"+srv.Addr()+"/", "db", cfg.display(), "engine", db.Engine(), "search", string(search))
 	if jobTick > 0 {
 		host, _ := os.Hostname()
 		runner := fmt.Sprintf("%s:%d", host, os.Getpid())
@@ -169,6 +201,21 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	m.Logger.Info("stopped")
 	return nil
 }
+
+// searchingDirectory is the directory store with its searches answered by
+// a searchindex.Switch.
+type searchingDirectory struct {
+	*sqlstore.DirectoryService
+	search *searchindex.Switch
+}
+
+func (d searchingDirectory) SearchDirectory(ctx context.Context, f haven.DirectoryFilter) (*haven.DirectoryResult, error) {
+	return d.search.SearchDirectory(ctx, f)
+}
+
+// Ready reports whether directory searches can be answered (see
+// searchindex.Switch.Ready), for a readiness check.
+func (d searchingDirectory) Ready() bool { return d.search.Ready() }
 
 // openDB opens the database, applies pending migrations and seeds the
 // library on first use. Every command that touches data goes through it.
