@@ -165,11 +165,31 @@ func (ix *Index) rebuild(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Read and index at once: reading is as much work as indexing.
 	b := NewBuilder()
-	if err := ix.src.EachDirectoryDoc(ctx, func(d *haven.DirectoryDoc) error {
-		b.Add(d)
-		return nil
-	}); err != nil {
+	batches := make(chan []*haven.DirectoryDoc, 4)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		var batch []*haven.DirectoryDoc
+		err := ix.src.EachDirectoryDoc(ctx, func(d *haven.DirectoryDoc) error {
+			if batch = append(batch, d); len(batch) == 1000 {
+				batches <- batch
+				batch = nil
+			}
+			return nil
+		})
+		if err == nil && len(batch) > 0 {
+			batches <- batch
+		}
+		readErr <- err
+	}()
+	for batch := range batches {
+		for _, d := range batch {
+			b.Add(d)
+		}
+	}
+	if err := <-readErr; err != nil {
 		return err
 	}
 	if ix.small >= 0 {

@@ -511,8 +511,10 @@ func (x *index) pageByDistance(set *roaring.Bitmap, p geo.Point, skip, take int)
 	}
 	keep := skip + take
 	n := int(set.GetCardinality())
+	// The rings pay off for large sets only: a small one, often in one
+	// place already (a radius), is quicker measured whole.
 	var ns []near
-	if uint64(n) >= x.small && keep*16 < n {
+	if uint64(n) >= 8*x.small && keep*16 < n {
 		ns = x.nearest(set, p, keep)
 	}
 	if ns == nil {

@@ -27,7 +27,7 @@ func (d *DirectoryService) EachDirectoryDoc(ctx context.Context, fn func(*haven.
 	defer tx.Rollback()
 	after := ""
 	for {
-		docs, err := directoryDocs(ctx, tx, `s.id > $1 ORDER BY s.id LIMIT `+strconv.Itoa(docBatch), after)
+		docs, err := directoryDocs(ctx, tx, &after, `s.id > $1 ORDER BY s.id LIMIT `+strconv.Itoa(docBatch), after)
 		if err != nil {
 			return err
 		}
@@ -52,13 +52,14 @@ func (d *DirectoryService) FindDirectoryDocs(ctx context.Context, ids []string) 
 	}
 	defer tx.Rollback()
 	var out []*haven.DirectoryDoc
-	for start := 0; start < len(ids); start += docBatch {
-		batch := ids[start:min(start+docBatch, len(ids))]
+	const perQuery = 100 // SQLite looks up each numbered parameter by a linear search
+	for start := 0; start < len(ids); start += perQuery {
+		batch := ids[start:min(start+perQuery, len(ids))]
 		args := make([]any, len(batch))
 		for i, id := range batch {
 			args[i] = id
 		}
-		docs, err := directoryDocs(ctx, tx, `s.id IN (`+placeholders(1, len(args))+`) ORDER BY s.id`, args...)
+		docs, err := directoryDocs(ctx, tx, nil, `s.id IN (`+placeholders(1, len(args))+`) ORDER BY s.id`, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -68,7 +69,10 @@ func (d *DirectoryService) FindDirectoryDocs(ctx context.Context, ids []string) 
 }
 
 // directoryDocs reads the documents of the services that where selects.
-func directoryDocs(ctx context.Context, tx *Tx, where string, args ...any) ([]*haven.DirectoryDoc, error) {
+// When they are the first services in id order after the id *after, their
+// places, categories and languages are read by that range of ids rather
+// than by a list of them.
+func directoryDocs(ctx context.Context, tx *Tx, after *string, where string, args ...any) ([]*haven.DirectoryDoc, error) {
 	terms, join := `array_to_string(tsvector_to_array(s.search), ' ')`, ``
 	if tx.db.engine == SQLite {
 		terms = `COALESCE(f.name_terms, '') || ' ' || COALESCE(f.body_terms, '')`
@@ -96,16 +100,21 @@ func directoryDocs(ctx context.Context, tx *Tx, where string, args ...any) ([]*h
 	if err := rows.Err(); err != nil || len(docs) == 0 {
 		return docs, err
 	}
-	ids := make([]any, len(docs))
-	for i, doc := range docs {
-		ids[i] = doc.ServiceID
+	var in string
+	var ids []any
+	if after != nil {
+		in, ids = `service_id > $1 AND service_id <= $2`, []any{*after, docs[len(docs)-1].ServiceID}
+	} else {
+		for _, doc := range docs {
+			ids = append(ids, doc.ServiceID)
+		}
+		in = `service_id IN (` + placeholders(1, len(ids)) + `)`
 	}
-	in := `service_id IN (` + placeholders(1, len(ids)) + `)`
 
 	// The city is read as placeHits reads it.
 	rows, err = tx.QueryContext(ctx, `SELECT p.service_id, p.location_id, p.state, p.country, p.latitude, p.longitude,
 		COALESCE((SELECT a.city FROM addresses a WHERE a.location_id = p.location_id ORDER BY a.address_type = 'physical' DESC, a.id LIMIT 1), '')
-		FROM search_places p WHERE p.`+in+` ORDER BY p.service_id, p.location_id`, ids...)
+		FROM search_places p WHERE `+in+` ORDER BY p.service_id, p.location_id`, ids...)
 	if err != nil {
 		return nil, err
 	}
