@@ -119,31 +119,30 @@ func (s *Server) handleScreeningStep(w http.ResponseWriter, r *http.Request) {
 		s.screeningResult(w, r, p, &d, answers, notes)
 		return
 	}
-	var here map[string]bool
-	if step <= len(s.Screening.Sections) {
-		sec := s.Screening.Sections[step-1]
-		d.Section = &sec
-		here = map[string]bool{}
-		for _, q := range s.Screening.Questions {
-			if q.Section == sec.ID {
-				here[q.ID] = true
-				d.Items = append(d.Items, screeningQuestion{Q: q, Answer: string(answers[q.ID]), Note: notes[q.ID]})
-			}
-		}
-	}
-	for _, q := range s.Screening.Questions {
-		if here[q.ID] {
-			continue
-		}
-		if a := answers[q.ID]; a != "" {
-			d.Hidden = append(d.Hidden, hiddenField{"a_" + q.ID, string(a)})
-		}
-		if n := notes[q.ID]; n != "" {
-			d.Hidden = append(d.Hidden, hiddenField{"n_" + q.ID, n})
-		}
-	}
+	s.fillStep(&d, answers, notes)
 	p.Data = d
 	s.render(w, r, http.StatusOK, "screening_step", p)
+}
+
+// fillStep puts the questions of step d.Step (none on the last, the
+// person's details) on the page with their answers, and every other answer
+// and note in hidden fields.
+func (s *Server) fillStep(d *screeningData, answers screening.Answers, notes map[string]string) {
+	var here map[string]bool
+	if d.Step <= len(s.Screening.Sections) {
+		sec := s.Screening.Sections[d.Step-1]
+		d.Section = &sec
+		here = map[string]bool{}
+		for _, q := range s.Screening.SectionQuestions(sec.ID) {
+			here[q.ID] = true
+			d.Items = append(d.Items, screeningQuestion{Q: q, Answer: string(answers[q.ID]), Note: notes[q.ID]})
+		}
+	}
+	for _, f := range s.allAnswers(answers, notes) {
+		if !here[f.Name[2:]] {
+			d.Hidden = append(d.Hidden, f)
+		}
+	}
 }
 
 // readCarried reads the fields every step carries. A missing or bad start

@@ -140,6 +140,7 @@ type recordData struct {
 	Saved    bool
 	Print    bool
 	Bank     *screening.Bank
+	chain    []vault.Version
 	// All carries the answers to the amend form.
 	All []hiddenField
 }
@@ -175,7 +176,7 @@ func (s *Server) openRecord(r *http.Request, action, field string) (*recordData,
 	if err := s.Records.LogScreeningAccess(r.Context(), u.Email, action, id, field); err != nil {
 		return nil, err
 	}
-	d := &recordData{Rec: rec, Bank: s.Screening, MayAmend: rec.MayAmend(u), Intact: true}
+	d := &recordData{Rec: rec, Bank: s.Screening, MayAmend: rec.MayAmend(u), Intact: true, chain: versions}
 	if breaks := vault.VerifyChain(versions); len(breaks) > 0 {
 		d.Intact, d.Problem = false, breaks[0].Reason
 	}
@@ -295,11 +296,6 @@ func (s *Server) handleScreeningExport(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, r, s.Logger, err)
 		return
 	}
-	_, versions, err := s.Records.FindScreening(r.Context(), d.Rec.ID)
-	if err != nil {
-		writeJSONError(w, r, s.Logger, err)
-		return
-	}
 	lang := d.Content.Language
 	c := d.Content
 	out := recordExport{
@@ -310,7 +306,7 @@ func (s *Server) handleScreeningExport(w http.ResponseWriter, r *http.Request) {
 		Result:     exportResult{Level: string(d.Result.Level), Summary: d.Result.Summary(lang), Labor: d.Result.Labor, Sex: d.Result.Sex, Urgent: d.Result.Urgent, Minor: d.Result.Minor},
 		Disclaimer: s.Screening.Disclaimer.In(lang),
 	}
-	for i, v := range versions {
+	for i, v := range d.chain {
 		out.Versions = append(out.Versions, exportVersion{Number: v.Number, Hash: v.Hash, PrevHash: v.PrevHash, Reason: screening.VersionReason(v), SavedAt: d.Versions[i].SavedAt})
 	}
 	for _, sec := range d.Sections {
@@ -342,22 +338,10 @@ func (s *Server) handleScreeningAmend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := d.Content
-	sec := s.Screening.Sections[0]
-	sd := screeningData{Bank: s.Screening, Step: 1, Steps: len(s.Screening.Sections) + 1, Section: &sec,
+	sd := screeningData{Bank: s.Screening, Step: 1, Steps: len(s.Screening.Sections) + 1,
 		Place: c.Place, Language: c.PersonLanguage, Started: c.Started.UTC().Format(time.RFC3339),
 		Interpreter: c.Interpreter, Record: d.Rec.ID, Reference: c.Reference}
-	for _, q := range s.Screening.Questions {
-		if q.Section == sec.ID {
-			sd.Items = append(sd.Items, screeningQuestion{Q: q, Answer: string(c.Answers[q.ID]), Note: c.Notes[q.ID]})
-			continue
-		}
-		if a := c.Answers[q.ID]; a != "" {
-			sd.Hidden = append(sd.Hidden, hiddenField{"a_" + q.ID, string(a)})
-		}
-		if n := c.Notes[q.ID]; n != "" {
-			sd.Hidden = append(sd.Hidden, hiddenField{"n_" + q.ID, n})
-		}
-	}
+	s.fillStep(&sd, c.Answers, c.Notes)
 	p := s.newPage(r, "", "screening", sd)
 	p.Title = p.L.T("screening.title")
 	s.render(w, r, http.StatusOK, "screening_step", p)

@@ -284,61 +284,58 @@ func (db *DB) ScreeningTrails(ctx context.Context) (map[string]screening.Trail, 
 // deleted (or, with dryRun, that would be). Deletion runs in batches, each
 // in its own transaction, so a long purge does not hold the writer.
 func (db *DB) PurgeScreenings(ctx context.Context, actor string, cutoff time.Time, dryRun bool) ([]string, error) {
+	if dryRun {
+		return db.expiredScreenings(ctx, db.read, cutoff, -1)
+	}
 	var purged []string
 	for {
-		tx, err := db.BeginTx(ctx, dryRun)
+		tx, err := db.BeginTx(ctx, false)
 		if err != nil {
 			return purged, err
 		}
-		ids, err := func() ([]string, error) {
-			q := `SELECT id FROM screening_records WHERE updated_at < $1 ORDER BY updated_at, id LIMIT 500`
-			args := []any{formatTime(cutoff)}
-			if dryRun && len(purged) > 0 {
-				q = `SELECT id FROM screening_records WHERE updated_at < $1 AND id > $2 ORDER BY id LIMIT 500`
-				args = append(args, purged[len(purged)-1])
-			} else if dryRun {
-				q = `SELECT id FROM screening_records WHERE updated_at < $1 ORDER BY id LIMIT 500`
-			}
-			rows, err := tx.QueryContext(ctx, q, args...)
-			if err != nil {
-				return nil, err
-			}
-			defer rows.Close()
-			var ids []string
-			for rows.Next() {
-				var id string
-				if err := rows.Scan(&id); err != nil {
-					return nil, err
-				}
-				ids = append(ids, id)
-			}
-			return ids, rows.Err()
-		}()
-		if err != nil || len(ids) == 0 || dryRun {
-			tx.Rollback()
-			purged = append(purged, ids...)
-			if err != nil || len(ids) == 0 {
-				return purged, err
-			}
-			continue
-		}
+		ids, err := db.expiredScreenings(ctx, tx, cutoff, 500)
 		for _, id := range ids {
-			if err := tx.exec(ctx, `DELETE FROM screening_versions WHERE record_id = $1`, id); err != nil {
-				tx.Rollback()
-				return purged, err
+			if err != nil {
+				break
 			}
-			if err := tx.exec(ctx, `DELETE FROM screening_records WHERE id = $1`, id); err != nil {
-				tx.Rollback()
-				return purged, err
-			}
-			if err := audit(ctx, tx, actor, "purge", auditScreening, id, "", "", ""); err != nil {
-				tx.Rollback()
-				return purged, err
+			if err = tx.exec(ctx, `DELETE FROM screening_versions WHERE record_id = $1`, id); err == nil {
+				if err = tx.exec(ctx, `DELETE FROM screening_records WHERE id = $1`, id); err == nil {
+					err = audit(ctx, tx, actor, "purge", auditScreening, id, "", "", "")
+				}
 			}
 		}
-		if err := tx.Commit(); err != nil {
+		if err == nil && len(ids) > 0 {
+			err = tx.Commit()
+		}
+		tx.Rollback()
+		if err != nil || len(ids) == 0 {
 			return purged, err
 		}
 		purged = append(purged, ids...)
 	}
+}
+
+// expiredScreenings lists the records last saved before cutoff, oldest
+// first, at most limit of them (all for a negative limit).
+func (db *DB) expiredScreenings(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, cutoff time.Time, limit int) ([]string, error) {
+	query, args := `SELECT id FROM screening_records WHERE updated_at < $1 ORDER BY updated_at, id`, []any{formatTime(cutoff)}
+	if limit >= 0 {
+		query, args = query+` LIMIT $2`, append(args, limit)
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
