@@ -33,6 +33,18 @@ const ChangeRetention = 24 * time.Hour
 // changeSet is what one transaction changed, as sets of ids.
 type changeSet struct {
 	services, orgs, locations map[string]struct{}
+	// overflow says more services changed than are listed one by one, so
+	// that a large import need not hold every id.
+	overflow bool
+}
+
+// addService records a changed service, up to MaxListedChanges of them.
+func (c *changeSet) addService(id string) {
+	if len(c.services) >= MaxListedChanges {
+		c.overflow = true
+		return
+	}
+	addID(&c.services, id)
 }
 
 func addID(m *map[string]struct{}, id string) {
@@ -42,10 +54,21 @@ func addID(m *map[string]struct{}, id string) {
 	(*m)[id] = struct{}{}
 }
 
-func (c *changeSet) size() int { return len(c.services) + len(c.orgs) + len(c.locations) }
+func (c *changeSet) size() int {
+	n := len(c.services) + len(c.orgs) + len(c.locations)
+	if c.overflow {
+		n += MaxListedChanges
+	}
+	return n
+}
 
-// Commit logs the transaction's directory changes, then commits.
+// Commit writes what a bulk import buffered, logs the transaction's
+// directory changes, then commits.
 func (tx *Tx) Commit() error {
+	if err := tx.endBulk(tx.ctx); err != nil {
+		tx.Rollback()
+		return err
+	}
 	if err := tx.logChanges(); err != nil {
 		tx.Rollback()
 		return fmt.Errorf("log directory changes: %w", err)

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -195,24 +196,38 @@ type Tx struct {
 	// written remembers shared objects (organizations, locations, terms)
 	// this transaction has stored, by table and id, with their JSON: a
 	// service repeating one unchanged need not write it again.
-	written map[string]string
+	written map[string]sum
+	// bulk, when set, buffers a large import's inserts (see bulk.go).
+	bulk *bulk
+	// conn is the connection an import's transaction holds apart, on
+	// PostgreSQL, for COPY (see bulk_copy.go).
+	conn *sql.Conn
 	// changes collects what the transaction did to search documents, for
 	// the directory_changes log written at commit.
 	changes changeSet
 }
 
 // unchanged reports whether the transaction already wrote this object with
-// this content, and records it otherwise.
-func (tx *Tx) unchanged(table, id, data string) bool {
+// this content, and records it otherwise; first says whether it is the
+// first time the transaction writes this object at all.
+func (tx *Tx) unchanged(table, id, data string) (same, first bool) {
 	if tx.written == nil {
-		tx.written = map[string]string{}
+		tx.written = map[string]sum{}
 	}
 	key := table + ":" + id
-	if tx.written[key] == data {
-		return true
+	s := sumOf(data)
+	before, seen := tx.written[key]
+	if seen && before == s {
+		return true, false
 	}
-	tx.written[key] = data
-	return false
+	tx.written[key] = s
+	return false, !seen
+}
+
+// wrote reports whether the transaction wrote this object with this content.
+func (tx *Tx) wrote(table, id, data string) bool {
+	s, ok := tx.written[table+":"+id]
+	return ok && s == sumOf(data)
 }
 
 // BeginTx starts a write transaction (readOnly=false) or a read one.
@@ -284,4 +299,72 @@ func (db *DB) CountRows(ctx context.Context, table string) (int, error) {
 func (db *DB) ExecForTest(ctx context.Context, query string) error {
 	_, err := db.write.ExecContext(ctx, query)
 	return err
+}
+
+// DumpForTest returns every row of a table as text, sorted, for tests that
+// compare two databases. On SQLite the services' full-text rows come with
+// their service's id, since rowids may differ.
+func (db *DB) DumpForTest(ctx context.Context, table string) ([]string, error) {
+	if !tableName.MatchString(table) {
+		return nil, fmt.Errorf("bad table name %q", table)
+	}
+	query := `SELECT * FROM ` + table
+	if table == "services_fts" {
+		query = `SELECT s.id, f.name_terms, f.body_terms FROM services_fts f JOIN services s ON s.rowid = f.rowid`
+	}
+	rows, err := db.read.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		var b strings.Builder
+		for i, v := range vals {
+			if b.Len() > 0 {
+				b.WriteString(" | ")
+			}
+			if bs, ok := v.([]byte); ok {
+				v = string(bs)
+			}
+			fmt.Fprintf(&b, "%s=%v", cols[i], v)
+		}
+		out = append(out, b.String())
+	}
+	slices.Sort(out)
+	return out, rows.Err()
+}
+
+// IndexesForTest returns the names of the database's indexes, sorted.
+func (db *DB) IndexesForTest(ctx context.Context) ([]string, error) {
+	query := `SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name`
+	if db.engine == Postgres {
+		query = `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`
+	}
+	rows, err := db.read.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		out = append(out, name)
+	}
+	return out, rows.Err()
 }

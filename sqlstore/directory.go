@@ -39,7 +39,20 @@ func (tx *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	return s, nil
 }
 
+// exec runs a statement prepared once per transaction; in bulk mode an
+// INSERT is buffered instead (see bulk.go).
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) error {
+	if done, err := tx.buffer(ctx, query, args); done {
+		return err
+	}
+	if err := tx.barrier(ctx); err != nil {
+		return err
+	}
+	return tx.execNow(ctx, query, args...)
+}
+
+// execNow runs a prepared statement with no regard to bulk mode.
+func (tx *Tx) execNow(ctx context.Context, query string, args ...any) error {
 	s, err := tx.stmt(ctx, query)
 	if err != nil {
 		return err
@@ -51,6 +64,9 @@ func (tx *Tx) exec(ctx context.Context, query string, args ...any) error {
 // storedValue returns the one text value query finds, nil when it finds
 // no row.
 func (tx *Tx) storedValue(ctx context.Context, query string, args ...any) (*string, error) {
+	if err := tx.barrier(ctx); err != nil {
+		return nil, err
+	}
 	st, err := tx.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -120,7 +136,18 @@ func putService(ctx context.Context, tx *Tx, s *hsds.Service) error {
 		doc.ServiceAtLocations[i] = sal
 	}
 	doc.Attributes = stripTerms(s.Attributes)
-	if err := tx.exec(ctx, `INSERT INTO services (id, organization_id, program_id, name, status, data, sample, last_verified, last_modified, updated_at)
+	sdoc, body, err := searchInputs(ctx, tx, s)
+	if err != nil {
+		return err
+	}
+	// A new service in a bulk import has nothing to replace, and its search
+	// terms go in with it instead of in an UPDATE after it.
+	fresh := tx.isNew(true)
+	if fresh {
+		if err := insertNewService(ctx, tx, s, mustJSON(doc), sdoc.HeadTerms, body); err != nil {
+			return err
+		}
+	} else if err := tx.exec(ctx, `INSERT INTO services (id, organization_id, program_id, name, status, data, sample, last_verified, last_modified, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, program_id = excluded.program_id,
 			name = excluded.name, status = excluded.status, data = excluded.data, sample = excluded.sample,
@@ -132,17 +159,14 @@ func putService(ctx context.Context, tx *Tx, s *hsds.Service) error {
 
 	// Replace the rows this service owns. Deleting its service_at_locations
 	// cascades to their phones, schedules and contacts.
-	for _, table := range []string{"service_at_locations", "phones", "schedules", "languages", "contacts",
-		"service_areas", "cost_options", "required_documents", "funding"} {
-		if err := tx.exec(ctx, `DELETE FROM `+table+` WHERE service_id = $1`, s.ID); err != nil {
+	if !fresh {
+		if err := clearChildren(ctx, tx, s.ID, "service_id", "service_at_locations", "phones", "schedules", "languages", "contacts",
+			"service_areas", "cost_options", "required_documents", "funding"); err != nil {
 			return err
 		}
-	}
-	if err := tx.exec(ctx, `DELETE FROM attributes WHERE link_id = $1`, s.ID); err != nil {
-		return err
-	}
-	if err := tx.exec(ctx, `DELETE FROM metadata WHERE resource_id = $1`, s.ID); err != nil {
-		return err
+		if err := tx.exec(ctx, `DELETE FROM metadata WHERE resource_id = $1`, s.ID); err != nil {
+			return err
+		}
 	}
 	for _, sal := range s.ServiceAtLocations {
 		if err := tx.exec(ctx, `INSERT INTO service_at_locations (id, service_id, location_id, data) VALUES ($1, $2, $3, $4)`,
@@ -200,7 +224,49 @@ func putService(ctx context.Context, tx *Tx, s *hsds.Service) error {
 	if err := putMetadata(ctx, tx, "service", s.ID, s.Metadata); err != nil {
 		return err
 	}
-	return indexService(ctx, tx, s)
+	return writeSearch(ctx, tx, s.ID, sdoc, body, fresh)
+}
+
+// clearChildren deletes an owner's rows from each table, by the owner
+// column, and its attributes.
+func clearChildren(ctx context.Context, tx *Tx, id, ownerCol string, tables ...string) error {
+	if err := tx.restoreIndexes(ctx); err != nil {
+		return err
+	}
+	for _, table := range tables {
+		if err := tx.exec(ctx, `DELETE FROM `+table+` WHERE `+ownerCol+` = $1`, id); err != nil {
+			return err
+		}
+	}
+	return tx.exec(ctx, `DELETE FROM attributes WHERE link_id = $1`, id)
+}
+
+// insertNewService writes a service a bulk import knows to be new, with its
+// search terms: on SQLite under a rowid chosen here, which its full-text
+// row then reuses; on PostgreSQL with its tsvector.
+func insertNewService(ctx context.Context, tx *Tx, s *hsds.Service, data string, head, body []string) error {
+	args := []any{s.ID, s.OrganizationID, null(s.ProgramID), s.Name, s.Status, data, boolInt(s.XSample),
+		s.XLastVerified, normalTime(s.LastModified), formatTime(tx.now), " " + strings.Join(head, " ") + " "}
+	var err error
+	if tx.db.engine == Postgres {
+		err = tx.exec(ctx, `INSERT INTO services (id, organization_id, program_id, name, status, data, sample, last_verified, last_modified, updated_at, head_terms, search)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+				setweight(array_to_tsvector(string_to_array($12, ' ')), 'A') || setweight(array_to_tsvector(string_to_array($13, ' ')), 'B'))`,
+			append(args, strings.Join(head, " "), strings.Join(body, " "))...)
+	} else {
+		rowid := tx.bulk.nextRowid
+		tx.bulk.nextRowid++
+		err = tx.exec(ctx, `INSERT INTO services (id, organization_id, program_id, name, status, data, sample, last_verified, last_modified, updated_at, head_terms, rowid)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, append(args, rowid)...)
+		if err == nil {
+			err = tx.exec(ctx, `INSERT INTO services_fts (rowid, name_terms, body_terms) VALUES ($1, $2, $3)`,
+				rowid, strings.Join(head, " "), strings.Join(body, " "))
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("service %s: %w", s.ID, err)
+	}
+	return nil
 }
 
 type identified struct {
@@ -285,12 +351,16 @@ func putOrganization(ctx context.Context, tx *Tx, o *hsds.Organization) error {
 	doc := *o
 	doc.Services = nil
 	data := mustJSON(doc)
-	if tx.unchanged("organizations", o.ID, data) {
+	same, first := tx.unchanged("organizations", o.ID, data)
+	if same {
 		return nil
 	}
+	fresh := tx.isNew(first)
 	// Search results show an organization's name beside each of its
 	// services: a new name is a change to all of them.
-	if before, err := tx.storedValue(ctx, `SELECT name FROM organizations WHERE id = $1`, o.ID); err != nil {
+	if fresh {
+		// nothing stored to compare with
+	} else if before, err := tx.storedValue(ctx, `SELECT name FROM organizations WHERE id = $1`, o.ID); err != nil {
 		return err
 	} else if before != nil && *before != o.Name {
 		addID(&tx.changes.orgs, o.ID)
@@ -302,8 +372,8 @@ func putOrganization(ctx context.Context, tx *Tx, o *hsds.Organization) error {
 		o.ID, o.Name, data, boolInt(o.XSample), o.XLastVerified, formatTime(tx.now)); err != nil {
 		return fmt.Errorf("organization %s: %w", o.ID, err)
 	}
-	for _, table := range []string{"organization_identifiers", "phones", "contacts", "funding"} {
-		if err := tx.exec(ctx, `DELETE FROM `+table+` WHERE organization_id = $1`, o.ID); err != nil {
+	if !fresh {
+		if err := clearChildren(ctx, tx, o.ID, "organization_id", "organization_identifiers", "phones", "contacts", "funding"); err != nil {
 			return err
 		}
 	}
@@ -340,9 +410,6 @@ func putOrganization(ctx context.Context, tx *Tx, o *hsds.Organization) error {
 	if err := putAttributeTerms(ctx, tx, o.Attributes); err != nil {
 		return err
 	}
-	if err := tx.exec(ctx, `DELETE FROM attributes WHERE link_id = $1`, o.ID); err != nil {
-		return err
-	}
 	if err := putAttributes(ctx, tx, "organization", o.ID, o.Attributes); err != nil {
 		return err
 	}
@@ -360,12 +427,16 @@ func putLocation(ctx context.Context, tx *Tx, l *hsds.Location) error {
 	doc := *l
 	doc.Attributes = stripTerms(l.Attributes)
 	data := mustJSON(doc)
-	if tx.unchanged("locations", l.ID, data) {
+	same, first := tx.unchanged("locations", l.ID, data)
+	if same {
 		return nil
 	}
+	fresh := tx.isNew(first)
 	// Search results show a location's city beside each service offered
 	// there: a changed location is a change to all of them.
-	if before, err := tx.storedValue(ctx, `SELECT data FROM locations WHERE id = $1`, l.ID); err != nil {
+	if fresh {
+		// nothing stored to compare with
+	} else if before, err := tx.storedValue(ctx, `SELECT data FROM locations WHERE id = $1`, l.ID); err != nil {
 		return err
 	} else if before != nil && *before != data {
 		addID(&tx.changes.locations, l.ID)
@@ -377,8 +448,8 @@ func putLocation(ctx context.Context, tx *Tx, l *hsds.Location) error {
 		l.ID, null(l.OrganizationID), l.Name, l.Latitude, l.Longitude, data); err != nil {
 		return fmt.Errorf("location %s: %w", l.ID, err)
 	}
-	for _, table := range []string{"addresses", "phones", "languages", "accessibility", "schedules", "contacts"} {
-		if err := tx.exec(ctx, `DELETE FROM `+table+` WHERE location_id = $1`, l.ID); err != nil {
+	if !fresh {
+		if err := clearChildren(ctx, tx, l.ID, "location_id", "addresses", "phones", "languages", "accessibility", "schedules", "contacts"); err != nil {
 			return err
 		}
 	}
@@ -422,9 +493,6 @@ func putLocation(ctx context.Context, tx *Tx, l *hsds.Location) error {
 	if err := putAttributeTerms(ctx, tx, l.Attributes); err != nil {
 		return err
 	}
-	if err := tx.exec(ctx, `DELETE FROM attributes WHERE link_id = $1`, l.ID); err != nil {
-		return err
-	}
 	if err := putAttributes(ctx, tx, "location", l.ID, l.Attributes); err != nil {
 		return err
 	}
@@ -455,7 +523,7 @@ func putAttributeTerms(ctx context.Context, tx *Tx, as []hsds.Attribute) error {
 		if t == nil {
 			continue
 		}
-		if tx.written["taxonomy_terms:"+t.ID] == mustJSON(t) {
+		if tx.wrote("taxonomy_terms", t.ID, mustJSON(t)) {
 			as[i].TaxonomyTermID = t.ID // written by this transaction, code already checked
 			continue
 		}
@@ -490,7 +558,7 @@ func termTaxonomyID(t *hsds.TaxonomyTerm) string {
 
 func putTerm(ctx context.Context, tx *Tx, t *hsds.TaxonomyTerm) error {
 	data := mustJSON(t)
-	if tx.unchanged("taxonomy_terms", t.ID, data) {
+	if same, _ := tx.unchanged("taxonomy_terms", t.ID, data); same {
 		return nil
 	}
 	taxID := termTaxonomyID(t)
@@ -554,13 +622,23 @@ func putMetadata(ctx context.Context, tx *Tx, resourceType, resourceID string, m
 // haven.DirectoryDoc that DirectoryDocOf makes, once the service's
 // references are resolved from the database.
 func indexService(ctx context.Context, tx *Tx, s *hsds.Service) error {
+	doc, body, err := searchInputs(ctx, tx, s)
+	if err != nil {
+		return err
+	}
+	return writeSearch(ctx, tx, s.ID, doc, body, false)
+}
+
+// searchInputs makes a service's search document, resolving from the
+// database what the service refers to without nesting it.
+func searchInputs(ctx context.Context, tx *Tx, s *hsds.Service) (haven.DirectoryDoc, []string, error) {
 	var in docInputs
 	for _, sal := range s.ServiceAtLocations {
 		l := sal.Location
 		if l == nil {
 			var err error
 			if l, err = findLocation(ctx, tx, sal.LocationID); err != nil {
-				return err
+				return haven.DirectoryDoc{}, nil, err
 			}
 		}
 		in.locations = append(in.locations, l)
@@ -573,7 +651,7 @@ func indexService(ctx context.Context, tx *Tx, s *hsds.Service) error {
 		if t.code == "" {
 			err := tx.QueryRowContext(ctx, `SELECT code, name FROM taxonomy_terms WHERE id = $1`, a.TaxonomyTermID).Scan(&t.code, &t.name)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return err
+				return haven.DirectoryDoc{}, nil, err
 			}
 		}
 		in.terms = append(in.terms, t)
@@ -581,33 +659,46 @@ func indexService(ctx context.Context, tx *Tx, s *hsds.Service) error {
 	if o := s.Organization; o != nil {
 		in.orgName, in.orgAlt = o.Name, o.AlternateName
 	} else if err := tx.QueryRowContext(ctx, `SELECT name FROM organizations WHERE id = $1`, s.OrganizationID).Scan(&in.orgName); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
+		return haven.DirectoryDoc{}, nil, err
 	}
 	doc, body := searchDoc(s, in)
+	return doc, body, nil
+}
 
-	for _, table := range []string{"search_places", "search_categories", "search_languages"} {
-		if err := tx.exec(ctx, `DELETE FROM `+table+` WHERE service_id = $1`, s.ID); err != nil {
+// writeSearch writes a service's search rows. For a new service of a bulk
+// import there is nothing to delete, and its terms went in with it.
+func writeSearch(ctx context.Context, tx *Tx, id string, doc haven.DirectoryDoc, body []string, fresh bool) error {
+	if !fresh {
+		if err := tx.restoreIndexes(ctx); err != nil {
 			return err
+		}
+		for _, table := range []string{"search_places", "search_categories", "search_languages"} {
+			if err := tx.exec(ctx, `DELETE FROM `+table+` WHERE service_id = $1`, id); err != nil {
+				return err
+			}
 		}
 	}
 	for _, p := range doc.Places {
 		if err := tx.exec(ctx, `INSERT INTO search_places (service_id, location_id, state, country, latitude, longitude)
-			VALUES ($1, $2, $3, $4, $5, $6)`, s.ID, p.LocationID, p.State, p.Country, p.Lat, p.Lon); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6)`, id, p.LocationID, p.State, p.Country, p.Lat, p.Lon); err != nil {
 			return err
 		}
 	}
 	for _, code := range doc.Categories {
-		if err := tx.exec(ctx, `INSERT INTO search_categories (service_id, code) VALUES ($1, $2)`, s.ID, code); err != nil {
+		if err := tx.exec(ctx, `INSERT INTO search_categories (service_id, code) VALUES ($1, $2)`, id, code); err != nil {
 			return err
 		}
 	}
 	for _, code := range doc.Languages {
-		if err := tx.exec(ctx, `INSERT INTO search_languages (service_id, code) VALUES ($1, $2)`, s.ID, code); err != nil {
+		if err := tx.exec(ctx, `INSERT INTO search_languages (service_id, code) VALUES ($1, $2)`, id, code); err != nil {
 			return err
 		}
 	}
-	addID(&tx.changes.services, s.ID)
-	return writeTerms(ctx, tx, "services", s.ID, doc.HeadTerms, body)
+	tx.changes.addService(id)
+	if fresh {
+		return nil
+	}
+	return writeTerms(ctx, tx, "services", id, doc.HeadTerms, body)
 }
 
 // docInputs are what a search document draws from beyond the service

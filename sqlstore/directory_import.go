@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"haven/hsds"
@@ -39,11 +40,21 @@ type ImportReport struct {
 // directory is updated in place, so importing the same data twice changes
 // nothing. next returns hsds.Errors for an invalid record it could read past.
 func (d *DirectoryService) Import(ctx context.Context, next func() (*hsds.Service, error), opt ImportOptions) (*ImportReport, error) {
-	tx, err := d.db.BeginTx(ctx, false)
+	tx, release, err := d.db.beginImport(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	defer tx.Rollback()
+	// SkipInvalid puts each record under a savepoint of its own, which
+	// buffered writes would cross; it takes the row-by-row path.
+	if !opt.SkipInvalid {
+		if err := tx.startBulk(ctx); err != nil {
+			return nil, err
+		}
+	}
+	next, stop := prefetch(ctx, next)
+	defer stop()
 	rep := &ImportReport{}
 	seen := map[string]int{} // service id → record number, for duplicates
 	for n := 1; ; n++ {
@@ -97,6 +108,46 @@ func (d *DirectoryService) Import(ctx context.Context, next func() (*hsds.Servic
 		return nil, err
 	}
 	return rep, nil
+}
+
+// prefetch reads records ahead on another goroutine, so that decoding the
+// input and writing the database use a core each. stop ends the reading.
+func prefetch(ctx context.Context, next func() (*hsds.Service, error)) (func() (*hsds.Service, error), func()) {
+	type item struct {
+		s   *hsds.Service
+		err error
+	}
+	ch := make(chan item, 256)
+	done := make(chan struct{})
+	go func() {
+		defer close(ch)
+		for {
+			s, err := next()
+			select {
+			case ch <- item{s, err}:
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			}
+			var invalid hsds.Errors
+			if err != nil && !errors.As(err, &invalid) {
+				return // io.EOF, or input that cannot be read on
+			}
+		}
+	}()
+	read := func() (*hsds.Service, error) {
+		it, ok := <-ch
+		if !ok {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			return nil, io.ErrUnexpectedEOF
+		}
+		return it.s, it.err
+	}
+	var once sync.Once
+	return read, func() { once.Do(func() { close(done) }) }
 }
 
 // importOne checks a record's references against the database and writes

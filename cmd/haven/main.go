@@ -46,7 +46,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Logger: newLogger(os.Stderr)}
-	if err := m.Run(ctx, os.Args[1:]); err != nil {
+	stopProfiles := startProfiles(m.Logger)
+	err := m.Run(ctx, os.Args[1:])
+	stopProfiles()
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(0)
 		}
