@@ -298,6 +298,9 @@ func runLoad(ctx context.Context, cfg loadConfig) (*Load, error) {
 			}
 		}
 	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err() // interrupted: a shorter run is not the one asked for
+	}
 	elapsed := time.Since(measureFrom)
 	res.Seconds = round(elapsed.Seconds())
 	res.Rows = rec.summary(elapsed)

@@ -72,8 +72,8 @@ func writeReport(w io.Writer, runs []Run) error {
 	p.line("")
 	p.line("Each search of the mix through `/api/v1/search` at 1 connection, a few times each, against `--search index` and then `--search sql` on the same database. Matches: the range of the class's totals. SQL/index: the ratio of the p50s.")
 	p.line("")
-	p.row("engine", "services", "class", "matches", "index p50", "index p99", "SQL p50", "SQL p99", "SQL/index", "SQL requests")
-	p.rule(10)
+	p.row("engine", "services", "class", "matches", "index p50", "index p99", "SQL p50", "SQL p99", "SQL/index", "SQL requests", "SQL failed")
+	p.rule(11)
 	var mismatches []string
 	for _, r := range runs {
 		if r.IndexSweep == nil && r.SQLSweep == nil {
@@ -91,7 +91,7 @@ func writeReport(w io.Writer, runs []Run) error {
 			if cl == "search" {
 				label = "**all searches**"
 			}
-			p.row(engineName(r.Engine), count(r.Services), label, matches(r, cl), p50(ix), p99(ix), p50(sq), p99(sq), ratio(sq, ix), requests(sq))
+			p.row(engineName(r.Engine), count(r.Services), label, matches(r, cl), p50(ix), p99(ix), p50(sq), p99(sq), ratio(sq, ix), requests(sq), failed(sq))
 		}
 		mismatches = append(mismatches, compareTotals(r)...)
 	}
@@ -415,6 +415,19 @@ func requests(r *Row) string {
 	return strconv.Itoa(r.N)
 }
 
+// failed counts the requests that got no 200: a search past the server's
+// time limits (PostgreSQL's statement timeout, the write timeout) fails
+// rather than answers slowly.
+func failed(r *Row) string {
+	if r == nil {
+		return "–"
+	}
+	if r.Non200 == 0 {
+		return strconv.Itoa(r.Errors)
+	}
+	return fmt.Sprintf("%d (%s)", r.Errors+r.Non200, statusList(r))
+}
+
 func ratio(sql, ix *Row) string {
 	if sql == nil || ix == nil || sql.P50 == 0 || ix.P50 == 0 {
 		return "–"
@@ -431,11 +444,15 @@ func statuses(r *Row) string {
 	if r.Non200 == 0 {
 		return "0"
 	}
+	return fmt.Sprintf("%d (%s)", r.Non200, statusList(r))
+}
+
+func statusList(r *Row) string {
 	var parts []string
 	for _, code := range slices.Sorted(maps.Keys(r.Statuses)) {
 		parts = append(parts, code+": "+strconv.Itoa(r.Statuses[code]))
 	}
-	return fmt.Sprintf("%d (%s)", r.Non200, strings.Join(parts, ", "))
+	return strings.Join(parts, ", ")
 }
 
 func check(s string, ok bool) string {

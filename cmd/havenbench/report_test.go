@@ -158,6 +158,8 @@ func TestReport(t *testing.T) {
 	mismatch := fakeRun("sqlite", 10_000, 2, 40)
 	mismatch.SQLSweep = &Sweep{Rows: mismatch.SQLSweep.Rows, Queries: append([]QueryTimes{}, mismatch.SQLSweep.Queries...)}
 	mismatch.SQLSweep.Queries[0].Total++
+	sqlFailed := fakeRun("postgres", 1_000_000, 3, 60)
+	sqlFailed.SQLSweep.Rows[0].Errors, sqlFailed.SQLSweep.Rows[0].Non200, sqlFailed.SQLSweep.Rows[0].Statuses = 1, 2, map[string]int{"500": 2}
 	withPipe := fakeRun("sq|lite", 100_000, 2, 40)
 	withPipe.Profiles = []ProfileHead{{Name: "serve-cpu", Top: "flat  flat%\n1s 50% main.f"}}
 	tests := []struct {
@@ -170,14 +172,15 @@ func TestReport(t *testing.T) {
 			"### Import and start", "| SQLite | 1,000,000 | 1250 s | 800 | 210 MiB | 11.83 GiB | 0.12 s | 25 s | 24 s | 60 MiB | 80 MiB |",
 			"| SQLite | 1,000,000 | 0.12 s ✓ | 25 s ✓ | 90 MiB ✓ |",
 			"| SQLite | 1,000,000 | 1 | 130 | 1.00 | 3.00 | 6.00 | 13.0 | 1.00 | 3.00 | 0 | 2 | 90 MiB |",
-			"| SQLite | 1,000,000 | one common word | 100,000 | 1.00 | 3.00 | 750 | 1500 | 750× | 20 |",
+			"| SQLite | 1,000,000 | one common word | 100,000 | 1.00 | 3.00 | 750 | 1500 | 750× | 20 | 0 |",
 			"| PostgreSQL | 1,000,000 | one common word | 100,000 | 1.00 | 3.00 | 30.0 | 60.0 | 30× | 20 |", "| 3.00 ✓ (32 connections: 3.00) | 30× ✗ |",
 			"| PostgreSQL | 1,000,000 | **all searches** |",
 			"3.00 ✓ (32 connections: 3.00)",
 			"| **all searches** | `/directory` | 60.0 | 6.00 | – | 13.0 | 20.0 | 0 | 2 (503: 2) |",
 			"#### PostgreSQL, 1,000,000 services, 32 connections",
 		}},
-		{"index only", []Run{fakeRun("sqlite", 10_000, 3, 0)}, []string{"| SQLite | 10,000 | one common word | 1,000 | 1.00 | 3.00 | – | – | – | – |"}},
+		{"index only", []Run{fakeRun("sqlite", 10_000, 3, 0)}, []string{"| SQLite | 10,000 | one common word | 1,000 | 1.00 | 3.00 | – | – | – | – | – |"}},
+		{"SQL failures", []Run{sqlFailed}, []string{"| 60.0 | 30× | 20 | 3 (500: 2) |"}},
 		{"totals differ", []Run{mismatch}, []string{"matched 1000 in the index and 1001 in SQL"}},
 		{"pipes are escaped", []Run{withPipe}, []string{`| sq\|lite | 100,000 | one common word |`, "```\nflat  flat%\n1s 50% main.f\n```"}},
 	}
