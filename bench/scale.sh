@@ -145,6 +145,11 @@ start_server() {
   local log="$3/serve-$2.log"
   local env=()
   if [ "$2" = index ]; then read -ra env <<<"$(profile_env "serve-$engine-$size")"; fi
+  # A server left on the port would answer for the new one.
+  if curl -s -o /dev/null --max-time 2 "$base/healthz"; then
+    echo "something already answers on $base: stop it, or choose another PORT" >&2
+    exit 1
+  fi
   local t0
   t0=$(date +%s%N)
   # The API rate limit is off: all the load comes from one client.

@@ -31,8 +31,8 @@ func writeReport(w io.Writer, runs []Run) error {
 
 	p.line("### Import and start")
 	p.line("")
-	p.row("engine", "services", "import", "services/s", "importer peak RSS", "database", "first request served", "ready (index built)", "index build", "RSS when ready", "peak RSS until ready")
-	p.rule(11)
+	p.row("engine", "services", "import", "services/s", "importer peak RSS", "database", "first request served", "ready (index built)", "index build", "RSS when ready", "peak RSS until ready", "Go heap when ready")
+	p.rule(12)
 	for _, r := range runs {
 		cells := []string{engineName(r.Engine), count(r.Services)}
 		if im := r.Import; im != nil {
@@ -45,9 +45,9 @@ func writeReport(w io.Writer, runs []Run) error {
 			cells = append(cells, "–", "–", "–", "–")
 		}
 		if s := r.IndexStart; s != nil {
-			cells = append(cells, secs(s.FirstServedSeconds), secs(s.ReadySeconds), secs(s.IndexBuildSeconds), mib(s.RSSReadyMiB), mib(s.PeakRSSReadyMiB))
+			cells = append(cells, secs(s.FirstServedSeconds), secs(s.ReadySeconds), secs(s.IndexBuildSeconds), mib(s.RSSReadyMiB), mib(s.PeakRSSReadyMiB), mib(s.HeapReadyMiB))
 		} else {
-			cells = append(cells, "–", "–", "–", "–", "–")
+			cells = append(cells, "–", "–", "–", "–", "–", "–")
 		}
 		p.row(cells...)
 	}

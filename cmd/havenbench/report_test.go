@@ -18,7 +18,7 @@ import (
 func fakeRun(engine string, services int, indexP99, sqlP99 float64) Run {
 	r := Run{Engine: engine, Services: services, Date: "2026-11-25T00:00:00Z", Commit: "abc1234",
 		Import:     &Import{Exec: Exec{Seconds: float64(services) / 800, MaxRSSMiB: 210}, PerSecond: 800, DBBytes: int64(services) * 12_700},
-		IndexStart: &Start{Search: "index", FirstServedSeconds: 0.12, ReadySeconds: float64(services) / 40_000, IndexBuildSeconds: float64(services) / 42_000, RSSReadyMiB: 60, PeakRSSReadyMiB: 80},
+		IndexStart: &Start{Search: "index", FirstServedSeconds: 0.12, ReadySeconds: float64(services) / 40_000, IndexBuildSeconds: float64(services) / 42_000, RSSReadyMiB: 60, PeakRSSReadyMiB: 80, HeapReadyMiB: 41},
 	}
 	var sweepRows, sqlRows []Row
 	var queries []QueryTimes
@@ -169,7 +169,7 @@ func TestReport(t *testing.T) {
 	}{
 		{"no runs", nil, []string{"No runs"}},
 		{"full", []Run{fakeRun("sqlite", 1_000_000, 3, 1500), fakeRun("postgres", 1_000_000, 3, 60)}, []string{
-			"### Import and start", "| SQLite | 1,000,000 | 1250 s | 800 | 210 MiB | 11.83 GiB | 0.12 s | 25 s | 24 s | 60 MiB | 80 MiB |",
+			"### Import and start", "| SQLite | 1,000,000 | 1250 s | 800 | 210 MiB | 11.83 GiB | 0.12 s | 25 s | 24 s | 60 MiB | 80 MiB | 41 MiB |",
 			"| SQLite | 1,000,000 | 0.12 s ✓ | 25 s ✓ | 90 MiB ✓ |",
 			"| SQLite | 1,000,000 | 1 | 130 | 1.00 | 3.00 | 6.00 | 13.0 | 1.00 | 3.00 | 0 | 2 | 90 MiB |",
 			"| SQLite | 1,000,000 | one common word | 100,000 | 1.00 | 3.00 | 750 | 1500 | 750× | 20 | 0 |",
