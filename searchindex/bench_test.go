@@ -188,7 +188,7 @@ func BenchmarkFacets(b *testing.B) {
 				sc := &scratch{}
 				b.ReportAllocs()
 				for b.Loop() {
-					x.count(set.bm, []int{k}, false, sc)
+					x.count(set.bm, []int{k}, false, sc, nil)
 					x.facetList(k, sc.counts[k])
 				}
 			})
@@ -197,7 +197,7 @@ func BenchmarkFacets(b *testing.B) {
 			sc := &scratch{}
 			b.ReportAllocs()
 			for b.Loop() {
-				x.count(set.bm, []int{0, 1, 2, 3}, false, sc)
+				x.count(set.bm, []int{0, 1, 2, 3}, false, sc, nil)
 			}
 		})
 	}

@@ -68,6 +68,12 @@ type index struct {
 	seen    []uint32          // by term id: the last stamp that saw it, to drop repeats
 	stamp   uint32
 
+	// anchors holds, for the terms common at the last build (nil for the
+	// others), the facet counts of their documents: a search for a common
+	// word then counts only what sets its results apart from those.
+	anchors     []*anchor // by term id
+	anchorTerms []uint32  // the terms with an anchor
+
 	facets    [numFacets]facet
 	facetOff  []uint32 // by document: where its values start in facetVals
 	facetVals []uint32 // per document: a count per facet kind, then the values
@@ -102,6 +108,34 @@ type gridPoint struct {
 }
 
 type org struct{ id, name string }
+
+// anchor is the facet counts of the documents holding one term: over the
+// open ones ([0]) and over the live ones ([1]), kept as documents come
+// and go.
+type anchor struct {
+	n      [2]uint32
+	counts [2][numFacets][]uint32
+}
+
+// bump adds sign to the counts of a document with facet values vals.
+func (a *anchor) bump(open bool, vals *[numFacets][]uint32, sign uint32) {
+	for s := range 2 {
+		if s == 0 && !open {
+			continue
+		}
+		a.n[s] += sign
+		for k := range numFacets {
+			c := a.counts[s][k]
+			for _, v := range vals[k] {
+				if int(v) >= len(c) {
+					c = append(c, make([]uint32, int(v)+1-len(c))...)
+				}
+				c[v] += sign
+			}
+			a.counts[s][k] = c
+		}
+	}
+}
 
 // facet holds one facet's values and, for each, the documents having it.
 type facet struct {
@@ -164,6 +198,7 @@ func (x *index) internTerm(t string) uint32 {
 	x.termIDs[t] = id
 	x.post = append(x.post, nil)
 	x.heads = append(x.heads, nil)
+	x.anchors = append(x.anchors, nil)
 	x.seen = append(x.seen, 0)
 	return id
 }
@@ -284,6 +319,11 @@ func (x *index) add(e *entry) {
 		x.places = append(x.places, pl)
 	}
 	d.nPlaces = uint32(len(e.places))
+	for _, t := range e.terms {
+		if a := x.anchors[t]; a != nil {
+			a.bump(e.open, &vals, 1)
+		}
+	}
 	for k := range vals {
 		x.facetVals = append(x.facetVals, uint32(len(vals[k])))
 	}
@@ -309,13 +349,20 @@ func setBit(d []uint64, n uint32) []uint64 {
 // kill takes a document out of the live sets.
 func (x *index) kill(n uint32) {
 	open := x.open.Contains(n)
+	var vals [numFacets][]uint32
 	for k := range x.facets {
 		fc := &x.facets[k]
-		for _, v := range x.facetValues(n, k) {
+		vals[k] = x.facetValues(n, k)
+		for _, v := range vals[k] {
 			fc.live[v]--
 			if open {
 				fc.open[v]--
 			}
+		}
+	}
+	for _, t := range x.anchorTerms {
+		if x.post[t].Contains(n) {
+			x.anchors[t].bump(open, &vals, ^uint32(0)) // -1
 		}
 	}
 	x.live.Remove(n)
@@ -379,6 +426,20 @@ func build(x *index, es []entry) *index {
 	x.places = make([]place, 0, nPlaces)
 	x.facetVals = make([]uint32, 0, nVals)
 	x.byService = make(map[string]uint32, len(es))
+	// Terms held by many documents get an anchor, counted as they are added.
+	df := make([]uint32, len(x.post))
+	for i := range es {
+		for _, t := range es[i].terms {
+			df[t]++
+		}
+	}
+	minDF := uint32(max(4*x.small, uint64(len(es)/128), 1))
+	for t, n := range df {
+		if n >= minDF {
+			x.anchors[t] = &anchor{}
+			x.anchorTerms = append(x.anchorTerms, uint32(t))
+		}
+	}
 	for _, i := range order {
 		x.add(&es[i])
 		es[i] = entry{} // let the garbage collector have it
