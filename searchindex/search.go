@@ -58,10 +58,11 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	gs := x.groupSets(q, operands, x.baseOf(f.AllStatuses), f.AllStatuses)
 	operands = append(operands, x.baseOf(f.AllStatuses))
 	core := intersect(operands)
+	var inRadius []near // with a radius: every service in it, at its distance
 	if f.Near != nil && f.RadiusKm > 0 {
 		// Last, so that only the places of services matching the rest
 		// are measured.
-		core = x.within(geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}, f.RadiusKm, core)
+		core, inRadius = x.within(geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}, f.RadiusKm, core)
 	}
 
 	var filters [numFacets]*roaring.Bitmap
@@ -122,6 +123,8 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	var page []uint32
 	switch {
 	case offset >= res.Total:
+	case inRadius != nil:
+		page = x.pageNearest(all, inRadius, offset, limit)
 	case f.Near != nil:
 		page = x.pageByDistance(all, geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}, offset, limit)
 	case !q.Empty():
@@ -171,10 +174,14 @@ func intersect(bms []*roaring.Bitmap) *roaring.Bitmap {
 // within returns the documents of set with a place within radius km of p:
 // the grid cells under the bounding box, then the box and the exact
 // distance, as SQL checks them.
-func (x *index) within(p geo.Point, radius float64, set *roaring.Bitmap) *roaring.Bitmap {
+//
+// It also returns each of those documents at its distance from p: the least
+// over its places, as byDistance measures it, since a place outside the
+// radius is farther than any inside.
+func (x *index) within(p geo.Point, radius float64, set *roaring.Bitmap) (*roaring.Bitmap, []near) {
 	minLat, minLon, maxLat, maxLon := geo.BoundingBox(p, radius)
 	la0, la1, lo0, lo1 := cell(minLat), cell(maxLat), cell(minLon), cell(maxLon)
-	var docs []uint32 // added to a bitmap at once, in order: quicker than one by one
+	var found []near
 	// The haversine's h grows with the distance: compare it with the h of
 	// the radius, and leave only a hair's breadth either side to the
 	// distance itself, so that the answer is exactly geo.DistanceKm's.
@@ -188,8 +195,12 @@ func (x *index) within(p geo.Point, radius float64, set *roaring.Bitmap) *roarin
 			sinDLat := math.Sin((radians(g.lat) - lat1) / 2)
 			sinDLon := math.Sin(radians(g.lon-p.Lon) / 2)
 			h := sinDLat*sinDLat + cosLat1*g.cosLat*sinDLon*sinDLon
-			if h < hr*(1-1e-9) || h <= hr*(1+1e-9) && geo.DistanceKm(p, geo.Point{Lat: g.lat, Lon: g.lon}) <= radius {
-				docs = append(docs, g.doc)
+			if h > hr*(1+1e-9) {
+				continue
+			}
+			// geo.DistanceKm's last step, from the same h.
+			if d := 2 * geo.EarthRadiusKm * math.Asin(math.Sqrt(min(h, 1))); h < hr*(1-1e-9) || d <= radius {
+				found = append(found, near{g.doc, d})
 			}
 		}
 	}
@@ -201,7 +212,7 @@ func (x *index) within(p geo.Point, radius float64, set *roaring.Bitmap) *roarin
 				check(pts)
 			}
 		}
-		return bitmapOf(docs)
+		return nearestOnce(found)
 	}
 	for la := la0; la <= la1; la++ {
 		for lo := lo0; lo <= lo1; lo++ {
@@ -211,14 +222,69 @@ func (x *index) within(p geo.Point, radius float64, set *roaring.Bitmap) *roarin
 			check(x.grid[cellKey(la, wrapCell(lo))])
 		}
 	}
-	return bitmapOf(docs)
+	return nearestOnce(found)
 }
 
-// bitmapOf returns a bitmap of docs, which it sorts.
-func bitmapOf(docs []uint32) *roaring.Bitmap {
-	slices.Sort(docs)
+// nearestOnce keeps each document of found once, at its least distance,
+// and returns them in document order and as a bitmap.
+func nearestOnce(found []near) (*roaring.Bitmap, []near) {
+	slices.SortFunc(found, func(a, b near) int {
+		if a.doc != b.doc {
+			return cmp.Compare(a.doc, b.doc)
+		}
+		return cmp.Compare(a.dist, b.dist)
+	})
+	found = slices.CompactFunc(found, func(a, b near) bool { return a.doc == b.doc })
+	docs := make([]uint32, len(found))
+	for i, e := range found {
+		docs[i] = e.doc
+	}
 	out := roaring.New()
-	out.AddMany(slices.Compact(docs))
+	out.AddMany(docs) // at once, in order: quicker than one by one
+	if found == nil {
+		found = []near{}
+	}
+	return out, found
+}
+
+// pageNearest pages through the documents of set among found, nearest
+// first, then by name.
+func (x *index) pageNearest(set *roaring.Bitmap, found []near, skip, take int) []uint32 {
+	keep := skip + take
+	compare := func(a, b near) int {
+		if c := cmp.Compare(a.dist, b.dist); c != 0 {
+			return c
+		}
+		return x.compare(a.doc, b.doc)
+	}
+	var ns []near
+	for _, e := range found {
+		if !set.Contains(e.doc) {
+			continue
+		}
+		switch {
+		case len(ns) < keep-1:
+			ns = append(ns, e)
+		case len(ns) == keep-1:
+			ns = append(ns, e)
+			slices.SortFunc(ns, compare)
+		case compare(e, ns[len(ns)-1]) < 0:
+			i, _ := slices.BinarySearchFunc(ns, e, compare)
+			copy(ns[i+1:], ns[i:len(ns)-1])
+			ns[i] = e
+		}
+	}
+	if len(ns) < keep {
+		slices.SortFunc(ns, compare)
+	}
+	if skip >= len(ns) {
+		return nil
+	}
+	ns = ns[skip:]
+	out := make([]uint32, len(ns))
+	for i, e := range ns {
+		out[i] = e.doc
+	}
 	return out
 }
 
