@@ -20,7 +20,9 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -83,18 +85,23 @@ type index struct {
 
 	orgIDs map[string]uint32
 	orgs   []org
+
+	strs []byte // the arena of docs', places' and orgs' strings
 }
 
+// Documents, places and organizations hold no pointers: their strings
+// live in one arena (index.strs), so that the garbage collector has a few
+// large objects to mark rather than millions of small ones.
 type doc struct {
-	serviceID string
-	name      string
+	serviceID str
+	name      str
 	org       uint32
 	places    uint32 // first place in index.places
 	nPlaces   uint32
 }
 
 type place struct {
-	locationID, city string
+	locationID, city str
 	state, country   uint32 // facet value ids, or noValue
 	lat, lon         float64
 	hasLat, hasLon   bool
@@ -107,7 +114,29 @@ type gridPoint struct {
 	cosLat   float64 // for the haversine, once
 }
 
-type org struct{ id, name string }
+type org struct{ id, name str }
+
+// str is a string in the index's arena.
+type str struct{ off, n uint32 }
+
+// str returns a string of the arena. It shares the arena's memory, which
+// only ever grows: bytes once written never change.
+func (x *index) str(s str) string {
+	if s.n == 0 {
+		return ""
+	}
+	return unsafe.String(&x.strs[s.off], s.n)
+}
+
+// putStr copies s into the arena.
+func (x *index) putStr(s string) str {
+	if s == "" {
+		return str{}
+	}
+	r := str{uint32(len(x.strs)), uint32(len(s))}
+	x.strs = append(x.strs, s...)
+	return r
+}
 
 // anchor is the facet counts of the documents holding one term: over the
 // open ones ([0]) and over the live ones ([1]), kept as documents come
@@ -195,7 +224,7 @@ func (x *index) internTerm(t string) uint32 {
 		return id
 	}
 	id := uint32(len(x.post))
-	x.termIDs[t] = id
+	x.termIDs[strings.Clone(t)] = id // not a piece of a document's string, kept whole
 	x.post = append(x.post, nil)
 	x.heads = append(x.heads, nil)
 	x.anchors = append(x.anchors, nil)
@@ -207,12 +236,15 @@ func (x *index) internOrg(id, name string) uint32 {
 	if n, ok := x.orgIDs[id]; ok {
 		// The latest name wins for every service of the organization, as
 		// SQL joins the organization's current name.
-		x.orgs[n].name = name
+		if x.str(x.orgs[n].name) != name {
+			x.orgs[n].name = x.putStr(name)
+		}
 		return n
 	}
 	n := uint32(len(x.orgs))
-	x.orgIDs[id] = n
-	x.orgs = append(x.orgs, org{id, name})
+	o := org{x.putStr(id), x.putStr(name)}
+	x.orgIDs[x.str(o.id)] = n
+	x.orgs = append(x.orgs, o)
 	return n
 }
 
@@ -252,7 +284,7 @@ func (x *index) entryOf(d *haven.DirectoryDoc) entry {
 // add appends a document, numbered len(x.docs).
 func (x *index) add(e *entry) {
 	n := uint32(len(x.docs))
-	d := doc{serviceID: e.serviceID, name: e.name, org: e.org, places: uint32(len(x.places))}
+	d := doc{serviceID: x.putStr(e.serviceID), name: x.putStr(e.name), org: e.org, places: uint32(len(x.places))}
 	x.facetOff = append(x.facetOff, uint32(len(x.facetVals)))
 	x.live.Add(n)
 	if e.open {
@@ -261,7 +293,7 @@ func (x *index) add(e *entry) {
 	if old, ok := x.byService[e.serviceID]; ok {
 		x.kill(old)
 	}
-	x.byService[e.serviceID] = n
+	x.byService[x.str(d.serviceID)] = n
 	for i, t := range e.terms {
 		if x.post[t] == nil {
 			x.post[t] = roaring.New()
@@ -305,7 +337,7 @@ func (x *index) add(e *entry) {
 		addVal(facetLanguage, l)
 	}
 	for _, p := range e.places {
-		pl := place{locationID: p.LocationID, city: p.City, state: addVal(facetState, p.State), country: addVal(facetCountry, p.Country)}
+		pl := place{locationID: x.putStr(p.LocationID), city: x.putStr(p.City), state: addVal(facetState, p.State), country: addVal(facetCountry, p.Country)}
 		if p.Lat != nil {
 			pl.lat, pl.hasLat = *p.Lat, true
 		}
@@ -395,10 +427,10 @@ func (x *index) less(a, b uint32) bool {
 
 func (x *index) compare(a, b uint32) int {
 	da, db := &x.docs[a], &x.docs[b]
-	if c := cmp.Compare(da.name, db.name); c != 0 {
+	if c := cmp.Compare(x.str(da.name), x.str(db.name)); c != 0 {
 		return c
 	}
-	return cmp.Compare(da.serviceID, db.serviceID)
+	return cmp.Compare(x.str(da.serviceID), x.str(db.serviceID))
 }
 
 func cell(deg float64) int32 { return int32(math.Floor(deg / gridDeg)) }
@@ -409,9 +441,14 @@ func cellKey(lat, lon int32) uint64 { return uint64(uint32(lat))<<32 | uint64(ui
 func build(x *index, es []entry) *index {
 	order := make([]int32, len(es)) // sorting indices moves less than sorting entries
 	nPlaces, nVals := 0, 0
+	nBytes := len(x.strs)
 	for i := range es {
 		order[i] = int32(i)
 		nPlaces += len(es[i].places)
+		nBytes += len(es[i].serviceID) + len(es[i].name)
+		for _, p := range es[i].places {
+			nBytes += len(p.LocationID) + len(p.City)
+		}
 		nVals += numFacets + len(es[i].categories) + len(es[i].languages) + 2*len(es[i].places)
 	}
 	slices.SortFunc(order, func(i, j int32) int {
@@ -421,6 +458,7 @@ func build(x *index, es []entry) *index {
 		}
 		return cmp.Compare(a.serviceID, b.serviceID)
 	})
+	x.strs = slices.Grow(x.strs, nBytes-len(x.strs))
 	x.docs = make([]doc, 0, len(es))
 	x.facetOff = make([]uint32, 0, len(es))
 	x.places = make([]place, 0, nPlaces)

@@ -560,10 +560,10 @@ func (x *index) pageByName(set *roaring.Bitmap, skip, take int, out []uint32) []
 	before := make([]int, len(tail))
 	for i, t := range tail {
 		b, _ := slices.BinarySearchFunc(x.docs[:x.sorted], t, func(d doc, t uint32) int {
-			if c := cmp.Compare(d.name, x.docs[t].name); c != 0 {
+			if c := cmp.Compare(x.str(d.name), x.str(x.docs[t].name)); c != 0 {
 				return c
 			}
-			return cmp.Compare(d.serviceID, x.docs[t].serviceID)
+			return cmp.Compare(x.str(d.serviceID), x.str(x.docs[t].serviceID))
 		})
 		if b > 0 {
 			before[i] = int(set.Rank(uint32(b - 1)))
@@ -860,7 +860,7 @@ func (x *index) hits(page []uint32, f haven.DirectoryFilter) []haven.DirectoryHi
 		d := &x.docs[n]
 		o := &x.orgs[d.org]
 		h := &out[i]
-		h.ServiceID, h.Name, h.OrgID, h.OrgName = d.serviceID, d.name, o.id, o.name
+		h.ServiceID, h.Name, h.OrgID, h.OrgName = x.str(d.serviceID), x.str(d.name), x.str(o.id), x.str(o.name)
 		var best *place
 		bestDist := math.NaN()
 		for j, pl := range x.placesOf(n) {
@@ -882,7 +882,7 @@ func (x *index) hits(page []uint32, f haven.DirectoryFilter) []haven.DirectoryHi
 		if best == nil {
 			continue
 		}
-		h.LocationID, h.City = best.locationID, best.city
+		h.LocationID, h.City = x.str(best.locationID), x.str(best.city)
 		h.State, h.Country = x.value(facetState, best.state), x.value(facetCountry, best.country)
 		if slab == nil {
 			slab = make([]float64, 0, 3*len(page))
