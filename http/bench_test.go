@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"testing"
 
 	"haven"
@@ -52,6 +54,7 @@ func mustIndexedServer(b *testing.B, n int) *havenhttp.Server {
 		b.Fatal(err)
 	}
 	s.Directory, s.Countries = indexedDirectory{dir, ix}, db
+	s.Limits.APIRate = 0 // else past the burst the benchmark measures 429s
 	return s
 }
 
@@ -67,6 +70,40 @@ func BenchmarkSearchPage(b *testing.B) {
 func BenchmarkSearchAPI(b *testing.B) {
 	s := mustIndexedServer(b, 1000)
 	benchGet(b, s, "/api/v1/search?q=legal+help&state=TX")
+}
+
+// memIndexedServer returns a server whose searches go to an index of n
+// sample services built in memory (HAVEN_BENCH_SERVICES, 100,000 by
+// default), for the API's costs at a large directory's facet sizes. The
+// services are not in the database: pages that show them cannot be used.
+func memIndexedServer(b *testing.B) *havenhttp.Server {
+	b.Helper()
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("HAVEN_BENCH_SERVICES")); err == nil && v > 0 {
+		n = v
+	}
+	s, _, db := MustServer(b)
+	bld := searchindex.NewBuilder()
+	if err := sample.Services(n, 1, func(x *hsds.Service) error {
+		doc := sqlstore.DirectoryDocOf(x)
+		bld.Add(&doc)
+		return nil
+	}); err != nil {
+		b.Fatal(err)
+	}
+	s.Directory, s.Countries = indexedDirectory{sqlstore.NewDirectoryService(db), bld.Index()}, db
+	s.Limits.APIRate = 0
+	return s
+}
+
+// BenchmarkSearchAPILarge answers /api/v1/search over a large index: a
+// common word, a page of 20 with every facet's values labelled, in
+// English and in Spanish.
+func BenchmarkSearchAPILarge(b *testing.B) {
+	s := memIndexedServer(b)
+	for _, url := range []string{"/api/v1/search?q=survivors", "/api/v1/search?q=survivors&lang=es", "/api/v1/search?q=legal&state=TX&language=es"} {
+		b.Run(url, func(b *testing.B) { benchGet(b, s, url) })
+	}
 }
 
 // BenchmarkSearchJSON encodes a page of results alone.
@@ -94,5 +131,8 @@ func benchGet(b *testing.B, s http.Handler, url string) {
 	for b.Loop() {
 		w := httptest.NewRecorder()
 		s.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("%s: %d %s", url, w.Code, w.Body)
+		}
 	}
 }
