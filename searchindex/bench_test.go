@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -185,6 +186,28 @@ func BenchmarkFacets(b *testing.B) {
 	half.RemoveRange(uint64(len(x.docs)/2), uint64(len(x.docs)))
 	small := x.open.Clone()
 	small.RemoveRange(x.small-1, uint64(len(x.docs)))
+	// 20,000 documents at random, as a search of a few words finds them.
+	random := roaring.New()
+	r := rand.New(rand.NewPCG(1, 2))
+	for random.GetCardinality() < 20_000 {
+		if d := uint32(r.IntN(len(x.docs))); x.open.Contains(d) {
+			random.Add(d)
+		}
+	}
+	for _, how := range []struct {
+		name  string
+		small uint64
+	}{{"doc-by-doc", 1 << 62}, {"value-by-value", 0}} {
+		b.Run("random-20k/"+how.name, func(b *testing.B) {
+			defer func(small uint64) { x.small = small }(x.small)
+			x.small = how.small
+			sc := &scratch{}
+			b.ReportAllocs()
+			for b.Loop() {
+				x.rawCount(random, []int{0, 1, 2, 3}, false, sc, &sc.counts)
+			}
+		})
+	}
 	for _, set := range []struct {
 		name string
 		bm   *roaring.Bitmap

@@ -59,6 +59,7 @@ type index struct {
 	sorted    uint32
 	dead      int
 	small     uint64 // see defaultSmallSet
+	maskOther uint32 // see masks: maskOther, or lower in tests
 	drift     int    // see defaultDrift
 
 	live *roaring.Bitmap // documents in use
@@ -76,9 +77,21 @@ type index struct {
 	anchors     []*anchor // by term id
 	anchorTerms []uint32  // the terms with an anchor
 
+	// unions holds the unions of a query word's forms' lists, by "p" or
+	// "h" (post or heads) and the forms; emptied at every change.
+	unions struct {
+		sync.Mutex
+		m map[string]*roaring.Bitmap
+	}
+
 	facets    [numFacets]facet
 	facetOff  []uint32 // by document: where its values start in facetVals
 	facetVals []uint32 // per document: a count per facet kind, then the values
+	// masks holds, per document and facet kind, its values as bits: bit v
+	// for value v below maskOther, and bit maskOther for any other value
+	// (then read facetVals). Counting document by document reads one or
+	// two cache lines per document this way rather than two lists.
+	masks []uint64
 
 	places []place
 	grid   map[uint64][]gridPoint
@@ -211,11 +224,13 @@ func newIndex() *index {
 		grid:      map[uint64][]gridPoint{},
 		orgIDs:    map[string]uint32{},
 		small:     defaultSmallSet,
+		maskOther: maskOther,
 		drift:     defaultDrift,
 	}
 	for k := range x.facets {
 		x.facets[k].ids = map[string]uint32{}
 	}
+	x.unions.m = map[string]*roaring.Bitmap{}
 	return x
 }
 
@@ -358,6 +373,11 @@ func (x *index) add(e *entry) {
 	}
 	for k := range vals {
 		x.facetVals = append(x.facetVals, uint32(len(vals[k])))
+		var m uint64
+		for _, v := range vals[k] {
+			m |= 1 << min(v, x.maskOther)
+		}
+		x.masks = append(x.masks, m)
 	}
 	for k := range vals {
 		x.facetVals = append(x.facetVals, vals[k]...)
@@ -401,6 +421,10 @@ func (x *index) kill(n uint32) {
 	x.open.Remove(n)
 	x.dead++
 }
+
+// maskOther is the bit of a document's facet mask that stands for the
+// values numbered from it on.
+const maskOther = 63
 
 // facetValues returns a document's values of facet k.
 func (x *index) facetValues(n uint32, k int) []uint32 {
@@ -461,6 +485,10 @@ func build(x *index, es []entry) *index {
 	x.strs = slices.Grow(x.strs, nBytes-len(x.strs))
 	x.docs = make([]doc, 0, len(es))
 	x.facetOff = make([]uint32, 0, len(es))
+	x.masks = make([]uint64, 0, numFacets*len(es))
+	if x.small == 0 {
+		x.maskOther = 1 // in tests, on small data: reach the values past the masks
+	}
 	x.places = make([]place, 0, nPlaces)
 	x.facetVals = make([]uint32, 0, nVals)
 	x.byService = make(map[string]uint32, len(es))
@@ -514,6 +542,7 @@ func build(x *index, es []entry) *index {
 func (x *index) apply(ids []string, docs []*haven.DirectoryDoc) (rebuild bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	clear(x.unions.m)
 	for _, id := range ids {
 		if n, ok := x.byService[id]; ok {
 			x.kill(n)

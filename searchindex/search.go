@@ -152,8 +152,32 @@ func (x *index) union(lists []*roaring.Bitmap, terms []string) *roaring.Bitmap {
 	case 1:
 		return bms[0]
 	}
-	return roaring.FastOr(bms...)
+	// A word's forms are ORed at every search that has it: keep the
+	// unions, until the index changes.
+	var kb [128]byte
+	key := append(kb[:0], "p"...)
+	if &lists[0] == &x.heads[0] {
+		key[0] = 'h'
+	}
+	for _, t := range terms {
+		key = append(append(key, ' '), t...)
+	}
+	x.unions.Lock()
+	defer x.unions.Unlock()
+	if u, ok := x.unions.m[string(key)]; ok {
+		return u
+	}
+	u := roaring.FastOr(bms...)
+	if len(x.unions.m) >= maxUnions {
+		clear(x.unions.m)
+	}
+	x.unions.m[string(key)] = u
+	return u
 }
+
+// maxUnions bounds how many unions of forms an index keeps (each of at
+// most a bitset's size).
+const maxUnions = 128
 
 // intersect returns the intersection of bitmaps, a nil one counting as
 // empty, smallest first. The result is a new bitmap.
@@ -436,18 +460,22 @@ func (x *index) rawCount(set *roaring.Bitmap, kinds []int, all bool, sc *scratch
 		valueCost += x.facets[k].cost
 	}
 	if m := set.GetCardinality(); m < x.small || int(m)*80 < valueCost {
-		it := set.Iterator()
-		for it.HasNext() {
-			d := it.Next()
-			off := x.facetOff[d]
-			for _, k := range kinds {
-				counts := out[k]
-				start := off + numFacets
-				for j := range k {
-					start += x.facetVals[off+uint32(j)]
-				}
-				for _, v := range x.facetVals[start : start+x.facetVals[off+uint32(k)]] {
-					counts[v]++
+		it := set.ManyIterator()
+		var buf [256]uint32
+		for n := it.NextMany(buf[:]); n > 0; n = it.NextMany(buf[:]) {
+			for _, d := range buf[:n] {
+				masks := x.masks[d*numFacets : d*numFacets+numFacets]
+				for _, k := range kinds {
+					counts, m := out[k], masks[k]
+					if m>>x.maskOther != 0 {
+						for _, v := range x.facetValues(d, k) {
+							counts[v]++
+						}
+						continue
+					}
+					for ; m != 0; m &= m - 1 {
+						counts[bits.TrailingZeros64(m)]++
+					}
 				}
 			}
 		}
