@@ -180,16 +180,19 @@ func (x *index) union(lists []*roaring.Bitmap, terms []string) *roaring.Bitmap {
 const maxUnions = 128
 
 // intersect returns the intersection of bitmaps, a nil one counting as
-// empty, smallest first. The result is a new bitmap.
+// empty, smallest first. The result may be one of bms: read only.
 func intersect(bms []*roaring.Bitmap) *roaring.Bitmap {
 	for _, b := range bms {
 		if b == nil {
-			return roaring.New()
+			return empty
 		}
 	}
+	if len(bms) == 1 {
+		return bms[0]
+	}
 	slices.SortFunc(bms, func(a, b *roaring.Bitmap) int { return cmp.Compare(a.GetCardinality(), b.GetCardinality()) })
-	out := bms[0].Clone()
-	for _, b := range bms[1:] {
+	out := roaring.And(bms[0], bms[1]) // no copy of the smallest first
+	for _, b := range bms[2:] {
 		out.And(b)
 	}
 	return out
