@@ -69,6 +69,19 @@ func BenchmarkSearchPage(b *testing.B) {
 	benchGet(b, s, "/directory?q=legal+help&state=TX")
 }
 
+// BenchmarkServicePage renders a service's page: a few reads by primary
+// key (the service, its organization, program, locations and terms) and
+// the HTML template.
+func BenchmarkServicePage(b *testing.B) {
+	s := mustIndexedServer(b, 1000)
+	w := do(s, "GET", "/api/v1/search?q=legal&per_page=1", nil)
+	var page havenhttp.SearchResponse
+	if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil || len(page.Items) != 1 {
+		b.Fatalf("%v: %s", err, w.Body)
+	}
+	benchGet(b, s, "/services/"+page.Items[0].ID)
+}
+
 // BenchmarkSearchAPI answers /api/v1/search: the search, facet labels and
 // the JSON encoding of a page of 20.
 func BenchmarkSearchAPI(b *testing.B) {
