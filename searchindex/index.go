@@ -19,6 +19,7 @@ package searchindex
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -492,20 +493,6 @@ func build(x *index, es []entry) *index {
 	x.places = make([]place, 0, nPlaces)
 	x.facetVals = make([]uint32, 0, nVals)
 	x.byService = make(map[string]uint32, len(es))
-	// Terms held by many documents get an anchor, counted as they are added.
-	df := make([]uint32, len(x.post))
-	for i := range es {
-		for _, t := range es[i].terms {
-			df[t]++
-		}
-	}
-	minDF := uint32(max(4*x.small, uint64(len(es)/128), 1))
-	for t, n := range df {
-		if n >= minDF {
-			x.anchors[t] = &anchor{}
-			x.anchorTerms = append(x.anchorTerms, uint32(t))
-		}
-	}
 	for _, i := range order {
 		x.add(&es[i])
 		es[i] = entry{} // let the garbage collector have it
@@ -529,10 +516,44 @@ func build(x *index, es []entry) *index {
 			}
 		}
 	}
+	x.makeAnchors()
 	// No RunOptimize: run containers save little on posting lists, and
 	// intersecting arrays with them costs a binary search per element
 	// where bitmap containers cost a bit test.
 	return x
+}
+
+// makeAnchors gives the terms held by many documents an anchor, counted
+// with the facets' bitsets on every core (far quicker than document by
+// document as they are added), then kept as documents come and go.
+func (x *index) makeAnchors() {
+	minDF := max(4*x.small, uint64(len(x.docs)/128), 1)
+	for t, p := range x.post {
+		if p != nil && p.GetCardinality() >= minDF {
+			x.anchorTerms = append(x.anchorTerms, uint32(t))
+		}
+	}
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			sc := &scratch{}
+			for i := w; i < len(x.anchorTerms); i += workers {
+				t := x.anchorTerms[i]
+				a := &anchor{}
+				for s, all := range []bool{false, true} {
+					set := roaring.And(x.post[t], x.baseOf(all))
+					a.n[s] = uint32(set.GetCardinality())
+					x.rawCount(set, []int{0, 1, 2, 3}, all, sc, &sc.counts)
+					for k := range numFacets {
+						a.counts[s][k] = slices.Clone(sc.counts[k])
+					}
+				}
+				x.anchors[t] = a // each worker its own terms
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // apply replaces the documents of the services named by ids with docs: a
