@@ -35,26 +35,36 @@ var docReaders = max(2, runtime.GOMAXPROCS(0))
 // be read as it was before the write or after it, as with one transaction
 // a service written after the read is.
 func (d *DirectoryService) EachDirectoryDoc(ctx context.Context, fn func(*haven.DirectoryDoc) error) error {
+	// A directory of one batch is read as one: sixteen transactions would
+	// only slow a small server's start.
+	bounds, readers := docRanges, docReaders
+	var n int
+	if err := d.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM services LIMIT `+strconv.Itoa(docBatch+1)+`) AS x`).Scan(&n); err != nil {
+		return err
+	}
+	if n <= docBatch {
+		bounds, readers = docRanges[:1], 1
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ranges := make(chan int, len(docRanges))
-	for i := range docRanges {
+	ranges := make(chan int, len(bounds))
+	for i := range bounds {
 		ranges <- i
 	}
 	close(ranges)
-	batches := make(chan []*haven.DirectoryDoc, 2*docReaders)
-	errs := make(chan error, docReaders)
+	batches := make(chan []*haven.DirectoryDoc, 2*readers)
+	errs := make(chan error, readers)
 	var wg sync.WaitGroup
-	for range docReaders {
+	for range readers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range ranges {
 				upTo := ""
-				if i+1 < len(docRanges) {
-					upTo = docRanges[i+1]
+				if i+1 < len(bounds) {
+					upTo = bounds[i+1]
 				}
-				if err := d.eachDocBatch(ctx, docRanges[i], upTo, batches); err != nil {
+				if err := d.eachDocBatch(ctx, bounds[i], upTo, batches); err != nil {
 					errs <- err
 					cancel()
 					return
