@@ -6,6 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"haven"
@@ -52,6 +58,7 @@ func mustIndexedServer(b *testing.B, n int) *havenhttp.Server {
 		b.Fatal(err)
 	}
 	s.Directory, s.Countries = indexedDirectory{dir, ix}, db
+	s.Limits.APIRate = 0 // else past the burst the benchmark measures 429s
 	return s
 }
 
@@ -62,11 +69,118 @@ func BenchmarkSearchPage(b *testing.B) {
 	benchGet(b, s, "/directory?q=legal+help&state=TX")
 }
 
+// BenchmarkServicePage renders a service's page: a few reads by primary
+// key (the service, its organization, program, locations and terms) and
+// the HTML template.
+func BenchmarkServicePage(b *testing.B) {
+	s := mustIndexedServer(b, 1000)
+	w := do(s, "GET", "/api/v1/search?q=legal&per_page=1", nil)
+	var page havenhttp.SearchResponse
+	if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil || len(page.Items) != 1 {
+		b.Fatalf("%v: %s", err, w.Body)
+	}
+	benchGet(b, s, "/services/"+page.Items[0].ID)
+}
+
 // BenchmarkSearchAPI answers /api/v1/search: the search, facet labels and
 // the JSON encoding of a page of 20.
 func BenchmarkSearchAPI(b *testing.B) {
 	s := mustIndexedServer(b, 1000)
 	benchGet(b, s, "/api/v1/search?q=legal+help&state=TX")
+}
+
+// memIndexedServer returns a server whose searches go to an index of n
+// sample services built in memory (HAVEN_BENCH_SERVICES, 100,000 by
+// default), for the API's costs at a large directory's facet sizes. The
+// services are not in the database: pages that show them cannot be used.
+// It is built once for each benchmark that uses it, not for each b.N.
+func memIndexedServer(b *testing.B) *havenhttp.Server {
+	b.Helper()
+	if memServer.s != nil {
+		return memServer.s
+	}
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("HAVEN_BENCH_SERVICES")); err == nil && v > 0 {
+		n = v
+	}
+	s, _, db := MustServer(b)
+	b.Cleanup(func() { memServer.s = nil }) // with its database
+	bld := searchindex.NewBuilder()
+	if err := sample.Services(n, 1, func(x *hsds.Service) error {
+		doc := sqlstore.DirectoryDocOf(x)
+		bld.Add(&doc)
+		return nil
+	}); err != nil {
+		b.Fatal(err)
+	}
+	s.Directory, s.Countries = indexedDirectory{sqlstore.NewDirectoryService(db), bld.Index()}, db
+	s.Limits.APIRate = 0
+	runtime.GC()
+	debug.FreeOSMemory()
+	memServer.s = s
+	return s
+}
+
+var memServer struct{ s *havenhttp.Server }
+
+// BenchmarkSearchAPILarge answers /api/v1/search over a large index: a
+// common word, a page of 20 with every facet's values labelled, in
+// English and in Spanish.
+func BenchmarkSearchAPILarge(b *testing.B) {
+	s := memIndexedServer(b)
+	for _, url := range []string{"/api/v1/search?q=survivors", "/api/v1/search?q=survivors&lang=es", "/api/v1/search?q=legal&state=TX&language=es"} {
+		b.Run(url, func(b *testing.B) { benchGet(b, s, url) })
+	}
+}
+
+// searchMix is one search of each class of searchindex's benchmarks, as
+// /api/v1/search is asked them.
+var searchMix = []string{
+	"/api/v1/search?q=survivors",
+	"/api/v1/search?q=survivors&page=50",
+	"/api/v1/search?q=legal+immigration",
+	"/api/v1/search?q=trauma+counseling+housing",
+	"/api/v1/search?q=shelter&state=TX",
+	"/api/v1/search?q=help&category=legal-services&language=es",
+	"/api/v1/search?q=housing&near=29.7604,-95.3698&radius_km=25",
+	"/api/v1/search?q=counseling&near=41.8781,-87.6298&radius_km=50",
+	"/api/v1/search?q=trauma&state=CA&category=mental-health&language=es",
+	"/api/v1/search?q=legal&country=US&language=es",
+	"/api/v1/search?q=legal&near=29.7604,-95.3698",
+}
+
+// BenchmarkSearchAPIMix answers the mix of searchMix on every core at
+// once: ns/op is the inverse of the API's throughput, less the network,
+// and the RSS reported after is the server's with the index and its
+// garbage (HAVEN_BENCH_SERVICES=1000000 for a million services).
+func BenchmarkSearchAPIMix(b *testing.B) {
+	s := memIndexedServer(b)
+	b.ResetTimer()
+	for _, url := range searchMix {
+		if w := do(s, "GET", url, nil); w.Code != http.StatusOK {
+			b.Fatalf("%s: %d %s", url, w.Code, w.Body)
+		}
+	}
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			url := searchMix[next.Add(1)%int64(len(searchMix))]
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, httptest.NewRequest("GET", url, nil))
+			if w.Code != http.StatusOK {
+				b.Errorf("%s: %d", url, w.Code)
+			}
+		}
+	})
+	b.StopTimer()
+	if data, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(line, "VmRSS:") || strings.HasPrefix(line, "VmHWM:") {
+				b.Log(strings.Join(strings.Fields(line), " "))
+			}
+		}
+	}
 }
 
 // BenchmarkSearchJSON encodes a page of results alone.
@@ -94,5 +208,8 @@ func benchGet(b *testing.B, s http.Handler, url string) {
 	for b.Loop() {
 		w := httptest.NewRecorder()
 		s.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("%s: %d %s", url, w.Code, w.Body)
+		}
 	}
 }

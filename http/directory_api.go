@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -172,7 +174,33 @@ func labelDirectoryFacets(facets map[string][]haven.FacetCount, l *i18n.Localize
 	}
 }
 
+// labels caches directoryLabel's answers: a search labels every value of
+// four facets, and naming a language is slow (it parses tags). Values come
+// from the directory and from URLs, so the cache stops growing at a bound.
+var labels struct {
+	m sync.Map // labelKey → string
+	n atomic.Int64
+}
+
+type labelKey struct{ lang, facet, value string }
+
+const maxLabels = 20_000
+
 func directoryLabel(l *i18n.Localizer, facet, value string) string {
+	k := labelKey{l.Lang, facet, value}
+	if v, ok := labels.m.Load(k); ok {
+		return v.(string)
+	}
+	label := makeDirectoryLabel(l, facet, value)
+	if labels.n.Load() < maxLabels {
+		if _, loaded := labels.m.LoadOrStore(k, label); !loaded {
+			labels.n.Add(1)
+		}
+	}
+	return label
+}
+
+func makeDirectoryLabel(l *i18n.Localizer, facet, value string) string {
 	switch facet {
 	case "category":
 		if l.Has("category." + value) {

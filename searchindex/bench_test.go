@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -69,8 +71,14 @@ func benchIndex(b *testing.B) *Index {
 		debug.FreeOSMemory()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
-		bench.report = fmt.Sprintf("index of %d services: built in %v (%v of CPU) from documents in memory; heap %d MiB, RSS %s",
-			bench.ix.Len(), took.Round(time.Millisecond), tookCPU.Round(time.Millisecond), ms.HeapAlloc>>20, rss())
+		// What one garbage collection costs with the index in the heap:
+		// searches pay it in proportion to what they allocate.
+		gcStart, gcCPU := time.Now(), cpuTime()
+		runtime.GC()
+		gcTook, gcTookCPU := time.Since(gcStart), cpuTime()-gcCPU
+		bench.report = fmt.Sprintf("index of %d services: built in %v (%v of CPU) from documents in memory; heap %d MiB, RSS %s; a GC takes %v (%v of CPU)",
+			bench.ix.Len(), took.Round(time.Millisecond), tookCPU.Round(time.Millisecond), ms.HeapAlloc>>20, rss(),
+			gcTook.Round(time.Millisecond), gcTookCPU.Round(time.Millisecond))
 	})
 	b.Log(bench.report)
 	return bench.ix
@@ -141,9 +149,13 @@ func BenchmarkSearch(b *testing.B) {
 			}
 			b.ReportAllocs()
 			cpu := cpuTime()
-			for b.Loop() {
-				ix.SearchDirectory(ctx, q.f)
-			}
+			// Labelled, so that a CPU profile splits by class:
+			// go tool pprof -tagfocus class=word+state ...
+			pprof.Do(ctx, pprof.Labels("class", q.name), func(ctx context.Context) {
+				for b.Loop() {
+					ix.SearchDirectory(ctx, q.f)
+				}
+			})
 			reportCPU(b, cpu)
 			b.ReportMetric(float64(res.Total), "matches")
 		})
@@ -174,6 +186,28 @@ func BenchmarkFacets(b *testing.B) {
 	half.RemoveRange(uint64(len(x.docs)/2), uint64(len(x.docs)))
 	small := x.open.Clone()
 	small.RemoveRange(x.small-1, uint64(len(x.docs)))
+	// 20,000 documents at random, as a search of a few words finds them.
+	random := roaring.New()
+	r := rand.New(rand.NewPCG(1, 2))
+	for random.GetCardinality() < 20_000 {
+		if d := uint32(r.IntN(len(x.docs))); x.open.Contains(d) {
+			random.Add(d)
+		}
+	}
+	for _, how := range []struct {
+		name  string
+		small uint64
+	}{{"doc-by-doc", 1 << 62}, {"value-by-value", 0}} {
+		b.Run("random-20k/"+how.name, func(b *testing.B) {
+			defer func(small uint64) { x.small = small }(x.small)
+			x.small = how.small
+			sc := &scratch{}
+			b.ReportAllocs()
+			for b.Loop() {
+				x.rawCount(random, []int{0, 1, 2, 3}, false, sc, &sc.counts)
+			}
+		})
+	}
 	for _, set := range []struct {
 		name string
 		bm   *roaring.Bitmap
@@ -183,7 +217,7 @@ func BenchmarkFacets(b *testing.B) {
 				sc := &scratch{}
 				b.ReportAllocs()
 				for b.Loop() {
-					x.count(set.bm, []int{k}, false, sc)
+					x.count(set.bm, []int{k}, false, sc, nil)
 					x.facetList(k, sc.counts[k])
 				}
 			})
@@ -192,7 +226,7 @@ func BenchmarkFacets(b *testing.B) {
 			sc := &scratch{}
 			b.ReportAllocs()
 			for b.Loop() {
-				x.count(set.bm, []int{0, 1, 2, 3}, false, sc)
+				x.count(set.bm, []int{0, 1, 2, 3}, false, sc, nil)
 			}
 		})
 	}

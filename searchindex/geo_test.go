@@ -2,6 +2,7 @@ package searchindex
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -82,6 +83,19 @@ func TestDistanceEverywhere(t *testing.T) {
 			}
 			if a.Total != want {
 				t.Fatalf("near %v within %v km: %d services, the oracle says %d", p, f.RadiusKm, a.Total, want)
+			}
+			// Each at its distance, to the bit: the least over its places.
+			_, found := x.within(p, f.RadiusKm, x.live)
+			for _, e := range found {
+				d := math.Inf(1)
+				for _, pl := range x.placesOf(e.doc) {
+					if pl.coords {
+						d = min(d, geo.DistanceKm(p, geo.Point{Lat: pl.lat, Lon: pl.lon}))
+					}
+				}
+				if e.dist != d {
+					t.Fatalf("near %v: document %d at %v km, measured %v", p, e.doc, e.dist, d)
+				}
 			}
 		}
 	}

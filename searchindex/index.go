@@ -19,8 +19,11 @@ package searchindex
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
+	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -57,6 +60,7 @@ type index struct {
 	sorted    uint32
 	dead      int
 	small     uint64 // see defaultSmallSet
+	maskOther uint32 // see masks: maskOther, or lower in tests
 	drift     int    // see defaultDrift
 
 	live *roaring.Bitmap // documents in use
@@ -68,27 +72,50 @@ type index struct {
 	seen    []uint32          // by term id: the last stamp that saw it, to drop repeats
 	stamp   uint32
 
+	// anchors holds, for the terms common at the last build (nil for the
+	// others), the facet counts of their documents: a search for a common
+	// word then counts only what sets its results apart from those.
+	anchors     []*anchor // by term id
+	anchorTerms []uint32  // the terms with an anchor
+
+	// unions holds the unions of a query word's forms' lists, by "p" or
+	// "h" (post or heads) and the forms; emptied at every change.
+	unions struct {
+		sync.Mutex
+		m map[string]*roaring.Bitmap
+	}
+
 	facets    [numFacets]facet
 	facetOff  []uint32 // by document: where its values start in facetVals
 	facetVals []uint32 // per document: a count per facet kind, then the values
+	// masks holds, per document and facet kind, its values as bits: bit v
+	// for value v below maskOther, and bit maskOther for any other value
+	// (then read facetVals). Counting document by document reads one or
+	// two cache lines per document this way rather than two lists.
+	masks []uint64
 
 	places []place
 	grid   map[uint64][]gridPoint
 
 	orgIDs map[string]uint32
 	orgs   []org
+
+	strs []byte // the arena of docs', places' and orgs' strings
 }
 
+// Documents, places and organizations hold no pointers: their strings
+// live in one arena (index.strs), so that the garbage collector has a few
+// large objects to mark rather than millions of small ones.
 type doc struct {
-	serviceID string
-	name      string
+	serviceID str
+	name      str
 	org       uint32
 	places    uint32 // first place in index.places
 	nPlaces   uint32
 }
 
 type place struct {
-	locationID, city string
+	locationID, city str
 	state, country   uint32 // facet value ids, or noValue
 	lat, lon         float64
 	hasLat, hasLon   bool
@@ -101,7 +128,57 @@ type gridPoint struct {
 	cosLat   float64 // for the haversine, once
 }
 
-type org struct{ id, name string }
+type org struct{ id, name str }
+
+// str is a string in the index's arena.
+type str struct{ off, n uint32 }
+
+// str returns a string of the arena. It shares the arena's memory, which
+// only ever grows: bytes once written never change.
+func (x *index) str(s str) string {
+	if s.n == 0 {
+		return ""
+	}
+	return unsafe.String(&x.strs[s.off], s.n)
+}
+
+// putStr copies s into the arena.
+func (x *index) putStr(s string) str {
+	if s == "" {
+		return str{}
+	}
+	r := str{uint32(len(x.strs)), uint32(len(s))}
+	x.strs = append(x.strs, s...)
+	return r
+}
+
+// anchor is the facet counts of the documents holding one term: over the
+// open ones ([0]) and over the live ones ([1]), kept as documents come
+// and go.
+type anchor struct {
+	n      [2]uint32
+	counts [2][numFacets][]uint32
+}
+
+// bump adds sign to the counts of a document with facet values vals.
+func (a *anchor) bump(open bool, vals *[numFacets][]uint32, sign uint32) {
+	for s := range 2 {
+		if s == 0 && !open {
+			continue
+		}
+		a.n[s] += sign
+		for k := range numFacets {
+			c := a.counts[s][k]
+			for _, v := range vals[k] {
+				if int(v) >= len(c) {
+					c = append(c, make([]uint32, int(v)+1-len(c))...)
+				}
+				c[v] += sign
+			}
+			a.counts[s][k] = c
+		}
+	}
+}
 
 // facet holds one facet's values and, for each, the documents having it.
 type facet struct {
@@ -148,11 +225,13 @@ func newIndex() *index {
 		grid:      map[uint64][]gridPoint{},
 		orgIDs:    map[string]uint32{},
 		small:     defaultSmallSet,
+		maskOther: maskOther,
 		drift:     defaultDrift,
 	}
 	for k := range x.facets {
 		x.facets[k].ids = map[string]uint32{}
 	}
+	x.unions.m = map[string]*roaring.Bitmap{}
 	return x
 }
 
@@ -161,9 +240,10 @@ func (x *index) internTerm(t string) uint32 {
 		return id
 	}
 	id := uint32(len(x.post))
-	x.termIDs[t] = id
+	x.termIDs[strings.Clone(t)] = id // not a piece of a document's string, kept whole
 	x.post = append(x.post, nil)
 	x.heads = append(x.heads, nil)
+	x.anchors = append(x.anchors, nil)
 	x.seen = append(x.seen, 0)
 	return id
 }
@@ -172,12 +252,15 @@ func (x *index) internOrg(id, name string) uint32 {
 	if n, ok := x.orgIDs[id]; ok {
 		// The latest name wins for every service of the organization, as
 		// SQL joins the organization's current name.
-		x.orgs[n].name = name
+		if x.str(x.orgs[n].name) != name {
+			x.orgs[n].name = x.putStr(name)
+		}
 		return n
 	}
 	n := uint32(len(x.orgs))
-	x.orgIDs[id] = n
-	x.orgs = append(x.orgs, org{id, name})
+	o := org{x.putStr(id), x.putStr(name)}
+	x.orgIDs[x.str(o.id)] = n
+	x.orgs = append(x.orgs, o)
 	return n
 }
 
@@ -217,7 +300,7 @@ func (x *index) entryOf(d *haven.DirectoryDoc) entry {
 // add appends a document, numbered len(x.docs).
 func (x *index) add(e *entry) {
 	n := uint32(len(x.docs))
-	d := doc{serviceID: e.serviceID, name: e.name, org: e.org, places: uint32(len(x.places))}
+	d := doc{serviceID: x.putStr(e.serviceID), name: x.putStr(e.name), org: e.org, places: uint32(len(x.places))}
 	x.facetOff = append(x.facetOff, uint32(len(x.facetVals)))
 	x.live.Add(n)
 	if e.open {
@@ -226,7 +309,7 @@ func (x *index) add(e *entry) {
 	if old, ok := x.byService[e.serviceID]; ok {
 		x.kill(old)
 	}
-	x.byService[e.serviceID] = n
+	x.byService[x.str(d.serviceID)] = n
 	for i, t := range e.terms {
 		if x.post[t] == nil {
 			x.post[t] = roaring.New()
@@ -270,7 +353,7 @@ func (x *index) add(e *entry) {
 		addVal(facetLanguage, l)
 	}
 	for _, p := range e.places {
-		pl := place{locationID: p.LocationID, city: p.City, state: addVal(facetState, p.State), country: addVal(facetCountry, p.Country)}
+		pl := place{locationID: x.putStr(p.LocationID), city: x.putStr(p.City), state: addVal(facetState, p.State), country: addVal(facetCountry, p.Country)}
 		if p.Lat != nil {
 			pl.lat, pl.hasLat = *p.Lat, true
 		}
@@ -284,8 +367,18 @@ func (x *index) add(e *entry) {
 		x.places = append(x.places, pl)
 	}
 	d.nPlaces = uint32(len(e.places))
+	for _, t := range e.terms {
+		if a := x.anchors[t]; a != nil {
+			a.bump(e.open, &vals, 1)
+		}
+	}
 	for k := range vals {
 		x.facetVals = append(x.facetVals, uint32(len(vals[k])))
+		var m uint64
+		for _, v := range vals[k] {
+			m |= 1 << min(v, x.maskOther)
+		}
+		x.masks = append(x.masks, m)
 	}
 	for k := range vals {
 		x.facetVals = append(x.facetVals, vals[k]...)
@@ -309,19 +402,30 @@ func setBit(d []uint64, n uint32) []uint64 {
 // kill takes a document out of the live sets.
 func (x *index) kill(n uint32) {
 	open := x.open.Contains(n)
+	var vals [numFacets][]uint32
 	for k := range x.facets {
 		fc := &x.facets[k]
-		for _, v := range x.facetValues(n, k) {
+		vals[k] = x.facetValues(n, k)
+		for _, v := range vals[k] {
 			fc.live[v]--
 			if open {
 				fc.open[v]--
 			}
 		}
 	}
+	for _, t := range x.anchorTerms {
+		if x.post[t].Contains(n) {
+			x.anchors[t].bump(open, &vals, ^uint32(0)) // -1
+		}
+	}
 	x.live.Remove(n)
 	x.open.Remove(n)
 	x.dead++
 }
+
+// maskOther is the bit of a document's facet mask that stands for the
+// values numbered from it on.
+const maskOther = 63
 
 // facetValues returns a document's values of facet k.
 func (x *index) facetValues(n uint32, k int) []uint32 {
@@ -348,10 +452,10 @@ func (x *index) less(a, b uint32) bool {
 
 func (x *index) compare(a, b uint32) int {
 	da, db := &x.docs[a], &x.docs[b]
-	if c := cmp.Compare(da.name, db.name); c != 0 {
+	if c := cmp.Compare(x.str(da.name), x.str(db.name)); c != 0 {
 		return c
 	}
-	return cmp.Compare(da.serviceID, db.serviceID)
+	return cmp.Compare(x.str(da.serviceID), x.str(db.serviceID))
 }
 
 func cell(deg float64) int32 { return int32(math.Floor(deg / gridDeg)) }
@@ -362,9 +466,14 @@ func cellKey(lat, lon int32) uint64 { return uint64(uint32(lat))<<32 | uint64(ui
 func build(x *index, es []entry) *index {
 	order := make([]int32, len(es)) // sorting indices moves less than sorting entries
 	nPlaces, nVals := 0, 0
+	nBytes := len(x.strs)
 	for i := range es {
 		order[i] = int32(i)
 		nPlaces += len(es[i].places)
+		nBytes += len(es[i].serviceID) + len(es[i].name)
+		for _, p := range es[i].places {
+			nBytes += len(p.LocationID) + len(p.City)
+		}
 		nVals += numFacets + len(es[i].categories) + len(es[i].languages) + 2*len(es[i].places)
 	}
 	slices.SortFunc(order, func(i, j int32) int {
@@ -374,8 +483,13 @@ func build(x *index, es []entry) *index {
 		}
 		return cmp.Compare(a.serviceID, b.serviceID)
 	})
+	x.strs = slices.Grow(x.strs, nBytes-len(x.strs))
 	x.docs = make([]doc, 0, len(es))
 	x.facetOff = make([]uint32, 0, len(es))
+	x.masks = make([]uint64, 0, numFacets*len(es))
+	if x.small == 0 {
+		x.maskOther = 1 // in tests, on small data: reach the values past the masks
+	}
 	x.places = make([]place, 0, nPlaces)
 	x.facetVals = make([]uint32, 0, nVals)
 	x.byService = make(map[string]uint32, len(es))
@@ -402,10 +516,44 @@ func build(x *index, es []entry) *index {
 			}
 		}
 	}
+	x.makeAnchors()
 	// No RunOptimize: run containers save little on posting lists, and
 	// intersecting arrays with them costs a binary search per element
 	// where bitmap containers cost a bit test.
 	return x
+}
+
+// makeAnchors gives the terms held by many documents an anchor, counted
+// with the facets' bitsets on every core (far quicker than document by
+// document as they are added), then kept as documents come and go.
+func (x *index) makeAnchors() {
+	minDF := max(4*x.small, uint64(len(x.docs)/128), 1)
+	for t, p := range x.post {
+		if p != nil && p.GetCardinality() >= minDF {
+			x.anchorTerms = append(x.anchorTerms, uint32(t))
+		}
+	}
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			sc := &scratch{}
+			for i := w; i < len(x.anchorTerms); i += workers {
+				t := x.anchorTerms[i]
+				a := &anchor{}
+				for s, all := range []bool{false, true} {
+					set := roaring.And(x.post[t], x.baseOf(all))
+					a.n[s] = uint32(set.GetCardinality())
+					x.rawCount(set, []int{0, 1, 2, 3}, all, sc, &sc.counts)
+					for k := range numFacets {
+						a.counts[s][k] = slices.Clone(sc.counts[k])
+					}
+				}
+				x.anchors[t] = a // each worker its own terms
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // apply replaces the documents of the services named by ids with docs: a
@@ -415,6 +563,7 @@ func build(x *index, es []entry) *index {
 func (x *index) apply(ids []string, docs []*haven.DirectoryDoc) (rebuild bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	clear(x.unions.m)
 	for _, id := range ids {
 		if n, ok := x.byService[id]; ok {
 			x.kill(n)

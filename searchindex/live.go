@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -99,9 +101,21 @@ func (ix *Index) SearchDirectory(ctx context.Context, f haven.DirectoryFilter) (
 	return x.search(f), nil
 }
 
+// gcPercent is the garbage collector's target Run sets, unless GOGC is
+// set: with the index most of the heap, the default (100) lets the heap
+// grow to twice the index between collections, past the 1.5 GB a server
+// of a million services may use. Collections are cheap, since the index
+// holds few pointers; at 50, one comes every ~350 MB allocated at a
+// million services, some 700 searches.
+const gcPercent = 50
+
 // Run builds the index, retrying until it succeeds, then applies the
-// source's changes every PollEvery until ctx ends.
+// source's changes every PollEvery until ctx ends. Unless GOGC is set, it
+// sets the garbage collector's target (see gcPercent).
 func (ix *Index) Run(ctx context.Context) {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
+	}
 	for wait := time.Second; ; wait = min(2*wait, time.Minute) {
 		err := ix.Build(ctx)
 		if err == nil {

@@ -55,15 +55,15 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	for _, g := range q {
 		operands = append(operands, x.union(x.post, g))
 	}
-	if f.Near != nil && f.RadiusKm > 0 {
-		operands = append(operands, x.within(geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}, f.RadiusKm))
-	}
-	if f.AllStatuses {
-		operands = append(operands, x.live)
-	} else {
-		operands = append(operands, x.open)
-	}
+	gs := x.groupSets(q, operands, x.baseOf(f.AllStatuses), f.AllStatuses)
+	operands = append(operands, x.baseOf(f.AllStatuses))
 	core := intersect(operands)
+	var inRadius []near // with a radius: every service in it, at its distance
+	if f.Near != nil && f.RadiusKm > 0 {
+		// Last, so that only the places of services matching the rest
+		// are measured.
+		core, inRadius = x.within(geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}, f.RadiusKm, core)
+	}
 
 	var filters [numFacets]*roaring.Bitmap
 	for k, v := range [numFacets]string{f.Category, f.State, f.Country, f.Language} {
@@ -110,7 +110,7 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 				kinds, done[j] = append(kinds, j), true
 			}
 		}
-		x.count(ins[k], kinds, f.AllStatuses, sc)
+		x.count(ins[k], kinds, f.AllStatuses, sc, gs)
 		for _, j := range kinds {
 			res.Facets[haven.DirectoryFacets[j]] = x.facetList(j, sc.counts[j])
 		}
@@ -123,6 +123,8 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	var page []uint32
 	switch {
 	case offset >= res.Total:
+	case inRadius != nil:
+		page = x.pageNearest(all, inRadius, offset, limit)
 	case f.Near != nil:
 		page = x.pageByDistance(all, geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}, offset, limit)
 	case !q.Empty():
@@ -150,32 +152,63 @@ func (x *index) union(lists []*roaring.Bitmap, terms []string) *roaring.Bitmap {
 	case 1:
 		return bms[0]
 	}
-	return roaring.FastOr(bms...)
+	// A word's forms are ORed at every search that has it: keep the
+	// unions, until the index changes.
+	var kb [128]byte
+	key := append(kb[:0], "p"...)
+	if &lists[0] == &x.heads[0] {
+		key[0] = 'h'
+	}
+	for _, t := range terms {
+		key = append(append(key, ' '), t...)
+	}
+	x.unions.Lock()
+	defer x.unions.Unlock()
+	if u, ok := x.unions.m[string(key)]; ok {
+		return u
+	}
+	u := roaring.FastOr(bms...)
+	if len(x.unions.m) >= maxUnions {
+		clear(x.unions.m)
+	}
+	x.unions.m[string(key)] = u
+	return u
 }
 
+// maxUnions bounds how many unions of forms an index keeps (each of at
+// most a bitset's size).
+const maxUnions = 128
+
 // intersect returns the intersection of bitmaps, a nil one counting as
-// empty, smallest first. The result is a new bitmap.
+// empty, smallest first. The result may be one of bms: read only.
 func intersect(bms []*roaring.Bitmap) *roaring.Bitmap {
 	for _, b := range bms {
 		if b == nil {
-			return roaring.New()
+			return empty
 		}
 	}
+	if len(bms) == 1 {
+		return bms[0]
+	}
 	slices.SortFunc(bms, func(a, b *roaring.Bitmap) int { return cmp.Compare(a.GetCardinality(), b.GetCardinality()) })
-	out := bms[0].Clone()
-	for _, b := range bms[1:] {
+	out := roaring.And(bms[0], bms[1]) // no copy of the smallest first
+	for _, b := range bms[2:] {
 		out.And(b)
 	}
 	return out
 }
 
-// within returns the documents with a place within radius km of p: the
-// grid cells under the bounding box, then the box and the exact distance,
-// as SQL checks them.
-func (x *index) within(p geo.Point, radius float64) *roaring.Bitmap {
+// within returns the documents of set with a place within radius km of p:
+// the grid cells under the bounding box, then the box and the exact
+// distance, as SQL checks them.
+//
+// It also returns each of those documents at its distance from p: the least
+// over its places, as byDistance measures it, since a place outside the
+// radius is farther than any inside.
+func (x *index) within(p geo.Point, radius float64, set *roaring.Bitmap) (*roaring.Bitmap, []near) {
 	minLat, minLon, maxLat, maxLon := geo.BoundingBox(p, radius)
 	la0, la1, lo0, lo1 := cell(minLat), cell(maxLat), cell(minLon), cell(maxLon)
-	out := roaring.New()
+	var found []near
 	// The haversine's h grows with the distance: compare it with the h of
 	// the radius, and leave only a hair's breadth either side to the
 	// distance itself, so that the answer is exactly geo.DistanceKm's.
@@ -183,14 +216,18 @@ func (x *index) within(p geo.Point, radius float64) *roaring.Bitmap {
 	hr := math.Pow(math.Sin(radius/geo.EarthRadiusKm/2), 2)
 	check := func(pts []gridPoint) {
 		for _, g := range pts {
-			if g.lat < minLat || g.lat > maxLat || g.lon < minLon || g.lon > maxLon {
+			if g.lat < minLat || g.lat > maxLat || g.lon < minLon || g.lon > maxLon || !set.Contains(g.doc) {
 				continue
 			}
 			sinDLat := math.Sin((radians(g.lat) - lat1) / 2)
 			sinDLon := math.Sin(radians(g.lon-p.Lon) / 2)
 			h := sinDLat*sinDLat + cosLat1*g.cosLat*sinDLon*sinDLon
-			if h < hr*(1-1e-9) || h <= hr*(1+1e-9) && geo.DistanceKm(p, geo.Point{Lat: g.lat, Lon: g.lon}) <= radius {
-				out.Add(g.doc)
+			if h > hr*(1+1e-9) {
+				continue
+			}
+			// geo.DistanceKm's last step, from the same h.
+			if d := 2 * geo.EarthRadiusKm * math.Asin(math.Sqrt(min(h, 1))); h < hr*(1-1e-9) || d <= radius {
+				found = append(found, near{g.doc, d})
 			}
 		}
 	}
@@ -202,7 +239,7 @@ func (x *index) within(p geo.Point, radius float64) *roaring.Bitmap {
 				check(pts)
 			}
 		}
-		return out
+		return nearestOnce(found)
 	}
 	for la := la0; la <= la1; la++ {
 		for lo := lo0; lo <= lo1; lo++ {
@@ -212,30 +249,204 @@ func (x *index) within(p geo.Point, radius float64) *roaring.Bitmap {
 			check(x.grid[cellKey(la, wrapCell(lo))])
 		}
 	}
+	return nearestOnce(found)
+}
+
+// nearestOnce keeps each document of found once, at its least distance,
+// and returns them in document order and as a bitmap.
+func nearestOnce(found []near) (*roaring.Bitmap, []near) {
+	slices.SortFunc(found, func(a, b near) int {
+		if a.doc != b.doc {
+			return cmp.Compare(a.doc, b.doc)
+		}
+		return cmp.Compare(a.dist, b.dist)
+	})
+	found = slices.CompactFunc(found, func(a, b near) bool { return a.doc == b.doc })
+	docs := make([]uint32, len(found))
+	for i, e := range found {
+		docs[i] = e.doc
+	}
+	out := roaring.New()
+	out.AddMany(docs) // at once, in order: quicker than one by one
+	if found == nil {
+		found = []near{}
+	}
+	return out, found
+}
+
+// pageNearest pages through the documents of set among found, nearest
+// first, then by name.
+func (x *index) pageNearest(set *roaring.Bitmap, found []near, skip, take int) []uint32 {
+	keep := skip + take
+	compare := func(a, b near) int {
+		if c := cmp.Compare(a.dist, b.dist); c != 0 {
+			return c
+		}
+		return x.compare(a.doc, b.doc)
+	}
+	var ns []near
+	for _, e := range found {
+		if !set.Contains(e.doc) {
+			continue
+		}
+		switch {
+		case len(ns) < keep-1:
+			ns = append(ns, e)
+		case len(ns) == keep-1:
+			ns = append(ns, e)
+			slices.SortFunc(ns, compare)
+		case compare(e, ns[len(ns)-1]) < 0:
+			i, _ := slices.BinarySearchFunc(ns, e, compare)
+			copy(ns[i+1:], ns[i:len(ns)-1])
+			ns[i] = e
+		}
+	}
+	if len(ns) < keep {
+		slices.SortFunc(ns, compare)
+	}
+	if skip >= len(ns) {
+		return nil
+	}
+	ns = ns[skip:]
+	out := make([]uint32, len(ns))
+	for i, e := range ns {
+		out[i] = e.doc
+	}
 	return out
 }
 
 // scratch is what counting facets needs, kept between searches.
 type scratch struct {
 	counts [numFacets][]uint32
+	diff   [numFacets][]uint32 // the counts over a difference of sets
 	dense  []uint64
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
 
+// groupSet is a query word's documents among the searched ones (open or
+// live) and their facet counts, found from the anchor of its most common
+// form when a count needs them. Every set a search counts lies within
+// each of its words' sets, so that those counts less the counts over the
+// difference are the set's: for a common word, a much smaller difference.
+type groupSet struct {
+	union  *roaring.Bitmap // the word's documents, open or not
+	term   uint32          // the form with the largest anchor
+	a      *anchor
+	n      uint64          // how many searched documents hold the word
+	set    *roaring.Bitmap // those documents, once needed
+	ready  bool            // counts are filled
+	counts [numFacets][]uint32
+}
+
+// groupSets returns the groupSets of the query's words that have an
+// anchor.
+func (x *index) groupSets(q analyze.Query, unions []*roaring.Bitmap, base *roaring.Bitmap, all bool) []*groupSet {
+	s := 0
+	if all {
+		s = 1
+	}
+	var out []*groupSet
+	for i, g := range q {
+		var best *anchor
+		var term uint32
+		for _, t := range g {
+			if id, ok := x.termIDs[t]; ok && x.anchors[id] != nil && (best == nil || x.anchors[id].n[s] > best.n[s]) {
+				best, term = x.anchors[id], id
+			}
+		}
+		if best != nil && unions[i] != nil {
+			out = append(out, &groupSet{union: unions[i], term: term, a: best, n: unions[i].AndCardinality(base)})
+		}
+	}
+	return out
+}
+
 // count counts, for each facet kind in kinds, the members of set having
 // each of its values, into sc.counts. set is part of the live documents
-// (all) or of the open ones; when it is most of them, the index's counts
-// over those, less the counts over the rest, are quicker to find.
-func (x *index) count(set *roaring.Bitmap, kinds []int, all bool, sc *scratch) {
-	base := x.open
+// (all) or of the open ones, and of every group's set in gs: whichever of
+// them leaves the smallest difference to count is counted from.
+func (x *index) count(set *roaring.Bitmap, kinds []int, all bool, sc *scratch, gs []*groupSet) {
+	n := set.GetCardinality()
+	s := 0
 	if all {
-		base = x.live
+		s = 1
 	}
+	// In nanoseconds, roughly: a difference of m documents costs
+	// countCost(m) to count, and each bitmap operation on the way a pass
+	// over a bitset's worth of words.
+	valueCost := uint64(0)
+	for _, k := range kinds {
+		valueCost += uint64(x.facets[k].cost)
+	}
+	countCost := func(m uint64) uint64 {
+		if m == 0 {
+			return 0
+		}
+		return min(m*80, valueCost)
+	}
+	nb := x.baseOf(all).GetCardinality()
+	op := uint64(denseWords(len(x.docs)))
+	if x.small == 0 { // in tests, on small data: count from anchors wherever it is less work
+		op, valueCost = 0, math.MaxUint64
+	}
+	var best *groupSet
+	cost := countCost(min(n, nb-n)) // counting set itself, or the rest of the base
+	for _, g := range gs {
+		c := op + countCost(g.n-n)
+		if !g.ready {
+			c += 2*op + countCost(g.n-uint64(g.a.n[s]))
+		}
+		if c < cost {
+			best, cost = g, c
+		}
+	}
+	if best == nil {
+		x.rawCount(set, kinds, all, sc, &sc.counts)
+		return
+	}
+	if !best.ready {
+		best.set = roaring.And(best.union, x.baseOf(all))
+		kindsAll := []int{0, 1, 2, 3}
+		rest := roaring.AndNot(best.set, x.post[best.term])
+		x.rawCount(rest, kindsAll, all, sc, &sc.diff)
+		for k := range numFacets {
+			nv := len(x.facets[k].names)
+			best.counts[k] = make([]uint32, nv)
+			copy(best.counts[k], best.a.counts[s][k])
+			for v, c := range sc.diff[k] {
+				best.counts[k][v] += c
+			}
+		}
+		best.ready = true
+	}
+	x.rawCount(roaring.AndNot(best.set, set), kinds, all, sc, &sc.diff)
+	for _, k := range kinds {
+		nv := len(x.facets[k].names)
+		sc.counts[k] = slices.Grow(sc.counts[k][:0], nv)[:nv]
+		for v := range sc.counts[k] {
+			sc.counts[k][v] = best.counts[k][v] - sc.diff[k][v]
+		}
+	}
+}
+
+func (x *index) baseOf(all bool) *roaring.Bitmap {
+	if all {
+		return x.live
+	}
+	return x.open
+}
+
+// rawCount counts, for each facet kind in kinds, the members of set having
+// each of its values, into out. set is part of the live documents (all)
+// or of the open ones; when it is most of them, the index's counts over
+// those, less the counts over the rest, are quicker to find.
+func (x *index) rawCount(set *roaring.Bitmap, kinds []int, all bool, sc *scratch, out *[numFacets][]uint32) {
+	base := x.baseOf(all)
 	for _, k := range kinds {
 		n := len(x.facets[k].names)
-		sc.counts[k] = slices.Grow(sc.counts[k][:0], n)[:n]
-		clear(sc.counts[k])
+		out[k] = slices.Grow(out[k][:0], n)[:n]
+		clear(out[k])
 	}
 	n, nb := set.GetCardinality(), base.GetCardinality()
 	if n == 0 {
@@ -252,18 +463,22 @@ func (x *index) count(set *roaring.Bitmap, kinds []int, all bool, sc *scratch) {
 		valueCost += x.facets[k].cost
 	}
 	if m := set.GetCardinality(); m < x.small || int(m)*80 < valueCost {
-		it := set.Iterator()
-		for it.HasNext() {
-			d := it.Next()
-			off := x.facetOff[d]
-			for _, k := range kinds {
-				counts := sc.counts[k]
-				start := off + numFacets
-				for j := range k {
-					start += x.facetVals[off+uint32(j)]
-				}
-				for _, v := range x.facetVals[start : start+x.facetVals[off+uint32(k)]] {
-					counts[v]++
+		it := set.ManyIterator()
+		var buf [256]uint32
+		for n := it.NextMany(buf[:]); n > 0; n = it.NextMany(buf[:]) {
+			for _, d := range buf[:n] {
+				masks := x.masks[d*numFacets : d*numFacets+numFacets]
+				for _, k := range kinds {
+					counts, m := out[k], masks[k]
+					if m>>x.maskOther != 0 {
+						for _, v := range x.facetValues(d, k) {
+							counts[v]++
+						}
+						continue
+					}
+					for ; m != 0; m &= m - 1 {
+						counts[bits.TrailingZeros64(m)]++
+					}
 				}
 			}
 		}
@@ -273,7 +488,7 @@ func (x *index) count(set *roaring.Bitmap, kinds []int, all bool, sc *scratch) {
 		clear(sc.dense)
 		set.WriteDenseTo(sc.dense)
 		for _, k := range kinds {
-			fc, counts := &x.facets[k], sc.counts[k]
+			fc, counts := &x.facets[k], out[k]
 			for v, d := range fc.dense {
 				if d != nil {
 					counts[v] = popAnd(sc.dense, d)
@@ -290,8 +505,8 @@ func (x *index) count(set *roaring.Bitmap, kinds []int, all bool, sc *scratch) {
 			if all {
 				baseCounts = fc.live
 			}
-			for v, c := range sc.counts[k] {
-				sc.counts[k][v] = baseCounts[v] - c
+			for v, c := range out[k] {
+				out[k][v] = baseCounts[v] - c
 			}
 		}
 	}
@@ -376,10 +591,10 @@ func (x *index) pageByName(set *roaring.Bitmap, skip, take int, out []uint32) []
 	before := make([]int, len(tail))
 	for i, t := range tail {
 		b, _ := slices.BinarySearchFunc(x.docs[:x.sorted], t, func(d doc, t uint32) int {
-			if c := cmp.Compare(d.name, x.docs[t].name); c != 0 {
+			if c := cmp.Compare(x.str(d.name), x.str(x.docs[t].name)); c != 0 {
 				return c
 			}
-			return cmp.Compare(d.serviceID, x.docs[t].serviceID)
+			return cmp.Compare(x.str(d.serviceID), x.str(x.docs[t].serviceID))
 		})
 		if b > 0 {
 			before[i] = int(set.Rank(uint32(b - 1)))
@@ -676,7 +891,7 @@ func (x *index) hits(page []uint32, f haven.DirectoryFilter) []haven.DirectoryHi
 		d := &x.docs[n]
 		o := &x.orgs[d.org]
 		h := &out[i]
-		h.ServiceID, h.Name, h.OrgID, h.OrgName = d.serviceID, d.name, o.id, o.name
+		h.ServiceID, h.Name, h.OrgID, h.OrgName = x.str(d.serviceID), x.str(d.name), x.str(o.id), x.str(o.name)
 		var best *place
 		bestDist := math.NaN()
 		for j, pl := range x.placesOf(n) {
@@ -698,7 +913,7 @@ func (x *index) hits(page []uint32, f haven.DirectoryFilter) []haven.DirectoryHi
 		if best == nil {
 			continue
 		}
-		h.LocationID, h.City = best.locationID, best.city
+		h.LocationID, h.City = x.str(best.locationID), x.str(best.city)
 		h.State, h.Country = x.value(facetState, best.state), x.value(facetCountry, best.country)
 		if slab == nil {
 			slab = make([]float64, 0, 3*len(page))

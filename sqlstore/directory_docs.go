@@ -2,8 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"haven"
 )
@@ -15,25 +17,108 @@ import (
 // that the index and SQL answer alike.
 
 // docBatch is how many documents one round of queries reads.
-const docBatch = 1000
+var docBatch = 1000
+
+// docRanges splits the ids for EachDirectoryDoc: each range is the ids
+// above one bound and up to the next, read by one of docReaders readers.
+// Ids are UUIDs, so that their first digit spreads them evenly; any other
+// id still falls in exactly one range.
+var docRanges = []string{"", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"}
+
+// docReaders is how many ranges are read at once, each on a connection
+// of its own: reading and decoding rows is most of building an index.
+var docReaders = max(2, runtime.GOMAXPROCS(0))
 
 // EachDirectoryDoc calls fn with the search document of every service, in
-// id order, reading in batches within one read transaction.
+// no particular order. It reads ranges of ids at once, each in batches
+// within one read transaction of its own: a service written meanwhile may
+// be read as it was before the write or after it, as with one transaction
+// a service written after the read is.
 func (d *DirectoryService) EachDirectoryDoc(ctx context.Context, fn func(*haven.DirectoryDoc) error) error {
+	// A directory of one batch is read as one: sixteen transactions would
+	// only slow a small server's start.
+	bounds, readers := docRanges, docReaders
+	var n int
+	if err := d.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM services LIMIT `+strconv.Itoa(docBatch+1)+`) AS x`).Scan(&n); err != nil {
+		return err
+	}
+	if n <= docBatch {
+		bounds, readers = docRanges[:1], 1
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ranges := make(chan int, len(bounds))
+	for i := range bounds {
+		ranges <- i
+	}
+	close(ranges)
+	batches := make(chan []*haven.DirectoryDoc, 2*readers)
+	errs := make(chan error, readers)
+	var wg sync.WaitGroup
+	for range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range ranges {
+				upTo := ""
+				if i+1 < len(bounds) {
+					upTo = bounds[i+1]
+				}
+				if err := d.eachDocBatch(ctx, bounds[i], upTo, batches); err != nil {
+					errs <- err
+					cancel()
+					return
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(batches) }()
+	var err error
+	for batch := range batches {
+		for _, doc := range batch {
+			if err == nil {
+				err = fn(doc)
+			}
+		}
+		if err != nil {
+			cancel() // and drain, so that the readers end
+		}
+	}
+	select {
+	case rerr := <-errs:
+		if err == nil {
+			err = rerr
+		}
+	default:
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	return err
+}
+
+// eachDocBatch sends the documents of the services with ids above after
+// and up to upTo ("": no bound), in batches.
+func (d *DirectoryService) eachDocBatch(ctx context.Context, after, upTo string, out chan<- []*haven.DirectoryDoc) error {
 	tx, err := d.db.BeginTx(ctx, true)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	after := ""
 	for {
-		docs, err := directoryDocs(ctx, tx, &after, `s.id > $1 ORDER BY s.id LIMIT `+strconv.Itoa(docBatch), after)
+		where, args := `s.id > $1 ORDER BY s.id LIMIT `+strconv.Itoa(docBatch), []any{after}
+		if upTo != "" {
+			where, args = `s.id > $1 AND s.id <= $2 ORDER BY s.id LIMIT `+strconv.Itoa(docBatch), []any{after, upTo}
+		}
+		docs, err := directoryDocs(ctx, tx, &after, where, args...)
 		if err != nil {
 			return err
 		}
-		for _, doc := range docs {
-			if err := fn(doc); err != nil {
-				return err
+		if len(docs) > 0 {
+			select {
+			case out <- docs:
+			case <-ctx.Done():
+				return ctx.Err()
 			}
 		}
 		if len(docs) < docBatch {
