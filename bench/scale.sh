@@ -11,8 +11,10 @@
 #      /api/v1/search and /directory, and service pages found by those
 #      searches) at each of CONNS connections for DURATION after WARMUP:
 #      requests/s, p50/p95/p99/max, errors and non-200s per class, and the
-#      server's RSS every second. Then each search once more, SQL_COUNT
-#      times one at a time (the "sweep").
+#      server's RSS every second. Then the searches through /api/v1/search
+#      alone at API_CONNS connections (search throughput; 0 skips it).
+#      Then each search once more, SQL_COUNT times one at a time (the
+#      "sweep").
 #   4. SQL: the first server stopped, "haven serve --search sql" on the same
 #      database, and the same sweep, bounded by SQL_COUNT and by SQL_BUDGET
 #      per class (a SQL search at 1M takes seconds): SQL/index per class.
@@ -27,7 +29,7 @@
 #   go run ./cmd/havenbench report /tmp/haven-scale/results.json      # the tables again
 #   go run ./cmd/havenbench plot /tmp/haven-scale/results.json -o bench/p99.svg
 #
-# Environment: SIZES, ENGINES (sqlite postgres), CONNS (1 32), DURATION (60s),
+# Environment: SIZES, ENGINES (sqlite postgres), CONNS (1 32), API_CONNS (32), DURATION (60s),
 # WARMUP (5s), SQL_COUNT (5), SQL_BUDGET (60s, per class), SQL_TIMEOUT (120s,
 # the longest wait for one SQL search, then counted as an error), SKIP_SQL=1,
 # WORK (/tmp/haven-scale), RESULTS (WORK/results.json), PLOT (WORK/p99.svg),
@@ -49,6 +51,7 @@ cd "$(dirname "$0")/.."
 SIZES=${SIZES:-10000 100000 1000000}
 ENGINES=${ENGINES:-sqlite postgres}
 CONNS=${CONNS:-1 32}
+API_CONNS=${API_CONNS:-32}
 DURATION=${DURATION:-60s}
 WARMUP=${WARMUP:-5s}
 SQL_COUNT=${SQL_COUNT:-5}
@@ -225,6 +228,12 @@ for size in $SIZES; do
       echo "== load: $conns connection(s), $WARMUP warm-up, $DURATION measured"
       run "$bench" load -url "$base" -conns "$conns" -duration "$DURATION" -warmup "$WARMUP" -pid "$server" -json "$parts/load-$conns.json"
     done
+    if [ "$API_CONNS" != 0 ]; then
+      # Search throughput: the API's share of the mix alone, so that the
+      # HTML pages' rendering does not take its part of the 2 cores.
+      echo "== load: $API_CONNS connections, searches through the API only, $WARMUP warm-up, $DURATION measured"
+      run "$bench" load -url "$base" -conns "$API_CONNS" -only api -duration "$DURATION" -warmup "$WARMUP" -pid "$server" -json "$parts/load-$API_CONNS-api.json"
+    fi
     echo "== sweep: each search $SQL_COUNT times from the index"
     run "$bench" sweep -url "$base" -count "$SQL_COUNT" -budget "$SQL_BUDGET" -json "$parts/index-sweep.json"
     stop_server

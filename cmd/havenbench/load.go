@@ -231,6 +231,7 @@ type loadConfig struct {
 	pid              int
 	timeout          time.Duration
 	progress         io.Writer
+	only             string // one endpoint of the mix, or all of it
 }
 
 // runLoad sends the fixed mix from conns connections, each one request
@@ -245,8 +246,14 @@ func runLoad(ctx context.Context, cfg loadConfig) (*Load, error) {
 		return nil, err
 	}
 	m := mix()
+	if cfg.only != "" {
+		m = slices.DeleteFunc(m, func(r request) bool { return r.Endpoint != cfg.only })
+		if len(m) == 0 {
+			return nil, fmt.Errorf("-only %q: the mix has no such endpoint", cfg.only)
+		}
+	}
 	rec := newRecorder()
-	res := &Load{Conns: cfg.conns, WarmupSeconds: cfg.warmup.Seconds(), ServiceIDs: len(ids), LoadAvgStart: loadAvg()}
+	res := &Load{Conns: cfg.conns, Only: cfg.only, WarmupSeconds: cfg.warmup.Seconds(), ServiceIDs: len(ids), LoadAvgStart: loadAvg()}
 	start := time.Now()
 	measureFrom := start.Add(cfg.warmup)
 	runCtx, cancel := context.WithDeadline(ctx, measureFrom.Add(cfg.duration))

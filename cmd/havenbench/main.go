@@ -105,6 +105,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		warmup := fs.Duration("warmup", 5*time.Second, "how long to send the mix before measuring")
 		pid := fs.Int("pid", 0, "the server's process id, to sample its RSS from /proc")
 		timeout := fs.Duration("timeout", time.Minute, "longest wait for one answer")
+		only := fs.String("only", "", `send only this endpoint's share of the mix: "api" measures search throughput`)
 		if _, err := parseFlags(fs, args, false); err != nil {
 			return err
 		}
@@ -114,11 +115,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if *conns < 1 || *duration <= 0 {
 			return fmt.Errorf("-conns must be 1 or more and -duration above 0")
 		}
-		res, err := runLoad(ctx, loadConfig{base: *base, conns: *conns, duration: *duration, warmup: *warmup, pid: *pid, timeout: *timeout, progress: stdout})
+		res, err := runLoad(ctx, loadConfig{base: *base, conns: *conns, duration: *duration, warmup: *warmup, pid: *pid, timeout: *timeout, progress: stdout, only: *only})
 		if err != nil {
 			return err
 		}
-		printRows(stdout, fmt.Sprintf("%d connections, %.0fs", res.Conns, res.Seconds), res.Rows, true)
+		printRows(stdout, fmt.Sprintf("%d connections%s, %.0fs", res.Conns, onlyLabel(res.Only), res.Seconds), res.Rows, true)
 		fmt.Fprintf(stdout, "server RSS: max %.0f MiB, at the end %.0f MiB; load average %.1f → %.1f\n", res.RSSMaxMiB, res.RSSEndMiB, res.LoadAvgStart, res.LoadAvgEnd)
 		return writeIf(*jsonOut, res)
 
@@ -306,7 +307,12 @@ func readParts(r *Run, dir string) error {
 		}
 		r.Loads = append(r.Loads, &l)
 	}
-	slices.SortFunc(r.Loads, func(a, b *Load) int { return a.Conns - b.Conns })
+	slices.SortFunc(r.Loads, func(a, b *Load) int {
+		if a.Conns != b.Conns {
+			return a.Conns - b.Conns
+		}
+		return strings.Compare(a.Only, b.Only)
+	})
 	profiles, _ := filepath.Glob(filepath.Join(dir, "pprof-*.txt"))
 	for _, path := range profiles {
 		b, err := os.ReadFile(path)
@@ -318,4 +324,12 @@ func readParts(r *Run, dir string) error {
 		r.Profiles = append(r.Profiles, ProfileHead{Name: name, Path: strings.TrimPrefix(first, "profile: "), Top: rest})
 	}
 	return nil
+}
+
+// onlyLabel names a load run that sent one endpoint of the mix.
+func onlyLabel(only string) string {
+	if only == "" {
+		return ""
+	}
+	return " (" + only + " only)"
 }

@@ -72,7 +72,10 @@ type Start struct {
 
 // Load is one run of the fixed mix.
 type Load struct {
-	Conns         int       `json:"conns"`
+	Conns int `json:"conns"`
+	// Only, when set, names the one endpoint the run sent ("api"): the
+	// search throughput, without the HTML pages' share of the mix.
+	Only          string    `json:"only,omitempty"`
 	Seconds       float64   `json:"seconds"`
 	WarmupSeconds float64   `json:"warmup_seconds"`
 	ServiceIDs    int       `json:"service_ids"` // service pages to pick from, found by searching
@@ -144,7 +147,7 @@ func row(rows []Row, class, endpoint string) *Row {
 // load returns the run's load at conns connections, or nil.
 func (r *Run) load(conns int) *Load {
 	for _, l := range r.Loads {
-		if l.Conns == conns {
+		if l.Conns == conns && l.Only == "" {
 			return l
 		}
 	}
