@@ -126,7 +126,7 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 		}
 	}
 	dir := sqlstore.NewDirectoryService(db)
-	if n, _, err := dir.CountServices(ctx); err == nil && n == 0 {
+	if has, err := dir.HasServices(ctx); err == nil && !has {
 		m.Logger.Info("the provider directory is empty: import data with \"haven import PATH\", or restart with --sample to explore")
 	}
 
