@@ -171,12 +171,25 @@ func TestServeGracefully(t *testing.T) {
 		}
 		if m := metricsURL.FindStringSubmatch(logs.String()); m == nil {
 			t.Errorf("round %d: no metrics address logged", round)
-		} else if resp, err := http.Get(m[1]); err != nil {
-			t.Errorf("round %d: /metrics: %v", round, err)
 		} else {
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if !strings.Contains(string(b), `haven_http_requests_total{route="GET /api/v1/resources",status="200"} 1`) {
+			// The server counts a request once its answer is written, which
+			// can be just after the client has read it: look again briefly.
+			var b []byte
+			for try := 0; try < 20; try++ {
+				resp, err := http.Get(m[1])
+				if err != nil {
+					t.Errorf("round %d: /metrics: %v", round, err)
+					break
+				}
+				b, _ = io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if strings.Contains(string(b), `haven_http_requests_total{route="GET /api/v1/resources",status="200"} 1`) {
+					b = nil
+					break
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+			if b != nil {
 				t.Errorf("round %d: /metrics does not count the request:\n%.2000s", round, b)
 			}
 		}
