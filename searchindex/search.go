@@ -289,17 +289,7 @@ func (x *index) pageNearest(set *roaring.Bitmap, found []near, skip, take int) [
 		if !set.Contains(e.doc) {
 			continue
 		}
-		switch {
-		case len(ns) < keep-1:
-			ns = append(ns, e)
-		case len(ns) == keep-1:
-			ns = append(ns, e)
-			slices.SortFunc(ns, compare)
-		case compare(e, ns[len(ns)-1]) < 0:
-			i, _ := slices.BinarySearchFunc(ns, e, compare)
-			copy(ns[i+1:], ns[i:len(ns)-1])
-			ns[i] = e
-		}
+		ns = keepNearest(ns, e, keep, compare)
 	}
 	if len(ns) < keep {
 		slices.SortFunc(ns, compare)
@@ -766,20 +756,32 @@ func (x *index) byDistance(set *roaring.Bitmap, p geo.Point, keep int, compare f
 				e.dist = min(e.dist, geo.DistanceKm(p, geo.Point{Lat: pl.lat, Lon: pl.lon}))
 			}
 		}
-		switch {
-		case all || len(ns) < keep-1:
+		if all {
 			ns = append(ns, e)
-		case len(ns) == keep-1:
-			ns = append(ns, e)
-			slices.SortFunc(ns, compare)
-		case compare(e, ns[len(ns)-1]) < 0:
-			i, _ := slices.BinarySearchFunc(ns, e, compare)
-			copy(ns[i+1:], ns[i:len(ns)-1])
-			ns[i] = e
+		} else {
+			ns = keepNearest(ns, e, keep, compare)
 		}
 	}
 	if all {
 		slices.SortFunc(ns, compare)
+	}
+	return ns
+}
+
+// keepNearest adds e to ns, which holds at most keep entries: unsorted
+// until it is full, then sorted, so that a new entry displaces the last
+// one only when it compares before it.
+func keepNearest(ns []near, e near, keep int, compare func(a, b near) int) []near {
+	switch {
+	case len(ns) < keep-1:
+		ns = append(ns, e)
+	case len(ns) == keep-1:
+		ns = append(ns, e)
+		slices.SortFunc(ns, compare)
+	case compare(e, ns[len(ns)-1]) < 0:
+		i, _ := slices.BinarySearchFunc(ns, e, compare)
+		copy(ns[i+1:], ns[i:len(ns)-1])
+		ns[i] = e
 	}
 	return ns
 }
