@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"haven/internal/probe"
 )
 
 // tally gathers what the requests of one row saw.
@@ -298,7 +299,7 @@ func runLoad(ctx context.Context, cfg loadConfig) (*Load, error) {
 			if time.Now().Before(measureFrom) {
 				continue
 			}
-			rss := float64(procStatusKB(cfg.pid, "VmRSS")) / 1024
+			rss := float64(probe.ProcStatusKB(cfg.pid, "VmRSS")) / 1024
 			res.RSSMiB = append(res.RSSMiB, round(rss))
 			if cfg.progress != nil && len(res.RSSMiB)%10 == 0 {
 				fmt.Fprintf(cfg.progress, "  %4ds  RSS %.0f MiB\n", len(res.RSSMiB), rss)
@@ -311,7 +312,7 @@ func runLoad(ctx context.Context, cfg loadConfig) (*Load, error) {
 	elapsed := time.Since(measureFrom)
 	res.Seconds = round(elapsed.Seconds())
 	res.Rows = rec.summary(elapsed)
-	res.RSSEndMiB = round(float64(procStatusKB(cfg.pid, "VmRSS")) / 1024)
+	res.RSSEndMiB = round(float64(probe.ProcStatusKB(cfg.pid, "VmRSS")) / 1024)
 	res.RSSMaxMiB = res.RSSEndMiB
 	for _, v := range res.RSSMiB {
 		res.RSSMaxMiB = max(res.RSSMaxMiB, v)
@@ -399,26 +400,6 @@ func runSweep(ctx context.Context, cfg sweepConfig) (*Sweep, error) {
 		}
 	}
 	return res, nil
-}
-
-// procStatusKB reads one field of /proc/PID/status in kB, 0 when unknown.
-func procStatusKB(pid int, field string) int64 {
-	if pid <= 0 {
-		return 0
-	}
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb
-		}
-	}
-	return 0
 }
 
 // loadAvg is the machine's 1-minute load average: the machine is shared,

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"haven/internal/probe"
 )
 
 // waitConfig is a server just launched, to watch until it is ready.
@@ -56,16 +58,16 @@ func runWait(ctx context.Context, cfg waitConfig) (*Start, error) {
 		return nil, err
 	}
 	res.FirstServedSeconds = seconds(first)
-	res.RSSFirstMiB = round(float64(procStatusKB(cfg.pid, "VmRSS")) / 1024)
+	res.RSSFirstMiB = round(float64(probe.ProcStatusKB(cfg.pid, "VmRSS")) / 1024)
 	ready, err := poll("/readyz", 10*time.Millisecond)
 	if err != nil {
 		return nil, err
 	}
 	res.ReadySeconds = seconds(ready)
-	res.RSSReadyMiB = round(float64(procStatusKB(cfg.pid, "VmRSS")) / 1024)
-	res.PeakRSSReadyMiB = round(float64(procStatusKB(cfg.pid, "VmHWM")) / 1024)
+	res.RSSReadyMiB = round(float64(probe.ProcStatusKB(cfg.pid, "VmRSS")) / 1024)
+	res.PeakRSSReadyMiB = round(float64(probe.ProcStatusKB(cfg.pid, "VmHWM")) / 1024)
 	if cfg.metrics != "" {
-		if v, err := metricValue(c, cfg.metrics, "go_memstats_heap_inuse_bytes"); err == nil {
+		if v, found, err := probe.MetricValue(c, cfg.metrics, "go_memstats_heap_inuse_bytes"); err == nil && found {
 			res.HeapReadyMiB = round(v / (1 << 20))
 		}
 	}
@@ -135,35 +137,6 @@ func logTail(path string, n int) string {
 	}
 	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
-}
-
-// metricValue sums the samples of one metric on a Prometheus /metrics.
-func metricValue(c *http.Client, metricsURL, name string) (float64, error) {
-	resp, err := c.Get(metricsURL)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	var total float64
-	found := false
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if !strings.HasPrefix(line, name+" ") && !strings.HasPrefix(line, name+"{") {
-			continue
-		}
-		if i := strings.LastIndexByte(line, ' '); i > 0 {
-			var v float64
-			if _, err := fmt.Sscan(line[i+1:], &v); err == nil {
-				total, found = total+v, true
-			}
-		}
-	}
-	if !found {
-		return 0, fmt.Errorf("%s has no %s", metricsURL, name)
-	}
-	return total, sc.Err()
 }
 
 // runExec runs a command to its end, passing its output through, and

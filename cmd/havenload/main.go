@@ -11,7 +11,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
@@ -29,6 +28,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"haven/internal/probe"
 )
 
 // queries are words and places the sample data holds, so that searches
@@ -249,59 +250,20 @@ type sample struct {
 // known, else from process_resident_memory_bytes on /metrics.
 func readRSS(pid int, c *http.Client, metricsURL string) int64 {
 	if pid > 0 {
-		f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-		if err != nil {
-			return 0
-		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-				return kb << 10
-			}
-		}
-		return 0
+		return probe.ProcStatusKB(pid, "VmRSS") << 10
 	}
 	if metricsURL == "" {
 		return 0
 	}
-	v, _ := metricValue(c, metricsURL, "process_resident_memory_bytes")
+	v, _, _ := probe.MetricValue(c, metricsURL, "process_resident_memory_bytes")
 	return int64(v)
-}
-
-// metricValue sums the samples of one metric whose labels contain match.
-func metricValue(c *http.Client, metricsURL, name string, match ...string) (float64, error) {
-	resp, err := c.Get(metricsURL)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	var total float64
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if !strings.HasPrefix(line, name+" ") && !strings.HasPrefix(line, name+"{") {
-			continue
-		}
-		ok := true
-		for _, m := range match {
-			ok = ok && strings.Contains(line, m)
-		}
-		if i := strings.LastIndexByte(line, ' '); ok && i > 0 {
-			v, _ := strconv.ParseFloat(line[i+1:], 64)
-			total += v
-		}
-	}
-	return total, sc.Err()
 }
 
 // server5xx counts the 5xx answers the server itself reports.
 func server5xx(c *http.Client, metricsURL string) int {
 	n := 0
 	for _, code := range []string{"500", "501", "502", "503", "504"} {
-		v, err := metricValue(c, metricsURL, "haven_http_requests_total", `status="`+code+`"`)
+		v, _, err := probe.MetricValue(c, metricsURL, "haven_http_requests_total", `status="`+code+`"`)
 		if err == nil {
 			n += int(v)
 		}
