@@ -82,8 +82,8 @@ var (
 	placeholder = regexp.MustCompile(`\$(\d+)`)
 )
 
-// startBulk puts the transaction in bulk mode. fresh must say whether the
-// directory holds no service, organization or location.
+// startBulk puts the transaction in bulk mode, noting whether the
+// directory holds no service, organization or location yet.
 func (tx *Tx) startBulk(ctx context.Context) error {
 	b := &bulk{bufs: map[string]*bulkBuf{}}
 	var n int
@@ -378,7 +378,8 @@ func (tx *Tx) flushBuf(ctx context.Context, buf *bulkBuf) error {
 	per := buf.perStmt * buf.params
 	for len(args) >= per {
 		if err := tx.execNow(ctx, buf.multi, args[:per]...); err != nil {
-			return tx.explain(ctx, buf, err)
+			// The failing row is not known; the import is rolled back anyway.
+			return fmt.Errorf("writing %s (%d rows at once): %w", buf.table, buf.perStmt, err)
 		}
 		args = args[per:]
 	}
@@ -389,12 +390,6 @@ func (tx *Tx) flushBuf(ctx context.Context, buf *bulkBuf) error {
 		args = args[buf.params:]
 	}
 	return nil
-}
-
-// explain turns a failed multi-row INSERT's error into one naming the table;
-// the row is not known, and the transaction is rolled back anyway.
-func (tx *Tx) explain(_ context.Context, buf *bulkBuf, err error) error {
-	return fmt.Errorf("writing %s (%d rows at once): %w", buf.table, buf.perStmt, err)
 }
 
 // barrier writes out the buffered rows before a statement that may read or
@@ -416,7 +411,7 @@ func (tx *Tx) endBulk(ctx context.Context) error {
 		err = tx.flush(ctx)
 	}
 	if err == nil && tx.db.engine == SQLite {
-		_, err = tx.Tx.ExecContext(ctx, `PRAGMA cache_size = -65536`) // as sqliteDSN sets it
+		_, err = tx.Tx.ExecContext(ctx, `PRAGMA cache_size = `+sqliteCacheSize)
 	}
 	tx.bulk = nil
 	return err

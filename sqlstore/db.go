@@ -117,6 +117,10 @@ func isPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
+// sqliteCacheSize is the writer's page cache, in KiB when negative: 64 MiB.
+// A bulk import raises it while it runs and sets it back.
+const sqliteCacheSize = "-65536"
+
 // sqliteDSN builds the modernc.org/sqlite DSN for a file path.
 func sqliteDSN(path string, writer bool) string {
 	path = strings.TrimPrefix(path, "sqlite://")
@@ -139,7 +143,7 @@ func sqliteDSN(path string, writer bool) string {
 	if writer {
 		// A large import touches many index pages; 64 MiB of cache keeps
 		// them in memory instead of re-reading them for every record.
-		q.Add("_pragma", "cache_size(-65536)")
+		q.Add("_pragma", "cache_size("+sqliteCacheSize+")")
 		// Take the write lock at BEGIN, so that a transaction that reads and
 		// then writes cannot deadlock with another process doing the same.
 		q.Set("_txlock", "immediate")
