@@ -15,7 +15,7 @@ import (
 var directoryTables = []string{"organizations", "programs", "organization_identifiers", "funding", "locations",
 	"addresses", "accessibility", "services", "service_at_locations", "contacts", "phones", "languages", "schedules",
 	"service_areas", "cost_options", "required_documents", "taxonomies", "taxonomy_terms", "attributes", "metadata",
-	"search_places", "search_categories", "search_languages"}
+	"search_places", "search_categories", "search_languages", "search_docs"}
 
 // awkwardImport is sample data bent the ways real data is: an organization
 // and a location that come back later with changes, a phone id used by two

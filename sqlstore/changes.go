@@ -82,38 +82,24 @@ func (tx *Tx) logChanges() error {
 		return nil
 	}
 	ctx := tx.ctx
-	ids := make(map[string]struct{}, len(c.services))
+	// The services that show a rewritten organization's name or a
+	// rewritten location's city: their stored documents are made again
+	// from what SQL reads live, and they are logged with the rest.
+	shown, err := tx.servicesShowing(ctx)
+	if err != nil {
+		return err
+	}
+	if err := tx.refreshSearchDocs(ctx, shown); err != nil {
+		return err
+	}
+	ids := make(map[string]struct{}, len(c.services)+len(shown))
 	for id := range c.services {
 		ids[id] = struct{}{}
 	}
-	all := c.size() > MaxListedChanges
-	if !all {
-		// The services that show a rewritten organization's name or a
-		// rewritten location's city, which SQL reads live.
-		for _, q := range []struct {
-			query string
-			keys  map[string]struct{}
-		}{
-			{`SELECT id FROM services WHERE organization_id IN (%s)`, c.orgs},
-			{`SELECT service_id FROM service_at_locations WHERE location_id IN (%s)`, c.locations},
-		} {
-			keys := make([]any, 0, len(q.keys))
-			for k := range q.keys {
-				keys = append(keys, k)
-			}
-			for start := 0; start < len(keys); start += 500 {
-				batch := keys[start:min(start+500, len(keys))]
-				found, err := queryStrings(ctx, tx, fmt.Sprintf(q.query, placeholders(1, len(batch))), batch...)
-				if err != nil {
-					return err
-				}
-				for _, id := range found {
-					ids[id] = struct{}{}
-				}
-			}
-		}
-		all = len(ids) > MaxListedChanges
+	for _, id := range shown {
+		ids[id] = struct{}{}
 	}
+	all := c.overflow || len(ids) > MaxListedChanges
 	if tx.db.engine == Postgres {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, changesLock); err != nil {
 			return err
@@ -146,6 +132,57 @@ func (tx *Tx) logChanges() error {
 		}
 	}
 	tx.changes = changeSet{}
+	return nil
+}
+
+// servicesShowing returns the services of the transaction's rewritten
+// organizations and locations.
+func (tx *Tx) servicesShowing(ctx context.Context) ([]string, error) {
+	var out []string
+	for _, q := range []struct {
+		query string
+		keys  map[string]struct{}
+	}{
+		{`SELECT id FROM services WHERE organization_id IN (%s)`, tx.changes.orgs},
+		{`SELECT service_id FROM service_at_locations WHERE location_id IN (%s)`, tx.changes.locations},
+	} {
+		keys := make([]any, 0, len(q.keys))
+		for k := range q.keys {
+			keys = append(keys, k)
+		}
+		for start := 0; start < len(keys); start += 500 {
+			batch := keys[start:min(start+500, len(keys))]
+			found, err := queryStrings(ctx, tx, fmt.Sprintf(q.query, placeholders(1, len(batch))), batch...)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, found...)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// refreshSearchDocs stores again the search documents of the services ids
+// names, as SQL search reads them now.
+func (tx *Tx) refreshSearchDocs(ctx context.Context, ids []string) error {
+	const perQuery = 100 // SQLite looks up each numbered parameter by a linear search
+	for start := 0; start < len(ids); start += perQuery {
+		batch := ids[start:min(start+perQuery, len(ids))]
+		args := make([]any, len(batch))
+		for i, id := range batch {
+			args[i] = id
+		}
+		docs, err := directoryDocs(ctx, tx, `s.id IN (`+placeholders(1, len(args))+`) ORDER BY s.id`, args...)
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			if err := putSearchDoc(ctx, tx, d.ServiceID, d, false); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 

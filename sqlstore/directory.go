@@ -694,11 +694,24 @@ func writeSearch(ctx context.Context, tx *Tx, id string, doc haven.DirectoryDoc,
 			return err
 		}
 	}
+	if err := putSearchDoc(ctx, tx, id, &doc, fresh); err != nil {
+		return err
+	}
 	tx.changes.addService(id)
 	if fresh {
 		return nil
 	}
 	return writeTerms(ctx, tx, "services", id, doc.HeadTerms, body)
+}
+
+// putSearchDoc stores a service's encoded search document (searchdoc.go).
+func putSearchDoc(ctx context.Context, tx *Tx, id string, doc *haven.DirectoryDoc, fresh bool) error {
+	enc := encodeSearchDoc(doc)
+	if fresh {
+		return tx.exec(ctx, `INSERT INTO search_docs (service_id, doc) VALUES ($1, $2)`, id, enc)
+	}
+	return tx.exec(ctx, `INSERT INTO search_docs (service_id, doc) VALUES ($1, $2)
+		ON CONFLICT (service_id) DO UPDATE SET doc = excluded.doc`, id, enc)
 }
 
 // docInputs are what a search document draws from beyond the service

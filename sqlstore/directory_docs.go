@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"runtime"
 	"strconv"
 	"strings"
@@ -10,11 +11,14 @@ import (
 	"haven"
 )
 
-// Search documents read back from the search tables, for an in-memory index
-// to build itself from and to follow the change log with. They are read from
-// what SQL search itself matches and shows — the stored terms, places,
-// categories and languages, and the live organization name and city — so
-// that the index and SQL answer alike.
+// Search documents, for an in-memory index to build itself from and to
+// follow the change log with. They are read from search_docs, where each
+// service's document is stored encoded beside the rows SQL search reads
+// (searchdoc.go). directoryDocs reads the same documents the long way,
+// from what SQL search itself matches and shows — the stored terms,
+// places, categories and languages, and the live organization name and
+// city — which is how stored documents are refreshed when an
+// organization or location changes, and what tests hold them to.
 
 // docBatch is how many documents one round of queries reads.
 var docBatch = 1000
@@ -39,7 +43,7 @@ func (d *DirectoryService) EachDirectoryDoc(ctx context.Context, fn func(*haven.
 	// only slow a small server's start.
 	bounds, readers := docRanges, docReaders
 	var n int
-	if err := d.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM services LIMIT `+strconv.Itoa(docBatch+1)+`) AS x`).Scan(&n); err != nil {
+	if err := d.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM search_docs LIMIT `+strconv.Itoa(docBatch+1)+`) AS x`).Scan(&n); err != nil {
 		return err
 	}
 	if n <= docBatch {
@@ -105,12 +109,13 @@ func (d *DirectoryService) eachDocBatch(ctx context.Context, after, upTo string,
 		return err
 	}
 	defer tx.Rollback()
+	dec := newDocDecoder()
 	for {
-		where, args := `s.id > $1 ORDER BY s.id LIMIT `+strconv.Itoa(docBatch), []any{after}
+		where, args := `service_id > $1 ORDER BY service_id LIMIT `+strconv.Itoa(docBatch), []any{after}
 		if upTo != "" {
-			where, args = `s.id > $1 AND s.id <= $2 ORDER BY s.id LIMIT `+strconv.Itoa(docBatch), []any{after, upTo}
+			where, args = `service_id > $1 AND service_id <= $2 ORDER BY service_id LIMIT `+strconv.Itoa(docBatch), []any{after, upTo}
 		}
-		docs, err := directoryDocs(ctx, tx, &after, where, args...)
+		docs, err := storedDocs(ctx, tx, dec, where, args...)
 		if err != nil {
 			return err
 		}
@@ -128,6 +133,29 @@ func (d *DirectoryService) eachDocBatch(ctx context.Context, after, upTo string,
 	}
 }
 
+// storedDocs decodes the stored documents where selects.
+func storedDocs(ctx context.Context, tx *Tx, dec *docDecoder, where string, args ...any) ([]*haven.DirectoryDoc, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT service_id, doc FROM search_docs WHERE `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var docs []*haven.DirectoryDoc
+	for rows.Next() {
+		var id string
+		var b sql.RawBytes // the driver's buffer, valid until Next: decode copies what it keeps
+		if err := rows.Scan(&id, &b); err != nil {
+			return nil, err
+		}
+		doc, err := dec.decode(id, b)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, doc)
+	}
+	return docs, rows.Err()
+}
+
 // FindDirectoryDocs returns the search documents of the services with the
 // given ids, in id order; ids of no service are left out.
 func (d *DirectoryService) FindDirectoryDocs(ctx context.Context, ids []string) ([]*haven.DirectoryDoc, error) {
@@ -137,6 +165,7 @@ func (d *DirectoryService) FindDirectoryDocs(ctx context.Context, ids []string) 
 	}
 	defer tx.Rollback()
 	var out []*haven.DirectoryDoc
+	dec := newDocDecoder()
 	const perQuery = 100 // SQLite looks up each numbered parameter by a linear search
 	for start := 0; start < len(ids); start += perQuery {
 		batch := ids[start:min(start+perQuery, len(ids))]
@@ -144,7 +173,7 @@ func (d *DirectoryService) FindDirectoryDocs(ctx context.Context, ids []string) 
 		for i, id := range batch {
 			args[i] = id
 		}
-		docs, err := directoryDocs(ctx, tx, nil, `s.id IN (`+placeholders(1, len(args))+`) ORDER BY s.id`, args...)
+		docs, err := storedDocs(ctx, tx, dec, `service_id IN (`+placeholders(1, len(args))+`) ORDER BY service_id`, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -153,11 +182,9 @@ func (d *DirectoryService) FindDirectoryDocs(ctx context.Context, ids []string) 
 	return out, nil
 }
 
-// directoryDocs reads the documents of the services that where selects.
-// When they are the first services in id order after the id *after, their
-// places, categories and languages are read by that range of ids rather
-// than by a list of them.
-func directoryDocs(ctx context.Context, tx *Tx, after *string, where string, args ...any) ([]*haven.DirectoryDoc, error) {
+// directoryDocs reads the documents of the services that where selects
+// from the rows SQL search reads.
+func directoryDocs(ctx context.Context, tx *Tx, where string, args ...any) ([]*haven.DirectoryDoc, error) {
 	terms, join := `array_to_string(tsvector_to_array(s.search), ' ')`, ``
 	if tx.db.engine == SQLite {
 		terms = `COALESCE(f.name_terms, '') || ' ' || COALESCE(f.body_terms, '')`
@@ -185,16 +212,11 @@ func directoryDocs(ctx context.Context, tx *Tx, after *string, where string, arg
 	if err := rows.Err(); err != nil || len(docs) == 0 {
 		return docs, err
 	}
-	var in string
-	var ids []any
-	if after != nil {
-		in, ids = `service_id > $1 AND service_id <= $2`, []any{*after, docs[len(docs)-1].ServiceID}
-	} else {
-		for _, doc := range docs {
-			ids = append(ids, doc.ServiceID)
-		}
-		in = `service_id IN (` + placeholders(1, len(ids)) + `)`
+	ids := make([]any, len(docs))
+	for i, doc := range docs {
+		ids[i] = doc.ServiceID
 	}
+	in := `service_id IN (` + placeholders(1, len(ids)) + `)`
 
 	// The city is read as placeHits reads it.
 	rows, err = tx.QueryContext(ctx, `SELECT p.service_id, p.location_id, p.state, p.country, p.latitude, p.longitude,

@@ -90,7 +90,10 @@ func (db *DB) migrate(ctx context.Context) error {
 			return fmt.Errorf("%s: %w", m.name, err)
 		}
 	}
-	return db.reindexIfNeeded(ctx)
+	if err := db.reindexIfNeeded(ctx); err != nil {
+		return err
+	}
+	return db.fillSearchDocsIfNeeded(ctx)
 }
 
 func (db *DB) applyMigration(ctx context.Context, m migration) error {

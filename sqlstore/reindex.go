@@ -70,3 +70,45 @@ func (db *DB) reindexIfNeeded(ctx context.Context) error {
 	}
 	return tx.Commit()
 }
+
+// fillSearchDocsIfNeeded stores every service's search document once, in a
+// database made before search_docs (migration 0010): read from the rows SQL
+// search reads, which is far cheaper than a reindex. From then on every
+// write keeps them. It runs under the migration lock.
+func (db *DB) fillSearchDocsIfNeeded(ctx context.Context) error {
+	tx, err := db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var v string
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM settings WHERE key = 'search_docs'), '')`).Scan(&v); err != nil {
+		return err
+	}
+	if v == "filled" {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search_docs`); err != nil {
+		return err
+	}
+	for after := ""; ; {
+		docs, err := directoryDocs(ctx, tx, `s.id > $1 ORDER BY s.id LIMIT 1000`, after)
+		if err != nil {
+			return err
+		}
+		if len(docs) == 0 {
+			break
+		}
+		for _, d := range docs {
+			if err := putSearchDoc(ctx, tx, d.ServiceID, d, true); err != nil {
+				return fmt.Errorf("search document of service %s: %w", d.ServiceID, err)
+			}
+		}
+		after = docs[len(docs)-1].ServiceID
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('search_docs', 'filled')
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
