@@ -321,6 +321,11 @@ func TestServeSearchModes(t *testing.T) {
 			}
 		}
 		answers = append(answers, string(body))
+		// In auto mode SQL may have answered before the index was built:
+		// stopping the server then would race the build.
+		for deadline := time.Now().Add(20 * time.Second); mode != "sql" && time.Now().Before(deadline) &&
+			!strings.Contains(logs.String(), "search index built"); time.Sleep(10 * time.Millisecond) {
+		}
 		cancel()
 		if err := <-done; err != nil {
 			t.Fatalf("%s: %v", mode, err)
