@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -12,29 +13,60 @@ import (
 // loadServices returns the services with the given ids, fully nested, in the
 // order of ids; ids not found are left out.
 func loadServices(ctx context.Context, tx *Tx, ids []string) ([]*hsds.Service, error) {
+	return readServices(ids, func(args []any) (*sql.Rows, error) {
+		return tx.QueryContext(ctx, servicesQuery(tx.db.engine, len(args)), args...)
+	})
+}
+
+// serviceBatch is the most services read by one statement.
+const serviceBatch = 500
+
+// readServices is loadServices with query running servicesQuery for one
+// batch of at most serviceBatch ids.
+func readServices(ids []string, query func(args []any) (*sql.Rows, error)) ([]*hsds.Service, error) {
 	byID := map[string]*hsds.Service{}
-	for start := 0; start < len(ids); start += 500 {
-		batch := ids[start:min(start+500, len(ids))]
+	orgs := map[string]*hsds.Organization{}
+	progs := map[string]*hsds.Program{}
+	locs := map[string]*hsds.Location{}
+	terms := map[string]*hsds.TaxonomyTerm{}
+	for start := 0; start < len(ids); start += serviceBatch {
+		batch := ids[start:min(start+serviceBatch, len(ids))]
 		args := make([]any, len(batch))
 		for i, id := range batch {
 			args[i] = id
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT data FROM services WHERE id IN (`+placeholders(1, len(args))+`)`, args...)
+		rows, err := query(args)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
-			var data string
-			if err := rows.Scan(&data); err != nil {
+			var kind, id, data string
+			if err := rows.Scan(&kind, &id, &data); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			s := &hsds.Service{}
-			if err := json.Unmarshal([]byte(data), s); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("stored service: %w", err)
+			var dst any
+			switch kind {
+			case "service":
+				byID[id] = &hsds.Service{}
+				dst = byID[id]
+			case "organization":
+				orgs[id] = &hsds.Organization{}
+				dst = orgs[id]
+			case "program":
+				progs[id] = &hsds.Program{}
+				dst = progs[id]
+			case "location":
+				locs[id] = &hsds.Location{}
+				dst = locs[id]
+			case "term":
+				terms[id] = &hsds.TaxonomyTerm{}
+				dst = terms[id]
 			}
-			byID[s.ID] = s
+			if err := json.Unmarshal([]byte(data), dst); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("stored %s %s: %w", kind, id, err)
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -47,57 +79,10 @@ func loadServices(ctx context.Context, tx *Tx, ids []string) ([]*hsds.Service, e
 			out = append(out, s)
 		}
 	}
-	return out, attachShared(ctx, tx, out)
-}
-
-// attachShared puts back what services share: organizations, programs,
-// locations and taxonomy terms, each read once for the whole batch.
-func attachShared(ctx context.Context, tx *Tx, svcs []*hsds.Service) error {
-	orgIDs, progIDs, locIDs, termIDs := set{}, set{}, set{}, set{}
-	for _, s := range svcs {
-		orgIDs.add(s.OrganizationID)
-		progIDs.add(s.ProgramID)
-		for _, sal := range s.ServiceAtLocations {
-			locIDs.add(sal.LocationID)
-		}
-		for _, a := range s.Attributes {
-			termIDs.add(a.TaxonomyTermID)
-		}
-	}
-	orgs := map[string]*hsds.Organization{}
-	if err := loadDocs(ctx, tx, "organizations", orgIDs, func(id string) any {
-		orgs[id] = &hsds.Organization{}
-		return orgs[id]
-	}); err != nil {
-		return err
-	}
-	progs := map[string]*hsds.Program{}
-	if err := loadDocs(ctx, tx, "programs", progIDs, func(id string) any {
-		progs[id] = &hsds.Program{}
-		return progs[id]
-	}); err != nil {
-		return err
-	}
-	locs := map[string]*hsds.Location{}
-	if err := loadDocs(ctx, tx, "locations", locIDs, func(id string) any {
-		locs[id] = &hsds.Location{}
-		return locs[id]
-	}); err != nil {
-		return err
-	}
-	for _, l := range locs {
-		for _, a := range l.Attributes {
-			termIDs.add(a.TaxonomyTermID)
-		}
-	}
-	terms, err := loadTerms(ctx, tx, termIDs)
-	if err != nil {
-		return err
-	}
 	for _, l := range locs {
 		attachTerms(l.Attributes, terms)
 	}
-	for _, s := range svcs {
+	for _, s := range out {
 		if o := orgs[s.OrganizationID]; o != nil {
 			c := *o
 			s.Organization = &c
@@ -114,7 +99,32 @@ func attachShared(ctx context.Context, tx *Tx, svcs []*hsds.Service) error {
 		}
 		attachTerms(s.Attributes, terms)
 	}
-	return nil
+	return out, nil
+}
+
+// servicesQuery reads n services (ids $1 to $n) and what they share with
+// others: their organizations and programs, their locations, and the
+// taxonomy terms of their attributes and of those locations' attributes,
+// each found by the ids the stored documents hold. It is one statement so
+// that a page costs one round trip to PostgreSQL instead of one per table.
+// Each row is (kind, id, data), kind naming what data is.
+func servicesQuery(engine string, n int) string {
+	return `WITH s AS MATERIALIZED (
+		SELECT id, data, ` + jsonDoc(engine, "data") + ` AS doc FROM services WHERE id IN (` + placeholders(1, n) + `)
+	), l AS MATERIALIZED (
+		SELECT id, data, ` + jsonDoc(engine, "data") + ` AS doc FROM locations
+		WHERE ` + inIDs(engine, "id", jsonIDs(engine, "s", "service_at_locations", "location_id")) + `
+	)
+	SELECT 'service', id, data FROM s
+	UNION ALL
+	SELECT 'organization', id, data FROM organizations WHERE ` + inIDs(engine, "id", `SELECT doc ->> 'organization_id' FROM s`) + `
+	UNION ALL
+	SELECT 'program', id, data FROM programs WHERE ` + inIDs(engine, "id", `SELECT doc ->> 'program_id' FROM s`) + `
+	UNION ALL
+	SELECT 'location', id, data FROM l
+	UNION ALL
+	SELECT 'term', id, data FROM taxonomy_terms WHERE ` + inIDs(engine, "id",
+		jsonIDs(engine, "s", "attributes", "taxonomy_term_id")+` UNION ALL `+jsonIDs(engine, "l", "attributes", "taxonomy_term_id"))
 }
 
 func attachTerms(as []hsds.Attribute, terms map[string]*hsds.TaxonomyTerm) {
@@ -199,6 +209,21 @@ func (d *DirectoryService) FindServiceByID(ctx context.Context, id string) (*hsd
 // FindServicesByID returns the services with the given ids, in that order,
 // leaving out ids that do not exist.
 func (d *DirectoryService) FindServicesByID(ctx context.Context, ids []string) ([]*hsds.Service, error) {
+	// Pages read up to a page of results: one statement, which sees one
+	// snapshot on both engines, needing no transaction (no BEGIN and
+	// ROLLBACK round trips to PostgreSQL), prepared once for 1, 20 or 100
+	// ids, padded with NULLs, which match nothing.
+	for _, size := range []int{1, 20, 100} {
+		if len(ids) <= size {
+			st, err := d.db.readStmt(ctx, servicesQuery(d.db.engine, size))
+			if err != nil {
+				return nil, err
+			}
+			return readServices(ids, func(args []any) (*sql.Rows, error) {
+				return st.QueryContext(ctx, append(args, make([]any, size-len(args))...)...)
+			})
+		}
+	}
 	tx, err := d.db.BeginTx(ctx, true)
 	if err != nil {
 		return nil, err

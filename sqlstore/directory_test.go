@@ -120,6 +120,62 @@ func TestRoundTrip(t *testing.T) {
 	})
 }
 
+// TestReadShared reads back, on each engine, what services share and the
+// sample data leaves out: a program two services are delivered under, a
+// location attribute whose term no service names, a service with no
+// location; in the order asked, leaving out an id that does not exist.
+func TestReadShared(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := MustOpenDB(t, e)
+		svcs := MustSample(t, 3)
+		a, b, c := svcs[0], svcs[1], svcs[2]
+		b.OrganizationID, b.Organization = a.OrganizationID, a.Organization
+		prog := &hsds.Program{ID: "5d0a1b3c-0000-4000-8000-000000000001", OrganizationID: a.OrganizationID,
+			Name: "Shared program", Description: "Two services are delivered under it."}
+		for _, s := range []*hsds.Service{a, b} {
+			s.ProgramID, s.Program = prog.ID, prog
+		}
+		loc := a.ServiceAtLocations[0].Location
+		loc.Attributes = []hsds.Attribute{{ID: "5d0a1b3c-0000-4000-8000-000000000002", LinkID: loc.ID, LinkEntity: "location",
+			TaxonomyTermID: "5d0a1b3c-0000-4000-8000-000000000003",
+			TaxonomyTerm:   &hsds.TaxonomyTerm{ID: "5d0a1b3c-0000-4000-8000-000000000003", Code: "wheelchair-test", Name: "Wheelchair access", Description: "A term only a location names."}}}
+		c.ServiceAtLocations = []hsds.ServiceAtLocation{} // stored as [], read back as []
+		MustImport(t, db, svcs)
+		dir := sqlstore.NewDirectoryService(db)
+		missing := "5d0a1b3c-0000-4000-8000-0000000000ff"
+		got, err := dir.FindServicesByID(context.Background(), []string{c.ID, missing, a.ID, b.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []*hsds.Service{c, a, b}
+		if len(got) != len(want) {
+			t.Fatalf("read %d services, want %d", len(got), len(want))
+		}
+		for i := range want {
+			w, _ := json.Marshal(want[i])
+			g, _ := json.Marshal(got[i])
+			if string(g) != string(w) {
+				t.Errorf("service %d changed on the way:\n in %s\nout %s", i, w, g)
+			}
+		}
+		one, err := dir.FindServiceByID(context.Background(), a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := mustMarshal(one), mustMarshal(a); g != w {
+			t.Errorf("FindServiceByID:\n in %s\nout %s", w, g)
+		}
+		if _, err := dir.FindServiceByID(context.Background(), missing); haven.ErrorCode(err) != haven.ENOTFOUND {
+			t.Errorf("a missing service: %v, want ENOTFOUND", err)
+		}
+	})
+}
+
+func mustMarshal(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
 func mustParse(tb testing.TB, js string) *hsds.Service {
 	tb.Helper()
 	s := &hsds.Service{}
