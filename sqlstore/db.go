@@ -39,8 +39,10 @@ type DB struct {
 	engine string
 	dsn    string
 
-	// readStmts holds statements prepared on the read pool, by their SQL
-	// (see readStmt).
+	// pages, on PostgreSQL, runs the statements of readStmt (see
+	// openPostgres); on SQLite it is nil and read runs them.
+	pages *sql.DB
+	// readStmts holds the statements of readStmt, by their SQL.
 	readStmts sync.Map
 
 	// Now is the clock; tests replace it.
@@ -174,6 +176,9 @@ func (db *DB) Close() error {
 		errs = append(errs, st.(*sql.Stmt).Close())
 		return true
 	})
+	if db.pages != nil {
+		errs = append(errs, db.pages.Close())
+	}
 	if db.read != nil && db.read != db.write {
 		errs = append(errs, db.read.Close())
 	}
@@ -265,15 +270,20 @@ func (db *DB) BeginTx(ctx context.Context, readOnly bool) (*Tx, error) {
 	return &Tx{Tx: tx, db: db, ctx: ctx, now: db.Now().UTC().Truncate(time.Second)}, nil
 }
 
-// readStmt returns query prepared on the read pool, preparing it the first
+// readStmt returns query prepared for reading, preparing it the first
 // time: SQLite otherwise parses a page's statement again for every page,
-// which cost more than running it. Only for the few statements of fixed
-// text that pages run.
+// and PostgreSQL plans it again, each costing more than running it. Only
+// for the few statements of fixed text that pages run, whose plans do not
+// depend on their arguments.
 func (db *DB) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := db.readStmts.Load(query); ok {
 		return st.(*sql.Stmt), nil
 	}
-	st, err := db.read.PrepareContext(ctx, query)
+	pool := db.read
+	if db.pages != nil {
+		pool = db.pages
+	}
+	st, err := pool.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}

@@ -98,34 +98,3 @@ func writeTerms(ctx context.Context, tx *Tx, table, id string, head, body []stri
 	return tx.exec(ctx, `INSERT INTO `+fts+` (rowid, `+cols+`) VALUES ($1, $2, $3)`,
 		rowid, strings.Join(head, " "), strings.Join(body, " "))
 }
-
-// jsonDoc parses a column of JSON text once, for the JSON operators that
-// read it: jsonb on both engines (SQLite's is its own binary form).
-func jsonDoc(engine, col string) string {
-	if engine == Postgres {
-		return col + `::jsonb`
-	}
-	return `jsonb(` + col + `)`
-}
-
-// jsonIDs selects, from the rows of from (with a jsonDoc column doc), the
-// field of every object in each document's array key: the ids of what the
-// documents refer to. A document without the array gives none.
-func jsonIDs(engine, from, key, field string) string {
-	if engine == Postgres {
-		return `SELECT x #>> '{}' FROM ` + from + `, jsonb_path_query(` + from + `.doc, '$.` + key + `[*].` + field + `') AS x`
-	}
-	return `SELECT x.value ->> '` + field + `' FROM ` + from + `, json_each(` + from + `.doc, '$.` + key + `') AS x`
-}
-
-// inIDs is the condition that col is one of the values query selects. On
-// PostgreSQL the values are gathered into an array first: with IN, the
-// planner guesses a thousand rows for each call of a JSON function and
-// plans, for a few primary-key lookups, hash joins over whole tables and
-// JIT compilation taking most of a second.
-func inIDs(engine, col, query string) string {
-	if engine == Postgres {
-		return col + ` = ANY(ARRAY(` + query + `))`
-	}
-	return col + ` IN (` + query + `)`
-}

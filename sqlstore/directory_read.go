@@ -13,17 +13,50 @@ import (
 // loadServices returns the services with the given ids, fully nested, in the
 // order of ids; ids not found are left out.
 func loadServices(ctx context.Context, tx *Tx, ids []string) ([]*hsds.Service, error) {
-	return readServices(ids, func(args []any) (*sql.Rows, error) {
-		return tx.QueryContext(ctx, servicesQuery(tx.db.engine, len(args)), args...)
+	return readServices(ctx, tx, ids, func(args []any) (*sql.Rows, error) {
+		return tx.QueryContext(ctx, servicesQuery(len(args)), args...)
 	})
+}
+
+// querier runs a query: a transaction, or a pool.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // serviceBatch is the most services read by one statement.
 const serviceBatch = 500
 
+// servicesQuery reads n services (ids $1 to $n) and what they share with
+// others: their organizations, programs and locations, and the taxonomy
+// terms of their attributes and of those locations' attributes. It is one
+// statement so that a page costs one round trip to PostgreSQL instead of
+// one per table. Each row is (kind, id, data), kind naming what data is.
+//
+// It finds the shared rows through the tables the writer fills beside each
+// document (columns, service_at_locations, attributes), not by parsing the
+// documents in SQL, which cost PostgreSQL more than the rest of the page;
+// readServices reads anything a document names that they missed.
+func servicesQuery(n int) string {
+	return `WITH s AS MATERIALIZED (
+		SELECT id, organization_id, program_id, data FROM services WHERE id IN (` + placeholders(1, n) + `)
+	), sl AS MATERIALIZED (
+		SELECT DISTINCT location_id FROM service_at_locations WHERE service_id IN (SELECT id FROM s)
+	)
+	SELECT 'service', id, data FROM s
+	UNION ALL
+	SELECT 'organization', id, data FROM organizations WHERE id IN (SELECT organization_id FROM s)
+	UNION ALL
+	SELECT 'program', id, data FROM programs WHERE id IN (SELECT program_id FROM s)
+	UNION ALL
+	SELECT 'location', id, data FROM locations WHERE id IN (SELECT location_id FROM sl)
+	UNION ALL
+	SELECT 'term', id, data FROM taxonomy_terms WHERE id IN (
+		SELECT taxonomy_term_id FROM attributes WHERE link_id IN (SELECT id FROM s UNION ALL SELECT location_id FROM sl))`
+}
+
 // readServices is loadServices with query running servicesQuery for one
-// batch of at most serviceBatch ids.
-func readServices(ids []string, query func(args []any) (*sql.Rows, error)) ([]*hsds.Service, error) {
+// batch of at most serviceBatch ids, and q reading what it missed.
+func readServices(ctx context.Context, q querier, ids []string, query func(args []any) (*sql.Rows, error)) ([]*hsds.Service, error) {
 	byID := map[string]*hsds.Service{}
 	orgs := map[string]*hsds.Organization{}
 	progs := map[string]*hsds.Program{}
@@ -79,6 +112,9 @@ func readServices(ids []string, query func(args []any) (*sql.Rows, error)) ([]*h
 			out = append(out, s)
 		}
 	}
+	if err := readMissed(ctx, q, out, orgs, progs, locs, terms); err != nil {
+		return nil, err
+	}
 	for _, l := range locs {
 		attachTerms(l.Attributes, terms)
 	}
@@ -102,29 +138,62 @@ func readServices(ids []string, query func(args []any) (*sql.Rows, error)) ([]*h
 	return out, nil
 }
 
-// servicesQuery reads n services (ids $1 to $n) and what they share with
-// others: their organizations and programs, their locations, and the
-// taxonomy terms of their attributes and of those locations' attributes,
-// each found by the ids the stored documents hold. It is one statement so
-// that a page costs one round trip to PostgreSQL instead of one per table.
-// Each row is (kind, id, data), kind naming what data is.
-func servicesQuery(engine string, n int) string {
-	return `WITH s AS MATERIALIZED (
-		SELECT id, data, ` + jsonDoc(engine, "data") + ` AS doc FROM services WHERE id IN (` + placeholders(1, n) + `)
-	), l AS MATERIALIZED (
-		SELECT id, data, ` + jsonDoc(engine, "data") + ` AS doc FROM locations
-		WHERE ` + inIDs(engine, "id", jsonIDs(engine, "s", "service_at_locations", "location_id")) + `
-	)
-	SELECT 'service', id, data FROM s
-	UNION ALL
-	SELECT 'organization', id, data FROM organizations WHERE ` + inIDs(engine, "id", `SELECT doc ->> 'organization_id' FROM s`) + `
-	UNION ALL
-	SELECT 'program', id, data FROM programs WHERE ` + inIDs(engine, "id", `SELECT doc ->> 'program_id' FROM s`) + `
-	UNION ALL
-	SELECT 'location', id, data FROM l
-	UNION ALL
-	SELECT 'term', id, data FROM taxonomy_terms WHERE ` + inIDs(engine, "id",
-		jsonIDs(engine, "s", "attributes", "taxonomy_term_id")+` UNION ALL `+jsonIDs(engine, "l", "attributes", "taxonomy_term_id"))
+// readMissed reads, by id, whatever the documents name that servicesQuery
+// did not find through the tables beside them: nothing, unless those
+// disagree with the documents (an attribute id another record reused), or
+// a document names a row that does not exist.
+func readMissed(ctx context.Context, q querier, svcs []*hsds.Service, orgs map[string]*hsds.Organization,
+	progs map[string]*hsds.Program, locs map[string]*hsds.Location, terms map[string]*hsds.TaxonomyTerm) error {
+	orgIDs, progIDs, locIDs, termIDs := set{}, set{}, set{}, set{}
+	for _, s := range svcs {
+		if orgs[s.OrganizationID] == nil {
+			orgIDs.add(s.OrganizationID)
+		}
+		if progs[s.ProgramID] == nil {
+			progIDs.add(s.ProgramID)
+		}
+		for _, sal := range s.ServiceAtLocations {
+			if locs[sal.LocationID] == nil {
+				locIDs.add(sal.LocationID)
+			}
+		}
+	}
+	if err := loadDocs(ctx, q, "organizations", orgIDs, func(id string) any {
+		orgs[id] = &hsds.Organization{}
+		return orgs[id]
+	}); err != nil {
+		return err
+	}
+	if err := loadDocs(ctx, q, "programs", progIDs, func(id string) any {
+		progs[id] = &hsds.Program{}
+		return progs[id]
+	}); err != nil {
+		return err
+	}
+	if err := loadDocs(ctx, q, "locations", locIDs, func(id string) any {
+		locs[id] = &hsds.Location{}
+		return locs[id]
+	}); err != nil {
+		return err
+	}
+	for _, s := range svcs {
+		for _, a := range s.Attributes {
+			if terms[a.TaxonomyTermID] == nil {
+				termIDs.add(a.TaxonomyTermID)
+			}
+		}
+	}
+	for _, l := range locs {
+		for _, a := range l.Attributes {
+			if terms[a.TaxonomyTermID] == nil {
+				termIDs.add(a.TaxonomyTermID)
+			}
+		}
+	}
+	return loadDocs(ctx, q, "taxonomy_terms", termIDs, func(id string) any {
+		terms[id] = &hsds.TaxonomyTerm{}
+		return terms[id]
+	})
 }
 
 func attachTerms(as []hsds.Attribute, terms map[string]*hsds.TaxonomyTerm) {
@@ -155,14 +224,14 @@ func (s set) add(id string) {
 
 // loadDocs reads the data column of the rows with the given ids into the
 // values dst returns for each id.
-func loadDocs(ctx context.Context, tx *Tx, table string, ids set, dst func(id string) any) error {
+func loadDocs(ctx context.Context, q querier, table string, ids set, dst func(id string) any) error {
 	all := make([]any, 0, len(ids))
 	for id := range ids {
 		all = append(all, id)
 	}
 	for start := 0; start < len(all); start += 500 {
 		batch := all[start:min(start+500, len(all))]
-		rows, err := tx.QueryContext(ctx, `SELECT id, data FROM `+table+` WHERE id IN (`+placeholders(1, len(batch))+`)`, batch...)
+		rows, err := q.QueryContext(ctx, `SELECT id, data FROM `+table+` WHERE id IN (`+placeholders(1, len(batch))+`)`, batch...)
 		if err != nil {
 			return err
 		}
@@ -215,11 +284,11 @@ func (d *DirectoryService) FindServicesByID(ctx context.Context, ids []string) (
 	// ids, padded with NULLs, which match nothing.
 	for _, size := range []int{1, 20, 100} {
 		if len(ids) <= size {
-			st, err := d.db.readStmt(ctx, servicesQuery(d.db.engine, size))
+			st, err := d.db.readStmt(ctx, servicesQuery(size))
 			if err != nil {
 				return nil, err
 			}
-			return readServices(ids, func(args []any) (*sql.Rows, error) {
+			return readServices(ctx, d.db.read, ids, func(args []any) (*sql.Rows, error) {
 				return st.QueryContext(ctx, append(args, make([]any, size-len(args))...)...)
 			})
 		}

@@ -143,21 +143,31 @@ func TestReadShared(t *testing.T) {
 		MustImport(t, db, svcs)
 		dir := sqlstore.NewDirectoryService(db)
 		missing := "5d0a1b3c-0000-4000-8000-0000000000ff"
-		got, err := dir.FindServicesByID(context.Background(), []string{c.ID, missing, a.ID, b.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := []*hsds.Service{c, a, b}
-		if len(got) != len(want) {
-			t.Fatalf("read %d services, want %d", len(got), len(want))
-		}
-		for i := range want {
-			w, _ := json.Marshal(want[i])
-			g, _ := json.Marshal(got[i])
-			if string(g) != string(w) {
-				t.Errorf("service %d changed on the way:\n in %s\nout %s", i, w, g)
+		check := func(when string) {
+			t.Helper()
+			got, err := dir.FindServicesByID(context.Background(), []string{c.ID, missing, a.ID, b.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []*hsds.Service{c, a, b}
+			if len(got) != len(want) {
+				t.Fatalf("%s: read %d services, want %d", when, len(got), len(want))
+			}
+			for i := range want {
+				if g, w := mustMarshal(got[i]), mustMarshal(want[i]); g != w {
+					t.Errorf("%s: service %d changed on the way:\n in %s\nout %s", when, i, w, g)
+				}
 			}
 		}
+		check("as written")
+		// The documents are what is read: rows beside them that disagree
+		// (here, gone) change nothing.
+		for _, q := range []string{`DELETE FROM attributes`, `DELETE FROM service_at_locations`} {
+			if err := db.ExecForTest(context.Background(), q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check("without the rows beside the documents")
 		one, err := dir.FindServiceByID(context.Background(), a.ID)
 		if err != nil {
 			t.Fatal(err)
