@@ -14,7 +14,7 @@ import (
 // order of ids; ids not found are left out.
 func loadServices(ctx context.Context, tx *Tx, ids []string) ([]*hsds.Service, error) {
 	return readServices(ctx, tx, ids, func(args []any) (*sql.Rows, error) {
-		return tx.QueryContext(ctx, servicesQuery(len(args)), args...)
+		return tx.QueryContext(ctx, servicesQuery(tx.db.engine, len(args)), args...)
 	})
 }
 
@@ -36,22 +36,23 @@ const serviceBatch = 500
 // document (columns, service_at_locations, attributes), not by parsing the
 // documents in SQL, which cost PostgreSQL more than the rest of the page;
 // readServices reads anything a document names that they missed.
-func servicesQuery(n int) string {
+func servicesQuery(engine string, n int) string {
+	in := func(col, query string) string { return inIDs(engine, col, query) }
 	return `WITH s AS MATERIALIZED (
 		SELECT id, organization_id, program_id, data FROM services WHERE id IN (` + placeholders(1, n) + `)
 	), sl AS MATERIALIZED (
-		SELECT DISTINCT location_id FROM service_at_locations WHERE service_id IN (SELECT id FROM s)
+		SELECT DISTINCT location_id FROM service_at_locations WHERE ` + in("service_id", `SELECT id FROM s`) + `
 	)
 	SELECT 'service', id, data FROM s
 	UNION ALL
-	SELECT 'organization', id, data FROM organizations WHERE id IN (SELECT organization_id FROM s)
+	SELECT 'organization', id, data FROM organizations WHERE ` + in("id", `SELECT organization_id FROM s`) + `
 	UNION ALL
-	SELECT 'program', id, data FROM programs WHERE id IN (SELECT program_id FROM s)
+	SELECT 'program', id, data FROM programs WHERE ` + in("id", `SELECT program_id FROM s`) + `
 	UNION ALL
-	SELECT 'location', id, data FROM locations WHERE id IN (SELECT location_id FROM sl)
+	SELECT 'location', id, data FROM locations WHERE ` + in("id", `SELECT location_id FROM sl`) + `
 	UNION ALL
-	SELECT 'term', id, data FROM taxonomy_terms WHERE id IN (
-		SELECT taxonomy_term_id FROM attributes WHERE link_id IN (SELECT id FROM s UNION ALL SELECT location_id FROM sl))`
+	SELECT 'term', id, data FROM taxonomy_terms WHERE ` + in("id", `SELECT taxonomy_term_id FROM attributes WHERE `+
+		in("link_id", `SELECT id FROM s UNION ALL SELECT location_id FROM sl`))
 }
 
 // readServices is loadServices with query running servicesQuery for one
@@ -284,7 +285,7 @@ func (d *DirectoryService) FindServicesByID(ctx context.Context, ids []string) (
 	// ids, padded with NULLs, which match nothing.
 	for _, size := range []int{1, 20, 100} {
 		if len(ids) <= size {
-			st, err := d.db.readStmt(ctx, servicesQuery(size))
+			st, err := d.db.readStmt(ctx, servicesQuery(d.db.engine, size))
 			if err != nil {
 				return nil, err
 			}
