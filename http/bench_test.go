@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 	"haven"
 	"haven/hsds"
 	havenhttp "haven/http"
+	"haven/internal/testpg"
 	"haven/sample"
 	"haven/searchindex"
 	"haven/sqlstore"
@@ -34,10 +36,16 @@ func (d indexedDirectory) SearchDirectory(ctx context.Context, f haven.Directory
 }
 
 // mustIndexedServer returns a server whose directory holds n sample
-// services, searched through the in-memory index.
+// services in SQLite, searched through the in-memory index.
 func mustIndexedServer(b *testing.B, n int) *havenhttp.Server {
 	b.Helper()
-	s, _, db := MustServer(b)
+	return mustIndexedServerOn(b, filepath.Join(b.TempDir(), "haven.db"), n)
+}
+
+// mustIndexedServerOn is mustIndexedServer on the database dsn names.
+func mustIndexedServerOn(b *testing.B, dsn string, n int) *havenhttp.Server {
+	b.Helper()
+	s, _, db := MustServerOn(b, dsn)
 	var svcs []*hsds.Service
 	if err := sample.Services(n, 1, func(x *hsds.Service) error { svcs = append(svcs, x); return nil }); err != nil {
 		b.Fatal(err)
@@ -62,24 +70,34 @@ func mustIndexedServer(b *testing.B, n int) *havenhttp.Server {
 	return s
 }
 
-// BenchmarkSearchPage renders /directory: the search, then the page's
-// services read from SQLite and the HTML template.
-func BenchmarkSearchPage(b *testing.B) {
-	s := mustIndexedServer(b, 1000)
-	benchGet(b, s, "/directory?q=legal+help&state=TX")
+// eachEngine runs fn on SQLite and, when HAVEN_TEST_POSTGRES is set, on
+// PostgreSQL (in a schema of its own), each with n sample services: pages
+// that read the database cost a round trip per query on PostgreSQL.
+func eachEngine(b *testing.B, n int, fn func(b *testing.B, s *havenhttp.Server)) {
+	b.Run("sqlite", func(b *testing.B) { fn(b, mustIndexedServer(b, n)) })
+	b.Run("postgres", func(b *testing.B) { fn(b, mustIndexedServerOn(b, testpg.Fresh(b), n)) })
 }
 
-// BenchmarkServicePage renders a service's page: a few reads by primary
-// key (the service, its organization, program, locations and terms) and
+// BenchmarkSearchPage renders /directory: the search, then the page's
+// services read from the database and the HTML template.
+func BenchmarkSearchPage(b *testing.B) {
+	eachEngine(b, 1000, func(b *testing.B, s *havenhttp.Server) {
+		benchGet(b, s, "/directory?q=legal+help&state=TX")
+	})
+}
+
+// BenchmarkServicePage renders a service's page: the service with its
+// organization, program, locations and terms read from the database, and
 // the HTML template.
 func BenchmarkServicePage(b *testing.B) {
-	s := mustIndexedServer(b, 1000)
-	w := do(s, "GET", "/api/v1/search?q=legal&per_page=1", nil)
-	var page havenhttp.SearchResponse
-	if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil || len(page.Items) != 1 {
-		b.Fatalf("%v: %s", err, w.Body)
-	}
-	benchGet(b, s, "/services/"+page.Items[0].ID)
+	eachEngine(b, 1000, func(b *testing.B, s *havenhttp.Server) {
+		w := do(s, "GET", "/api/v1/search?q=legal&per_page=1", nil)
+		var page havenhttp.SearchResponse
+		if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil || len(page.Items) != 1 {
+			b.Fatalf("%v: %s", err, w.Body)
+		}
+		benchGet(b, s, "/services/"+page.Items[0].ID)
+	})
 }
 
 // BenchmarkSearchAPI answers /api/v1/search: the search, facet labels and

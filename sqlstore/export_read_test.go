@@ -1,0 +1,4 @@
+package sqlstore
+
+// DecodeDoc is decodeDoc, for tests.
+var DecodeDoc = decodeDoc
