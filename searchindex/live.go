@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -46,6 +44,10 @@ type Index struct {
 	// before it must rebuild, because older changes may have been pruned
 	// (sqlstore.ChangeRetention / 2 is right; 12 h by default).
 	MaxLag time.Duration
+
+	// AfterBuild, if set, is called after each build, once searches have
+	// moved to it: the place to return the build's garbage to the OS.
+	AfterBuild func()
 
 	cur   atomic.Pointer[index]
 	small int // for tests: see defaultSmallSet; -1 for the default
@@ -101,21 +103,9 @@ func (ix *Index) SearchDirectory(ctx context.Context, f haven.DirectoryFilter) (
 	return x.search(f), nil
 }
 
-// gcPercent is the garbage collector's target Run sets, unless GOGC is
-// set: with the index most of the heap, the default (100) lets the heap
-// grow to twice the index between collections, past the 1.5 GB a server
-// of a million services may use. Collections are cheap, since the index
-// holds few pointers; at 50, one comes every ~350 MB allocated at a
-// million services, some 700 searches.
-const gcPercent = 50
-
 // Run builds the index, retrying until it succeeds, then applies the
-// source's changes every PollEvery until ctx ends. Unless GOGC is set, it
-// sets the garbage collector's target (see gcPercent).
+// source's changes every PollEvery until ctx ends.
 func (ix *Index) Run(ctx context.Context) {
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(gcPercent)
-	}
 	for wait := time.Second; ; wait = min(2*wait, time.Minute) {
 		err := ix.Build(ctx)
 		if err == nil {
@@ -216,6 +206,9 @@ func (ix *Index) rebuild(ctx context.Context) error {
 	ix.cur.Store(x)
 	ix.seq, ix.lastRead = seq, start
 	ix.log.Info("search index built", "services", len(x.byService), "terms", len(x.termIDs), "took", time.Since(start).Round(time.Millisecond))
+	if ix.AfterBuild != nil {
+		ix.AfterBuild()
+	}
 	return nil
 }
 
