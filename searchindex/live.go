@@ -45,8 +45,9 @@ type Index struct {
 	// (sqlstore.ChangeRetention / 2 is right; 12 h by default).
 	MaxLag time.Duration
 
-	// AfterBuild, if set, is called after each build, once searches have
-	// moved to it: the place to return the build's garbage to the OS.
+	// AfterBuild, if set, is called after each build: before the first
+	// index answers, and after a rebuild once searches have moved to it.
+	// It is the place to return the build's garbage to the OS.
 	AfterBuild func()
 
 	cur   atomic.Pointer[index]
@@ -203,10 +204,17 @@ func (ix *Index) rebuild(ctx context.Context) error {
 		b.x.drift = ix.drift
 	}
 	x := b.build()
+	// The first index frees the build's garbage before it answers, so that
+	// a server is ready at its resting size; a rebuild frees the old index
+	// too, once searches have left it.
+	first := ix.cur.Load() == nil
+	if first && ix.AfterBuild != nil {
+		ix.AfterBuild()
+	}
 	ix.cur.Store(x)
 	ix.seq, ix.lastRead = seq, start
 	ix.log.Info("search index built", "services", len(x.byService), "terms", len(x.termIDs), "took", time.Since(start).Round(time.Millisecond))
-	if ix.AfterBuild != nil {
+	if !first && ix.AfterBuild != nil {
 		ix.AfterBuild()
 	}
 	return nil
