@@ -2,12 +2,9 @@ package sqlstore_test
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"testing"
 
-	"haven/hsds"
 	"haven/sqlstore"
 )
 
@@ -46,54 +43,5 @@ func BenchmarkImport(b *testing.B) {
 				b.ReportMetric(float64(b.N*len(svcs))/b.Elapsed().Seconds(), "services/s")
 			})
 		}
-	}
-}
-
-// BenchmarkFindServices reads services fully nested, as pages do: one for
-// a service's page, 20 for a page of search results, on each engine, from
-// 1,000 imported sample services, or from the databases HAVEN_BENCH_SQLITE
-// and HAVEN_BENCH_POSTGRES name (opened, never written: give a copy of an
-// SQLite file, since opening one applies pending migrations).
-func BenchmarkFindServices(b *testing.B) {
-	for _, e := range allEngines {
-		b.Run(e.name, func(b *testing.B) {
-			dsn := os.Getenv(map[string]string{"sqlite": "HAVEN_BENCH_SQLITE", "postgres": "HAVEN_BENCH_POSTGRES"}[e.name])
-			if dsn == "" && e.name == "postgres" && os.Getenv(pgEnv) == "" {
-				b.Skip("SKIPPED: needs " + pgEnv)
-			}
-			var db *sqlstore.DB
-			if dsn != "" {
-				var err error
-				if db, err = sqlstore.Open(context.Background(), dsn); err != nil {
-					b.Fatal(err)
-				}
-				b.Cleanup(func() { db.Close() })
-			} else {
-				db = MustOpenDB(b, e)
-				MustImport(b, db, MustSample(b, 1000))
-			}
-			dir := sqlstore.NewDirectoryService(db)
-			var ids []string
-			enough := errors.New("enough")
-			if err := dir.EachService(context.Background(), func(s *hsds.Service) error {
-				if ids = append(ids, s.ID); len(ids) == 20 {
-					return enough
-				}
-				return nil
-			}); err != enough {
-				b.Fatal(err)
-			}
-			for _, n := range []int{1, 20} {
-				b.Run(fmt.Sprint(n), func(b *testing.B) {
-					b.ReportAllocs()
-					for b.Loop() {
-						svcs, err := dir.FindServicesByID(context.Background(), ids[:n])
-						if err != nil || len(svcs) != n {
-							b.Fatal(len(svcs), err)
-						}
-					}
-				})
-			}
-		})
 	}
 }

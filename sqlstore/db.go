@@ -13,7 +13,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // pure Go: no C toolchain needed to build Haven
@@ -38,12 +37,6 @@ type DB struct {
 
 	engine string
 	dsn    string
-
-	// pages, on PostgreSQL, runs the statements of readStmt (see
-	// openPostgres); on SQLite it is nil and read runs them.
-	pages *sql.DB
-	// readStmts holds the statements of readStmt, by their SQL.
-	readStmts sync.Map
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -172,13 +165,6 @@ func (db *DB) Engine() string { return db.engine }
 // Close closes the database.
 func (db *DB) Close() error {
 	var errs []error
-	db.readStmts.Range(func(_, st any) bool {
-		errs = append(errs, st.(*sql.Stmt).Close())
-		return true
-	})
-	if db.pages != nil {
-		errs = append(errs, db.pages.Close())
-	}
 	if db.read != nil && db.read != db.write {
 		errs = append(errs, db.read.Close())
 	}
@@ -268,30 +254,6 @@ func (db *DB) BeginTx(ctx context.Context, readOnly bool) (*Tx, error) {
 		return nil, err
 	}
 	return &Tx{Tx: tx, db: db, ctx: ctx, now: db.Now().UTC().Truncate(time.Second)}, nil
-}
-
-// readStmt returns query prepared for reading, preparing it the first
-// time: SQLite otherwise parses a page's statement again for every page,
-// and PostgreSQL plans it again, each costing more than running it. Only
-// for the few statements of fixed text that pages run, whose plans do not
-// depend on their arguments.
-func (db *DB) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	if st, ok := db.readStmts.Load(query); ok {
-		return st.(*sql.Stmt), nil
-	}
-	pool := db.read
-	if db.pages != nil {
-		pool = db.pages
-	}
-	st, err := pool.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if prev, loaded := db.readStmts.LoadOrStore(query, st); loaded {
-		st.Close()
-		return prev.(*sql.Stmt), nil
-	}
-	return st, nil
 }
 
 // formatTime stores times as RFC 3339 text in UTC, which sorts correctly.

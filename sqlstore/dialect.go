@@ -98,15 +98,3 @@ func writeTerms(ctx context.Context, tx *Tx, table, id string, head, body []stri
 	return tx.exec(ctx, `INSERT INTO `+fts+` (rowid, `+cols+`) VALUES ($1, $2, $3)`,
 		rowid, strings.Join(head, " "), strings.Join(body, " "))
 }
-
-// inIDs is the condition that col, a key, is one of the values query
-// selects. On PostgreSQL the values are gathered into an array first, so
-// that col's index finds them whatever the planner guesses of how many
-// there are: with IN, on tables not yet analyzed (just after an import),
-// it planned a page's few lookups as scans of whole tables.
-func inIDs(engine, col, query string) string {
-	if engine == Postgres {
-		return col + ` = ANY(ARRAY(` + query + `))`
-	}
-	return col + ` IN (` + query + `)`
-}

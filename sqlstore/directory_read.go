@@ -2,118 +2,39 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
+	"encoding/json"
 	"fmt"
-
-	jsonv2 "github.com/go-json-experiment/json"
-	jsonv1 "github.com/go-json-experiment/json/v1"
 
 	"haven"
 	"haven/hsds"
 )
 
-// v1Options make the v2 decoder read JSON as encoding/json does.
-var v1Options = jsonv1.DefaultOptionsV1()
-
-// decodeDoc decodes a stored document, which encoding/json wrote, as
-// encoding/json.Unmarshal does, with the results of its v2 decoder under
-// v1's options: 2.5x faster, and decoding was the largest part of a page of
-// search results.
-func decodeDoc(data string, v any) error {
-	return jsonv2.Unmarshal([]byte(data), v, v1Options)
-}
-
 // loadServices returns the services with the given ids, fully nested, in the
 // order of ids; ids not found are left out.
 func loadServices(ctx context.Context, tx *Tx, ids []string) ([]*hsds.Service, error) {
-	return readServices(ctx, tx, ids, func(args []any) (*sql.Rows, error) {
-		return tx.QueryContext(ctx, servicesQuery(tx.db.engine, len(args)), args...)
-	})
-}
-
-// querier runs a query: a transaction, or a pool.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-// serviceBatch is the most services read by one statement.
-const serviceBatch = 500
-
-// servicesQuery reads n services (ids $1 to $n) and what they share with
-// others: their organizations, programs and locations, and the taxonomy
-// terms of their attributes and of those locations' attributes. It is one
-// statement so that a page costs one round trip to PostgreSQL instead of
-// one per table. Each row is (kind, id, data), kind naming what data is.
-//
-// It finds the shared rows through the tables the writer fills beside each
-// document (columns, service_at_locations, attributes), not by parsing the
-// documents in SQL, which cost PostgreSQL more than the rest of the page;
-// readServices reads anything a document names that they missed.
-func servicesQuery(engine string, n int) string {
-	in := func(col, query string) string { return inIDs(engine, col, query) }
-	return `WITH s AS MATERIALIZED (
-		SELECT id, organization_id, program_id, data FROM services WHERE id IN (` + placeholders(1, n) + `)
-	), sl AS MATERIALIZED (
-		SELECT DISTINCT location_id FROM service_at_locations WHERE ` + in("service_id", `SELECT id FROM s`) + `
-	)
-	SELECT 'service', id, data FROM s
-	UNION ALL
-	SELECT 'organization', id, data FROM organizations WHERE ` + in("id", `SELECT organization_id FROM s`) + `
-	UNION ALL
-	SELECT 'program', id, data FROM programs WHERE ` + in("id", `SELECT program_id FROM s`) + `
-	UNION ALL
-	SELECT 'location', id, data FROM locations WHERE ` + in("id", `SELECT location_id FROM sl`) + `
-	UNION ALL
-	SELECT 'term', id, data FROM taxonomy_terms WHERE ` + in("id", `SELECT taxonomy_term_id FROM attributes WHERE `+
-		in("link_id", `SELECT id FROM s UNION ALL SELECT location_id FROM sl`))
-}
-
-// readServices is loadServices with query running servicesQuery for one
-// batch of at most serviceBatch ids, and q reading what it missed.
-func readServices(ctx context.Context, q querier, ids []string, query func(args []any) (*sql.Rows, error)) ([]*hsds.Service, error) {
 	byID := map[string]*hsds.Service{}
-	orgs := map[string]*hsds.Organization{}
-	progs := map[string]*hsds.Program{}
-	locs := map[string]*hsds.Location{}
-	terms := map[string]*hsds.TaxonomyTerm{}
-	for start := 0; start < len(ids); start += serviceBatch {
-		batch := ids[start:min(start+serviceBatch, len(ids))]
+	for start := 0; start < len(ids); start += 500 {
+		batch := ids[start:min(start+500, len(ids))]
 		args := make([]any, len(batch))
 		for i, id := range batch {
 			args[i] = id
 		}
-		rows, err := query(args)
+		rows, err := tx.QueryContext(ctx, `SELECT data FROM services WHERE id IN (`+placeholders(1, len(args))+`)`, args...)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
-			var kind, id, data string
-			if err := rows.Scan(&kind, &id, &data); err != nil {
+			var data string
+			if err := rows.Scan(&data); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			var dst any
-			switch kind {
-			case "service":
-				byID[id] = &hsds.Service{}
-				dst = byID[id]
-			case "organization":
-				orgs[id] = &hsds.Organization{}
-				dst = orgs[id]
-			case "program":
-				progs[id] = &hsds.Program{}
-				dst = progs[id]
-			case "location":
-				locs[id] = &hsds.Location{}
-				dst = locs[id]
-			case "term":
-				terms[id] = &hsds.TaxonomyTerm{}
-				dst = terms[id]
-			}
-			if err := decodeDoc(data, dst); err != nil {
+			s := &hsds.Service{}
+			if err := json.Unmarshal([]byte(data), s); err != nil {
 				rows.Close()
-				return nil, fmt.Errorf("stored %s %s: %w", kind, id, err)
+				return nil, fmt.Errorf("stored service: %w", err)
 			}
+			byID[s.ID] = s
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -126,13 +47,57 @@ func readServices(ctx context.Context, q querier, ids []string, query func(args 
 			out = append(out, s)
 		}
 	}
-	if err := readMissed(ctx, q, out, orgs, progs, locs, terms); err != nil {
-		return nil, err
+	return out, attachShared(ctx, tx, out)
+}
+
+// attachShared puts back what services share: organizations, programs,
+// locations and taxonomy terms, each read once for the whole batch.
+func attachShared(ctx context.Context, tx *Tx, svcs []*hsds.Service) error {
+	orgIDs, progIDs, locIDs, termIDs := set{}, set{}, set{}, set{}
+	for _, s := range svcs {
+		orgIDs.add(s.OrganizationID)
+		progIDs.add(s.ProgramID)
+		for _, sal := range s.ServiceAtLocations {
+			locIDs.add(sal.LocationID)
+		}
+		for _, a := range s.Attributes {
+			termIDs.add(a.TaxonomyTermID)
+		}
+	}
+	orgs := map[string]*hsds.Organization{}
+	if err := loadDocs(ctx, tx, "organizations", orgIDs, func(id string) any {
+		orgs[id] = &hsds.Organization{}
+		return orgs[id]
+	}); err != nil {
+		return err
+	}
+	progs := map[string]*hsds.Program{}
+	if err := loadDocs(ctx, tx, "programs", progIDs, func(id string) any {
+		progs[id] = &hsds.Program{}
+		return progs[id]
+	}); err != nil {
+		return err
+	}
+	locs := map[string]*hsds.Location{}
+	if err := loadDocs(ctx, tx, "locations", locIDs, func(id string) any {
+		locs[id] = &hsds.Location{}
+		return locs[id]
+	}); err != nil {
+		return err
+	}
+	for _, l := range locs {
+		for _, a := range l.Attributes {
+			termIDs.add(a.TaxonomyTermID)
+		}
+	}
+	terms, err := loadTerms(ctx, tx, termIDs)
+	if err != nil {
+		return err
 	}
 	for _, l := range locs {
 		attachTerms(l.Attributes, terms)
 	}
-	for _, s := range out {
+	for _, s := range svcs {
 		if o := orgs[s.OrganizationID]; o != nil {
 			c := *o
 			s.Organization = &c
@@ -149,65 +114,7 @@ func readServices(ctx context.Context, q querier, ids []string, query func(args 
 		}
 		attachTerms(s.Attributes, terms)
 	}
-	return out, nil
-}
-
-// readMissed reads, by id, whatever the documents name that servicesQuery
-// did not find through the tables beside them: nothing, unless those
-// disagree with the documents (an attribute id another record reused), or
-// a document names a row that does not exist.
-func readMissed(ctx context.Context, q querier, svcs []*hsds.Service, orgs map[string]*hsds.Organization,
-	progs map[string]*hsds.Program, locs map[string]*hsds.Location, terms map[string]*hsds.TaxonomyTerm) error {
-	orgIDs, progIDs, locIDs, termIDs := set{}, set{}, set{}, set{}
-	for _, s := range svcs {
-		if orgs[s.OrganizationID] == nil {
-			orgIDs.add(s.OrganizationID)
-		}
-		if progs[s.ProgramID] == nil {
-			progIDs.add(s.ProgramID)
-		}
-		for _, sal := range s.ServiceAtLocations {
-			if locs[sal.LocationID] == nil {
-				locIDs.add(sal.LocationID)
-			}
-		}
-	}
-	if err := loadDocs(ctx, q, "organizations", orgIDs, func(id string) any {
-		orgs[id] = &hsds.Organization{}
-		return orgs[id]
-	}); err != nil {
-		return err
-	}
-	if err := loadDocs(ctx, q, "programs", progIDs, func(id string) any {
-		progs[id] = &hsds.Program{}
-		return progs[id]
-	}); err != nil {
-		return err
-	}
-	if err := loadDocs(ctx, q, "locations", locIDs, func(id string) any {
-		locs[id] = &hsds.Location{}
-		return locs[id]
-	}); err != nil {
-		return err
-	}
-	for _, s := range svcs {
-		for _, a := range s.Attributes {
-			if terms[a.TaxonomyTermID] == nil {
-				termIDs.add(a.TaxonomyTermID)
-			}
-		}
-	}
-	for _, l := range locs {
-		for _, a := range l.Attributes {
-			if terms[a.TaxonomyTermID] == nil {
-				termIDs.add(a.TaxonomyTermID)
-			}
-		}
-	}
-	return loadDocs(ctx, q, "taxonomy_terms", termIDs, func(id string) any {
-		terms[id] = &hsds.TaxonomyTerm{}
-		return terms[id]
-	})
+	return nil
 }
 
 func attachTerms(as []hsds.Attribute, terms map[string]*hsds.TaxonomyTerm) {
@@ -238,14 +145,14 @@ func (s set) add(id string) {
 
 // loadDocs reads the data column of the rows with the given ids into the
 // values dst returns for each id.
-func loadDocs(ctx context.Context, q querier, table string, ids set, dst func(id string) any) error {
+func loadDocs(ctx context.Context, tx *Tx, table string, ids set, dst func(id string) any) error {
 	all := make([]any, 0, len(ids))
 	for id := range ids {
 		all = append(all, id)
 	}
 	for start := 0; start < len(all); start += 500 {
 		batch := all[start:min(start+500, len(all))]
-		rows, err := q.QueryContext(ctx, `SELECT id, data FROM `+table+` WHERE id IN (`+placeholders(1, len(batch))+`)`, batch...)
+		rows, err := tx.QueryContext(ctx, `SELECT id, data FROM `+table+` WHERE id IN (`+placeholders(1, len(batch))+`)`, batch...)
 		if err != nil {
 			return err
 		}
@@ -255,7 +162,7 @@ func loadDocs(ctx context.Context, q querier, table string, ids set, dst func(id
 				rows.Close()
 				return err
 			}
-			if err := decodeDoc(data, dst(id)); err != nil {
+			if err := json.Unmarshal([]byte(data), dst(id)); err != nil {
 				rows.Close()
 				return fmt.Errorf("stored %s %s: %w", table, id, err)
 			}
@@ -292,21 +199,6 @@ func (d *DirectoryService) FindServiceByID(ctx context.Context, id string) (*hsd
 // FindServicesByID returns the services with the given ids, in that order,
 // leaving out ids that do not exist.
 func (d *DirectoryService) FindServicesByID(ctx context.Context, ids []string) ([]*hsds.Service, error) {
-	// Pages read up to a page of results: one statement, which sees one
-	// snapshot on both engines, needing no transaction (no BEGIN and
-	// ROLLBACK round trips to PostgreSQL), prepared once for 1, 20 or 100
-	// ids, padded with NULLs, which match nothing.
-	for _, size := range []int{1, 20, 100} {
-		if len(ids) <= size {
-			st, err := d.db.readStmt(ctx, servicesQuery(d.db.engine, size))
-			if err != nil {
-				return nil, err
-			}
-			return readServices(ctx, d.db.read, ids, func(args []any) (*sql.Rows, error) {
-				return st.QueryContext(ctx, append(args, make([]any, size-len(args))...)...)
-			})
-		}
-	}
 	tx, err := d.db.BeginTx(ctx, true)
 	if err != nil {
 		return nil, err

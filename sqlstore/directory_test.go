@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -119,94 +118,6 @@ func TestRoundTrip(t *testing.T) {
 			}
 		}
 	})
-}
-
-// TestReadShared reads back, on each engine, what services share and the
-// sample data leaves out: a program two services are delivered under, a
-// location attribute whose term no service names, a service with no
-// location; in the order asked, leaving out an id that does not exist.
-func TestReadShared(t *testing.T) {
-	eachEngine(t, func(t *testing.T, e engine) {
-		db := MustOpenDB(t, e)
-		svcs := MustSample(t, 3)
-		a, b, c := svcs[0], svcs[1], svcs[2]
-		b.OrganizationID, b.Organization = a.OrganizationID, a.Organization
-		prog := &hsds.Program{ID: "5d0a1b3c-0000-4000-8000-000000000001", OrganizationID: a.OrganizationID,
-			Name: "Shared program", Description: "Two services are delivered under it."}
-		for _, s := range []*hsds.Service{a, b} {
-			s.ProgramID, s.Program = prog.ID, prog
-		}
-		loc := a.ServiceAtLocations[0].Location
-		loc.Attributes = []hsds.Attribute{{ID: "5d0a1b3c-0000-4000-8000-000000000002", LinkID: loc.ID, LinkEntity: "location",
-			TaxonomyTermID: "5d0a1b3c-0000-4000-8000-000000000003",
-			TaxonomyTerm:   &hsds.TaxonomyTerm{ID: "5d0a1b3c-0000-4000-8000-000000000003", Code: "wheelchair-test", Name: "Wheelchair access", Description: "A term only a location names."}}}
-		c.ServiceAtLocations = []hsds.ServiceAtLocation{} // stored as [], read back as []
-		MustImport(t, db, svcs)
-		dir := sqlstore.NewDirectoryService(db)
-		missing := "5d0a1b3c-0000-4000-8000-0000000000ff"
-		check := func(when string) {
-			t.Helper()
-			got, err := dir.FindServicesByID(context.Background(), []string{c.ID, missing, a.ID, b.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := []*hsds.Service{c, a, b}
-			if len(got) != len(want) {
-				t.Fatalf("%s: read %d services, want %d", when, len(got), len(want))
-			}
-			for i := range want {
-				if g, w := mustMarshal(got[i]), mustMarshal(want[i]); g != w {
-					t.Errorf("%s: service %d changed on the way:\n in %s\nout %s", when, i, w, g)
-				}
-			}
-		}
-		check("as written")
-		// The documents are what is read: rows beside them that disagree
-		// (here, gone) change nothing.
-		for _, q := range []string{`DELETE FROM attributes`, `DELETE FROM service_at_locations`} {
-			if err := db.ExecForTest(context.Background(), q); err != nil {
-				t.Fatal(err)
-			}
-		}
-		check("without the rows beside the documents")
-		one, err := dir.FindServiceByID(context.Background(), a.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if g, w := mustMarshal(one), mustMarshal(a); g != w {
-			t.Errorf("FindServiceByID:\n in %s\nout %s", w, g)
-		}
-		if _, err := dir.FindServiceByID(context.Background(), missing); haven.ErrorCode(err) != haven.ENOTFOUND {
-			t.Errorf("a missing service: %v, want ENOTFOUND", err)
-		}
-	})
-}
-
-// TestDecodeDocAsEncodingJSON checks that stored documents decode as
-// encoding/json decodes them: sample services, and documents as other
-// writers might have left them.
-func TestDecodeDocAsEncodingJSON(t *testing.T) {
-	docs := []string{
-		`{"id":"a","NAME":"upper-case key","status":null,"phones":null,"x_sample":true,"unknown":{"x":[1,2]}}`,
-		`{"id":"b","name":"caf\u00e9 \ud83d\ude00","minimum_age":18.0,"languages":[],"service_at_locations":[{"location_id":"l"}]}`,
-		`{"id":"c","name":"dup","name":"last wins"}`,
-	}
-	for _, s := range MustSample(t, 40) {
-		docs = append(docs, mustMarshal(s))
-	}
-	for _, d := range docs {
-		var want, got hsds.Service
-		errWant := json.Unmarshal([]byte(d), &want)
-		errGot := sqlstore.DecodeDoc(d, &got)
-		if (errWant == nil) != (errGot == nil) || !reflect.DeepEqual(want, got) {
-			t.Errorf("%.80s: decoded\n%+v (%v), encoding/json gives\n%+v (%v)", d, got, errGot, want, errWant)
-		}
-	}
-}
-
-func mustMarshal(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }
 
 func mustParse(tb testing.TB, js string) *hsds.Service {

@@ -1,7 +1,6 @@
 package sqlstore
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -31,17 +30,6 @@ func openPostgres(ctx context.Context, dsn string, opt Options) (*DB, error) {
 			return nil, err
 		}
 	}
-	// Pages' reads by primary key plan alike whatever the ids: planning
-	// them afresh each time, as the other pools must for searches, cost a
-	// service page more than running its statement. This pool lets
-	// PostgreSQL keep their plans.
-	readDSN := cmp.Or(opt.ReadDSN, dsn)
-	pagesOpt := opt
-	pagesOpt.MaxOpenConns = min(cmp.Or(opt.MaxOpenConns, 16), 8)
-	if db.pages, err = postgresPoolPlans(readDSN, pagesOpt, "auto"); err != nil {
-		db.Close()
-		return nil, err
-	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.write.PingContext(pingCtx); err != nil {
@@ -56,21 +44,15 @@ func openPostgres(ctx context.Context, dsn string, opt Options) (*DB, error) {
 }
 
 func postgresPool(dsn string, opt Options) (*sql.DB, error) {
-	// pgx caches prepared statements; after five runs PostgreSQL may switch
-	// such a statement to a generic plan that ignores the filter values,
-	// which made filtered searches 2-7x slower. Plan every run afresh.
-	return postgresPoolPlans(dsn, opt, "force_custom_plan")
-}
-
-// postgresPoolPlans is postgresPool with plan_cache_mode planCache, unless
-// the URL sets it.
-func postgresPoolPlans(dsn string, opt Options, planCache string) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, haven.Errorf(haven.EINVALID, "bad PostgreSQL URL %s: %v", redact(dsn), err)
 	}
+	// pgx caches prepared statements; after five runs PostgreSQL may switch
+	// such a statement to a generic plan that ignores the filter values,
+	// which made filtered searches 2-7x slower. Plan every run afresh.
 	if _, ok := cfg.RuntimeParams["plan_cache_mode"]; !ok {
-		cfg.RuntimeParams["plan_cache_mode"] = planCache
+		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	}
 	if _, ok := cfg.RuntimeParams["statement_timeout"]; !ok {
 		switch {

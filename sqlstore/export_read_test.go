@@ -1,4 +1,0 @@
-package sqlstore
-
-// DecodeDoc is decodeDoc, for tests.
-var DecodeDoc = decodeDoc
