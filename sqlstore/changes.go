@@ -166,14 +166,8 @@ func (tx *Tx) servicesShowing(ctx context.Context) ([]string, error) {
 // refreshSearchDocs stores again the search documents of the services ids
 // names, as SQL search reads them now.
 func (tx *Tx) refreshSearchDocs(ctx context.Context, ids []string) error {
-	const perQuery = 100 // SQLite looks up each numbered parameter by a linear search
-	for start := 0; start < len(ids); start += perQuery {
-		batch := ids[start:min(start+perQuery, len(ids))]
-		args := make([]any, len(batch))
-		for i, id := range batch {
-			args[i] = id
-		}
-		docs, err := directoryDocs(ctx, tx, `s.id IN (`+placeholders(1, len(args))+`) ORDER BY s.id`, args...)
+	return eachIDBatch(ids, func(in string, args []any) error {
+		docs, err := directoryDocs(ctx, tx, `s.id IN (`+in+`) ORDER BY s.id`, args...)
 		if err != nil {
 			return err
 		}
@@ -182,8 +176,8 @@ func (tx *Tx) refreshSearchDocs(ctx context.Context, ids []string) error {
 				return err
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // LastDirectoryChange returns the id of the latest logged change, 0 when

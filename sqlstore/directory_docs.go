@@ -166,20 +166,30 @@ func (d *DirectoryService) FindDirectoryDocs(ctx context.Context, ids []string) 
 	defer tx.Rollback()
 	var out []*haven.DirectoryDoc
 	dec := newDocDecoder()
-	const perQuery = 100 // SQLite looks up each numbered parameter by a linear search
+	err = eachIDBatch(ids, func(in string, args []any) error {
+		docs, err := storedDocs(ctx, tx, dec, `service_id IN (`+in+`) ORDER BY service_id`, args...)
+		out = append(out, docs...)
+		return err
+	})
+	return out, err
+}
+
+// eachIDBatch calls fn with ids in batches of at most 100, each as the
+// placeholders of an IN list and their arguments: SQLite looks up each
+// numbered parameter by a linear search, so longer lists cost more.
+func eachIDBatch(ids []string, fn func(in string, args []any) error) error {
+	const perQuery = 100
 	for start := 0; start < len(ids); start += perQuery {
 		batch := ids[start:min(start+perQuery, len(ids))]
 		args := make([]any, len(batch))
 		for i, id := range batch {
 			args[i] = id
 		}
-		docs, err := storedDocs(ctx, tx, dec, `service_id IN (`+placeholders(1, len(args))+`) ORDER BY service_id`, args...)
-		if err != nil {
-			return nil, err
+		if err := fn(placeholders(1, len(args)), args); err != nil {
+			return err
 		}
-		out = append(out, docs...)
 	}
-	return out, nil
+	return nil
 }
 
 // directoryDocs reads the documents of the services that where selects
