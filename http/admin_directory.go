@@ -1,7 +1,6 @@
 package http
 
 import (
-	"context"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -12,21 +11,6 @@ import (
 	"haven/hsds"
 	"haven/sqlstore"
 )
-
-// DirectoryEditor saves curators' edits of the directory.
-type DirectoryEditor interface {
-	UpdateService(ctx context.Context, actor, id string, changes map[string]string) error
-	VerifyService(ctx context.Context, actor, id string) error
-	SaveCountrySummary(ctx context.Context, actor string, c *haven.CountrySummary) error
-	UpdateOrganization(ctx context.Context, actor, id string, changes map[string]string) error
-	VerifyOrganization(ctx context.Context, actor, id string) error
-	FindLocation(ctx context.Context, id string) (*hsds.Location, error)
-	UpdateLocation(ctx context.Context, actor, id string, values map[string]string) error
-	CreateService(ctx context.Context, actor string, p sqlstore.NewProvider) (string, error)
-	UpdateTerm(ctx context.Context, actor, id, name, description string) error
-	CreateTerm(ctx context.Context, actor, code, name, description string) error
-	RetireOrganization(ctx context.Context, actor, id string) error
-}
 
 func (s *Server) handleCreateTerm(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r, 16<<10) {
@@ -51,7 +35,7 @@ func (s *Server) handleRetireOrganization(w http.ResponseWriter, r *http.Request
 }
 
 func (s *Server) handleTerms(w http.ResponseWriter, r *http.Request) {
-	terms, _, err := s.Directory.ListTaxonomyTerms(r.Context(), sqlstore.TermFilter{Limit: 500})
+	terms, _, err := s.Directory.ListTaxonomyTerms(r.Context(), haven.TermFilter{Limit: 500})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -136,7 +120,7 @@ func (s *Server) handleCreateService(w http.ResponseWriter, r *http.Request) {
 			f.Errors["loc_"+k] = p.L.T("form.required.field")
 		}
 	}
-	np := sqlstore.NewProvider{NewOrgName: f.OrgName, NewOrgDesc: f.OrgDesc, Service: f.Service, Location: f.Location}
+	np := haven.ProviderDraft{NewOrgName: f.OrgName, NewOrgDesc: f.OrgDesc, Service: f.Service, Location: f.Location}
 	if f.Org != nil {
 		np.OrganizationID = f.Org.ID
 	}
@@ -459,7 +443,7 @@ func (s *Server) handleSaveCountry(w http.ResponseWriter, r *http.Request) {
 	}
 	// A curator's text is real content: the sample mark comes off.
 	c := &haven.CountrySummary{Country: code, Summary: haven.Localized{"en": f.En, "es": f.Es}, Hotlines: hot}
-	if err := s.DirEditor.SaveCountrySummary(r.Context(), currentUser(r).Email, c); err != nil {
+	if err := s.Countries.SaveCountrySummary(r.Context(), currentUser(r).Email, c); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

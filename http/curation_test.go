@@ -41,7 +41,7 @@ func MustCurationServerOn(t testing.TB, dsn string) (*havenhttp.Server, *sqlstor
 	dir := sqlstore.NewDirectoryService(db)
 	s.Directory, s.DirEditor, s.Countries = dir, dir, db
 	res := sqlstore.NewResourceService(db)
-	s.Resources, s.Editor, s.Accounts, s.Curation, s.Suggestions, s.UserAdmin, s.Learning = res, res, db, db, db, db, db
+	s.Resources, s.Editor, s.Accounts, s.Audit, s.Curation, s.Suggestions, s.Learning = res, res, db, db, db, db, db
 	for _, role := range haven.Roles {
 		hash, err := auth.HashPassword(testPassword, cheap)
 		if err != nil {

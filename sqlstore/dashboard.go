@@ -8,33 +8,11 @@ import (
 	"haven/hsds"
 )
 
-// StaleListing is a listing not verified since the cut-off.
-type StaleListing struct {
-	Type, ID, Name, LastVerified string
-}
-
-// BrokenLink is a checked URL that failed or moved.
-type BrokenLink struct {
-	URL, FinalURL, Error string
-	Status               int
-	CheckedAt            time.Time
-}
-
-// Dashboard is what curators see first.
-type Dashboard struct {
-	Resources, Services, Organizations, SampleServices int
-	PendingSuggestions                                 int
-	Stale                                              []StaleListing
-	StaleCount                                         int
-	Broken                                             []BrokenLink
-	Recent                                             []haven.AuditEntry
-}
-
 // Dashboard counts and lists what needs a curator's attention: listings not
 // verified since staleBefore, broken and redirected links, pending
 // suggestions and the latest changes.
-func (db *DB) Dashboard(ctx context.Context, staleBefore time.Time) (*Dashboard, error) {
-	d := &Dashboard{}
+func (db *DB) Dashboard(ctx context.Context, staleBefore time.Time) (*haven.Dashboard, error) {
+	d := &haven.Dashboard{}
 	cut := staleBefore.Format("2006-01-02")
 	for _, c := range []struct {
 		dst   *int
@@ -60,7 +38,7 @@ func (db *DB) Dashboard(ctx context.Context, staleBefore time.Time) (*Dashboard,
 		return nil, err
 	}
 	for rows.Next() {
-		var s StaleListing
+		var s haven.StaleListing
 		if err := rows.Scan(&s.Type, &s.ID, &s.Name, &s.LastVerified); err != nil {
 			rows.Close()
 			return nil, err
@@ -78,16 +56,16 @@ func (db *DB) Dashboard(ctx context.Context, staleBefore time.Time) (*Dashboard,
 }
 
 // BrokenLinks returns checked links that failed or redirect, newest first.
-func (db *DB) BrokenLinks(ctx context.Context, limit int) ([]BrokenLink, error) {
+func (db *DB) BrokenLinks(ctx context.Context, limit int) ([]haven.BrokenLink, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT url, status, final_url, error, checked_at FROM link_checks
 		WHERE error <> '' OR status >= 400 OR final_url <> '' ORDER BY checked_at DESC, url LIMIT $1`, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []BrokenLink
+	var out []haven.BrokenLink
 	for rows.Next() {
-		var b BrokenLink
+		var b haven.BrokenLink
 		var at string
 		if err := rows.Scan(&b.URL, &b.Status, &b.FinalURL, &b.Error, &at); err != nil {
 			return nil, err

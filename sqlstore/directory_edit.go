@@ -480,21 +480,10 @@ func applyLocationText(l *hsds.Location, values map[string]string) error {
 	return nil
 }
 
-// NewProvider is what a curator gives to add a service: the service's
-// fields as text (see ServiceFields), its place, and either an existing
-// organization or a new one.
-type NewProvider struct {
-	OrganizationID string
-	NewOrgName     string
-	NewOrgDesc     string
-	Service        map[string]string
-	Location       map[string]string
-}
-
 // CreateService adds a service, with its location and, when asked, a new
 // organization, in one transaction, audited as a creation. It returns the
 // new service's id.
-func (d *DirectoryService) CreateService(ctx context.Context, actor string, p NewProvider) (string, error) {
+func (d *DirectoryService) CreateService(ctx context.Context, actor string, p haven.ProviderDraft) (string, error) {
 	tx, err := d.db.BeginTx(ctx, false)
 	if err != nil {
 		return "", err

@@ -64,18 +64,8 @@ func (d *DirectoryService) ListOrganizations(ctx context.Context, search string,
 	return out, total, rows.Err()
 }
 
-// TermFilter selects taxonomy terms.
-type TermFilter struct {
-	Search     string
-	TaxonomyID string
-	ParentID   string
-	TopOnly    bool
-	Offset     int
-	Limit      int
-}
-
 // ListTaxonomyTerms returns taxonomy terms by code, and how many match.
-func (d *DirectoryService) ListTaxonomyTerms(ctx context.Context, f TermFilter) ([]*hsds.TaxonomyTerm, int, error) {
+func (d *DirectoryService) ListTaxonomyTerms(ctx context.Context, f haven.TermFilter) ([]*hsds.TaxonomyTerm, int, error) {
 	conds, args := []string{"1 = 1"}, []any{}
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	if s := strings.TrimSpace(f.Search); s != "" {
@@ -204,7 +194,7 @@ func (d *DirectoryService) listTaxonomiesWhere(ctx context.Context, id string) (
 // whose service matches f; with a place and radius, the row's own location
 // must lie within it, and rows come nearest first.
 func (d *DirectoryService) ListServiceAtLocations(ctx context.Context, f haven.DirectoryFilter) ([]string, int, error) {
-	if err := ValidateDirectoryFilter(f); err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, 0, err
 	}
 	q := analyze.ParseQuery(f.Query)

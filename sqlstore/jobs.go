@@ -6,15 +6,9 @@ import (
 	"errors"
 	"log/slog"
 	"time"
-)
 
-// Job is work a server does now and then: checking links, purging old
-// records, housekeeping.
-type Job struct {
-	Name  string
-	Every time.Duration
-	Run   func(ctx context.Context) error
-}
+	"haven"
+)
 
 // ClaimJob reports whether this server may run the named job now. When the
 // job is due, exactly one claimant among all servers sharing the database
@@ -64,7 +58,7 @@ func (db *DB) recordJobError(ctx context.Context, name string, jobErr error) {
 
 // RunJobs claims and runs due jobs every tick until ctx ends. Any number of
 // servers may run it on one database; each due job runs once.
-func (db *DB) RunJobs(ctx context.Context, runner string, tick time.Duration, jobs []Job, logger *slog.Logger) {
+func (db *DB) RunJobs(ctx context.Context, runner string, tick time.Duration, jobs []haven.Job, logger *slog.Logger) {
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {

@@ -20,23 +20,13 @@ import (
 // version's hash. That line, in the append-only trail, is what lets
 // screening.Verify notice versions deleted from the end of a chain.
 
-// ScreeningSeal makes the version after prev (nil for a new record) of
-// record id. It runs inside SaveScreening's transaction, so prev is the
-// current head and no other save can slip in between.
-type ScreeningSeal func(prev *vault.Version, id string) (vault.Version, error)
-
-// ErrScreeningUnchanged, returned by a ScreeningSeal, makes SaveScreening
-// write nothing and return the record as it is.
-var ErrScreeningUnchanged = errors.New("screening record unchanged")
-
-// auditScreening is the record type of screening lines in the audit trail.
 const auditScreening = "screening"
 
 // SaveScreening stores a new version of record id, or a new record when id
 // is "", and writes the audit line (action, by actor) in the same
 // transaction. authorID must be the record's author unless it is "" (key
 // rotation, run by an operator); a new record needs one.
-func (db *DB) SaveScreening(ctx context.Context, actor, action, authorID, id string, seal ScreeningSeal) (*haven.ScreeningRecord, error) {
+func (db *DB) SaveScreening(ctx context.Context, actor, action, authorID, id string, seal haven.ScreeningSeal) (*haven.ScreeningRecord, error) {
 	tx, err := db.BeginTx(ctx, false)
 	if err != nil {
 		return nil, err
@@ -73,7 +63,7 @@ func (db *DB) SaveScreening(ctx context.Context, actor, action, authorID, id str
 		prev = &v
 	}
 	v, err := seal(prev, rec.ID)
-	if errors.Is(err, ErrScreeningUnchanged) {
+	if errors.Is(err, haven.ErrScreeningUnchanged) {
 		rec.UpdatedAt, rec.HeadHash = rec.CreatedAt, prev.Hash
 		return rec, nil
 	} else if err != nil {

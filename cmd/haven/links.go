@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"haven"
 	"haven/linkcheck"
 	"haven/sqlstore"
 )
@@ -81,8 +82,8 @@ func (m *Main) newProgressFunc(label string) func(done, total int) {
 }
 
 // linkJob is the scheduled link check.
-func linkJob(db *sqlstore.DB, every time.Duration, m *Main) sqlstore.Job {
-	return sqlstore.Job{Name: "link-check", Every: every, Run: func(ctx context.Context) error {
+func linkJob(db *sqlstore.DB, every time.Duration, m *Main) haven.Job {
+	return haven.Job{Name: "link-check", Every: every, Run: func(ctx context.Context) error {
 		broken, total, err := checkLinks(ctx, db, linkcheck.New(), nil)
 		if err == nil {
 			m.Logger.Info("links checked", "links", total, "broken_or_redirected", broken)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"haven"
 	"haven/hsds"
 	"haven/sample"
 	"haven/sqlstore"
@@ -61,7 +62,7 @@ func TestLinksCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	found := map[string]sqlstore.BrokenLink{}
+	found := map[string]haven.BrokenLink{}
 	for _, b := range d.Broken {
 		found[strings.TrimPrefix(b.URL, srv.URL)] = b
 	}

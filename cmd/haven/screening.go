@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"haven"
 	"haven/screening"
 	"haven/sqlstore"
 	"haven/vault"
@@ -102,7 +103,7 @@ func rotateKeys(ctx context.Context, db *sqlstore.DB, keys *vault.Keyring, progr
 				return vault.Version{}, fmt.Errorf("record %s: %w", id, err)
 			}
 			if !ok {
-				return vault.Version{}, sqlstore.ErrScreeningUnchanged
+				return vault.Version{}, haven.ErrScreeningUnchanged
 			}
 			made = true
 			return v, nil
@@ -244,8 +245,8 @@ func parseAge(s string) (time.Duration, error) {
 }
 
 // purgeJob deletes expired screening records once a day, on one server.
-func purgeJob(db *sqlstore.DB, keep time.Duration, m *Main) sqlstore.Job {
-	return sqlstore.Job{Name: "screening-purge", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
+func purgeJob(db *sqlstore.DB, keep time.Duration, m *Main) haven.Job {
+	return haven.Job{Name: "screening-purge", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
 		ids, err := db.PurgeScreenings(ctx, "system", time.Now().Add(-keep), false)
 		if len(ids) > 0 {
 			m.Logger.Info("purged expired screening records", "records", len(ids), "older_than", keep.String())

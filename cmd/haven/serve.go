@@ -168,7 +168,7 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	}
 	srv.Directory, srv.DirEditor = havenhttp.CountSearches(searchingDirectory{dir, searcher}, engine, mx), dir
 	srv.SearchReady = searcher.Ready
-	srv.Countries, srv.Accounts, srv.Curation, srv.UserAdmin, srv.Learning, srv.Records = db, db, db, db, db, db
+	srv.Countries, srv.Accounts, srv.Audit, srv.Curation, srv.Learning, srv.Records = db, db, db, db, db, db
 	if srv.Sections, _, err = learning.Load(); err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	if jobTick > 0 {
 		host, _ := os.Hostname()
 		runner := fmt.Sprintf("%s:%d", host, os.Getpid())
-		jobs := []sqlstore.Job{{Name: "optimize", Every: 24 * time.Hour, Run: db.Optimize}}
+		jobs := []haven.Job{{Name: "optimize", Every: 24 * time.Hour, Run: db.Optimize}}
 		if checkEvery > 0 {
 			jobs = append(jobs, linkJob(db, checkEvery, m))
 		}
