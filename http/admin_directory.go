@@ -9,7 +9,7 @@ import (
 	"haven"
 	"haven/geo"
 	"haven/hsds"
-	"haven/sqlstore"
+	"haven/listing"
 )
 
 func (s *Server) handleCreateTerm(w http.ResponseWriter, r *http.Request) {
@@ -69,7 +69,7 @@ type newServiceForm struct {
 }
 
 func (s *Server) newServiceForm(r *http.Request, f *newServiceForm) error {
-	f.ServiceFields, f.LocationFields = sqlstore.ServiceFields, sqlstore.LocationFields
+	f.ServiceFields, f.LocationFields = listing.ServiceFields, listing.LocationFields
 	if id := strings.ToLower(r.FormValue("organization")); id != "" {
 		o, _, err := s.Directory.FindOrganizationByID(r.Context(), id)
 		if err != nil {
@@ -103,10 +103,10 @@ func (s *Server) handleCreateService(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "", "admin", f)
 	p.Title = p.L.T("newservice.title")
-	for _, k := range sqlstore.ServiceFields {
+	for _, k := range listing.ServiceFields {
 		f.Service[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
-	for _, k := range sqlstore.LocationFields {
+	for _, k := range listing.LocationFields {
 		f.Location[k] = strings.TrimSpace(r.PostForm.Get("loc_" + k))
 	}
 	if f.Service["name"] == "" {
@@ -156,7 +156,7 @@ func (s *Server) handleEditLocation(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	p := s.newPage(r, l.Name, "admin", locationForm{L: l, Values: sqlstore.LocationText(l), Saved: r.URL.Query().Get("saved") == "1", Fields: sqlstore.LocationFields})
+	p := s.newPage(r, l.Name, "admin", locationForm{L: l, Values: listing.LocationText(l), Saved: r.URL.Query().Get("saved") == "1", Fields: listing.LocationFields})
 	p.Title = p.L.T("location.edit")
 	s.render(w, r, http.StatusOK, "location_edit", p)
 }
@@ -173,7 +173,7 @@ func (s *Server) handleSaveLocation(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "", "admin", nil)
 	p.Title = p.L.T("location.edit")
 	values, errs := map[string]string{}, map[string]string{}
-	for _, f := range sqlstore.LocationFields {
+	for _, f := range listing.LocationFields {
 		values[f] = strings.TrimSpace(r.PostForm.Get(f))
 	}
 	for _, f := range []string{"address_1", "city", "state_province", "postal_code", "country"} {
@@ -197,7 +197,7 @@ func (s *Server) handleSaveLocation(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(errs) > 0 {
-		p.Data = locationForm{L: l, Values: values, Errors: errs, Fields: sqlstore.LocationFields}
+		p.Data = locationForm{L: l, Values: values, Errors: errs, Fields: listing.LocationFields}
 		s.render(w, r, http.StatusBadRequest, "location_edit", p)
 		return
 	}
@@ -226,7 +226,7 @@ func (s *Server) handleEditOrganization(w http.ResponseWriter, r *http.Request) 
 		s.renderError(w, r, err)
 		return
 	}
-	p := s.newPage(r, o.Name, "admin", organizationForm{O: o, Values: organizationValues(o), Saved: r.URL.Query().Get("saved") == "1", Fields: sqlstore.OrganizationFields})
+	p := s.newPage(r, o.Name, "admin", organizationForm{O: o, Values: organizationValues(o), Saved: r.URL.Query().Get("saved") == "1", Fields: listing.OrganizationFields})
 	s.render(w, r, http.StatusOK, "organization_edit", p)
 }
 
@@ -241,7 +241,7 @@ func (s *Server) handleSaveOrganization(w http.ResponseWriter, r *http.Request) 
 	}
 	p := s.newPage(r, o.Name, "admin", nil)
 	values, errs := map[string]string{}, map[string]string{}
-	for _, f := range sqlstore.OrganizationFields {
+	for _, f := range listing.OrganizationFields {
 		values[f] = strings.TrimSpace(r.PostForm.Get(f))
 	}
 	if values["name"] == "" {
@@ -261,7 +261,7 @@ func (s *Server) handleSaveOrganization(w http.ResponseWriter, r *http.Request) 
 		}
 	}
 	if len(errs) > 0 {
-		p.Data = organizationForm{O: o, Values: values, Errors: errs, Fields: sqlstore.OrganizationFields}
+		p.Data = organizationForm{O: o, Values: values, Errors: errs, Fields: listing.OrganizationFields}
 		s.render(w, r, http.StatusBadRequest, "organization_edit", p)
 		return
 	}
@@ -285,7 +285,7 @@ type serviceForm struct {
 	Fields []string
 }
 
-func serviceValues(sv *hsds.Service) map[string]string { return sqlstore.ServiceText(sv) }
+func serviceValues(sv *hsds.Service) map[string]string { return listing.ServiceText(sv) }
 
 func (s *Server) handleEditService(w http.ResponseWriter, r *http.Request) {
 	sv, err := s.Directory.FindServiceByID(r.Context(), strings.ToLower(r.PathValue("id")))
@@ -293,7 +293,7 @@ func (s *Server) handleEditService(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	p := s.newPage(r, sv.Name, "admin", serviceForm{S: sv, Values: serviceValues(sv), Saved: r.URL.Query().Get("saved") == "1", Fields: sqlstore.ServiceFields})
+	p := s.newPage(r, sv.Name, "admin", serviceForm{S: sv, Values: serviceValues(sv), Saved: r.URL.Query().Get("saved") == "1", Fields: listing.ServiceFields})
 	s.render(w, r, http.StatusOK, "service_edit", p)
 }
 
@@ -312,7 +312,7 @@ func (s *Server) handleSaveService(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, sv.Name, "admin", nil)
 	values, errs := map[string]string{}, map[string]string{}
-	for _, f := range sqlstore.ServiceFields {
+	for _, f := range listing.ServiceFields {
 		values[f] = strings.TrimSpace(r.PostForm.Get(f))
 	}
 	if values["name"] == "" {
@@ -337,7 +337,7 @@ func (s *Server) handleSaveService(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(errs) > 0 {
-		p.Data = serviceForm{S: sv, Values: values, Errors: errs, Fields: sqlstore.ServiceFields}
+		p.Data = serviceForm{S: sv, Values: values, Errors: errs, Fields: listing.ServiceFields}
 		s.render(w, r, http.StatusBadRequest, "service_edit", p)
 		return
 	}

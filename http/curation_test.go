@@ -18,6 +18,7 @@ import (
 	"haven/auth"
 	"haven/hsds"
 	havenhttp "haven/http"
+	"haven/listing"
 	"haven/sample"
 	"haven/sqlstore"
 )
@@ -366,7 +367,7 @@ func TestEditServiceAndCountry(t *testing.T) {
 		t.Fatalf("edit form: %d", page.Code)
 	}
 	form := url.Values{}
-	for k, v := range sqlstore.ServiceText(sv) {
+	for k, v := range listing.ServiceText(sv) {
 		form.Set(k, v)
 	}
 	form.Set("name", sv.Name+" (renamed)")
@@ -451,7 +452,7 @@ func TestEditServiceAndCountry(t *testing.T) {
 	// Locations: moving one to a ZIP code moves its services in distance search.
 	loc := sv.ServiceAtLocations[0].Location
 	lf := url.Values{}
-	for k, v := range sqlstore.LocationText(loc) {
+	for k, v := range listing.LocationText(loc) {
 		lf.Set(k, v)
 	}
 	lf.Set("country", "US")

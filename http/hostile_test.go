@@ -17,8 +17,8 @@ import (
 
 	havenhttp "haven/http"
 	"haven/internal/testpg"
+	"haven/listing"
 	"haven/sample"
-	"haven/sqlstore"
 )
 
 // hostile are values no form or link of Haven's would send.
@@ -100,8 +100,8 @@ func formFields() []string {
 		"password", "publisher", "region", "role", "section", "session", "sheet", "status", "step", "summary_en", "summary_es",
 		"title", "title_en", "title_es", "topics", "type", "url", "value", "year", "address_1", "city", "state_province",
 		"postal_code", "latitude", "longitude", "reviewed"}
-	fields = append(fields, sqlstore.ServiceFields...)
-	fields = append(fields, sqlstore.OrganizationFields...)
+	fields = append(fields, listing.ServiceFields...)
+	fields = append(fields, listing.OrganizationFields...)
 	slices.Sort(fields)
 	return slices.Compact(fields)
 }

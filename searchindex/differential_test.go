@@ -15,6 +15,7 @@ import (
 	"haven/analyze"
 	"haven/hsds"
 	"haven/internal/testpg"
+	"haven/listing"
 	"haven/sample"
 	"haven/searchindex"
 	"haven/sqlstore"
@@ -420,7 +421,7 @@ func mustChange(t *testing.T, r *rand.Rand, dir *sqlstore.DirectoryService, svcs
 		if err != nil {
 			t.Fatal(err)
 		}
-		values := sqlstore.LocationText(l)
+		values := listing.LocationText(l)
 		values["city"] = "Zephyrville"
 		values["latitude"], values["longitude"] = fmt.Sprint(29.7+r.Float64()), fmt.Sprint(-95.9+r.Float64())
 		if err := dir.UpdateLocation(ctx, "test", l.ID, values); err != nil {
