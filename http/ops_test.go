@@ -46,7 +46,7 @@ func TestMetrics(t *testing.T) {
 		url, final, err string
 		status          int
 	}{{"https://a.example/", "", "", 200}, {"https://b.example/", "", "", 404}, {"https://c.example/", "https://c.example/new", "", 200}, {"https://d.example/", "", "timeout", 0}} {
-		if err := db.SaveLinkCheck(ctx, l.url, l.status, l.final, l.err, time.Now()); err != nil {
+		if err := sqlstore.NewCurationService(db).SaveLinkCheck(ctx, l.url, l.status, l.final, l.err, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -91,11 +91,6 @@ func (d *DirectoryService) VerifyService(ctx context.Context, actor, id string) 
 	return d.UpdateService(ctx, actor, id, map[string]string{"x_last_verified": d.db.Now().UTC().Format("2006-01-02")})
 }
 
-// SaveCountrySummary stores a curator's country summary, audited.
-func (d *DirectoryService) SaveCountrySummary(ctx context.Context, actor string, c *haven.CountrySummary) error {
-	return d.db.SaveCountrySummary(ctx, actor, c)
-}
-
 // UpdateOrganization applies a curator's changes to an organization,
 // audited field by field, and re-indexes its services, whose search terms
 // include the organization's name.
@@ -273,8 +268,8 @@ func (d *DirectoryService) CreateService(ctx context.Context, actor string, p ha
 // EnsureTaxonomy stores a taxonomy and those of its terms whose code it does
 // not hold yet, so curators can assign every category from the start. Terms
 // already there, perhaps edited, are left as they are.
-func (db *DB) EnsureTaxonomy(ctx context.Context, t hsds.Taxonomy, terms []hsds.TaxonomyTerm) error {
-	tx, err := db.BeginTx(ctx, false)
+func (d *DirectoryService) EnsureTaxonomy(ctx context.Context, t hsds.Taxonomy, terms []hsds.TaxonomyTerm) error {
+	tx, err := d.db.BeginTx(ctx, false)
 	if err != nil {
 		return err
 	}

@@ -296,13 +296,13 @@ func (d *DirectoryService) FindServiceAtLocations(ctx context.Context, ids []str
 }
 
 // PutCountrySummary stores a country's summary, replacing any earlier one.
-func (db *DB) PutCountrySummary(ctx context.Context, c *haven.CountrySummary) error {
-	return db.SaveCountrySummary(ctx, "", c)
+func (cs *CountryService) PutCountrySummary(ctx context.Context, c *haven.CountrySummary) error {
+	return cs.SaveCountrySummary(ctx, "", c)
 }
 
 // SaveCountrySummary stores a country's summary; with an actor (a curator's
 // edit) each changed field is audited in the same transaction.
-func (db *DB) SaveCountrySummary(ctx context.Context, actor string, c *haven.CountrySummary) error {
+func (cs *CountryService) SaveCountrySummary(ctx context.Context, actor string, c *haven.CountrySummary) error {
 	if !countryRE.MatchString(c.Country) {
 		return haven.Errorf(haven.EINVALID, "country %q is not an ISO 3166-1 alpha-2 code", c.Country)
 	}
@@ -313,7 +313,7 @@ func (db *DB) SaveCountrySummary(ctx context.Context, actor string, c *haven.Cou
 	if hot == nil {
 		hot = []haven.CountryHotline{}
 	}
-	tx, err := db.BeginTx(ctx, false)
+	tx, err := cs.db.BeginTx(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -347,11 +347,11 @@ func (db *DB) SaveCountrySummary(ctx context.Context, actor string, c *haven.Cou
 }
 
 // FindCountrySummary returns a country's summary, or nil when it has none.
-func (db *DB) FindCountrySummary(ctx context.Context, country string) (*haven.CountrySummary, error) {
+func (cs *CountryService) FindCountrySummary(ctx context.Context, country string) (*haven.CountrySummary, error) {
 	c := &haven.CountrySummary{Country: country, Summary: haven.Localized{}}
 	var en, es, hot string
 	var sample int
-	err := db.read.QueryRowContext(ctx, `SELECT summary_en, summary_es, hotlines, sample FROM country_summaries WHERE country = $1`, country).
+	err := cs.db.read.QueryRowContext(ctx, `SELECT summary_en, summary_es, hotlines, sample FROM country_summaries WHERE country = $1`, country).
 		Scan(&en, &es, &hot, &sample)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil

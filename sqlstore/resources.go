@@ -335,8 +335,8 @@ func indexResource(ctx context.Context, tx *Tx, r *haven.Resource) error {
 // SeedResources loads the given entries into an empty library, once in the
 // life of the database: a library a curator later empties stays empty. It
 // reports how many entries it added.
-func (db *DB) SeedResources(ctx context.Context, entries []*haven.Resource) (int, error) {
-	tx, err := db.BeginTx(ctx, false)
+func (s *ResourceService) SeedResources(ctx context.Context, entries []*haven.Resource) (int, error) {
+	tx, err := s.db.BeginTx(ctx, false)
 	if err != nil {
 		return 0, err
 	}

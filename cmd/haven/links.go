@@ -51,13 +51,14 @@ check on a schedule, once across all servers sharing a database.`,
 // checkLinks checks every address and stores each result; it reports how
 // many were broken or redirected.
 func checkLinks(ctx context.Context, db *sqlstore.DB, c *linkcheck.Checker, progress func(done, total int)) (broken, total int, err error) {
-	urls, err := db.LinkURLs(ctx)
+	links := sqlstore.NewCurationService(db)
+	urls, err := links.LinkURLs(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
 	results, err := c.Check(ctx, urls, progress)
 	for _, r := range results {
-		if serr := db.SaveLinkCheck(context.WithoutCancel(ctx), r.URL, r.Status, r.FinalURL, r.Error, r.CheckedAt); serr != nil {
+		if serr := links.SaveLinkCheck(context.WithoutCancel(ctx), r.URL, r.Status, r.FinalURL, r.Error, r.CheckedAt); serr != nil {
 			return broken, len(results), serr
 		}
 		if r.Broken() || r.Redirected() {

@@ -58,7 +58,7 @@ func TestLinksCheck(t *testing.T) {
 	}
 	db, _ = sqlstore.Open(ctx, dsn)
 	defer db.Close()
-	d, err := db.Dashboard(ctx, time.Now())
+	d, err := sqlstore.NewCurationService(db).Dashboard(ctx, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

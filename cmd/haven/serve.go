@@ -143,7 +143,7 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	srv := havenhttp.NewServer()
 	srv.Metrics = mx
 	resources := sqlstore.NewResourceService(db)
-	srv.Resources, srv.Editor, srv.Suggestions = resources, resources, db
+	srv.Resources, srv.Editor, srv.Suggestions = resources, resources, sqlstore.NewSuggestionService(db)
 	// Directory searches go where --search says; everything else of the
 	// directory, pages and HSDS lists included, reads the store.
 	searcher := &searchindex.Switch{Mode: search, SQL: dir}
@@ -168,7 +168,8 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	}
 	srv.Directory, srv.DirEditor = havenhttp.CountSearches(searchingDirectory{dir, searcher}, engine, mx), dir
 	srv.SearchReady = searcher.Ready
-	srv.Countries, srv.Accounts, srv.Audit, srv.Curation, srv.Learning, srv.Records = db, db, db, db, db, db
+	srv.Countries, srv.Accounts, srv.Audit = sqlstore.NewCountryService(db), sqlstore.NewAccountService(db), sqlstore.NewAuditService(db)
+	srv.Curation, srv.Learning, srv.Records = sqlstore.NewCurationService(db), sqlstore.NewLearningService(db), sqlstore.NewScreeningRecordService(db)
 	if srv.Sections, _, err = learning.Load(); err != nil {
 		return err
 	}
@@ -202,7 +203,7 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 		if keep := srv.ScreeningRetention; keep > 0 {
 			jobs = append(jobs, purgeJob(db, keep, m))
 		}
-		go db.RunJobs(ctx, runner, jobTick, jobs, m.Logger)
+		go sqlstore.NewJobService(db).RunJobs(ctx, runner, jobTick, jobs, m.Logger)
 	}
 
 	<-ctx.Done()
@@ -247,7 +248,7 @@ func (m *Main) openDB(ctx context.Context, cfg *dbConfig) (*sqlstore.DB, error) 
 		db.Close()
 		return nil, err
 	}
-	n, err := db.SeedResources(ctx, entries)
+	n, err := sqlstore.NewResourceService(db).SeedResources(ctx, entries)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load the seed catalog: %w", err)
@@ -261,14 +262,14 @@ func (m *Main) openDB(ctx context.Context, cfg *dbConfig) (*sqlstore.DB, error) 
 		db.Close()
 		return nil, err
 	}
-	if n, err := db.SeedPages(ctx, pages); err != nil {
+	if n, err := sqlstore.NewLearningService(db).SeedPages(ctx, pages); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load the learning pages: %w", err)
 	} else if n > 0 {
 		m.Logger.Info("loaded the learning pages", "pages", n)
 	}
 	tax, terms := categoryTaxonomy()
-	if err := db.EnsureTaxonomy(ctx, tax, terms); err != nil {
+	if err := sqlstore.NewDirectoryService(db).EnsureTaxonomy(ctx, tax, terms); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load the service categories: %w", err)
 	}
