@@ -18,6 +18,7 @@ import (
 	"haven/auth"
 	"haven/hsds"
 	havenhttp "haven/http"
+	"haven/internal/dbtest"
 	"haven/listing"
 	"haven/sample"
 	"haven/sqlstore"
@@ -352,7 +353,7 @@ func TestAuditAppendOnly(t *testing.T) {
 	}
 	_, db := MustCurationServer(t)
 	for _, q := range []string{`UPDATE audit_log SET actor = 'x'`, `DELETE FROM audit_log`} {
-		if err := db.ExecForTest(context.Background(), q); err == nil || !strings.Contains(err.Error(), "append-only") {
+		if err := dbtest.Exec(context.Background(), db, q); err == nil || !strings.Contains(err.Error(), "append-only") {
 			t.Errorf("%s: %v, want the database to refuse", q, err)
 		}
 	}

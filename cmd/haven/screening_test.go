@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"haven"
+	"haven/internal/dbtest"
 	"haven/internal/testpg"
 	"haven/screening"
 	"haven/sqlstore"
@@ -116,7 +117,7 @@ func testScreeningCommands(t *testing.T, dsn string) {
 		t.Errorf("purge: %s", out)
 	}
 	old := time.Now().AddDate(-2, 0, 0).UTC().Format(time.RFC3339)
-	if err := db.ExecForTest(ctx, `UPDATE screening_records SET updated_at = '`+old+`' WHERE id = '`+ids[2]+`'`); err != nil {
+	if err := dbtest.Exec(ctx, db, `UPDATE screening_records SET updated_at = '`+old+`' WHERE id = '`+ids[2]+`'`); err != nil {
 		t.Fatal(err)
 	}
 	if out := MustRunMain(t, dsn, "screening", "purge", "--older-than", "52w", "--dry-run"); !strings.Contains(out, ids[2]) || !strings.Contains(out, "1 records would be deleted") {
@@ -135,7 +136,7 @@ func testScreeningCommands(t *testing.T, dsn string) {
 	}
 
 	// Tampering with a stored version is found and named.
-	if err := db.ExecForTest(ctx, `UPDATE screening_versions SET meta = 'reason=save' WHERE record_id = '`+ids[1]+`' AND number = 1`); err != nil {
+	if err := dbtest.Exec(ctx, db, `UPDATE screening_versions SET meta = 'reason=save' WHERE record_id = '`+ids[1]+`' AND number = 1`); err != nil {
 		t.Fatal(err)
 	}
 	out, err = runMain(dsn, "screening", "verify", "--secret-key-file", keyFile)
