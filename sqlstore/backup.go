@@ -237,7 +237,7 @@ func integrityCheck(ctx context.Context, db *sql.DB) error {
 // PostgreSQL, which checks its pages itself, it only checks that the
 // database answers.
 func (db *DB) CheckIntegrity(ctx context.Context) error {
-	if db.engine == Postgres {
+	if !db.dialect.file {
 		return db.Ping(ctx)
 	}
 	return integrityCheck(ctx, db.read)

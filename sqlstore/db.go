@@ -35,8 +35,8 @@ type DB struct {
 	// read serves queries from a pool.
 	read *sql.DB
 
-	engine string
-	dsn    string
+	dialect *dialect
+	dsn     string
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -95,7 +95,7 @@ func isBusy(err error) bool {
 }
 
 func openSQLite(ctx context.Context, dsn string) (*DB, error) {
-	db := &DB{engine: SQLite, dsn: dsn, Now: time.Now}
+	db := &DB{dialect: sqliteDialect, dsn: dsn, Now: time.Now}
 	var err error
 	if db.write, err = sql.Open("sqlite", sqliteDSN(dsn, true)); err != nil {
 		return nil, err
@@ -153,14 +153,14 @@ func sqliteDSN(path string, writer bool) string {
 
 // Path returns the SQLite file's path, or "" on PostgreSQL.
 func (db *DB) Path() string {
-	if db.engine == SQLite {
+	if db.dialect.file {
 		return db.dsn
 	}
 	return ""
 }
 
 // Engine returns "sqlite" or "postgres".
-func (db *DB) Engine() string { return db.engine }
+func (db *DB) Engine() string { return db.dialect.name }
 
 // Close closes the database.
 func (db *DB) Close() error {
@@ -241,7 +241,7 @@ func (db *DB) BeginTx(ctx context.Context, readOnly bool) (*Tx, error) {
 		pool = db.read
 	}
 	tx, err := pool.BeginTx(ctx, nil)
-	if db.engine == Postgres {
+	if db.dialect.server {
 		// A connection the server dropped (a restart, a failover) is found
 		// dead only when used, and then leaves the pool. pgx pings those
 		// idle over a second; younger ones each fail once here. Nothing has

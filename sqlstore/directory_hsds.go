@@ -203,7 +203,7 @@ func (d *DirectoryService) ListServiceAtLocations(ctx context.Context, f haven.D
 	}
 	near, radius := f.Near, f.RadiusKm
 	f.Near, f.RadiusKm = nil, 0 // applied to the row's own place below
-	where, args := directoryWhere(d.db.engine, f, q, "")
+	where, args := directoryWhere(d.db.dialect, f, q, "")
 	from := `service_at_locations sal JOIN services s ON s.id = sal.service_id
 		LEFT JOIN search_places p ON p.service_id = sal.service_id AND p.location_id = sal.location_id`
 	order := `s.name, sal.id`

@@ -63,7 +63,7 @@ func (db *DB) DumpForTest(ctx context.Context, table string) ([]string, error) {
 // IndexesForTest returns the names of the database's indexes, sorted.
 func (db *DB) IndexesForTest(ctx context.Context) ([]string, error) {
 	query := `SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name`
-	if db.engine == Postgres {
+	if !db.dialect.file {
 		query = `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`
 	}
 	rows, err := db.read.QueryContext(ctx, query)

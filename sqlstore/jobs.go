@@ -26,10 +26,7 @@ func (js *JobService) ClaimJob(ctx context.Context, name, runner string, every t
 		name, now.Format(time.RFC3339Nano)); err != nil {
 		return false, err
 	}
-	lock := ""
-	if js.db.engine == Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
+	lock := js.db.dialect.forUpdate(true)
 	var next string
 	err = tx.QueryRowContext(ctx, `SELECT next_run FROM jobs WHERE name = $1`+lock, name).Scan(&next)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -97,10 +94,6 @@ func (db *DB) Optimize(ctx context.Context) error {
 	if err := db.pruneChanges(ctx); err != nil {
 		return err
 	}
-	q := `PRAGMA optimize`
-	if db.engine == Postgres {
-		q = `ANALYZE`
-	}
-	_, err := db.write.ExecContext(ctx, q)
+	_, err := db.write.ExecContext(ctx, db.dialect.optimize)
 	return err
 }

@@ -116,9 +116,9 @@ func (l *LearningService) SearchPages(ctx context.Context, q string) ([]*haven.L
 		return nil, err
 	}
 	defer tx.Rollback()
-	args := []any{matchQuery(l.db.engine, aq)}
+	args := []any{l.db.dialect.matchQuery(aq)}
 	order := textRank("p", aq, &args)
-	return queryPages(ctx, tx, `SELECT `+pageColumns+` FROM learning_pages p WHERE `+textMatch(l.db.engine, "learning_pages", "p", "$1")+
+	return queryPages(ctx, tx, `SELECT `+pageColumns+` FROM learning_pages p WHERE `+l.db.dialect.textMatch("learning_pages", "p", "$1")+
 		` ORDER BY `+order+`, p.section, p.position`, args...)
 }
 

@@ -40,10 +40,7 @@ func (ss *ScreeningRecordService) SaveScreening(ctx context.Context, actor, acti
 		}
 		rec.ID = newID()
 	} else {
-		lock := ""
-		if ss.db.engine == Postgres {
-			lock = " FOR UPDATE"
-		}
+		lock := ss.db.dialect.forUpdate(false)
 		var created string
 		err := tx.QueryRowContext(ctx, `SELECT author_id, created_at, head_number FROM screening_records WHERE id = $1`+lock, id).
 			Scan(&rec.AuthorID, &created, &rec.Versions)
