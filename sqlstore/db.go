@@ -65,13 +65,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // OpenWith is Open with options.
 func OpenWith(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if dsn == "" {
-		return nil, haven.Errorf(haven.EINVALID, "no database given: pass --db PATH or set HAVEN_DB")
+		return nil, haven.Errorf(haven.EINVALID, "no database given: an SQLite file path or a postgres:// URL")
 	}
 	if isPostgres(dsn) {
 		return openPostgres(ctx, dsn, opt)
 	}
 	if opt.ReadDSN != "" {
-		return nil, haven.Errorf(haven.EINVALID, "--db-read works with PostgreSQL only; SQLite reads its own file")
+		return nil, haven.Errorf(haven.EINVALID, "a read replica works with PostgreSQL only; SQLite reads its own file")
 	}
 	// Several processes creating one new file at once can briefly find it
 	// locked while one of them switches it to WAL, before busy_timeout can

@@ -239,8 +239,14 @@ func (m *Main) openDB(ctx context.Context, cfg *dbConfig) (*sqlstore.DB, error) 
 	if timeout == 0 {
 		timeout = -1 // the flag's 0 means no limit; Options' 0 means the default
 	}
+	if cfg.dsn == "" {
+		return nil, haven.Errorf(haven.EINVALID, "no database given: pass --db PATH or set HAVEN_DB")
+	}
 	db, err := sqlstore.OpenWith(ctx, cfg.dsn, sqlstore.Options{ReadDSN: cfg.read, MaxOpenConns: cfg.maxConns, StatementTimeout: timeout})
 	if err != nil {
+		if cfg.read != "" && haven.ErrorCode(err) == haven.EINVALID {
+			return nil, haven.Errorf(haven.EINVALID, "--db-read: %s", errorText(err))
+		}
 		return nil, err
 	}
 	entries, err := catalog.Resources()
