@@ -542,7 +542,7 @@ func TestSuggestions(t *testing.T) {
 	if w := send(url.Values{"type": {"service"}, "id": {sv.ID}, "kind": {"phone"}, "body": {"spam"}, "company_website": {"http://spam"}}); w.Code != 200 {
 		t.Errorf("honeypot: %d", w.Code)
 	}
-	if n, _ := db.CountRows(context.Background(), "suggestions"); n != 0 {
+	if n, _ := dbtest.CountRows(context.Background(), db, "suggestions"); n != 0 {
 		t.Errorf("the honeypot submission was stored")
 	}
 	// A person reports a wrong phone, without contact details.

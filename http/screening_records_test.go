@@ -18,6 +18,7 @@ import (
 	"haven"
 	"haven/auth"
 	havenhttp "haven/http"
+	"haven/internal/dbtest"
 	"haven/internal/testpg"
 	"haven/sqlstore"
 	"haven/vault"
@@ -330,7 +331,7 @@ func TestScreeningWithoutKey(t *testing.T) {
 	if w.Code != http.StatusServiceUnavailable || !strings.Contains(html.UnescapeString(w.Body.String()), "HAVEN_SECRET_KEY") {
 		t.Errorf("save without a key: %d", w.Code)
 	}
-	if n, _ := db.CountRows(context.Background(), "screening_records"); n != 0 {
+	if n, _ := dbtest.CountRows(context.Background(), db, "screening_records"); n != 0 {
 		t.Errorf("%d records saved without a key", n)
 	}
 }

@@ -288,8 +288,8 @@ func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 
 var tableName = regexp.MustCompile(`^[a-z_]+$`)
 
-// CountRows counts the rows of a table, for tests and operators.
-func (db *DB) CountRows(ctx context.Context, table string) (int, error) {
+// countRows counts the rows of a table.
+func (db *DB) countRows(ctx context.Context, table string) (int, error) {
 	if !tableName.MatchString(table) {
 		return 0, fmt.Errorf("bad table name %q", table)
 	}
@@ -301,8 +301,10 @@ func (db *DB) CountRows(ctx context.Context, table string) (int, error) {
 func init() {
 	// Tests in other packages reach the database directly through
 	// dbtest, not through an exported method of DB.
-	dbtest.SetExec(func(ctx context.Context, db any, query string) error {
+	dbtest.Set(func(ctx context.Context, db any, query string) error {
 		_, err := db.(*DB).write.ExecContext(ctx, query)
 		return err
+	}, func(ctx context.Context, db any, table string) (int, error) {
+		return db.(*DB).countRows(ctx, table)
 	})
 }

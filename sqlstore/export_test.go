@@ -7,6 +7,11 @@ import (
 	"strings"
 )
 
+// CountRows counts the rows of a table.
+func (db *DB) CountRows(ctx context.Context, table string) (int, error) {
+	return db.countRows(ctx, table)
+}
+
 // ExecForTest runs a statement directly, for tests that check what the
 // database itself refuses.
 func (db *DB) ExecForTest(ctx context.Context, query string) error {
