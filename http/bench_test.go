@@ -67,7 +67,7 @@ func mustIndexedServerOn(b *testing.B, dsn string, n int) *havenhttp.Server {
 	if err := ix.Build(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	s.Directory, s.Countries = indexedDirectory{dir, ix}, db
+	s.Directory, s.Countries = indexedDirectory{dir, ix}, sqlstore.NewCountryService(db)
 	s.Limits.APIRate = 0 // else past the burst the benchmark measures 429s
 	return s
 }
@@ -137,7 +137,7 @@ func memIndexedServer(b *testing.B) *havenhttp.Server {
 	}
 	s, _, db := MustServer(b)
 	s.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil)) // as costly as a real log, without keeping it
-	s.Directory, s.Countries = indexedDirectory{sqlstore.NewDirectoryService(db), memIndex}, db
+	s.Directory, s.Countries = indexedDirectory{sqlstore.NewDirectoryService(db), memIndex}, sqlstore.NewCountryService(db)
 	s.Limits.APIRate = 0
 	return s
 }

@@ -44,11 +44,11 @@ func MustDirectoryServer(tb testing.TB) (*havenhttp.Server, []*hsds.Service) {
 		tb.Fatal(err)
 	}
 	for _, c := range sample.CountrySummaries() {
-		if err := db.PutCountrySummary(context.Background(), &c); err != nil {
+		if err := sqlstore.NewCountryService(db).PutCountrySummary(context.Background(), &c); err != nil {
 			tb.Fatal(err)
 		}
 	}
-	s.Directory, s.Countries = dir, db
+	s.Directory, s.Countries = dir, sqlstore.NewCountryService(db)
 	return s, svcs
 }
 
@@ -427,7 +427,7 @@ func TestDirectoryPages(t *testing.T) {
 
 func TestEmptyDirectory(t *testing.T) {
 	s, _, db := MustServer(t)
-	s.Directory, s.Countries = sqlstore.NewDirectoryService(db), db
+	s.Directory, s.Countries = sqlstore.NewDirectoryService(db), sqlstore.NewCountryService(db)
 	body := do(s, "GET", "/directory", nil).Body.String()
 	for _, want := range []string{"The directory is empty", "haven import", "haven serve --sample", "1-888-373-7888"} {
 		if !strings.Contains(body, want) {

@@ -17,6 +17,7 @@ import (
 
 	havenhttp "haven/http"
 	"haven/internal/testpg"
+	"haven/listing"
 	"haven/sample"
 	"haven/sqlstore"
 )
@@ -100,8 +101,8 @@ func formFields() []string {
 		"password", "publisher", "region", "role", "section", "session", "sheet", "status", "step", "summary_en", "summary_es",
 		"title", "title_en", "title_es", "topics", "type", "url", "value", "year", "address_1", "city", "state_province",
 		"postal_code", "latitude", "longitude", "reviewed"}
-	fields = append(fields, sqlstore.ServiceFields...)
-	fields = append(fields, sqlstore.OrganizationFields...)
+	fields = append(fields, listing.ServiceFields...)
+	fields = append(fields, listing.OrganizationFields...)
 	slices.Sort(fields)
 	return slices.Compact(fields)
 }
@@ -139,7 +140,7 @@ func mustHostileServer(t testing.TB, dsn string) *hostileServer {
 	s, db := MustCurationServerOn(t, dsn)
 	svcs := MustImportSample(t, db, 30)
 	for _, c := range sample.CountrySummaries() {
-		if err := db.PutCountrySummary(context.Background(), &c); err != nil {
+		if err := sqlstore.NewCountryService(db).PutCountrySummary(context.Background(), &c); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -147,7 +148,7 @@ func mustHostileServer(t testing.TB, dsn string) *hostileServer {
 	s.Logger = slog.New(slog.NewJSONHandler(logs, nil))
 	s.Limits.APIRate = 0
 	key, _ := vault.NewKey()
-	s.Records, s.Vault = db, vault.NewKeyring(key)
+	s.Records, s.Vault = sqlstore.NewScreeningRecordService(db), vault.NewKeyring(key)
 	h := &hostileServer{Server: s, logs: logs, admin: signIn(t, s, "admin@example.org")}
 	h.ids = map[string]string{"{id}": svcs[0].ID, "{type}": "service", "{code}": "TX", "{lang}": "es",
 		"{slug}": "understand-victims-needs", "{$}": ""}

@@ -9,7 +9,6 @@ import (
 
 	"haven"
 	"haven/hsds"
-	"haven/sqlstore"
 )
 
 // The parsers of query parameters must turn any input into either a valid
@@ -44,7 +43,7 @@ func FuzzParseDirectoryFilter(f *testing.F) {
 		if !utf8.ValidString(flt.Query) || utf8.RuneCountInString(flt.Query) > maxQueryLen {
 			t.Fatalf("query let through: %q", flt.Query)
 		}
-		if flt.RadiusKm != 0 && (flt.Near == nil || math.IsNaN(flt.RadiusKm) || flt.RadiusKm <= 0 || flt.RadiusKm > sqlstore.MaxRadiusKm) {
+		if flt.RadiusKm != 0 && (flt.Near == nil || math.IsNaN(flt.RadiusKm) || flt.RadiusKm <= 0 || flt.RadiusKm > haven.MaxRadiusKm) {
 			t.Fatalf("radius %v let through (near %v)", flt.RadiusKm, flt.Near)
 		}
 		if n := flt.Near; n != nil && (math.IsNaN(n.Lat) || math.IsNaN(n.Lon) || math.Abs(n.Lat) > 90 || math.Abs(n.Lon) > 180) {

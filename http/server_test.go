@@ -40,24 +40,24 @@ func MustServerOn(tb testing.TB, dsn string) (*havenhttp.Server, *bytes.Buffer, 
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := db.SeedResources(ctx, entries); err != nil {
+	if _, err := sqlstore.NewResourceService(db).SeedResources(ctx, entries); err != nil {
 		tb.Fatal(err)
 	}
 	sections, pages, err := learning.Load()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := db.SeedPages(ctx, pages); err != nil {
+	if _, err := sqlstore.NewLearningService(db).SeedPages(ctx, pages); err != nil {
 		tb.Fatal(err)
 	}
-	if tax, terms := sample.Taxonomy(); db.EnsureTaxonomy(ctx, tax, terms) != nil {
+	if tax, terms := sample.Taxonomy(); sqlstore.NewDirectoryService(db).EnsureTaxonomy(ctx, tax, terms) != nil {
 		tb.Fatal(err)
 	}
 	var logs bytes.Buffer
 	s := havenhttp.NewServer()
 	s.Resources = sqlstore.NewResourceService(db)
 	s.DB = db
-	s.Learning, s.Sections = db, sections
+	s.Learning, s.Sections = sqlstore.NewLearningService(db), sections
 	s.Logger = slog.New(slog.NewJSONHandler(&logs, nil))
 	return s, &logs, db
 }

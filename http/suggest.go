@@ -1,7 +1,6 @@
 package http
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,13 +8,6 @@ import (
 	"haven"
 	"haven/auth"
 )
-
-// Suggestions is the moderation queue.
-type Suggestions interface {
-	CreateSuggestion(ctx context.Context, s *haven.Suggestion) error
-	ListSuggestions(ctx context.Context, status string) ([]*haven.Suggestion, error)
-	ResolveSuggestion(ctx context.Context, actor, id string, accept bool, value string) error
-}
 
 type suggestData struct {
 	S      haven.Suggestion

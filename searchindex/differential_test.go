@@ -15,6 +15,7 @@ import (
 	"haven/analyze"
 	"haven/hsds"
 	"haven/internal/testpg"
+	"haven/listing"
 	"haven/sample"
 	"haven/searchindex"
 	"haven/sqlstore"
@@ -420,7 +421,7 @@ func mustChange(t *testing.T, r *rand.Rand, dir *sqlstore.DirectoryService, svcs
 		if err != nil {
 			t.Fatal(err)
 		}
-		values := sqlstore.LocationText(l)
+		values := listing.LocationText(l)
 		values["city"] = "Zephyrville"
 		values["latitude"], values["longitude"] = fmt.Sprint(29.7+r.Float64()), fmt.Sprint(-95.9+r.Float64())
 		if err := dir.UpdateLocation(ctx, "test", l.ID, values); err != nil {
@@ -430,7 +431,7 @@ func mustChange(t *testing.T, r *rand.Rand, dir *sqlstore.DirectoryService, svcs
 	if err := dir.RetireOrganization(ctx, "test", some().OrganizationID); err != nil {
 		t.Fatal(err)
 	}
-	id, err := dir.CreateService(ctx, "test", sqlstore.NewProvider{NewOrgName: "Quixotic Legal Aid (sample)", NewOrgDesc: "Sample.",
+	id, err := dir.CreateService(ctx, "test", haven.ProviderDraft{NewOrgName: "Quixotic Legal Aid (sample)", NewOrgDesc: "Sample.",
 		Service:  map[string]string{"name": "Legal Aid", "description": "Quixotic help.", "languages": "es", "categories": "legal-services"},
 		Location: map[string]string{"address_1": "1 Main St", "city": "Houston", "state_province": "TX", "postal_code": "77002", "country": "US"}})
 	if err != nil || id == "" {
@@ -454,7 +455,7 @@ func mustChange(t *testing.T, r *rand.Rand, dir *sqlstore.DirectoryService, svcs
 	if _, err := dir.Import(ctx, next, sqlstore.ImportOptions{Name: "more"}); err != nil {
 		t.Fatal(err)
 	}
-	terms, _, err := dir.ListTaxonomyTerms(ctx, sqlstore.TermFilter{Limit: 5})
+	terms, _, err := dir.ListTaxonomyTerms(ctx, haven.TermFilter{Limit: 5})
 	if err != nil || len(terms) == 0 {
 		t.Fatalf("terms: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"haven"
+	"haven/internal/dbtest"
 	"haven/searchindex"
 	"haven/sqlstore"
 )
@@ -91,7 +92,7 @@ func TestRebuildWhenEverythingChanged(t *testing.T) {
 		}
 		for _, q := range []string{`DELETE FROM directory_changes WHERE service_id = '` + svcs[9].ID + `'`,
 			`INSERT INTO directory_changes (service_id, changed_at) VALUES ('', '2026-01-01T00:00:00Z')`} {
-			if err := db.ExecForTest(ctx, q); err != nil {
+			if err := dbtest.Exec(ctx, db, q); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"haven/sqlstore"
 )
 
 // TestMetricCounts checks what /metrics reads from the data, on both
@@ -24,7 +26,7 @@ func TestMetricCounts(t *testing.T) {
 			status          int
 		}{{"https://a.example/", "", "", 200}, {"https://b.example/", "", "", 200}, {"https://c.example/", "", "", 503},
 			{"https://d.example/", "", "no such host", 0}, {"https://e.example/", "https://e.example/x", "", 200}} {
-			if err := db.SaveLinkCheck(ctx, l.url, l.status, l.final, l.err, time.Now()); err != nil {
+			if err := sqlstore.NewCurationService(db).SaveLinkCheck(ctx, l.url, l.status, l.final, l.err, time.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}

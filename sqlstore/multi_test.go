@@ -35,7 +35,7 @@ func TestJobRunsOnce(t *testing.T) {
 				go func() {
 					defer wg.Done()
 					db := []*sqlstore.DB{a, b}[i%2]
-					ok, err := db.ClaimJob(context.Background(), "link-check", "server", time.Hour)
+					ok, err := sqlstore.NewJobService(db).ClaimJob(context.Background(), "link-check", "server", time.Hour)
 					if err != nil {
 						t.Error(err)
 					}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"haven"
 	"haven/linkcheck"
 	"haven/sqlstore"
 )
@@ -50,13 +51,14 @@ check on a schedule, once across all servers sharing a database.`,
 // checkLinks checks every address and stores each result; it reports how
 // many were broken or redirected.
 func checkLinks(ctx context.Context, db *sqlstore.DB, c *linkcheck.Checker, progress func(done, total int)) (broken, total int, err error) {
-	urls, err := db.LinkURLs(ctx)
+	links := sqlstore.NewCurationService(db)
+	urls, err := links.LinkURLs(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
 	results, err := c.Check(ctx, urls, progress)
 	for _, r := range results {
-		if serr := db.SaveLinkCheck(context.WithoutCancel(ctx), r.URL, r.Status, r.FinalURL, r.Error, r.CheckedAt); serr != nil {
+		if serr := links.SaveLinkCheck(context.WithoutCancel(ctx), r.URL, r.Status, r.FinalURL, r.Error, r.CheckedAt); serr != nil {
 			return broken, len(results), serr
 		}
 		if r.Broken() || r.Redirected() {
@@ -81,8 +83,8 @@ func (m *Main) newProgressFunc(label string) func(done, total int) {
 }
 
 // linkJob is the scheduled link check.
-func linkJob(db *sqlstore.DB, every time.Duration, m *Main) sqlstore.Job {
-	return sqlstore.Job{Name: "link-check", Every: every, Run: func(ctx context.Context) error {
+func linkJob(db *sqlstore.DB, every time.Duration, m *Main) haven.Job {
+	return haven.Job{Name: "link-check", Every: every, Run: func(ctx context.Context) error {
 		broken, total, err := checkLinks(ctx, db, linkcheck.New(), nil)
 		if err == nil {
 			m.Logger.Info("links checked", "links", total, "broken_or_redirected", broken)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"haven"
 	"haven/hsds"
 	"haven/sample"
 	"haven/sqlstore"
@@ -57,11 +58,11 @@ func TestLinksCheck(t *testing.T) {
 	}
 	db, _ = sqlstore.Open(ctx, dsn)
 	defer db.Close()
-	d, err := db.Dashboard(ctx, time.Now())
+	d, err := sqlstore.NewCurationService(db).Dashboard(ctx, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	found := map[string]sqlstore.BrokenLink{}
+	found := map[string]haven.BrokenLink{}
 	for _, b := range d.Broken {
 		found[strings.TrimPrefix(b.URL, srv.URL)] = b
 	}
