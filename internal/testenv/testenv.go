@@ -113,7 +113,7 @@ func MaybeShared(tb testing.TB, rel string) (string, bool) {
 		if Required(RequireSharedEnv) {
 			tb.Fatalf("shared/%s is missing, and %s=1 (or CI=true) requires it: %s", rel, RequireSharedEnv, sharedWhere(p))
 		}
-		tb.Logf("SKIPPED: the checks against shared/%s (it is missing: %s)", rel, sharedWhere(p))
+		tb.Logf("SKIPPED: the part that needs shared/%s, which is missing (%s); the rest ran", rel, sharedWhere(p))
 	}
 	return p, ok
 }
