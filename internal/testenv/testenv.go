@@ -135,3 +135,22 @@ func PDFToText(tb testing.TB) string {
 	tb.Helper()
 	return Tool(tb, "pdftotext", "poppler-utils")
 }
+
+// ChromiumEnv names the browser the browser tests drive, for a machine
+// whose Chromium is not Debian's /usr/bin/chromium.
+const ChromiumEnv = "HAVEN_CHROMIUM"
+
+// Chromium returns the path of the browser the browser tests drive:
+// $HAVEN_CHROMIUM, else Debian's /usr/bin/chromium. Those tests are asked
+// for by name (the browser build tag), so a missing browser is an error
+// for their TestMain to fail on, never a skip.
+func Chromium() (string, error) {
+	p := os.Getenv(ChromiumEnv)
+	if p == "" {
+		p = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("no browser: looked for %s (apt-get install chromium, or set %s): %w", p, ChromiumEnv, err)
+	}
+	return p, nil
+}
