@@ -104,3 +104,69 @@ func TestDataPackageCopy(t *testing.T) {
 		t.Errorf("%s differs from the official %s/datapackage.json: copy it again", dataPackageFile, testenv.SharedDir()+"/hsds/v3.0")
 	}
 }
+
+// TestPackageFillsOwnLinks is TestPackageFillsLinks on Haven's own fixture,
+// for clones without the official example: the fixture's JSON with every
+// link to a parent left out, as the official examples leave them, is
+// written as a package whose rows hold those links again, and reads back
+// as the fixture itself.
+func TestPackageFillsOwnLinks(t *testing.T) {
+	want := fullService(0)
+	b, err := json.Marshal(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	// Links to the object a record is nested in; references to
+	// siblings (taxonomy_term_id, program_id) stay.
+	parents := map[string]bool{"service_id": true, "organization_id": true, "location_id": true,
+		"service_at_location_id": true, "contact_id": true, "phone_id": true, "link_id": true, "resource_id": true}
+	dropped := 0
+	var strip func(x any, top bool)
+	strip = func(x any, top bool) {
+		switch x := x.(type) {
+		case map[string]any:
+			for k, v := range x {
+				if !top && parents[k] {
+					delete(x, k)
+					dropped++
+					continue
+				}
+				strip(v, false)
+			}
+		case []any:
+			for _, v := range x {
+				strip(v, false)
+			}
+		}
+	}
+	strip(doc, true)
+	if dropped < 10 {
+		t.Fatalf("only %d links left out", dropped)
+	}
+	bare, _ := json.Marshal(doc)
+	s, err := NewJSONReader(bytes.NewReader(bare), "bare.json").Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := WritePackage(dir, []*Service{s}); err != nil {
+		t.Fatal(err)
+	}
+	phones := string(readFile(t, dir, "phones.csv"))
+	for _, id := range []string{want.ID, want.Organization.ID, want.ServiceAtLocations[0].ID, want.Contacts[0].ID, want.ServiceAtLocations[0].Location.ID} {
+		if !strings.Contains(phones, id) {
+			t.Errorf("phones.csv lacks link %s:\n%s", id, phones)
+		}
+	}
+	got, err := ReadPackage(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || !deepEqual(got[0], want) {
+		t.Fatalf("read back differs from the fixture: %s", firstDiff(got, []*Service{want}))
+	}
+}
