@@ -214,7 +214,7 @@ func TestGoodJSONEdges(t *testing.T) {
 func writePackage(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "datapackage.json"), readFile(t, specDir, "datapackage.json"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "datapackage.json"), readFile(t, ".", dataPackageFile), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for name, body := range files {

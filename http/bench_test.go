@@ -76,8 +76,7 @@ func mustIndexedServerOn(b *testing.B, dsn string, n int) *havenhttp.Server {
 // PostgreSQL (in a schema of its own), each with n sample services: pages
 // that read the database cost a round trip per query on PostgreSQL.
 func eachEngine(b *testing.B, n int, fn func(b *testing.B, s *havenhttp.Server)) {
-	b.Run("sqlite", func(b *testing.B) { fn(b, mustIndexedServer(b, n)) })
-	b.Run("postgres", func(b *testing.B) { fn(b, mustIndexedServerOn(b, testpg.Fresh(b), n)) })
+	testpg.EachEngine(b, func(b *testing.B, e testpg.Engine) { fn(b, mustIndexedServerOn(b, e.Fresh(b), n)) })
 }
 
 // BenchmarkSearchPage renders /directory: the search, then the page's

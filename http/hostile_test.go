@@ -210,23 +210,24 @@ func (h *hostileServer) fill(pattern, value string) string {
 // all at once), and as every form field at once; to the admin pages as an
 // admin. Nothing may answer with a 5xx or panic, and a 400 must say what
 // was wrong.
+//
+// On PostgreSQL it sends the values engines treat differently (a NUL byte
+// PostgreSQL refuses in text, numbers past its integer types, its
+// operators and pattern characters, long text).
 func TestHostileInput(t *testing.T) {
-	hostileInput(t, mustHostileServer(t, filepath.Join(t.TempDir(), "haven.db")), hostile)
-}
-
-// TestHostileInputPostgres sends the values engines treat differently (a
-// NUL byte PostgreSQL refuses in text, numbers past its integer types,
-// its operators and pattern characters, long text) to every route on
-// PostgreSQL.
-func TestHostileInputPostgres(t *testing.T) {
-	var values []struct{ name, value string }
-	for _, hv := range hostile {
-		switch hv.name {
-		case "huge number", "min int64", "nul", "sql", "fts syntax", "like wildcards", "long", "invalid utf-8":
-			values = append(values, hv)
+	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) {
+		values := hostile
+		if e.Name == "postgres" {
+			values = nil
+			for _, hv := range hostile {
+				switch hv.name {
+				case "huge number", "min int64", "nul", "sql", "fts syntax", "like wildcards", "long", "invalid utf-8":
+					values = append(values, hv)
+				}
+			}
 		}
-	}
-	hostileInput(t, mustHostileServer(t, testpg.Fresh(t)), values)
+		hostileInput(t, mustHostileServer(t, e.Fresh(t)), values)
+	})
 }
 
 func hostileInput(t *testing.T, h *hostileServer, hostile []struct{ name, value string }) {

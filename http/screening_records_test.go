@@ -136,15 +136,7 @@ func saveFrom(t *testing.T, s http.Handler, c *http.Cookie, lang, result string)
 // TestScreeningRecordFlow runs the whole flow over HTTP, in both
 // languages, on both engines.
 func TestScreeningRecordFlow(t *testing.T) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			dsn := filepath.Join(t.TempDir(), "haven.db")
-			if engine == "postgres" {
-				dsn = testpg.Fresh(t)
-			}
-			testScreeningRecordFlow(t, dsn)
-		})
-	}
+	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) { testScreeningRecordFlow(t, e.Fresh(t)) })
 }
 
 func testScreeningRecordFlow(t *testing.T, dsn string) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -26,26 +25,11 @@ import (
 // each. These tests ask both random questions over random data, on SQLite
 // always and on PostgreSQL when HAVEN_TEST_POSTGRES is set.
 
-type engine struct {
-	name string
-	dsn  func(tb testing.TB) string
-}
+type engine = testpg.Engine
 
-var engines = []engine{
-	{"sqlite", func(tb testing.TB) string { return filepath.Join(tb.TempDir(), "haven.db") }},
-	{"postgres", testpg.Fresh},
-}
+var engines = testpg.Engines
 
-func eachEngine(t *testing.T, fn func(t *testing.T, e engine)) {
-	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
-			if e.name == "postgres" {
-				testpg.SkipUnlessAvailable(t)
-			}
-			fn(t, e)
-		})
-	}
-}
+func eachEngine(t *testing.T, fn func(t *testing.T, e engine)) { testpg.EachEngine(t, fn) }
 
 func mustOpen(tb testing.TB, dsn string) *sqlstore.DB {
 	tb.Helper()
@@ -329,7 +313,7 @@ func TestIndexAgreesWithSQL(t *testing.T) {
 		ctx := context.Background()
 		var tl tally
 		for seed := int64(1); seed <= 3; seed++ {
-			dsn := e.dsn(t)
+			dsn := e.Fresh(t)
 			svcs := randomDataset(t, 80+int(seed)*40, seed)
 			db := mustOpen(t, dsn)
 			mustImport(t, db, svcs)

@@ -34,15 +34,7 @@ func newKeyText(t *testing.T) string {
 }
 
 func TestScreeningCommands(t *testing.T) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			dsn := filepath.Join(t.TempDir(), "h.db")
-			if engine == "postgres" {
-				dsn = testpg.Fresh(t)
-			}
-			testScreeningCommands(t, dsn)
-		})
-	}
+	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) { testScreeningCommands(t, e.Fresh(t)) })
 }
 
 func testScreeningCommands(t *testing.T, dsn string) {
