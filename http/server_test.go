@@ -231,6 +231,10 @@ func TestLanguageCookie(t *testing.T) {
 	if !strings.HasPrefix(c, "lang=es") || !strings.Contains(c, "HttpOnly") || !strings.Contains(c, "SameSite=Lax") {
 		t.Errorf("cookie = %q", c)
 	}
+	// A session cookie: nothing lasting says a language was chosen here.
+	if lc := strings.ToLower(c); strings.Contains(lc, "max-age") || strings.Contains(lc, "expires") {
+		t.Errorf("the language cookie outlives the session: %q", c)
+	}
 	body := do(s, "GET", "/resources", map[string]string{"Cookie": "lang=es", "Accept-Language": "en"}).Body.String()
 	if !strings.Contains(body, `<html lang="es">`) {
 		t.Error("the cookie's language was not used")
