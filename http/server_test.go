@@ -209,7 +209,7 @@ func TestFrame(t *testing.T) {
 func TestQuickExitScript(t *testing.T) {
 	s, _, _ := MustServer(t)
 	js := do(s, "GET", "/static/exit.js", nil).Body.String()
-	for _, want := range []string{"location.replace(", `"Escape"`, "textContent = \"\"", "preventDefault"} {
+	for _, want := range []string{"location.replace(", `"Escape"`, `"Shift"`, "textContent = \"\"", "preventDefault"} {
 		if !strings.Contains(js, want) {
 			t.Errorf("exit.js lacks %q", want)
 		}
