@@ -232,6 +232,50 @@ func (tb *tab) post(status int, action chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// TestDiscreetPrint prints the discreet referral sheet, in English and
+// Spanish: in print media the page shows the plain title and the phones,
+// and no word of trafficking or hotlines — the site's header with the
+// hotline bar is hidden too — while the full sheet's print shows them.
+func TestDiscreetPrint(t *testing.T) {
+	t.Parallel()
+	x := findIDs(t)
+	words := []string{"traffick", "hotline", "trata", "tráfico", "línea"}
+	printedText := func(tb *tab, u string) string {
+		tb.open(u, 200)
+		tb.do(call(emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}))
+		return strings.ToLower(eval[string](tb, `document.body.innerText`))
+	}
+	for _, lang := range []string{"en", "es"} {
+		t.Run(lang, func(t *testing.T) {
+			tb := newTab(t, inLanguage(lang))
+			q := "id=" + x.service + "&id=" + x.service2 + "&lang=" + lang
+			full := printedText(tb, havenURL+"/referral?"+q)
+			seen := 0
+			for _, w := range words {
+				if strings.Contains(full, w) {
+					seen++
+				}
+			}
+			if seen == 0 {
+				t.Fatalf("the full sheet's print names neither trafficking nor the hotline: the check sees nothing:\n%s", full)
+			}
+			text := printedText(tb, havenURL+"/referral?discreet=1&"+q)
+			for _, w := range words {
+				if strings.Contains(text, w) {
+					t.Errorf("the discreet sheet prints %q:\n%s", w, text)
+				}
+			}
+			title := map[string]string{"en": "contacts", "es": "contactos"}[lang]
+			if !strings.HasPrefix(strings.TrimSpace(text), title) {
+				t.Errorf("the discreet print does not start with its plain title %q:\n%s", title, text)
+			}
+			if !strings.Contains(text, "555-") {
+				t.Errorf("the discreet print shows no phone:\n%s", text)
+			}
+		})
+	}
+}
+
 // urls lists a history's addresses, for messages.
 func urls(h page.GetNavigationHistoryResult) []string {
 	var out []string
