@@ -82,6 +82,7 @@ func tourPages(x ids) []pageCase {
 		{name: "service", path: "/services/" + x.service, status: 200, shot: true},
 		{name: "organization", path: "/organizations/" + x.org, status: 200, shot: true},
 		{name: "referral", path: "/referral?id=" + x.service + "&id=" + x.service2, status: 200, shot: true},
+		{name: "referral-discreet", path: "/referral?discreet=1&id=" + x.service + "&id=" + x.service2, status: 200},
 		{name: "suggest", path: "/suggest?type=service&id=" + x.service, status: 200},
 		{name: "screening", path: "/screening", status: 200, shot: true},
 		{name: "screening-step", status: 200, shot: true, visit: func(tb *tab, lang string) {

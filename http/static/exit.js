@@ -127,7 +127,7 @@
       return resp.text().then(function (html) { show(html, resp.url); });
     }, function () {
       HTMLFormElement.prototype.submit.call(form);
-    }).then(function () { busy = false; });
+    }).then(function () { busy = false; }, function (err) { busy = false; throw err; });
   }
 
   // show puts a page in place of this one and gives it this entry.
