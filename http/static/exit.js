@@ -93,7 +93,7 @@
   });
 
   document.addEventListener("submit", function (ev) {
-    if (ev.defaultPrevented || leaving) return;
+    if (ev.defaultPrevented || leaving || plain) return;
     var form = ev.target, sub = ev.submitter || null;
     var method = ((sub && sub.getAttribute("formmethod")) || form.getAttribute("method") || "get").toLowerCase();
     var action = new URL((sub && sub.getAttribute("formaction")) || form.getAttribute("action") || location.href, location.href);
@@ -109,14 +109,14 @@
     if (method !== "post") return;
     ev.preventDefault();
     var multipart = (form.getAttribute("enctype") || "").toLowerCase() === "multipart/form-data";
-    post(form, action.href, multipart ? data : new URLSearchParams(data));
+    post(form, sub, action.href, multipart ? data : new URLSearchParams(data));
   });
 
   // post sends a form and shows its answer: a redirect's page by replace,
   // any other page in place of this one, at its own address. If the request
   // cannot be sent, the form goes the plain way.
-  var busy = false;
-  function post(form, url, body) {
+  var busy = false, plain = false;
+  function post(form, sub, url, body) {
     if (busy) return;
     busy = true;
     fetch(url, { method: "POST", body: body, credentials: "same-origin", redirect: "follow" }).then(function (resp) {
@@ -126,7 +126,8 @@
       }
       return resp.text().then(function (html) { show(html, resp.url); });
     }, function () {
-      HTMLFormElement.prototype.submit.call(form);
+      plain = true;
+      form.requestSubmit(sub && sub.form === form ? sub : null);
     }).then(function () { busy = false; }, function (err) { busy = false; throw err; });
   }
 
