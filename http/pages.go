@@ -31,7 +31,9 @@ func (s *Server) handleBrowseSafely(w http.ResponseWriter, r *http.Request) {
 
 // handleLanguage records the language a visitor picked in a cookie — the
 // only cookie an anonymous visitor ever gets, and only by asking — and sends
-// them back where they were.
+// them back where they were. It is a session cookie (no Max-Age or
+// Expires), so the browser drops it when it closes instead of keeping for a
+// year a sign that someone here chose Spanish.
 func (s *Server) handleLanguage(w http.ResponseWriter, r *http.Request) {
 	lang := r.PathValue("lang")
 	if !i18n.Supported(lang) {
@@ -39,7 +41,7 @@ func (s *Server) handleLanguage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{
-		Name: i18n.CookieName, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		Name: i18n.CookieName, Value: lang, Path: "/",
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
 	})
 	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)

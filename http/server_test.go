@@ -209,7 +209,7 @@ func TestFrame(t *testing.T) {
 func TestQuickExitScript(t *testing.T) {
 	s, _, _ := MustServer(t)
 	js := do(s, "GET", "/static/exit.js", nil).Body.String()
-	for _, want := range []string{"location.replace(", `"Escape"`, "textContent = \"\"", "preventDefault"} {
+	for _, want := range []string{"location.replace(", `"Escape"`, `"Shift"`, "textContent = \"\"", "preventDefault"} {
 		if !strings.Contains(js, want) {
 			t.Errorf("exit.js lacks %q", want)
 		}
@@ -230,6 +230,10 @@ func TestLanguageCookie(t *testing.T) {
 	c := w.Header().Get("Set-Cookie")
 	if !strings.HasPrefix(c, "lang=es") || !strings.Contains(c, "HttpOnly") || !strings.Contains(c, "SameSite=Lax") {
 		t.Errorf("cookie = %q", c)
+	}
+	// A session cookie: nothing lasting says a language was chosen here.
+	if lc := strings.ToLower(c); strings.Contains(lc, "max-age") || strings.Contains(lc, "expires") {
+		t.Errorf("the language cookie outlives the session: %q", c)
 	}
 	body := do(s, "GET", "/resources", map[string]string{"Cookie": "lang=es", "Accept-Language": "en"}).Body.String()
 	if !strings.Contains(body, `<html lang="es">`) {
