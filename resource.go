@@ -111,6 +111,11 @@ func (r *Resource) Validate() error {
 	if r.Kind == "hotline" && (r.Hotline == nil || r.Hotline.Phone == "") {
 		return bad("hotline.phone", "a hotline needs its phone number")
 	}
+	if r.URL != "" {
+		if p := webURLProblem(r.URL); p != "" {
+			return bad("url", "%s", p)
+		}
+	}
 	return nil
 }
 
