@@ -114,7 +114,8 @@ func (r Result) Redirected() bool { return r.FinalURL != "" }
 // Checker may run several Checks at once, but politeness limits are only
 // enforced within a single Check.
 type Checker struct {
-	// Client makes the requests. Nil means a default client. Check uses a
+	// Client makes the requests. Nil means a default client, guarded like
+	// New's (see AllowPrivate); a Client given here is not. Check uses a
 	// copy of it whose CheckRedirect stops at every redirect, and, when the
 	// Client has no Jar, gives each URL its own cookie jar so that sites
 	// which set a cookie and redirect to themselves work.
