@@ -109,7 +109,7 @@ func (s *Server) handleSaveResource(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if nr.URL != "" {
-		if u, err := url.Parse(nr.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		if _, err := haven.CheckWebURL("url", nr.URL); err != nil {
 			errs["url"] = p.L.T("form.url")
 		}
 	}

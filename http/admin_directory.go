@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/mail"
-	"net/url"
 	"strings"
 
 	"haven"
@@ -414,7 +413,7 @@ func (s *Server) handleSaveCountry(w http.ResponseWriter, r *http.Request) {
 // address of a form, when given, recording errors by field.
 func checkContact(p *page, values map[string]string, urlField string, errs map[string]string) {
 	if u := values[urlField]; u != "" {
-		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
+		if _, err := haven.CheckWebURL(urlField, u); err != nil {
 			errs[urlField] = p.L.T("form.url")
 		}
 	}

@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"haven"
@@ -47,11 +48,26 @@ func (s *Server) handleLanguage(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
 }
 
-// localPath returns next when it is a path on this site, and "/" otherwise,
-// so the language link cannot be used to send people elsewhere.
+// localPath returns next when it is a path on this site, and "/" otherwise:
+// every handler that sends a visitor to an address they gave (the language
+// link, sign-in, verify) passes it through here, so none of them can be used
+// to send people elsewhere.
+//
+// Browsers drop tabs and newlines anywhere in a URL and read "\" as "/",
+// so "/\t/evil.example" and "/\evil.example" both mean //evil.example to
+// them; net/http also passes a Location it cannot parse through uncleaned.
+// Rather than guess what each browser makes of such bytes, any control
+// character or backslash sends the visitor home.
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") {
+	for i := 0; i < len(next); i++ {
+		if c := next[i]; c < 0x20 || c == 0x7f || c == '\\' {
+			return "/"
+		}
+	}
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return "/"
 	}
 	return next

@@ -94,6 +94,11 @@ func (s *Server) handleSuggest(w http.ResponseWriter, r *http.Request) {
 	if d.S.Body == "" && d.S.NewValue == "" {
 		d.Errors["body"] = p.L.T("suggest.required")
 	}
+	if d.S.Kind == "website" && d.S.NewValue != "" {
+		if _, err := haven.CheckWebURL("new_value", d.S.NewValue); err != nil {
+			d.Errors["new_value"] = p.L.T("form.url")
+		}
+	}
 	if len(d.Errors) == 0 {
 		err := s.Suggestions.CreateSuggestion(r.Context(), &d.S)
 		if haven.ErrorCode(err) == haven.EINVALID {

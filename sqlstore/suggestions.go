@@ -111,6 +111,14 @@ func (q *SuggestionService) ResolveSuggestion(ctx context.Context, actor, id str
 }
 
 func applySuggestion(ctx context.Context, tx *Tx, actor string, s *haven.Suggestion, value string) error {
+	if s.Kind == "website" && value != "" {
+		// A visitor wrote it: only a web address may become a link, which
+		// visitors follow and the link checker visits.
+		var err error
+		if value, err = haven.CheckWebURL("url", value); err != nil {
+			return err
+		}
+	}
 	switch {
 	case s.RecordType == "service" && s.Kind == "phone" && value != "":
 		return updateService(ctx, tx, actor, s.RecordID, map[string]string{"phone": value})

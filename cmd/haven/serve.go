@@ -50,6 +50,7 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 			maxAge := fs.Duration("session-max", 12*time.Hour, "a sign-in ends this long after it began, used or not")
 			staleMonths := fs.Int("stale-months", 12, "listings not verified for this many months are flagged stale")
 			checkEvery := fs.Duration("check-links-every", 0, "check every web address this often, e.g. 24h (off by default); one server runs it when several share a database")
+			linksPrivate := fs.Bool("links-allow-private", false, "let the link check visit loopback, private and link-local addresses (refused by default: addresses come from visitors and imports)")
 			jobTick := fs.Duration("jobs-tick", time.Minute, "how often to look for due background jobs (0 turns jobs off); several servers on one database run each job once")
 			keyFile := keyFlag(fs)
 			retention := fs.String("screening-retention", envOr("HAVEN_SCREENING_RETENTION", ""), "delete saved screening records this long after their last save, checked daily, e.g. 365d (off by default); env HAVEN_SCREENING_RETENTION")
@@ -94,6 +95,7 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 				if err != nil {
 					return err
 				}
+				m.linksAllowPrivate = *linksPrivate
 				return m.serve(ctx, *addr, mc, db, *exitURL, *withSample, *jobTick, *checkEvery, mode, func(s *havenhttp.Server) {
 					s.Sessions = havenhttp.SessionConfig{Idle: *idle, Absolute: *maxAge, SecureCookies: *secure}
 					s.StaleMonths = *staleMonths
