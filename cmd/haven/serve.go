@@ -169,6 +169,7 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	srv.Directory, srv.DirEditor = havenhttp.CountSearches(searchingDirectory{dir, searcher}, engine, mx), dir
 	srv.SearchReady = searcher.Ready
 	srv.Countries, srv.Accounts, srv.Curation, srv.UserAdmin, srv.Learning, srv.Records = db, db, db, db, db, db
+	srv.Security = db
 	if srv.Sections, _, err = learning.Load(); err != nil {
 		return err
 	}
