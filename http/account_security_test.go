@@ -112,6 +112,24 @@ func TestSignInThrottleNeverLocksOwner(t *testing.T) {
 	}
 }
 
+// TestSlowGuesserDoesNotLockAdmin is the attack that kept an admin out
+// before: one wrong guess every three minutes, which a per-account bucket
+// refilled at that rate never let recover.
+func TestSlowGuesserDoesNotLockAdmin(t *testing.T) {
+	s, _ := MustCurationServer(t)
+	now := time.Now()
+	havenhttp.SetThrottleClock(s, func() time.Time { return now })
+	for i := range 80 {
+		from(s, "203.0.113.7:4000", "POST", "/signin", signinForm("admin@example.org", "guess guess guess"))
+		now = now.Add(3 * time.Minute)
+		if i%10 == 9 {
+			if w := from(s, "198.51.100.2:5000", "POST", "/signin", signinForm("admin@example.org", testPassword)); w.Code != http.StatusSeeOther {
+				t.Fatalf("after %d hours of guessing, the admin cannot sign in: %d", (i+1)/20, w.Code)
+			}
+		}
+	}
+}
+
 func TestChangePassword(t *testing.T) {
 	eachDSN(t, func(t *testing.T, dsn string) {
 		s, db := MustCurationServerOn(t, dsn)
