@@ -51,7 +51,7 @@ func TestSecondFactorSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatalf("secret %q: %v", secret, err)
 	}
-	tb.do(chromedp.SendKeys(chromedp.CSS(`#f-code`), code))
+	tb.do(chromedp.SendKeys(chromedp.CSS(`#f-code`), code), chromedp.SendKeys(chromedp.CSS(`#f-password`), password))
 	tb.load(200, chromedp.Click(chromedp.CSS(`form[action="/account/2fa"] button[type="submit"]`)))
 	if n := eval[int](tb, `document.querySelectorAll(".recovery-codes li").length`); n != auth.RecoveryCodeCount {
 		t.Fatalf("%d recovery codes shown", n)

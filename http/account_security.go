@@ -440,8 +440,14 @@ func (s *Server) handleEnableSecondFactor(w http.ResponseWriter, r *http.Request
 		return
 	}
 	client, account := s.signinClient(r), s.accountKey(u.Email)
-	if wait := s.signinThrottle.Wait(client, account); wait > 0 {
-		s.renderSecondFactor(w, r, http.StatusTooManyRequests, secondFactorData{Error: tooMany(w, l, wait)})
+	// The password too: someone who found a session left open must not
+	// be able to tie the account to their own phone.
+	if msg, ok := s.verifyOwnPassword(w, r, u, r.PostForm.Get("password")); !ok {
+		status := http.StatusBadRequest
+		if w.Header().Get("Retry-After") != "" {
+			status = http.StatusTooManyRequests
+		}
+		s.renderSecondFactor(w, r, status, secondFactorData{Error: msg})
 		return
 	}
 	secret, err := s.openTOTP(u.ID, f.Pending)

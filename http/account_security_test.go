@@ -210,11 +210,15 @@ func enrol(t *testing.T, s http.Handler, db *sqlstore.DB, c *http.Cookie) (strin
 	if len(rows) == 0 || strings.Contains(strings.Join(rows, ""), secret) || !strings.Contains(strings.Join(rows, ""), "pending=v1.") {
 		t.Errorf("user_totp: %v", rows)
 	}
-	if w := post(s, "/account/2fa", url.Values{"code": {"000000"}}, c); w.Code != 400 || !strings.Contains(w.Body.String(), "That code is not right") {
+	if w := post(s, "/account/2fa", url.Values{"code": {"000000"}, "password": {testPassword}}, c); w.Code != 400 || !strings.Contains(w.Body.String(), "That code is not right") {
 		t.Errorf("wrong code: %d", w.Code)
 	}
 	code, _ := auth.TOTPCode(secret, time.Now())
-	w := post(s, "/account/2fa", url.Values{"code": {code}}, c)
+	// A session alone cannot tie the account to a phone: the password too.
+	if w := post(s, "/account/2fa", url.Values{"code": {code}, "password": {"not the password"}}, c); w.Code != 400 || !strings.Contains(w.Body.String(), "The current password is wrong") {
+		t.Errorf("enrolment without the password: %d", w.Code)
+	}
+	w := post(s, "/account/2fa", url.Values{"code": {code}, "password": {testPassword}}, c)
 	codes := recoveryText.FindAllStringSubmatch(w.Body.String(), -1)
 	if w.Code != 200 || len(codes) != auth.RecoveryCodeCount {
 		t.Fatalf("confirm: %d, %d recovery codes", w.Code, len(codes))
