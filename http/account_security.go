@@ -30,6 +30,8 @@ type AccountSecurity interface {
 	SigninChallenge(ctx context.Context, tokenHash string, maxAge time.Duration, maxFailures int) (*haven.User, string, error)
 	FailSigninChallenge(ctx context.Context, tokenHash string) error
 	DeleteSigninChallenge(ctx context.Context, tokenHash string) error
+	ResealSecondFactor(ctx context.Context, userID, old, new string) error
+	SecondFactorUsers(ctx context.Context) (map[string]bool, error)
 	SecondFactorRequired(ctx context.Context) (bool, error)
 	SetSecondFactorRequired(ctx context.Context, actor string, on bool) error
 }
@@ -225,7 +227,19 @@ func (s *Server) checkSecondFactor(ctx context.Context, u *haven.User, code stri
 	if !ok {
 		return false, nil
 	}
-	return s.Security.UseTOTPStep(ctx, u.ID, step)
+	if ok, err := s.Security.UseTOTPStep(ctx, u.ID, step); !ok || err != nil {
+		return false, err
+	}
+	// Sealed under an older key (before a rotation): seal it again under
+	// the current one, so the old key can one day go.
+	if sealed, err := vault.DecodeSealed(f.Secret); err == nil && sealed.KeyID != s.Vault.CurrentID() {
+		if again, err := s.sealTOTP(u.ID, secret); err == nil {
+			if err := s.Security.ResealSecondFactor(ctx, u.ID, f.Secret, again); err != nil {
+				s.log(ctx).Error("second factor: reseal", "err", err)
+			}
+		}
+	}
+	return true, nil
 }
 
 // mustEnrol reports whether u must set up a second factor before anything

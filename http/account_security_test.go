@@ -272,10 +272,20 @@ func TestSecondFactor(t *testing.T) {
 		if sc, w := codeSignIn(t, s, addr, "screener@example.org", used); sc != nil || w.Code != 401 {
 			t.Errorf("replayed enrolment code: %d", w.Code)
 		}
+		// A key rotation: the secret opens with the old key, and the
+		// sign-in seals it again under the new one.
+		newKey, _ := vault.NewKey()
+		s.Vault = vault.NewKeyring(newKey, key)
 		next, _ := auth.TOTPCode(secret, time.Now().Add(30*time.Second))
 		sc, w := codeSignIn(t, s, addr, "screener@example.org", next)
 		if sc == nil || w.Header().Get("Location") != "/admin" {
 			t.Fatalf("sign-in with a fresh code: %d %q", w.Code, w.Header().Get("Location"))
+		}
+		if rows, _ := db.DumpForTest(ctx, "user_totp"); !strings.Contains(strings.Join(rows, ""), "secret=v1."+newKey.ID+".") {
+			t.Errorf("not resealed under the new key %s: %v", newKey.ID, rows)
+		}
+		if w := get(s, "/admin/users", signIn(t, s, "admin@example.org")); !strings.Contains(w.Body.String(), "screener@example.org (second factor on)") {
+			t.Error("the accounts page does not show who has a second factor")
 		}
 		if w := get(s, "/account", sc); w.Code != 200 {
 			t.Errorf("account page after sign-in: %d", w.Code)

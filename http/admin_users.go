@@ -24,6 +24,7 @@ type usersData struct {
 	// SecondFactorRequired is the site setting; NoKey says it cannot be
 	// turned on, for want of a secret key.
 	SecondFactorRequired, NoKey bool
+	SecondFactor                map[string]bool // by user id: has one on
 }
 
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, d usersData) {
@@ -35,6 +36,10 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 	d.Users = users
 	if s.Security != nil {
 		if d.SecondFactorRequired, err = s.Security.SecondFactorRequired(r.Context()); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if d.SecondFactor, err = s.Security.SecondFactorUsers(r.Context()); err != nil {
 			s.renderError(w, r, err)
 			return
 		}

@@ -132,6 +132,33 @@ func (db *DB) UseTOTPStep(ctx context.Context, userID string, step int64) (bool,
 	return n == 1, err
 }
 
+// ResealSecondFactor replaces the account's sealed secret old with new (the
+// same secret under the current key, after a rotation); a secret changed
+// meanwhile is left alone.
+func (db *DB) ResealSecondFactor(ctx context.Context, userID, old, new string) error {
+	_, err := db.write.ExecContext(ctx, `UPDATE user_totp SET secret = $3 WHERE user_id = $1 AND secret = $2`, userID, old, new)
+	return err
+}
+
+// SecondFactorUsers returns the ids of the accounts with a second factor
+// on, for the accounts page.
+func (db *DB) SecondFactorUsers(ctx context.Context) (map[string]bool, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT user_id FROM user_totp WHERE secret <> ''`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
 // UseRecoveryCode spends one of the account's recovery codes, by hash, and
 // reports false when it is not one or was spent already; audited.
 func (db *DB) UseRecoveryCode(ctx context.Context, actor, userID, hash string) (bool, error) {
