@@ -184,22 +184,6 @@ func (db *DB) UseRecoveryCode(ctx context.Context, actor, userID, hash string) (
 	return true, tx.Commit()
 }
 
-// NewRecoveryCodes replaces the account's recovery codes, audited.
-func (db *DB) NewRecoveryCodes(ctx context.Context, actor, userID string, hashes []string) error {
-	tx, err := db.BeginTx(ctx, false)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := replaceRecoveryCodes(ctx, tx, userID, hashes); err != nil {
-		return err
-	}
-	if err := audit(ctx, tx, actor, "update", "user", userID, "recovery codes", "", "replaced"); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
 // ResetSecondFactor removes the account's second factor and recovery codes,
 // audited; with endSessions it also ends every session, as when an admin
 // reports a lost phone that may be in someone else's hands. ENOTFOUND when
