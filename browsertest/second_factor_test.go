@@ -52,7 +52,8 @@ func TestSecondFactorSignIn(t *testing.T) {
 		t.Fatalf("secret %q: %v", secret, err)
 	}
 	tb.do(chromedp.SendKeys(chromedp.CSS(`#f-code`), code), chromedp.SendKeys(chromedp.CSS(`#f-password`), password))
-	tb.load(200, chromedp.Click(chromedp.CSS(`form[action="/account/2fa"] button[type="submit"]`)))
+	// The recovery codes come as the form's answer, not after a redirect.
+	tb.post(200, chromedp.Click(chromedp.CSS(`form[action="/account/2fa"] button[type="submit"]`)))
 	if n := eval[int](tb, `document.querySelectorAll(".recovery-codes li").length`); n != auth.RecoveryCodeCount {
 		t.Fatalf("%d recovery codes shown", n)
 	}

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"haven/weburl"
 )
 
 // rule is a check beyond type and format for one column, drawn from the
@@ -284,6 +286,12 @@ func (c *checker) number(p *path, col *column, r *rule, x float64) {
 	}
 }
 
+// webAddress names the uri columns that hold a web address Haven shows as
+// a link and checks: only http and https are accepted there. Other uri
+// columns are identifiers (urn:, mailto: … allowed, javascript: and data:
+// not).
+var webAddress = map[string]bool{"url": true, "website": true, "schedule_link": true}
+
 // checkText checks one non-empty text value and returns a reason or "".
 func checkText(col *column, r *rule, s string) string {
 	if !utf8.ValidString(s) {
@@ -302,8 +310,12 @@ func checkText(col *column, r *rule, s string) string {
 			return fmt.Sprintf("%s is not an e-mail address", quote(s))
 		}
 	case "uri":
-		if !validURI(s) {
-			return fmt.Sprintf("%s is not an absolute URI (such as https://example.org/)", quote(s))
+		check := weburl.URIProblem
+		if webAddress[col.name] {
+			check = weburl.WebProblem
+		}
+		if p := check(strings.TrimSpace(s)); p != "" {
+			return p
 		}
 	}
 	switch col.typ {

@@ -16,26 +16,6 @@ import (
 	"haven/vault"
 )
 
-// AccountSecurity is what the web layer needs to protect accounts beyond a
-// password: changing it, and the TOTP second factor.
-type AccountSecurity interface {
-	ChangePassword(ctx context.Context, actor, userID, hash, keepSession string) error
-	SecondFactor(ctx context.Context, userID string) (*haven.SecondFactor, error)
-	SetPendingSecondFactor(ctx context.Context, userID, sealed string) error
-	EnableSecondFactor(ctx context.Context, actor, userID, pending string, step int64, recoveryHashes []string) error
-	UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error)
-	UseRecoveryCode(ctx context.Context, actor, userID, hash string) (bool, error)
-	ResetSecondFactor(ctx context.Context, actor, userID string, endSessions bool) error
-	CreateSigninChallenge(ctx context.Context, tokenHash, userID, next string) error
-	SigninChallenge(ctx context.Context, tokenHash string, maxAge time.Duration, maxFailures int) (*haven.User, string, error)
-	FailSigninChallenge(ctx context.Context, tokenHash string) error
-	DeleteSigninChallenge(ctx context.Context, tokenHash string) error
-	ResealSecondFactor(ctx context.Context, userID, old, new string) error
-	SecondFactorUsers(ctx context.Context) (map[string]bool, error)
-	SecondFactorRequired(ctx context.Context) (bool, error)
-	SetSecondFactorRequired(ctx context.Context, actor string, on bool) error
-}
-
 // challengeCookie holds the token of a sign-in whose password was right,
 // while it waits for the second factor. It is no session: it opens only
 // the code form, for a few minutes.

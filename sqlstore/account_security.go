@@ -27,8 +27,8 @@ func findUserTx(ctx context.Context, tx *Tx, id string) (*haven.User, error) {
 // the change, or "" to end every one), audited under actor. Why end them:
 // a password is changed when it may be known to someone else, and their
 // sessions must not outlive it.
-func (db *DB) ChangePassword(ctx context.Context, actor, userID, hash, keepSession string) error {
-	tx, err := db.BeginTx(ctx, false)
+func (a *AccountService) ChangePassword(ctx context.Context, actor, userID, hash, keepSession string) error {
+	tx, err := a.db.BeginTx(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -53,16 +53,16 @@ func (db *DB) ChangePassword(ctx context.Context, actor, userID, hash, keepSessi
 
 // SecondFactor returns the account's second factor; one with nothing set
 // when the account has none.
-func (db *DB) SecondFactor(ctx context.Context, userID string) (*haven.SecondFactor, error) {
+func (a *AccountService) SecondFactor(ctx context.Context, userID string) (*haven.SecondFactor, error) {
 	f := &haven.SecondFactor{UserID: userID}
 	var enabled string
-	err := db.write.QueryRowContext(ctx, `SELECT secret, pending, enabled_at, last_step FROM user_totp WHERE user_id = $1`, userID).
+	err := a.db.write.QueryRowContext(ctx, `SELECT secret, pending, enabled_at, last_step FROM user_totp WHERE user_id = $1`, userID).
 		Scan(&f.Secret, &f.Pending, &enabled, &f.LastStep)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
 	f.EnabledAt = parseTime(enabled)
-	if err := db.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at = ''`, userID).
+	if err := a.db.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at = ''`, userID).
 		Scan(&f.RecoveryLeft); err != nil {
 		return nil, err
 	}
@@ -72,8 +72,8 @@ func (db *DB) SecondFactor(ctx context.Context, userID string) (*haven.SecondFac
 // SetPendingSecondFactor keeps a sealed secret being enrolled, replacing
 // any earlier one, until a code confirms it. An enabled factor stays as it
 // is meanwhile.
-func (db *DB) SetPendingSecondFactor(ctx context.Context, userID, sealed string) error {
-	_, err := db.write.ExecContext(ctx, `INSERT INTO user_totp (user_id, pending) VALUES ($1, $2)
+func (a *AccountService) SetPendingSecondFactor(ctx context.Context, userID, sealed string) error {
+	_, err := a.db.write.ExecContext(ctx, `INSERT INTO user_totp (user_id, pending) VALUES ($1, $2)
 		ON CONFLICT (user_id) DO UPDATE SET pending = excluded.pending`, userID, sealed)
 	return err
 }
@@ -82,8 +82,8 @@ func (db *DB) SetPendingSecondFactor(ctx context.Context, userID, sealed string)
 // already used (the code that confirmed it) and recoveryHashes replacing
 // any earlier recovery codes, audited. It is ECONFLICT when the pending
 // secret is no longer pending, as when two tabs confirm at once.
-func (db *DB) EnableSecondFactor(ctx context.Context, actor, userID, pending string, step int64, recoveryHashes []string) error {
-	tx, err := db.BeginTx(ctx, false)
+func (a *AccountService) EnableSecondFactor(ctx context.Context, actor, userID, pending string, step int64, recoveryHashes []string) error {
+	tx, err := a.db.BeginTx(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -123,8 +123,8 @@ func replaceRecoveryCodes(ctx context.Context, tx *Tx, userID string, hashes []s
 // reports false when that step (or a later one) was used already. It is
 // one conditional UPDATE, so two servers given the same code at once
 // accept it only once.
-func (db *DB) UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
-	res, err := db.write.ExecContext(ctx, `UPDATE user_totp SET last_step = $2 WHERE user_id = $1 AND secret <> '' AND last_step < $2`, userID, step)
+func (a *AccountService) UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
+	res, err := a.db.write.ExecContext(ctx, `UPDATE user_totp SET last_step = $2 WHERE user_id = $1 AND secret <> '' AND last_step < $2`, userID, step)
 	if err != nil {
 		return false, err
 	}
@@ -135,15 +135,15 @@ func (db *DB) UseTOTPStep(ctx context.Context, userID string, step int64) (bool,
 // ResealSecondFactor replaces the account's sealed secret old with new (the
 // same secret under the current key, after a rotation); a secret changed
 // meanwhile is left alone.
-func (db *DB) ResealSecondFactor(ctx context.Context, userID, old, new string) error {
-	_, err := db.write.ExecContext(ctx, `UPDATE user_totp SET secret = $3 WHERE user_id = $1 AND secret = $2`, userID, old, new)
+func (a *AccountService) ResealSecondFactor(ctx context.Context, userID, old, new string) error {
+	_, err := a.db.write.ExecContext(ctx, `UPDATE user_totp SET secret = $3 WHERE user_id = $1 AND secret = $2`, userID, old, new)
 	return err
 }
 
 // SecondFactorUsers returns the ids of the accounts with a second factor
 // on, for the accounts page.
-func (db *DB) SecondFactorUsers(ctx context.Context) (map[string]bool, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT user_id FROM user_totp WHERE secret <> ''`)
+func (a *AccountService) SecondFactorUsers(ctx context.Context) (map[string]bool, error) {
+	rows, err := a.db.read.QueryContext(ctx, `SELECT user_id FROM user_totp WHERE secret <> ''`)
 	if err != nil {
 		return nil, err
 	}
@@ -161,11 +161,11 @@ func (db *DB) SecondFactorUsers(ctx context.Context) (map[string]bool, error) {
 
 // UseRecoveryCode spends one of the account's recovery codes, by hash, and
 // reports false when it is not one or was spent already; audited.
-func (db *DB) UseRecoveryCode(ctx context.Context, actor, userID, hash string) (bool, error) {
+func (a *AccountService) UseRecoveryCode(ctx context.Context, actor, userID, hash string) (bool, error) {
 	if hash == "" {
 		return false, nil
 	}
-	tx, err := db.BeginTx(ctx, false)
+	tx, err := a.db.BeginTx(ctx, false)
 	if err != nil {
 		return false, err
 	}
@@ -188,8 +188,8 @@ func (db *DB) UseRecoveryCode(ctx context.Context, actor, userID, hash string) (
 // audited; with endSessions it also ends every session, as when an admin
 // reports a lost phone that may be in someone else's hands. ENOTFOUND when
 // there is no such account.
-func (db *DB) ResetSecondFactor(ctx context.Context, actor, userID string, endSessions bool) error {
-	tx, err := db.BeginTx(ctx, false)
+func (a *AccountService) ResetSecondFactor(ctx context.Context, actor, userID string, endSessions bool) error {
+	tx, err := a.db.BeginTx(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -220,13 +220,13 @@ func (db *DB) ResetSecondFactor(ctx context.Context, actor, userID string, endSe
 
 // CreateSigninChallenge keeps a sign-in whose password was right, under
 // the hash of the token its browser holds, until its code comes.
-func (db *DB) CreateSigninChallenge(ctx context.Context, tokenHash, userID, next string) error {
-	now := db.Now()
+func (a *AccountService) CreateSigninChallenge(ctx context.Context, tokenHash, userID, next string) error {
+	now := a.db.Now()
 	// Old challenges are cleared as new ones come: they are few.
-	if _, err := db.write.ExecContext(ctx, `DELETE FROM signin_challenges WHERE created_at < $1`, formatTime(now.Add(-time.Hour))); err != nil {
+	if _, err := a.db.write.ExecContext(ctx, `DELETE FROM signin_challenges WHERE created_at < $1`, formatTime(now.Add(-time.Hour))); err != nil {
 		return err
 	}
-	_, err := db.write.ExecContext(ctx, `INSERT INTO signin_challenges (token_hash, user_id, created_at, next) VALUES ($1, $2, $3, $4)`,
+	_, err := a.db.write.ExecContext(ctx, `INSERT INTO signin_challenges (token_hash, user_id, created_at, next) VALUES ($1, $2, $3, $4)`,
 		tokenHash, userID, formatTime(now), truncateText(next, 2000))
 	return err
 }
@@ -234,21 +234,21 @@ func (db *DB) CreateSigninChallenge(ctx context.Context, tokenHash, userID, next
 // SigninChallenge returns the user and next page of a waiting sign-in, or
 // ENOTFOUND when there is none or it is older than maxAge or has failed
 // maxFailures times.
-func (db *DB) SigninChallenge(ctx context.Context, tokenHash string, maxAge time.Duration, maxFailures int) (*haven.User, string, error) {
+func (a *AccountService) SigninChallenge(ctx context.Context, tokenHash string, maxAge time.Duration, maxFailures int) (*haven.User, string, error) {
 	var userID, created, next string
 	var failures int
-	err := db.write.QueryRowContext(ctx, `SELECT user_id, created_at, next, failures FROM signin_challenges WHERE token_hash = $1`, tokenHash).
+	err := a.db.write.QueryRowContext(ctx, `SELECT user_id, created_at, next, failures FROM signin_challenges WHERE token_hash = $1`, tokenHash).
 		Scan(&userID, &created, &next, &failures)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", haven.Errorf(haven.ENOTFOUND, "No such sign-in.")
 	} else if err != nil {
 		return nil, "", err
 	}
-	if db.Now().Sub(parseTime(created)) > maxAge || failures >= maxFailures {
-		db.write.ExecContext(ctx, `DELETE FROM signin_challenges WHERE token_hash = $1`, tokenHash)
+	if a.db.Now().Sub(parseTime(created)) > maxAge || failures >= maxFailures {
+		a.db.write.ExecContext(ctx, `DELETE FROM signin_challenges WHERE token_hash = $1`, tokenHash)
 		return nil, "", haven.Errorf(haven.ENOTFOUND, "The sign-in has expired.")
 	}
-	u, err := scanUser(db.write.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, userID))
+	u, err := scanUser(a.db.write.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, userID))
 	if err != nil || u.Disabled {
 		return nil, "", haven.Errorf(haven.ENOTFOUND, "No such sign-in.")
 	}
@@ -256,27 +256,27 @@ func (db *DB) SigninChallenge(ctx context.Context, tokenHash string, maxAge time
 }
 
 // FailSigninChallenge counts a wrong code against a waiting sign-in.
-func (db *DB) FailSigninChallenge(ctx context.Context, tokenHash string) error {
-	_, err := db.write.ExecContext(ctx, `UPDATE signin_challenges SET failures = failures + 1 WHERE token_hash = $1`, tokenHash)
+func (a *AccountService) FailSigninChallenge(ctx context.Context, tokenHash string) error {
+	_, err := a.db.write.ExecContext(ctx, `UPDATE signin_challenges SET failures = failures + 1 WHERE token_hash = $1`, tokenHash)
 	return err
 }
 
 // DeleteSigninChallenge ends a waiting sign-in.
-func (db *DB) DeleteSigninChallenge(ctx context.Context, tokenHash string) error {
-	_, err := db.write.ExecContext(ctx, `DELETE FROM signin_challenges WHERE token_hash = $1`, tokenHash)
+func (a *AccountService) DeleteSigninChallenge(ctx context.Context, tokenHash string) error {
+	_, err := a.db.write.ExecContext(ctx, `DELETE FROM signin_challenges WHERE token_hash = $1`, tokenHash)
 	return err
 }
 
 // SecondFactorRequired reports whether admins and screeners must have a
 // second factor.
-func (db *DB) SecondFactorRequired(ctx context.Context) (bool, error) {
-	v, err := db.Setting(ctx, haven.SettingSecondFactorRequired)
+func (a *AccountService) SecondFactorRequired(ctx context.Context) (bool, error) {
+	v, err := a.db.Setting(ctx, haven.SettingSecondFactorRequired)
 	return v == "yes", err
 }
 
 // SetSecondFactorRequired turns the requirement on or off, audited.
-func (db *DB) SetSecondFactorRequired(ctx context.Context, actor string, on bool) error {
-	tx, err := db.BeginTx(ctx, false)
+func (a *AccountService) SetSecondFactorRequired(ctx context.Context, actor string, on bool) error {
+	tx, err := a.db.BeginTx(ctx, false)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"haven"
 	"haven/auth"
+	"haven/sqlstore"
 )
 
 func userCommand() *command {
@@ -76,7 +77,7 @@ func userAdd(ctx context.Context, m *Main, db *dbConfig, role, email string) err
 		return err
 	}
 	defer store.Close()
-	if err := store.CreateUser(ctx, "cli", &haven.User{Email: email, Role: role, PasswordHash: hash}); err != nil {
+	if err := sqlstore.NewAccountService(store).CreateUser(ctx, "cli", &haven.User{Email: email, Role: role, PasswordHash: hash}); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "added %s as %s\n", email, role)
@@ -94,11 +95,12 @@ func userPassword(ctx context.Context, m *Main, db *dbConfig, email string) erro
 		return err
 	}
 	defer store.Close()
-	u, err := store.FindUserByEmail(ctx, email)
+	accounts := sqlstore.NewAccountService(store)
+	u, err := accounts.FindUserByEmail(ctx, email)
 	if err != nil {
 		return fmt.Errorf("no account for %s", email)
 	}
-	if err := store.ChangePassword(ctx, "cli", u.ID, hash, ""); err != nil {
+	if err := accounts.ChangePassword(ctx, "cli", u.ID, hash, ""); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "set a new password for %s and ended its sessions\n", email)
@@ -113,11 +115,12 @@ func userResetSecondFactor(ctx context.Context, m *Main, db *dbConfig, email str
 		return err
 	}
 	defer store.Close()
-	u, err := store.FindUserByEmail(ctx, email)
+	accounts := sqlstore.NewAccountService(store)
+	u, err := accounts.FindUserByEmail(ctx, email)
 	if err != nil {
 		return fmt.Errorf("no account for %s", email)
 	}
-	if err := store.ResetSecondFactor(ctx, "cli", u.ID, true); err != nil {
+	if err := accounts.ResetSecondFactor(ctx, "cli", u.ID, true); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "removed the second factor of %s and ended its sessions; they sign in with their password and can set up a new one at /account/2fa\n", email)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,15 +16,7 @@ import (
 // TestUserPasswordAndReset2FA runs "user password" and "user reset-2fa"
 // on both engines: each ends the account's sessions and is audited.
 func TestUserPasswordAndReset2FA(t *testing.T) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			dsn := filepath.Join(t.TempDir(), "h.db")
-			if engine == "postgres" {
-				dsn = testpg.Fresh(t)
-			}
-			testUserPasswordAndReset2FA(t, dsn)
-		})
-	}
+	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) { testUserPasswordAndReset2FA(t, e.Fresh(t)) })
 }
 
 func testUserPasswordAndReset2FA(t *testing.T, dsn string) {
@@ -45,16 +36,17 @@ func testUserPasswordAndReset2FA(t *testing.T, dsn string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	u, _ := db.FindUserByEmail(ctx, "ana@example.org")
+	accounts := sqlstore.NewAccountService(db)
+	u, _ := accounts.FindUserByEmail(ctx, "ana@example.org")
 	session := func() string {
 		_, h := auth.NewToken()
-		if err := db.CreateSession(ctx, &haven.Session{TokenHash: h, UserID: u.ID}); err != nil {
+		if err := accounts.CreateSession(ctx, &haven.Session{TokenHash: h, UserID: u.ID}); err != nil {
 			t.Fatal(err)
 		}
 		return h
 	}
 	live := func(h string) bool {
-		_, _, err := db.SessionUser(ctx, h, time.Hour, time.Hour)
+		_, _, err := accounts.SessionUser(ctx, h, time.Hour, time.Hour)
 		return err == nil
 	}
 
@@ -78,7 +70,7 @@ func testUserPasswordAndReset2FA(t *testing.T, dsn string) {
 	if !strings.Contains(stdout.String(), "ended its sessions") || live(s) {
 		t.Errorf("after user password: %q, session live %v", stdout.String(), live(s))
 	}
-	u, _ = db.FindUserByEmail(ctx, "ana@example.org")
+	u, _ = accounts.FindUserByEmail(ctx, "ana@example.org")
 	if ok, _, _ := auth.VerifyPassword("another long passphrase", u.PasswordHash, auth.DefaultParams); !ok {
 		t.Error("the new password does not verify")
 	}
@@ -87,17 +79,17 @@ func testUserPasswordAndReset2FA(t *testing.T, dsn string) {
 	}
 
 	// reset-2fa: the factor, its recovery codes and the sessions go.
-	if err := db.SetPendingSecondFactor(ctx, u.ID, "sealed"); err != nil {
+	if err := accounts.SetPendingSecondFactor(ctx, u.ID, "sealed"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.EnableSecondFactor(ctx, u.Email, u.ID, "sealed", 1, []string{"h1"}); err != nil {
+	if err := accounts.EnableSecondFactor(ctx, u.Email, u.ID, "sealed", 1, []string{"h1"}); err != nil {
 		t.Fatal(err)
 	}
 	s = session()
 	if err := run("", "user", "reset-2fa", "ana@example.org"); err != nil {
 		t.Fatal(err)
 	}
-	if f, _ := db.SecondFactor(ctx, u.ID); f.Enabled() || f.RecoveryLeft != 0 || live(s) {
+	if f, _ := accounts.SecondFactor(ctx, u.ID); f.Enabled() || f.RecoveryLeft != 0 || live(s) {
 		t.Errorf("after reset-2fa: %+v, session live %v", f, live(s))
 	}
 	if err := run("", "user", "reset-2fa", "nobody@example.org"); err == nil || !strings.Contains(err.Error(), "no account") {
@@ -106,7 +98,7 @@ func testUserPasswordAndReset2FA(t *testing.T, dsn string) {
 	if err := run("", "user", "frobnicate", "ana@example.org"); err == nil || !strings.Contains(err.Error(), "unknown user command") {
 		t.Errorf("unknown subcommand: %v", err)
 	}
-	trail, _ := db.AuditTrail(ctx, "user", u.ID, 0)
+	trail, _ := sqlstore.NewAuditService(db).AuditTrail(ctx, "user", u.ID, 0)
 	var got []string
 	for _, e := range trail {
 		got = append(got, e.Actor+" "+e.Field+" "+e.After)
