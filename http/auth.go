@@ -175,7 +175,7 @@ func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if f.Enabled() {
-			s.startChallenge(w, r, u, r.PostForm.Get("next"))
+			s.startChallenge(w, r, u, localPath(r.PostForm.Get("next")))
 			return
 		}
 	}
