@@ -170,7 +170,8 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	}
 	srv.Directory, srv.DirEditor = havenhttp.CountSearches(searchingDirectory{dir, searcher}, engine, mx), dir
 	srv.SearchReady = searcher.Ready
-	srv.Countries, srv.Accounts, srv.Audit = sqlstore.NewCountryService(db), sqlstore.NewAccountService(db), sqlstore.NewAuditService(db)
+	accounts := sqlstore.NewAccountService(db)
+	srv.Countries, srv.Accounts, srv.Security, srv.Audit = sqlstore.NewCountryService(db), accounts, accounts, sqlstore.NewAuditService(db)
 	srv.Curation, srv.Learning, srv.Records = sqlstore.NewCurationService(db), sqlstore.NewLearningService(db), sqlstore.NewScreeningRecordService(db)
 	if srv.Sections, _, err = learning.Load(); err != nil {
 		return err
