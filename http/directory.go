@@ -2,6 +2,7 @@ package http
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -199,8 +200,8 @@ type radiusOption struct {
 	Selected bool
 }
 
-// directoryPerPage is the /directory page size.
-const directoryPerPage = 20
+// directoryParams are /directory's: Haven's, 20 services a page.
+var directoryParams = haven.DirectoryParams{PerPage: 20}
 
 // searchPage fills the data of a page that lists providers: /directory and
 // each state's and country's page.
@@ -213,22 +214,25 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 			q.Set("postcode", place)
 		}
 	}
+	if q.Get("radius_km") != "" && q.Get("near") == "" && q.Get("postcode") == "" {
+		q.Del("radius_km") // a distance without a place means nothing: ignore it on the page
+	}
+	f, err := haven.ParseDirectoryQuery(q, directoryParams)
 	// A place Haven cannot read is most often a typo: say so at the field
 	// and search without it, rather than leave the visitor on an error page.
-	if _, err := parsePlace(q.Get("near"), q.Get("postcode")); err != nil {
+	if pe := (*haven.ParamError)(nil); errors.As(err, &pe) && (pe.Param == "near" || pe.Param == "postcode") {
 		d.PlaceError = p.L.T("directory.place.invalid", truncate(placeParam(q), 60))
 		d.BadPlace = placeParam(q)
 		q.Del("near")
 		q.Del("postcode")
+		q.Del("radius_km")
+		f, err = haven.ParseDirectoryQuery(q, directoryParams)
 	}
-	if q.Get("radius_km") != "" && q.Get("near") == "" && q.Get("postcode") == "" {
-		q.Del("radius_km") // a distance without a place means nothing: ignore it on the page
-	}
-	f, page, perPage, err := parseDirectoryFilter(q, directoryPerPage)
 	if err != nil {
 		s.renderError(w, r, err)
 		return false
 	}
+	page, perPage := pageOf(f)
 	res, err := s.Directory.SearchDirectory(r.Context(), f)
 	if err != nil {
 		s.renderError(w, r, err)

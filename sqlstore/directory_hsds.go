@@ -204,7 +204,7 @@ func (d *DirectoryService) listTaxonomiesWhere(ctx context.Context, id string) (
 // whose service matches f; with a place and radius, the row's own location
 // must lie within it, and rows come nearest first.
 func (d *DirectoryService) ListServiceAtLocations(ctx context.Context, f haven.DirectoryFilter) ([]string, int, error) {
-	if err := ValidateDirectoryFilter(f); err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, 0, err
 	}
 	q := analyze.ParseQuery(f.Query)
@@ -313,7 +313,7 @@ func (db *DB) PutCountrySummary(ctx context.Context, c *haven.CountrySummary) er
 // SaveCountrySummary stores a country's summary; with an actor (a curator's
 // edit) each changed field is audited in the same transaction.
 func (db *DB) SaveCountrySummary(ctx context.Context, actor string, c *haven.CountrySummary) error {
-	if !countryRE.MatchString(c.Country) {
+	if !haven.IsCountryCode(c.Country) {
 		return haven.Errorf(haven.EINVALID, "country %q is not an ISO 3166-1 alpha-2 code", c.Country)
 	}
 	if c.Summary["en"] == "" || c.Summary["es"] == "" {

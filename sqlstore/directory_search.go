@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -14,14 +13,6 @@ import (
 )
 
 var _ haven.DirectorySearcher = (*DirectoryService)(nil)
-
-var countryRE = regexp.MustCompile(`^[A-Z]{2}$`)
-
-// MaxRadiusKm bounds a distance search; a wider one is no longer "near".
-const MaxRadiusKm = haven.MaxRadiusKm
-
-// ValidateDirectoryFilter checks a filter's values, naming the first bad one.
-func ValidateDirectoryFilter(f haven.DirectoryFilter) error { return f.Validate() }
 
 // directoryWhere builds the WHERE clause over services s for a filter,
 // leaving out the facet named by except. When q is not empty its match
@@ -85,7 +76,7 @@ func distanceSQL(lat, lon string) string {
 
 // SearchDirectory is the SQL reference search; see haven.DirectorySearcher.
 func (d *DirectoryService) SearchDirectory(ctx context.Context, f haven.DirectoryFilter) (*haven.DirectoryResult, error) {
-	if err := ValidateDirectoryFilter(f); err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, err
 	}
 	res := &haven.DirectoryResult{Hits: []haven.DirectoryHit{}, Facets: map[string][]haven.FacetCount{}}
