@@ -60,6 +60,8 @@ type DirectoryResult struct {
 	Total  int
 	Hits   []DirectoryHit
 	Facets map[string][]FacetCount // category, state, country, language
+	// Engine names what answered: "index", "sqlite" or "postgres".
+	Engine string
 }
 
 // DirectoryFacets are the facets of a directory search.

@@ -233,7 +233,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 		return false
 	}
 	page, perPage := pageOf(f)
-	res, err := s.Directory.SearchDirectory(r.Context(), f)
+	res, err := s.searchDirectory(r.Context(), f)
 	if err != nil {
 		s.renderError(w, r, err)
 		return false
@@ -355,7 +355,7 @@ type statesData struct {
 func (s *Server) handleStates(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "", "directory", nil)
 	p.Title = p.L.T("states.title")
-	res, err := s.Directory.SearchDirectory(r.Context(), haven.DirectoryFilter{Country: "US", Limit: 1})
+	res, err := s.searchDirectory(r.Context(), haven.DirectoryFilter{Country: "US", Limit: 1})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -409,7 +409,7 @@ type countryRow struct {
 func (s *Server) handleCountries(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "", "directory", nil)
 	p.Title = p.L.T("countries.title")
-	res, err := s.Directory.SearchDirectory(r.Context(), haven.DirectoryFilter{Limit: 1})
+	res, err := s.searchDirectory(r.Context(), haven.DirectoryFilter{Limit: 1})
 	if err != nil {
 		s.renderError(w, r, err)
 		return

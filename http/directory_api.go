@@ -183,7 +183,7 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, r, s.Logger, err)
 		return
 	}
-	res, err := s.Directory.SearchDirectory(r.Context(), f)
+	res, err := s.searchDirectory(r.Context(), f)
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return
@@ -314,7 +314,7 @@ func (s *Server) handleHSDSServices(w http.ResponseWriter, r *http.Request) {
 		s.streamServices(w, r, f, shape)
 		return
 	}
-	res, err := s.Directory.SearchDirectory(r.Context(), f)
+	res, err := s.searchDirectory(r.Context(), f)
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return
@@ -346,7 +346,7 @@ func (s *Server) streamServices(w http.ResponseWriter, r *http.Request, f haven.
 	enc := newLineEncoder(w)
 	f.Offset, f.Limit = 0, 500
 	for {
-		res, err := s.Directory.SearchDirectory(r.Context(), f)
+		res, err := s.searchDirectory(r.Context(), f)
 		if err != nil {
 			s.log(r.Context()).Error("ndjson export", "err", err)
 			return // the status is sent; a cut-off stream is the signal
@@ -513,7 +513,7 @@ func (s *Server) handleHSDSServiceAtLocations(w http.ResponseWriter, r *http.Req
 		writeJSONError(w, r, s.Logger, err)
 		return
 	}
-	ids, total, err := s.Directory.ListServiceAtLocations(r.Context(), f)
+	ids, total, err := s.listServiceAtLocations(r.Context(), f)
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return

@@ -243,7 +243,7 @@ func (s *Server) screeningResult(w http.ResponseWriter, r *http.Request, p *page
 			if near != nil {
 				f.RadiusKm = 150
 			}
-			hits, err := s.Directory.SearchDirectory(r.Context(), f)
+			hits, err := s.searchDirectory(r.Context(), f)
 			if err != nil {
 				s.renderError(w, r, err)
 				return

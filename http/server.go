@@ -33,8 +33,11 @@ type Pinger interface {
 
 // Server is Haven's HTTP server.
 type Server struct {
-	Resources   haven.ResourceService
-	Directory   Directory
+	Resources haven.ResourceService
+	Directory Directory
+	// Search answers directory searches, when something other than
+	// Directory does (an index); nil means Directory.
+	Search      haven.DirectorySearcher
 	Countries   Countries
 	Accounts    Accounts
 	Curation    Curation

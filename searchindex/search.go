@@ -38,7 +38,7 @@ const defaultSmallSet = 2048
 // search answers a filter that has been validated and that the index
 // supports.
 func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
-	res := &haven.DirectoryResult{Hits: []haven.DirectoryHit{}, Facets: make(map[string][]haven.FacetCount, numFacets)}
+	res := &haven.DirectoryResult{Hits: []haven.DirectoryHit{}, Facets: make(map[string][]haven.FacetCount, numFacets), Engine: Engine}
 	for _, name := range haven.DirectoryFacets {
 		res.Facets[name] = []haven.FacetCount{}
 	}

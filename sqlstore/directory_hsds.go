@@ -200,6 +200,10 @@ func (d *DirectoryService) listTaxonomiesWhere(ctx context.Context, id string) (
 	return []*hsds.Taxonomy{t}, 1, json.Unmarshal([]byte(data), t)
 }
 
+// Engine names the database engine, "sqlite" or "postgres", as
+// DirectoryResult.Engine does.
+func (d *DirectoryService) Engine() string { return d.db.engine }
+
 // ListServiceAtLocations returns the ids of the service_at_location rows
 // whose service matches f; with a place and radius, the row's own location
 // must lie within it, and rows come nearest first.

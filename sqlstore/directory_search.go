@@ -79,7 +79,7 @@ func (d *DirectoryService) SearchDirectory(ctx context.Context, f haven.Director
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	res := &haven.DirectoryResult{Hits: []haven.DirectoryHit{}, Facets: map[string][]haven.FacetCount{}}
+	res := &haven.DirectoryResult{Hits: []haven.DirectoryHit{}, Facets: map[string][]haven.FacetCount{}, Engine: d.db.engine}
 	for _, facet := range haven.DirectoryFacets {
 		res.Facets[facet] = []haven.FacetCount{}
 	}
