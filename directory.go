@@ -25,6 +25,11 @@ type DirectoryFilter struct {
 	// AllStatuses includes inactive and defunct services.
 	AllStatuses bool
 
+	// Facets names the facets to count (see DirectoryFacets); the result
+	// holds those and no others. Counting is most of a search's work on a
+	// large directory, so only callers that show counts ask for them.
+	Facets []string
+
 	// OrganizationID, TaxonomyTermID, TaxonomyID and ModifiedAfter serve the
 	// HSDS API's filters.
 	OrganizationID string
@@ -59,13 +64,29 @@ type DirectoryHit struct {
 type DirectoryResult struct {
 	Total  int
 	Hits   []DirectoryHit
-	Facets map[string][]FacetCount // category, state, country, language
+	Facets map[string][]FacetCount // those the filter asked for
 	// Engine names what answered: "index", "sqlite" or "postgres".
 	Engine string
 }
 
 // DirectoryFacets are the facets of a directory search.
 var DirectoryFacets = []string{"category", "state", "country", "language"}
+
+// FacetIndex returns the position of a facet in DirectoryFacets, -1 for
+// none.
+func FacetIndex(name string) int {
+	switch name {
+	case "category":
+		return 0
+	case "state":
+		return 1
+	case "country":
+		return 2
+	case "language":
+		return 3
+	}
+	return -1
+}
 
 // DirectorySearcher finds services. The SQL store implements it as the
 // reference; faster implementations sit beside it and must agree with it.
@@ -107,6 +128,11 @@ func (f DirectoryFilter) validate() (string, *Error) {
 		return "near", Errorf(EINVALID, "near is not a valid latitude and longitude.")
 	case f.Offset < 0 || f.Limit < 0:
 		return "page", Errorf(EINVALID, "offset and limit must not be negative.")
+	}
+	for _, name := range f.Facets {
+		if FacetIndex(name) < 0 {
+			return "facets", Errorf(EINVALID, "there is no facet %q: the facets are category, state, country and language.", name)
+		}
 	}
 	return "", nil
 }

@@ -232,6 +232,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 		s.renderError(w, r, err)
 		return false
 	}
+	f.Facets = haven.DirectoryFacets // the page shows them all
 	page, perPage := pageOf(f)
 	res, err := s.searchDirectory(r.Context(), f)
 	if err != nil {
@@ -355,7 +356,7 @@ type statesData struct {
 func (s *Server) handleStates(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "", "directory", nil)
 	p.Title = p.L.T("states.title")
-	res, err := s.searchDirectory(r.Context(), haven.DirectoryFilter{Country: "US", Limit: 1})
+	res, err := s.searchDirectory(r.Context(), haven.DirectoryFilter{Country: "US", Limit: 1, Facets: []string{"state"}})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -409,7 +410,7 @@ type countryRow struct {
 func (s *Server) handleCountries(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "", "directory", nil)
 	p.Title = p.L.T("countries.title")
-	res, err := s.searchDirectory(r.Context(), haven.DirectoryFilter{Limit: 1})
+	res, err := s.searchDirectory(r.Context(), haven.DirectoryFilter{Limit: 1, Facets: []string{"country"}})
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -183,6 +183,7 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, r, s.Logger, err)
 		return
 	}
+	f.Facets = haven.DirectoryFacets // the response lists them all
 	res, err := s.searchDirectory(r.Context(), f)
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)

@@ -38,9 +38,14 @@ const defaultSmallSet = 2048
 // search answers a filter that has been validated and that the index
 // supports.
 func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
-	res := &haven.DirectoryResult{Hits: []haven.DirectoryHit{}, Facets: make(map[string][]haven.FacetCount, numFacets), Engine: Engine}
-	for _, name := range haven.DirectoryFacets {
-		res.Facets[name] = []haven.FacetCount{}
+	res := &haven.DirectoryResult{Hits: []haven.DirectoryHit{}, Engine: Engine}
+	var want [numFacets]bool // the facets to count
+	if len(f.Facets) > 0 {
+		res.Facets = make(map[string][]haven.FacetCount, len(f.Facets))
+		for _, name := range f.Facets {
+			res.Facets[name] = []haven.FacetCount{}
+			want[haven.FacetIndex(name)] = true
+		}
 	}
 	q := analyze.ParseQuery(f.Query)
 	if strings.TrimSpace(f.Query) != "" && q.Empty() {
@@ -55,7 +60,10 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	for _, g := range q {
 		operands = append(operands, x.union(x.post, g))
 	}
-	gs := x.groupSets(q, operands, x.baseOf(f.AllStatuses), f.AllStatuses)
+	var gs []*groupSet // only counting uses them
+	if len(f.Facets) > 0 {
+		gs = x.groupSets(q, operands, x.baseOf(f.AllStatuses), f.AllStatuses)
+	}
 	operands = append(operands, x.baseOf(f.AllStatuses))
 	core := intersect(operands)
 	var inRadius []near // with a radius: every service in it, at its distance
@@ -88,7 +96,7 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	var ins [numFacets]*roaring.Bitmap
 	for k := range ins {
 		ins[k] = all
-		if filters[k] != nil {
+		if want[k] && filters[k] != nil {
 			ins[k] = core
 			for j, fb := range filters {
 				if j != k && fb != nil {
@@ -101,12 +109,12 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	defer scratchPool.Put(sc)
 	var done [numFacets]bool
 	for k := range ins {
-		if done[k] {
+		if done[k] || !want[k] {
 			continue
 		}
 		var kinds []int
 		for j := k; j < numFacets; j++ {
-			if ins[j] == ins[k] {
+			if want[j] && ins[j] == ins[k] {
 				kinds, done[j] = append(kinds, j), true
 			}
 		}

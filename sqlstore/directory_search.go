@@ -79,9 +79,12 @@ func (d *DirectoryService) SearchDirectory(ctx context.Context, f haven.Director
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	res := &haven.DirectoryResult{Hits: []haven.DirectoryHit{}, Facets: map[string][]haven.FacetCount{}, Engine: d.db.engine}
-	for _, facet := range haven.DirectoryFacets {
-		res.Facets[facet] = []haven.FacetCount{}
+	res := &haven.DirectoryResult{Hits: []haven.DirectoryHit{}, Engine: d.db.engine}
+	if len(f.Facets) > 0 {
+		res.Facets = make(map[string][]haven.FacetCount, len(f.Facets))
+		for _, facet := range f.Facets {
+			res.Facets[facet] = []haven.FacetCount{}
+		}
 	}
 	q := analyze.ParseQuery(f.Query)
 	if strings.TrimSpace(f.Query) != "" && q.Empty() {
@@ -135,7 +138,7 @@ func (d *DirectoryService) SearchDirectory(ctx context.Context, f haven.Director
 	if err := placeHits(ctx, tx, f, res.Hits); err != nil {
 		return nil, err
 	}
-	for _, facet := range haven.DirectoryFacets {
+	for _, facet := range f.Facets {
 		if res.Facets[facet], err = directoryFacet(ctx, tx, f, q, facet); err != nil {
 			return nil, fmt.Errorf("facet %s: %w", facet, err)
 		}

@@ -282,6 +282,7 @@ func TestDirectorySearchMatchesOracle(t *testing.T) {
 		}
 		for _, f := range tests {
 			name, _ := json.Marshal(f)
+			f.Facets = haven.DirectoryFacets
 			t.Run(string(name), func(t *testing.T) {
 				want := oracle(svcs, f)
 				res, err := dir.SearchDirectory(context.Background(), f)
@@ -296,7 +297,7 @@ func TestDirectorySearchMatchesOracle(t *testing.T) {
 				if res.Total != len(want) || !slices.Equal(got, want) {
 					t.Fatalf("total %d, %d hits; oracle says %d", res.Total, len(got), len(want))
 				}
-				if len(want) == 0 && f != (haven.DirectoryFilter{Language: "zh"}) {
+				if len(want) == 0 && f.Language != "zh" {
 					t.Errorf("the oracle found nothing: the test data does not exercise this filter")
 				}
 				if f.Near != nil {
