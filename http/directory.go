@@ -74,6 +74,24 @@ func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.T
 	return c
 }
 
+// hitCards makes the cards of search hits, each with its own service:
+// a hit whose service is gone (the index lags the database by a moment)
+// gets no card, rather than shifting the rest onto their neighbours'
+// places.
+func hitCards(l *i18n.Localizer, hits []haven.DirectoryHit, svcs []*hsds.Service, now time.Time) []serviceCard {
+	byID := make(map[string]*hsds.Service, len(svcs))
+	for _, sv := range svcs {
+		byID[sv.ID] = sv
+	}
+	cards := make([]serviceCard, 0, len(hits))
+	for i := range hits {
+		if sv := byID[hits[i].ServiceID]; sv != nil {
+			cards = append(cards, card(l, &hits[i], sv, now))
+		}
+	}
+	return cards
+}
+
 func firstPhone(sv *hsds.Service) string {
 	if len(sv.Phones) > 0 {
 		return sv.Phones[0].Number
@@ -253,10 +271,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 		s.renderError(w, r, err)
 		return false
 	}
-	now := time.Now()
-	for i, sv := range svcs {
-		d.Cards = append(d.Cards, card(p.L, &res.Hits[i], sv, now))
-	}
+	d.Cards = hitCards(p.L, res.Hits, svcs, time.Now())
 	d.Filter, d.Total, d.Page = f, res.Total, page
 	d.Query, d.Place, d.Radius = f.Query, placeParam(q), q.Get("radius_km")
 	if d.BadPlace != "" {
