@@ -52,9 +52,8 @@ func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.T
 			c.Distance = l.T("directory.distance", math.Round(*h.DistanceKm*10)/10)
 		}
 	} else if len(sv.ServiceAtLocations) > 0 && sv.ServiceAtLocations[0].Location != nil {
-		for _, a := range sv.ServiceAtLocations[0].Location.Addresses {
+		if a := sv.ServiceAtLocations[0].Location.MainAddress(); a != nil {
 			c.City, c.State, c.Country = a.City, a.StateProvince, a.Country
-			break
 		}
 	}
 	if p := firstPhone(sv); p != "" {
@@ -553,9 +552,8 @@ func (s *Server) serviceView(l *i18n.Localizer, sv *hsds.Service) serviceView {
 			continue
 		}
 		pv := placeView{Name: loc.Name, Transportation: loc.Transportation}
-		for _, a := range loc.Addresses {
-			pv.Lines = addressLines(a)
-			break
+		if a := loc.MainAddress(); a != nil {
+			pv.Lines = addressLines(*a)
 		}
 		for _, a := range loc.Accessibility {
 			pv.Access = append(pv.Access, strings.TrimSpace(a.Description+" "+a.Details))

@@ -156,6 +156,7 @@ func placeHits(ctx context.Context, tx *Tx, f haven.DirectoryFilter, hits []have
 	for i, h := range hits {
 		args[i] = h.ServiceID
 	}
+	// The city is that of the location's main address (hsds.Location.MainAddress).
 	rows, err := tx.QueryContext(ctx, `SELECT p.service_id, p.location_id, p.state, p.country, p.latitude, p.longitude,
 		COALESCE((SELECT a.city FROM addresses a WHERE a.location_id = p.location_id ORDER BY a.address_type = 'physical' DESC, a.id LIMIT 1), '')
 		FROM search_places p WHERE p.service_id IN (`+placeholders(1, len(args))+`) ORDER BY p.location_id`, args...)
