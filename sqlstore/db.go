@@ -357,18 +357,5 @@ func (db *DB) IndexesForTest(ctx context.Context) ([]string, error) {
 	if db.engine == Postgres {
 		query = `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`
 	}
-	rows, err := db.read.QueryContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return nil, err
-		}
-		out = append(out, name)
-	}
-	return out, rows.Err()
+	return queryStrings(ctx, db.read, query)
 }
