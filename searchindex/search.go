@@ -70,7 +70,7 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	if f.Near != nil && f.RadiusKm > 0 {
 		// Last, so that only the places of services matching the rest
 		// are measured.
-		core, inRadius = x.within(geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}, f.RadiusKm, core)
+		core, inRadius = x.within(*f.Near, f.RadiusKm, core)
 	}
 
 	var filters [numFacets]*roaring.Bitmap
@@ -134,7 +134,7 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	case inRadius != nil:
 		page = x.pageNearest(all, inRadius, offset, limit)
 	case f.Near != nil:
-		page = x.pageByDistance(all, geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}, offset, limit)
+		page = x.pageByDistance(all, *f.Near, offset, limit)
 	case !q.Empty():
 		page = x.pageByRank(all, q, offset, limit)
 	default:
@@ -220,15 +220,15 @@ func (x *index) within(p geo.Point, radius float64, set *roaring.Bitmap) (*roari
 	// The haversine's h grows with the distance: compare it with the h of
 	// the radius, and leave only a hair's breadth either side to the
 	// distance itself, so that the answer is exactly geo.DistanceKm's.
-	lat1, cosLat1 := radians(p.Lat), math.Cos(radians(p.Lat))
+	lat1, cosLat1 := geo.Radians(p.Lat), math.Cos(geo.Radians(p.Lat))
 	hr := math.Pow(math.Sin(radius/geo.EarthRadiusKm/2), 2)
 	check := func(pts []gridPoint) {
 		for _, g := range pts {
 			if g.lat < minLat || g.lat > maxLat || g.lon < minLon || g.lon > maxLon || !set.Contains(g.doc) {
 				continue
 			}
-			sinDLat := math.Sin((radians(g.lat) - lat1) / 2)
-			sinDLon := math.Sin(radians(g.lon-p.Lon) / 2)
+			sinDLat := math.Sin((geo.Radians(g.lat) - lat1) / 2)
+			sinDLon := math.Sin(geo.Radians(g.lon-p.Lon) / 2)
 			h := sinDLat*sinDLat + cosLat1*g.cosLat*sinDLon*sinDLon
 			if h > hr*(1+1e-9) {
 				continue
@@ -847,16 +847,16 @@ func (x *index) nearest(set *roaring.Bitmap, p geo.Point, keep int) []near {
 		// the meridian there, or the nearer pole).
 		bound := math.Inf(1)
 		if low := float64(pla-r) * gridDeg; low > -90 {
-			bound = min(bound, radians(p.Lat-low)*geo.EarthRadiusKm)
+			bound = min(bound, geo.Radians(p.Lat-low)*geo.EarthRadiusKm)
 		}
 		if high := float64(pla+r+1) * gridDeg; high < 90 {
-			bound = min(bound, radians(high-p.Lat)*geo.EarthRadiusKm)
+			bound = min(bound, geo.Radians(high-p.Lat)*geo.EarthRadiusKm)
 		}
 		if 2*r+1 < cells {
 			dl := min(p.Lon-float64(plo-r)*gridDeg, float64(plo+r+1)*gridDeg-p.Lon)
-			lonBound := math.Pi/2 - radians(math.Abs(p.Lat))
+			lonBound := math.Pi/2 - geo.Radians(math.Abs(p.Lat))
 			if dl < 90 {
-				lonBound = math.Asin(math.Sin(radians(dl)) * math.Cos(radians(p.Lat)))
+				lonBound = math.Asin(math.Sin(geo.Radians(dl)) * math.Cos(geo.Radians(p.Lat)))
 			}
 			bound = min(bound, lonBound*geo.EarthRadiusKm)
 		}
@@ -893,8 +893,6 @@ func wrapCell(lo int32) int32 {
 	return ((lo+half)%(2*half)+2*half)%(2*half) - half
 }
 
-func radians(deg float64) float64 { return deg * math.Pi / 180 }
-
 // hits turns documents into results, each at the place SQL would show:
 // the nearest one when the search has a place, else the first by location
 // id, unless a later one is in the state or country filtered on.
@@ -903,7 +901,7 @@ func (x *index) hits(page []uint32, f haven.DirectoryFilter) []haven.DirectoryHi
 	var slab []float64 // latitude, longitude and distance of every hit, in one allocation
 	var p geo.Point
 	if f.Near != nil {
-		p = geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}
+		p = *f.Near
 	}
 	matches := func(state, country string) bool {
 		return (f.State == "" || state == f.State) && (f.Country == "" || country == f.Country)

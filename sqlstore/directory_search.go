@@ -56,7 +56,7 @@ func directoryWhere(engine string, f haven.DirectoryFilter, q analyze.Query, exc
 		conds = append(conds, `s.last_modified > `+arg(f.ModifiedAfter.UTC().Format(time.RFC3339)))
 	}
 	if f.Near != nil && f.RadiusKm > 0 {
-		minLat, minLon, maxLat, maxLon := geo.BoundingBox(geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}, f.RadiusKm)
+		minLat, minLon, maxLat, maxLon := geo.BoundingBox(*f.Near, f.RadiusKm)
 		// The box uses the coordinate index; the exact distance trims its corners.
 		conds = append(conds, `EXISTS (SELECT 1 FROM search_places p WHERE p.service_id = s.id
 			AND p.latitude BETWEEN `+arg(minLat)+` AND `+arg(maxLat)+`

@@ -250,7 +250,7 @@ func oracle(svcs []*hsds.Service, f haven.DirectoryFilter) []string {
 			continue
 		}
 		if f.Near != nil && f.RadiusKm > 0 && !slices.ContainsFunc(ps, func(p place) bool {
-			return p.pt != nil && geo.DistanceKm(*p.pt, geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}) <= f.RadiusKm
+			return p.pt != nil && geo.DistanceKm(*p.pt, *f.Near) <= f.RadiusKm
 		}) {
 			continue
 		}
