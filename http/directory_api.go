@@ -172,28 +172,37 @@ func languageName(code, uiLang string) string {
 	return code
 }
 
+// SearchProviders answers a directory search as GET /api/v1/search does,
+// through search, so that the command line and the API cannot drift apart.
+func SearchProviders(ctx context.Context, search func(context.Context, haven.DirectoryFilter) (*haven.DirectoryResult, error), q url.Values, lang string) (*SearchResponse, error) {
+	f, err := haven.ParseDirectoryQuery(q, havenParams)
+	if err != nil {
+		return nil, err
+	}
+	f.Facets = haven.DirectoryFacets // the response lists them all
+	res, err := search(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	labelDirectoryFacets(res.Facets, i18n.New(lang))
+	page, perPage := pageOf(f)
+	body := &SearchResponse{Total: res.Total, Page: page, PerPage: perPage, Items: make([]SearchItem, 0, len(res.Hits)), Facets: res.Facets}
+	for _, h := range res.Hits {
+		body.Items = append(body.Items, searchItem(h))
+	}
+	return body, nil
+}
+
 func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 	lang, err := apiLang(r)
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return
 	}
-	f, err := haven.ParseDirectoryQuery(r.URL.Query(), havenParams)
+	body, err := SearchProviders(r.Context(), s.searchDirectory, r.URL.Query(), lang)
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return
-	}
-	f.Facets = haven.DirectoryFacets // the response lists them all
-	res, err := s.searchDirectory(r.Context(), f)
-	if err != nil {
-		writeJSONError(w, r, s.Logger, err)
-		return
-	}
-	labelDirectoryFacets(res.Facets, i18n.New(lang))
-	page, perPage := pageOf(f)
-	body := SearchResponse{Total: res.Total, Page: page, PerPage: perPage, Items: make([]SearchItem, 0, len(res.Hits)), Facets: res.Facets}
-	for _, h := range res.Hits {
-		body.Items = append(body.Items, searchItem(h))
 	}
 	writeJSON(w, http.StatusOK, body)
 }
