@@ -119,15 +119,15 @@ func parseHSDSParams(q url.Values, p DirectoryParams, f *DirectoryFilter) error 
 	if !utf8.ValidString(f.Query) || utf8.RuneCountInString(f.Query) > MaxQueryLen {
 		return paramErrorf("search", "Parameter search must be valid UTF-8 of at most %d characters.", MaxQueryLen)
 	}
-	for _, id := range []struct {
-		name string
-		dst  *string
-	}{{"taxonomy_term_id", &f.TaxonomyTermID}, {"taxonomy_id", &f.TaxonomyID}, {"organization_id", &f.OrganizationID}} {
-		v := q.Get(id.name)
-		if v != "" && !hsds.ValidUUID(v) {
-			return paramErrorf(id.name, "Parameter %s must be a UUID.", id.name)
-		}
-		*id.dst = strings.ToLower(v)
+	var err error
+	if f.TaxonomyTermID, err = uuidParam(q, "taxonomy_term_id"); err != nil {
+		return err
+	}
+	if f.TaxonomyID, err = uuidParam(q, "taxonomy_id"); err != nil {
+		return err
+	}
+	if f.OrganizationID, err = uuidParam(q, "organization_id"); err != nil {
+		return err
 	}
 	if s := q.Get("modified_after"); s != "" {
 		t, err := time.Parse(time.RFC3339, s)
@@ -151,7 +151,6 @@ func parseHSDSParams(q url.Values, p DirectoryParams, f *DirectoryFilter) error 
 		}
 		near = lat + "," + lon
 	}
-	var err error
 	if f.Near, err = ParsePlace(near, q.Get("postcode")); err != nil {
 		return err
 	}
@@ -186,6 +185,15 @@ func ParsePlace(near, postcode string) (*LatLon, error) {
 		return &p, nil
 	}
 	return nil, nil
+}
+
+// uuidParam reads an id, in lower case.
+func uuidParam(q url.Values, name string) (string, error) {
+	v := q.Get(name)
+	if v != "" && !hsds.ValidUUID(v) {
+		return "", paramErrorf(name, "Parameter %s must be a UUID.", name)
+	}
+	return strings.ToLower(v), nil
 }
 
 // intParam reads a whole number from min to max, def when absent.

@@ -174,13 +174,13 @@ func languageName(code, uiLang string) string {
 
 // SearchProviders answers a directory search as GET /api/v1/search does,
 // through search, so that the command line and the API cannot drift apart.
-func SearchProviders(ctx context.Context, search func(context.Context, haven.DirectoryFilter) (*haven.DirectoryResult, error), q url.Values, lang string) (*SearchResponse, error) {
+func SearchProviders(ctx context.Context, search haven.DirectorySearcher, q url.Values, lang string) (*SearchResponse, error) {
 	f, err := haven.ParseDirectoryQuery(q, havenParams)
 	if err != nil {
 		return nil, err
 	}
 	f.Facets = haven.DirectoryFacets // the response lists them all
-	res, err := search(ctx, f)
+	res, err := search.SearchDirectory(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +199,7 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, r, s.Logger, err)
 		return
 	}
-	body, err := SearchProviders(r.Context(), s.searchDirectory, r.URL.Query(), lang)
+	body, err := SearchProviders(r.Context(), countedSearch{s}, r.URL.Query(), lang)
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return

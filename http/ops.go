@@ -313,6 +313,13 @@ func (s *Server) searchDirectory(ctx context.Context, f haven.DirectoryFilter) (
 	return res, err
 }
 
+// countedSearch is the server's searchDirectory as a DirectorySearcher.
+type countedSearch struct{ s *Server }
+
+func (c countedSearch) SearchDirectory(ctx context.Context, f haven.DirectoryFilter) (*haven.DirectoryResult, error) {
+	return c.s.searchDirectory(ctx, f)
+}
+
 // listServiceAtLocations lists service_at_location ids, a search SQL
 // always answers, and counts it for /metrics under the store's engine.
 func (s *Server) listServiceAtLocations(ctx context.Context, f haven.DirectoryFilter) ([]string, int, error) {

@@ -62,7 +62,7 @@ from SQL. It prints a table or, with --json, the API's JSON.`,
 					return err
 				}
 				defer store.Close()
-				body, err := havenhttp.SearchProviders(ctx, sqlstore.NewDirectoryService(store).SearchDirectory, q, *lang)
+				body, err := havenhttp.SearchProviders(ctx, sqlstore.NewDirectoryService(store), q, *lang)
 				if err != nil {
 					return err
 				}
