@@ -33,9 +33,12 @@ type Pinger interface {
 
 // Server is Haven's HTTP server.
 type Server struct {
-	Resources   haven.ResourceService
-	Editor      haven.ResourceEditor
-	Directory   haven.DirectoryService
+	Resources haven.ResourceService
+	Editor    haven.ResourceEditor
+	Directory haven.DirectoryService
+	// Search answers directory searches, when something other than
+	// Directory does (an index); nil means Directory.
+	Search      haven.DirectorySearcher
 	DirEditor   haven.DirectoryEditor
 	Countries   haven.CountryService
 	Accounts    haven.AccountService
