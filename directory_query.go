@@ -62,11 +62,11 @@ func ParseDirectoryQuery(q url.Values, p DirectoryParams) (DirectoryFilter, erro
 	if err != nil {
 		return f, err
 	}
-	page, err := intParam(q, "page", 1, 1, maxPage)
+	page, err := IntParam(q, "page", 1, 1, maxPage)
 	if err != nil {
 		return f, err
 	}
-	perPage, err := intParam(q, "per_page", p.PerPage, 1, MaxPerPage)
+	perPage, err := IntParam(q, "per_page", p.PerPage, 1, MaxPerPage)
 	if err != nil {
 		return f, err
 	}
@@ -130,13 +130,13 @@ func parseHSDSParams(q url.Values, p DirectoryParams, f *DirectoryFilter) error 
 		return paramErrorf("search", "Parameter search must be valid UTF-8 of at most %d characters.", MaxQueryLen)
 	}
 	var err error
-	if f.TaxonomyTermID, err = uuidParam(q, "taxonomy_term_id"); err != nil {
+	if f.TaxonomyTermID, err = UUIDParam(q, "taxonomy_term_id"); err != nil {
 		return err
 	}
-	if f.TaxonomyID, err = uuidParam(q, "taxonomy_id"); err != nil {
+	if f.TaxonomyID, err = UUIDParam(q, "taxonomy_id"); err != nil {
 		return err
 	}
-	if f.OrganizationID, err = uuidParam(q, "organization_id"); err != nil {
+	if f.OrganizationID, err = UUIDParam(q, "organization_id"); err != nil {
 		return err
 	}
 	if s := q.Get("modified_after"); s != "" {
@@ -197,8 +197,9 @@ func ParsePlace(near, postcode string) (*LatLon, error) {
 	return nil, nil
 }
 
-// uuidParam reads an id, in lower case.
-func uuidParam(q url.Values, name string) (string, error) {
+// UUIDParam reads an optional UUID parameter, lower-cased; an EINVALID
+// *ParamError names it when it is not a UUID.
+func UUIDParam(q url.Values, name string) (string, error) {
 	v := q.Get(name)
 	if v != "" && !hsds.ValidUUID(v) {
 		return "", paramErrorf(name, "Parameter %s must be a UUID.", name)
@@ -206,8 +207,9 @@ func uuidParam(q url.Values, name string) (string, error) {
 	return strings.ToLower(v), nil
 }
 
-// intParam reads a whole number from min to max, def when absent.
-func intParam(q url.Values, name string, def, min, max int) (int, error) {
+// IntParam reads a whole number parameter from min to max, def when
+// absent; an EINVALID *ParamError names it otherwise.
+func IntParam(q url.Values, name string, def, min, max int) (int, error) {
 	s := q.Get(name)
 	if s == "" {
 		return def, nil

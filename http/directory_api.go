@@ -217,14 +217,6 @@ func boolParam(q url.Values, name string) (bool, error) {
 	return false, haven.Errorf(haven.EINVALID, "Parameter %s must be true or false.", name)
 }
 
-func uuidParam(q url.Values, name string) (string, error) {
-	v := q.Get(name)
-	if v != "" && !hsds.ValidUUID(v) {
-		return "", haven.Errorf(haven.EINVALID, "Parameter %s must be a UUID.", name)
-	}
-	return strings.ToLower(v), nil
-}
-
 func (s *Server) handleHSDSRoot(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{
 		"version":     "3.0",
@@ -573,7 +565,7 @@ func (s *Server) handleHSDSTerms(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tf := haven.TermFilter{Search: f.Query, TaxonomyID: f.TaxonomyID, Offset: f.Offset, Limit: f.Limit}
-	if tf.ParentID, err = uuidParam(q, "parent_id"); err == nil {
+	if tf.ParentID, err = haven.UUIDParam(q, "parent_id"); err == nil {
 		tf.TopOnly, err = boolParam(q, "top_only")
 	}
 	if err != nil {

@@ -71,13 +71,13 @@ func FuzzIntParam(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
-		n, err := intParam(url.Values{"page": {v}}, "page", 1, 1, 1_000_000)
+		n, err := haven.IntParam(url.Values{"page": {v}}, "page", 1, 1, 1_000_000)
 		if err != nil {
 			invalidOnly(t, err)
 			return
 		}
 		if n < 1 || n > 1_000_000 {
-			t.Fatalf("intParam(%q) = %d, out of range", v, n)
+			t.Fatalf("haven.IntParam(%q) = %d, out of range", v, n)
 		}
 	})
 }
