@@ -37,11 +37,16 @@ type serviceCard struct {
 	Eligibility              string
 	Sample                   bool
 	Status                   string
+	// Link is the service's page, carrying the picks of a referral sheet
+	// in the making; Pick adds the service to them or takes it off, and
+	// Picked says it is on.
+	Link, Pick string
+	Picked     bool
 }
 
 // card builds a service's card in the visitor's language.
 func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.Time) serviceCard {
-	c := serviceCard{ID: sv.ID, Name: sv.Name, Status: sv.Status, Sample: sv.XSample != nil && *sv.XSample}
+	c := serviceCard{ID: sv.ID, Name: sv.Name, Status: sv.Status, Sample: sv.XSample != nil && *sv.XSample, Link: "/services/" + sv.ID}
 	if sv.Organization != nil {
 		c.OrgID, c.OrgName = sv.Organization.ID, sv.Organization.Name
 		c.Sample = c.Sample || (sv.Organization.XSample != nil && *sv.Organization.XSample)
@@ -158,7 +163,7 @@ func todaysHours(l *i18n.Localizer, scheds []hsds.Schedule, now time.Time) strin
 		if open == "00:00" && (close == "23:59" || close == "00:00" || close == "24:00") {
 			return l.T("directory.open24")
 		}
-		spans = append(spans, open+"–"+close)
+		spans = append(spans, clock(l.Lang, open)+"–"+clock(l.Lang, close))
 	}
 	switch {
 	case len(spans) > 0:
@@ -187,6 +192,7 @@ type directoryData struct {
 	Page, Pages          int
 	Empty                bool // the directory holds no services at all
 	Sheet                []string
+	Picks                picks
 	HasPlace             bool
 	Radii                []radiusOption
 	Heading              string
@@ -316,6 +322,13 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 		d.Chips = append(d.Chips, chip{p.L.T("directory.near", d.Place), withParam(&u, "page", "")})
 	}
 	d.Sheet = sheetIDs(q)
+	d.Picks = newPicks(d.Sheet)
+	if d.PlaceError == "" {
+		d.Picks = d.Picks.withPlace(d.Place)
+	}
+	for i := range d.Cards {
+		d.Cards[i].pickFrom(r.URL, d.Sheet)
+	}
 	return true
 }
 
@@ -330,7 +343,8 @@ func placeParam(q url.Values) string {
 // list lives in the URL, never in a cookie.
 func sheetIDs(q url.Values) []string {
 	var out []string
-	for _, v := range append(q["id"], strings.Split(q.Get("sheet"), ",")...) {
+	list := append(strings.Split(q.Get("sheet"), ","), strings.Split(q.Get("ids"), ",")...)
+	for _, v := range append(q["id"], list...) {
 		v = strings.ToLower(strings.TrimSpace(v))
 		if hsds.ValidUUID(v) && !slices.Contains(out, v) && len(out) < maxSheet {
 			out = append(out, v)
@@ -480,6 +494,7 @@ type serviceView struct {
 	Verified   string
 	Stale      bool
 	Inactive   bool
+	Picks      servicePicks
 }
 
 type placeView struct {
@@ -519,7 +534,7 @@ func scheduleLines(l *i18n.Localizer, scheds []hsds.Schedule) []string {
 			if hhmm(s.OpensAt) == "00:00" && (hhmm(s.ClosesAt) == "23:59" || hhmm(s.ClosesAt) == "24:00") {
 				line = strings.TrimSpace(line + " " + l.T("directory.open24"))
 			} else {
-				line = strings.TrimSpace(line + " " + hhmm(s.OpensAt) + "–" + hhmm(s.ClosesAt))
+				line = strings.TrimSpace(line + " " + clock(l.Lang, hhmm(s.OpensAt)) + "–" + clock(l.Lang, hhmm(s.ClosesAt)))
 			}
 		}
 		if s.Description != "" {
@@ -604,12 +619,30 @@ func parseDate(s string) (time.Time, error) { return time.Parse("2006-01-02", s)
 
 var monthsES = []string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"}
 
-// formatDate writes a date the way each language does: "3 March 2026", "3 de marzo de 2026".
+// formatDate writes a date the way each language does: "March 3, 2026"
+// (U.S. English), "3 de marzo de 2026".
 func formatDate(t time.Time, lang string) string {
 	if lang == "es" {
 		return fmt.Sprintf("%d de %s de %d", t.Day(), monthsES[t.Month()-1], t.Year())
 	}
-	return t.Format("2 January 2006")
+	return t.Format("January 2, 2006")
+}
+
+// clock writes a time of day ("17:00") the way each language reads it:
+// "5:00 PM" in U.S. English, "17:00" in Spanish. Anything it cannot read
+// is returned as it is.
+func clock(lang, hm string) string {
+	if lang == "es" {
+		return hm
+	}
+	if hm == "24:00" {
+		return "12:00 AM"
+	}
+	t, err := time.Parse("15:04", hm)
+	if err != nil {
+		return hm
+	}
+	return t.Format("3:04 PM")
 }
 
 func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
@@ -619,7 +652,9 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, sv.Name, "directory", nil)
-	p.Data = s.serviceView(p.L, sv)
+	v := s.serviceView(p.L, sv)
+	v.Picks = newServicePicks(sheetIDs(r.URL.Query()), sv.ID)
+	p.Data = v
 	s.render(w, r, http.StatusOK, "service", p)
 }
 

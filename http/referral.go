@@ -33,6 +33,7 @@ type referralData struct {
 	More     string
 	Discreet bool   // the sheet for a person who may be searched
 	Other    string // the discreet sheet from the full one, and back
+	Compare  string // the services side by side, when there are two or three
 }
 
 // discreetSheet reports whether a request asks for the discreet sheet.
@@ -84,14 +85,21 @@ func (s *Server) sheetEntries(l *i18n.Localizer, svcs []*hsds.Service, ids []str
 		if len(v.Places) > 0 {
 			e.Address = v.Places[0].Lines
 		}
-		if v.Verified != "" {
-			e.Verified = l.T("service.verifiedon", v.Verified)
-		}
+		e.Verified = v.Verified // the date: the page's label says "Last verified"
 		rest := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == sv.ID })
 		e.Remove = "/referral?" + sheetQuery(rest)
 		out = append(out, e)
 	}
 	return out
+}
+
+// verifiedLine is the PDF's "Last verified on DATE" line, which has no
+// label of its own.
+func verifiedLine(l *i18n.Localizer, date string) string {
+	if date == "" {
+		return ""
+	}
+	return l.T("service.verifiedon", date)
 }
 
 func sheetQuery(ids []string) string {
@@ -114,7 +122,8 @@ func (s *Server) handleReferral(w http.ResponseWriter, r *http.Request) {
 	q := sheetQuery(ids)
 	d := referralData{Date: formatDate(time.Now(), p.Lang), Entries: s.sheetEntries(p.L, svcs, ids),
 		PDF: "/referral.pdf?" + q, Download: "/referral.pdf?download=1&" + q,
-		More: "/directory?sheet=" + url.QueryEscape(strings.Join(ids, ",")), Other: "/referral?discreet=1&" + q}
+		More: "/directory?sheet=" + url.QueryEscape(strings.Join(ids, ",")), Other: "/referral?discreet=1&" + q,
+		Compare: newPicks(ids).Compare}
 	if discreetSheet(r) {
 		p.Title = p.L.T("referral.discreet.title")
 		d.Discreet, d.Entries, d.Other = true, discreetEntries(p.L, d.Entries), "/referral?"+q
@@ -161,7 +170,7 @@ func (s *Server) handleReferralPDF(w http.ResponseWriter, r *http.Request) {
 		}
 		sheet.Entries = append(sheet.Entries, referral.Entry{Name: e.Name, Organization: e.Organization, Address: e.Address,
 			Phones: phones, Email: e.Email, Hours: e.Hours, Languages: e.Languages, Eligibility: e.Eligibility,
-			HowToApply: e.Apply, Documents: e.Documents, Sample: e.Sample, LastVerified: e.Verified})
+			HowToApply: e.Apply, Documents: e.Documents, Sample: e.Sample, LastVerified: verifiedLine(l, e.Verified)})
 	}
 	var buf bytes.Buffer
 	if err := referral.PDF(&buf, sheet); err != nil {

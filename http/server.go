@@ -170,6 +170,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /organizations/{id}", s.handleOrganization)
 	s.handle(mux, "GET /referral", s.handleReferral)
 	s.handle(mux, "GET /referral.pdf", s.handleReferralPDF)
+	s.handle(mux, "GET /referral/compare", s.handleCompare)
 	s.handle(mux, "GET /report", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/suggest?"+r.URL.RawQuery, http.StatusSeeOther)
 	})
