@@ -125,6 +125,9 @@ func (s *Server) handleCreateService(w http.ResponseWriter, r *http.Request) {
 	for _, k := range sqlstore.LocationFields {
 		f.Location[k] = strings.TrimSpace(r.PostForm.Get("loc_" + k))
 	}
+	if r.PostForm.Get("loc_"+sqlstore.ConfidentialField) != "" {
+		f.Location[sqlstore.ConfidentialField] = "true"
+	}
 	if f.Service["name"] == "" {
 		f.Errors["name"] = p.L.T("form.required.name")
 	}
@@ -191,6 +194,10 @@ func (s *Server) handleSaveLocation(w http.ResponseWriter, r *http.Request) {
 	values, errs := map[string]string{}, map[string]string{}
 	for _, f := range sqlstore.LocationFields {
 		values[f] = strings.TrimSpace(r.PostForm.Get(f))
+	}
+	values[sqlstore.ConfidentialField] = ""
+	if r.PostForm.Get(sqlstore.ConfidentialField) != "" {
+		values[sqlstore.ConfidentialField] = "true"
 	}
 	for _, f := range []string{"address_1", "city", "state_province", "postal_code", "country"} {
 		if values[f] == "" {

@@ -36,6 +36,8 @@ type serviceCard struct {
 	Eligibility              string
 	Sample                   bool
 	Status                   string
+	// Confidential says the place shown keeps its address secret.
+	Confidential bool
 }
 
 // card builds a service's card in the visitor's language.
@@ -59,6 +61,7 @@ func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.T
 	if p := firstPhone(sv); p != "" {
 		c.Phone, c.PhoneTel = p, telURI(p)
 	}
+	c.Confidential = shownConfidential(h, sv)
 	for _, lang := range sv.Languages {
 		name := lang.Name
 		if lang.Code != "" {
@@ -465,6 +468,9 @@ type serviceView struct {
 
 type placeView struct {
 	Name, Lines, MapURL string
+	// Confidential says the address is given on contact; Lines then hold
+	// the area only and the notice's last line.
+	Confidential bool
 	Transportation      string
 	Access              []string
 }
@@ -530,6 +536,11 @@ func (s *Server) serviceView(l *i18n.Localizer, sv *hsds.Service) serviceView {
 	for _, sal := range sv.ServiceAtLocations {
 		loc := sal.Location
 		if loc == nil {
+			continue
+		}
+		if loc.Confidential() {
+			// Only the area is shown; the address is given on contact.
+			v.Places = append(v.Places, confidentialPlace(l, loc, v.Card.Phone))
 			continue
 		}
 		pv := placeView{Name: loc.Name, Transportation: loc.Transportation}

@@ -396,8 +396,15 @@ func LocationText(l *hsds.Location) map[string]string {
 		v["address_1"], v["address_2"], v["city"], v["state_province"], v["postal_code"], v["country"] =
 			a.Address1, a.Address2, a.City, a.StateProvince, a.PostalCode, a.Country
 	}
+	if l.Confidential() {
+		v[ConfidentialField] = "true"
+	}
 	return v
 }
+
+// ConfidentialField is the location form's field for x_confidential:
+// "true" marks the location confidential, "" does not.
+const ConfidentialField = "x_confidential"
 
 // UpdateLocation saves a curator's edit of a location, audited field by
 // field, and re-indexes the services offered there, whose place in search
@@ -424,7 +431,7 @@ func (d *DirectoryService) UpdateLocation(ctx context.Context, actor, id string,
 	}
 	after := LocationText(l)
 	changed := false
-	for _, f := range LocationFields {
+	for _, f := range append(slices.Clone(LocationFields), ConfidentialField) {
 		if before[f] != after[f] {
 			changed = true
 			if err := audit(ctx, tx, actor, "update", "location", id, f, before[f], after[f]); err != nil {
@@ -477,6 +484,13 @@ func applyLocationText(l *hsds.Location, values map[string]string) error {
 	a := &l.Addresses[0]
 	a.Address1, a.Address2, a.City, a.StateProvince, a.PostalCode, a.Country = values["address_1"], values["address_2"],
 		values["city"], strings.ToUpper(values["state_province"]), values["postal_code"], strings.ToUpper(values["country"])
+	if v, ok := values[ConfidentialField]; ok {
+		l.XConfidential = nil
+		if v == "true" {
+			yes := true
+			l.XConfidential = &yes
+		}
+	}
 	return nil
 }
 

@@ -61,7 +61,11 @@ func (d *DirectoryService) ListOrganizations(ctx context.Context, search string,
 		}
 		out = append(out, o)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	rows.Close()
+	return out, total, redactOrganizations(ctx, tx, out)
 }
 
 // TermFilter selects taxonomy terms.
@@ -281,6 +285,9 @@ func (d *DirectoryService) FindServiceAtLocations(ctx context.Context, ids []str
 	}
 	svcs, err := loadServices(ctx, tx, svcIDs)
 	if err != nil {
+		return nil, err
+	}
+	if err := redactServices(ctx, tx, svcs); err != nil {
 		return nil, err
 	}
 	byID := map[string]*hsds.ServiceAtLocation{}

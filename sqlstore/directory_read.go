@@ -204,7 +204,11 @@ func (d *DirectoryService) FindServicesByID(ctx context.Context, ids []string) (
 		return nil, err
 	}
 	defer tx.Rollback()
-	return loadServices(ctx, tx, ids)
+	svcs, err := loadServices(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return svcs, redactServices(ctx, tx, svcs)
 }
 
 // FindOrganizationByID returns an organization with its services' ids, or
@@ -225,6 +229,9 @@ func (d *DirectoryService) FindOrganizationByID(ctx context.Context, id string) 
 	o := orgs[id]
 	if o == nil {
 		return nil, nil, haven.Errorf(haven.ENOTFOUND, "No organization has the id %q.", id)
+	}
+	if err := redactOrganizations(ctx, tx, []*hsds.Organization{o}); err != nil {
+		return nil, nil, err
 	}
 	svcIDs, err := queryStrings(ctx, tx, `SELECT id FROM services WHERE organization_id = $1 ORDER BY name, id`, id)
 	return o, svcIDs, err
@@ -266,6 +273,9 @@ func (d *DirectoryService) EachService(ctx context.Context, fn func(*hsds.Servic
 		}
 		svcs, err := loadServices(ctx, tx, ids)
 		if err != nil {
+			return err
+		}
+		if err := redactServices(ctx, tx, svcs); err != nil {
 			return err
 		}
 		for _, s := range svcs {
