@@ -22,3 +22,10 @@ func StaffView(ctx context.Context) bool {
 	v, _ := ctx.Value(staffViewKey{}).(bool)
 	return v
 }
+
+// WithoutStaffView returns a context under which the directory's reads
+// redact confidential locations even for staff: for what is handed to
+// others, such as a referral sheet.
+func WithoutStaffView(ctx context.Context) context.Context {
+	return context.WithValue(ctx, staffViewKey{}, false)
+}

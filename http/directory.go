@@ -470,9 +470,10 @@ type placeView struct {
 	Name, Lines, MapURL string
 	// Confidential says the address is given on contact; Lines then hold
 	// the area only and the notice's last line.
-	Confidential bool
-	Transportation      string
-	Access              []string
+	Confidential   bool
+	StaffOnly      bool // a confidential place shown whole to staff
+	Transportation string
+	Access         []string
 }
 
 type phoneView struct {
@@ -531,19 +532,22 @@ func addressLines(a hsds.Address) string {
 	return strings.Join(parts, "\n")
 }
 
-func (s *Server) serviceView(l *i18n.Localizer, sv *hsds.Service) serviceView {
+// serviceView builds a service's page. A confidential location is shown
+// as the public sees it unless staff is set, when it is shown whole and
+// marked.
+func (s *Server) serviceView(l *i18n.Localizer, sv *hsds.Service, staff bool) serviceView {
 	v := serviceView{S: sv, Card: card(l, nil, sv, time.Now()), Inactive: sv.Status == "inactive" || sv.Status == "defunct"}
 	for _, sal := range sv.ServiceAtLocations {
 		loc := sal.Location
 		if loc == nil {
 			continue
 		}
-		if loc.Confidential() {
+		if loc.Confidential() && !staff {
 			// Only the area is shown; the address is given on contact.
 			v.Places = append(v.Places, confidentialPlace(l, loc, v.Card.Phone))
 			continue
 		}
-		pv := placeView{Name: loc.Name, Transportation: loc.Transportation}
+		pv := placeView{Name: loc.Name, Transportation: loc.Transportation, StaffOnly: loc.Confidential()}
 		for _, a := range loc.Addresses {
 			pv.Lines = addressLines(a)
 			break
@@ -612,7 +616,7 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, sv.Name, "directory", nil)
-	p.Data = s.serviceView(p.L, sv)
+	p.Data = s.serviceView(p.L, sv, haven.StaffView(r.Context()))
 	s.render(w, r, http.StatusOK, "service", p)
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"haven"
 	"haven/hsds"
 	"haven/i18n"
 	"haven/referral"
@@ -36,7 +37,7 @@ type referralData struct {
 func (s *Server) sheetEntries(l *i18n.Localizer, svcs []*hsds.Service, ids []string) []sheetEntry {
 	var out []sheetEntry
 	for _, sv := range svcs {
-		v := s.serviceView(l, sv)
+		v := s.serviceView(l, sv, false)
 		e := sheetEntry{ID: sv.ID, Name: sv.Name, Organization: v.Card.OrgName, Phones: v.Phones, Email: sv.Email,
 			Hours: v.Hours, Languages: v.Languages, Eligibility: sv.EligibilityDescription, Apply: sv.ApplicationProcess,
 			Documents: strings.Join(v.Documents, "; "), Sample: v.Card.Sample}
@@ -63,7 +64,9 @@ func sheetQuery(ids []string) string {
 
 func (s *Server) handleReferral(w http.ResponseWriter, r *http.Request) {
 	ids := sheetIDs(r.URL.Query())
-	svcs, err := s.Directory.FindServicesByID(r.Context(), ids)
+	// A sheet is handed to the person referred: it shows confidential
+	// locations as the public sees them, whoever prints it.
+	svcs, err := s.Directory.FindServicesByID(haven.WithoutStaffView(r.Context()), ids)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -79,7 +82,9 @@ func (s *Server) handleReferral(w http.ResponseWriter, r *http.Request) {
 // handleReferralPDF serves the same sheet as a PDF download.
 func (s *Server) handleReferralPDF(w http.ResponseWriter, r *http.Request) {
 	ids := sheetIDs(r.URL.Query())
-	svcs, err := s.Directory.FindServicesByID(r.Context(), ids)
+	// A sheet is handed to the person referred: it shows confidential
+	// locations as the public sees them, whoever prints it.
+	svcs, err := s.Directory.FindServicesByID(haven.WithoutStaffView(r.Context()), ids)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
