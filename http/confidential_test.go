@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"haven"
 	"haven/geo"
 	"haven/hsds"
 	havenhttp "haven/http"
@@ -384,6 +385,13 @@ func TestConfidentialNothingLeaks(t *testing.T) {
 		if !loc.Location.XConfidential || len(loc.Location.Addresses) != 1 || loc.Location.Addresses[0].City != "Austin" {
 			t.Errorf("the HSDS location is not the marked public view: %+v", loc.Location)
 		}
+		// The redacted records are still HSDS 3.0.
+		for u, schema := range map[string]string{"/api/hsds/services/" + shelterUS.svc: "service",
+			"/api/hsds/services/" + shelterMX.svc: "service", "/api/hsds/organizations/" + shelterUS.org: "organization",
+			"/api/hsds/service_at_locations/" + shelterUS.sal: "service_at_location"} {
+			mustValidate(t, schema, get(s, u, nil).Body.Bytes(), u)
+		}
+		getPage(t, s, "/api/hsds/services?full=true&search=lumen", "service")
 		// The logs of all of it hold nothing either.
 		if l := leaks([]byte(logs.take())); len(l) > 0 {
 			t.Errorf("the log holds %q", l)
@@ -401,4 +409,104 @@ func TestConfidentialNothingLeaks(t *testing.T) {
 			t.Error("a curator's HSDS record lacks the street")
 		}
 	})
+}
+
+// A curator marks an imported location confidential through the form, and
+// unmarks it: every public view follows at once, search moves the place to
+// the public point and back (SQL and the index alike), and the change is
+// audited. The organization's record still holds an older, unmarked copy
+// of the location, which must be redacted too.
+func TestConfidentialCuratorMarks(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			dsn := t.TempDir() + "/haven.db"
+			if engine == "postgres" {
+				dsn = testpg.Fresh(t)
+			}
+			s, db := MustCurationServerOn(t, dsn)
+			s.Limits.APIRate = 0
+			ctx := context.Background()
+			sh := shelterUS
+			svc := sh.service(locPhones[sh.loc])
+			l := svc.ServiceAtLocations[0].Location
+			l.XConfidential = nil
+			svc.Organization.Locations = []hsds.Location{*l}
+			dir := sqlstore.NewDirectoryService(db)
+			done := false
+			if _, err := dir.Import(ctx, func() (*hsds.Service, error) {
+				if done {
+					return nil, io.EOF
+				}
+				done = true
+				return svc, nil
+			}, sqlstore.ImportOptions{Name: "shelter"}); err != nil {
+				t.Fatal(err)
+			}
+			ix := searchindex.New(dir, nil)
+			if err := ix.Build(ctx); err != nil {
+				t.Fatal(err)
+			}
+			s.Directory = indexedDirectory{dir, ix}
+			if !strings.Contains(get(s, "/services/"+sh.svc, nil).Body.String(), sh.street) {
+				t.Fatal("an unmarked location's street is not shown")
+			}
+			distance := func() (sqlKm, indexKm float64) {
+				f := haven.DirectoryFilter{Near: &haven.LatLon{Lat: sh.lat, Lon: sh.lon}, Limit: 10}
+				a, err := dir.SearchDirectory(ctx, f)
+				if err != nil || len(a.Hits) == 0 {
+					t.Fatal(err)
+				}
+				if err := ix.Sync(ctx); err != nil {
+					t.Fatal(err)
+				}
+				b, err := ix.SearchDirectory(ctx, f)
+				if err != nil || len(b.Hits) == 0 {
+					t.Fatal(err)
+				}
+				return *a.Hits[0].DistanceKm, *b.Hits[0].DistanceKm
+			}
+			if a, b := distance(); a > 0.001 || b > 0.001 {
+				t.Fatalf("before marking: %.3f, %.3f km from the site", a, b)
+			}
+			curator := signIn(t, s, "curator@example.org")
+			if form := get(s, "/admin/locations/"+sh.loc+"/edit", curator).Body.String(); !strings.Contains(form, `name="x_confidential"`) {
+				t.Fatal("the location form has no confidential checkbox")
+			}
+			values := url.Values{}
+			for k, v := range sqlstore.LocationText(l) {
+				values.Set(k, v)
+			}
+			save := func(confidential bool) {
+				t.Helper()
+				values.Del("x_confidential")
+				if confidential {
+					values.Set("x_confidential", "true")
+				}
+				if w := post(s, "/admin/locations/"+sh.loc, values, curator); w.Code != 303 {
+					t.Fatalf("save: %d %s", w.Code, w.Body.String())
+				}
+			}
+			save(true)
+			for _, u := range []string{"/services/" + sh.svc, "/api/hsds/services/" + sh.svc, "/api/hsds/organizations/" + sh.org,
+				"/api/hsds/organizations?full=true", "/api/hsds/services?full=true", "/api/hsds/service_at_locations/" + sh.sal} {
+				if l := leaks(get(s, u, nil).Body.Bytes()); len(l) > 0 {
+					t.Errorf("after marking, GET %s shows %q", u, l)
+				}
+			}
+			pub := geo.DistanceKm(sh.public(t), sh.site())
+			if a, b := distance(); math.Abs(a-pub) > 1e-6 || math.Abs(b-pub) > 1e-6 {
+				t.Errorf("after marking: %.3f (SQL), %.3f (index) km from the site; the public point is %.3f", a, b, pub)
+			}
+			if h := get(s, "/admin/history/location/"+sh.loc, curator).Body.String(); !strings.Contains(h, "x_confidential") {
+				t.Error("marking is not in the location's history")
+			}
+			save(false)
+			if !strings.Contains(get(s, "/services/"+sh.svc, nil).Body.String(), sh.street) {
+				t.Error("unmarked again, the street is not shown")
+			}
+			if a, b := distance(); a > 0.001 || b > 0.001 {
+				t.Errorf("unmarked again: %.3f, %.3f km from the site", a, b)
+			}
+		})
+	}
 }
