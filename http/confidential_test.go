@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -508,5 +509,151 @@ func TestConfidentialCuratorMarks(t *testing.T) {
 				t.Errorf("unmarked again: %.3f, %.3f km from the site", a, b)
 			}
 		})
+	}
+}
+
+// A curator takes listings down: a withdrawn service, organization or
+// location vanishes from every public page, API and search (SQL and the
+// index), and comes back when restored; a deletion needs its confirmation.
+// Each step is audited.
+func TestTakedown(t *testing.T) {
+	eachConfidential(t, func(t *testing.T, s *havenhttp.Server, db *sqlstore.DB, _ *syncBuffer, ix *searchindex.Index) {
+		ctx := context.Background()
+		curator := signIn(t, s, "curator@example.org")
+		sync := func() {
+			if ix != nil {
+				if err := ix.Sync(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		act := func(kind, id string, form url.Values) *httptest.ResponseRecorder {
+			t.Helper()
+			return post(s, "/admin/takedown/"+kind+"/"+id, form, curator)
+		}
+		// visible reports whether the public finds the service anywhere.
+		visible := func(sh shelterSite) map[string]bool {
+			t.Helper()
+			sync()
+			seen := map[string]bool{}
+			seen["page"] = get(s, "/services/"+sh.svc, nil).Code == 200
+			seen["hsds"] = get(s, "/api/hsds/services/"+sh.svc, nil).Code == 200
+			seen["sal"] = get(s, "/api/hsds/service_at_locations/"+sh.sal, nil).Code == 200
+			seen["search"] = searchFor(t, s, sh.svc, url.Values{"q": {"lumen"}}) != nil
+			seen["near"] = searchFor(t, s, sh.svc, url.Values{"near": {sh.site().String()}, "radius_km": {"50"}}) != nil
+			seen["list"] = strings.Contains(get(s, "/api/hsds/services?full=true&per_page=100", nil).Body.String(), sh.svc)
+			seen["org"] = strings.Contains(get(s, "/organizations/"+sh.org, nil).Body.String(), sh.svc)
+			seen["referral"] = strings.Contains(get(s, "/referral?id="+sh.svc, nil).Body.String(), "Lumen Refuge "+sh.city)
+			return seen
+		}
+		all := func(m map[string]bool, want bool) {
+			t.Helper()
+			for k, v := range m {
+				if v != want {
+					t.Errorf("%s: visible %v, want %v", k, v, want)
+				}
+			}
+		}
+		all(visible(shelterUS), true)
+		if page := get(s, "/admin/takedown/service/"+shelterUS.svc, curator); page.Code != 200 || !strings.Contains(page.Body.String(), `value="withdraw"`) {
+			t.Fatalf("take-down page: %d", page.Code)
+		}
+		if w := act("service", shelterUS.svc, url.Values{"action": {"withdraw"}}); w.Code != 303 {
+			t.Fatalf("withdraw: %d %s", w.Code, w.Body.String())
+		}
+		all(visible(shelterUS), false)
+		if get(s, "/services/"+shelterUS.svc, curator).Code != 200 {
+			t.Error("a curator lost the withdrawn service")
+		}
+		var n int
+		sqlstore.NewDirectoryService(db).EachService(ctx, func(sv *hsds.Service) error {
+			if sv.ID == shelterUS.svc {
+				n++
+			}
+			return nil
+		})
+		if n != 0 {
+			t.Error("the default export holds the withdrawn service")
+		}
+		act("service", shelterUS.svc, url.Values{"action": {"restore"}})
+		all(visible(shelterUS), true)
+
+		// An organization takes its services down with it, and back.
+		act("organization", shelterUS.org, url.Values{"action": {"withdraw"}})
+		all(visible(shelterMX), false)
+		if get(s, "/organizations/"+shelterUS.org, nil).Code != 404 || get(s, "/api/hsds/organizations/"+shelterUS.org, nil).Code != 404 ||
+			strings.Contains(get(s, "/api/hsds/organizations?per_page=100", nil).Body.String(), shelterUS.org) {
+			t.Error("the withdrawn organization is still public")
+		}
+		act("organization", shelterUS.org, url.Values{"action": {"restore"}})
+		all(visible(shelterMX), true)
+
+		// A withdrawn location leaves its services' places and records.
+		act("location", shelterMX.loc, url.Values{"action": {"withdraw"}})
+		sync()
+		if searchFor(t, s, shelterMX.svc, url.Values{"country": {"MX"}, "q": {"lumen"}}) != nil ||
+			searchFor(t, s, shelterMX.svc, url.Values{"near": {shelterMX.site().String()}, "radius_km": {"50"}}) != nil {
+			t.Error("search still places the service at the withdrawn location")
+		}
+		if strings.Contains(get(s, "/api/hsds/services/"+shelterMX.svc, nil).Body.String(), shelterMX.loc) ||
+			get(s, "/api/hsds/service_at_locations/"+shelterMX.sal, nil).Code != 404 {
+			t.Error("the withdrawn location is still in the public record")
+		}
+		act("location", shelterMX.loc, url.Values{"action": {"restore"}})
+		sync()
+		if searchFor(t, s, shelterMX.svc, url.Values{"country": {"MX"}, "q": {"lumen"}}) == nil {
+			t.Error("the restored location is not found")
+		}
+
+		// Deleting asks for confirmation, then deletes.
+		if w := act("service", shelterUS.svc, url.Values{"action": {"delete"}}); w.Code != 400 {
+			t.Errorf("delete without confirmation: %d", w.Code)
+		}
+		if get(s, "/services/"+shelterUS.svc, nil).Code != 200 {
+			t.Fatal("an unconfirmed deletion deleted")
+		}
+		if w := act("service", shelterUS.svc, url.Values{"action": {"delete"}, "confirm": {"yes"}}); w.Code != 303 {
+			t.Fatalf("delete: %d %s", w.Code, w.Body.String())
+		}
+		all(visible(shelterUS), false)
+		if get(s, "/services/"+shelterUS.svc, curator).Code != 404 {
+			t.Error("the deleted service is still there for curators")
+		}
+		trail, err := db.AuditTrail(ctx, "service", shelterUS.svc, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var actions []string
+		for _, e := range trail {
+			actions = append(actions, e.Action)
+		}
+		if got := strings.Join(actions, ","); !strings.Contains(got, "withdraw,restore") || !strings.HasSuffix(got, "delete") {
+			t.Errorf("audit of the service: %s", got)
+		}
+		if trail, _ := db.AuditTrail(ctx, "location", shelterMX.loc, 0); len(trail) != 2 {
+			t.Errorf("audit of the location: %+v", trail)
+		}
+	})
+}
+
+// The dashboard lists shelters whose location is not confidential, and
+// not those that are.
+func TestDashboardListsExposedShelters(t *testing.T) {
+	s, db, _, _ := confidentialServer(t, t.TempDir()+"/haven.db", false)
+	exposed, total, err := db.ExposedServices(context.Background(), 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total == 0 || len(exposed) != total {
+		t.Fatalf("%d of %d exposed services listed", len(exposed), total)
+	}
+	for _, e := range exposed {
+		if e.ID == shelterUS.svc || e.ID == shelterMX.svc {
+			t.Errorf("a confidential shelter is listed: %+v", e)
+		}
+	}
+	page := get(s, "/admin", signIn(t, s, "curator@example.org")).Body.String()
+	if !strings.Contains(page, "Shelters whose address is public") || !strings.Contains(page, "/admin/locations/"+exposed[0].LocationID+"/edit") {
+		t.Error("the dashboard does not list them")
 	}
 }

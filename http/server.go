@@ -206,6 +206,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/terms", s.requireRole(haven.RoleCurator, s.handleCreateTerm))
 	s.handle(mux, "POST /admin/organizations/{id}/retire", s.requireRole(haven.RoleCurator, s.handleRetireOrganization))
 	s.handle(mux, "POST /admin/terms/{id}", s.requireRole(haven.RoleCurator, s.handleSaveTerm))
+	s.handle(mux, "GET /admin/takedown/{kind}/{id}", s.requireRole(haven.RoleCurator, s.handleTakedown))
+	s.handle(mux, "POST /admin/takedown/{kind}/{id}", s.requireRole(haven.RoleCurator, s.handleTakedownAction))
 	s.handle(mux, "GET /admin/countries/{code}/edit", s.requireRole(haven.RoleCurator, s.handleEditCountry))
 	s.handle(mux, "POST /admin/countries/{code}", s.requireRole(haven.RoleCurator, s.handleSaveCountry))
 

@@ -28,6 +28,12 @@ type Dashboard struct {
 	StaleCount                                         int
 	Broken                                             []BrokenLink
 	Recent                                             []haven.AuditEntry
+	// Exposed are shelters and other sensitive services whose location is
+	// not confidential, for review (sensitive.go); Withdrawn the records
+	// taken down from public view (withdraw.go).
+	Exposed      []ExposedService
+	ExposedCount int
+	Withdrawn    []WithdrawnRecord
 }
 
 // Dashboard counts and lists what needs a curator's attention: listings not
@@ -72,6 +78,12 @@ func (db *DB) Dashboard(ctx context.Context, staleBefore time.Time) (*Dashboard,
 		return nil, err
 	}
 	if d.Recent, err = db.AuditTrail(ctx, "", "", 20); err != nil {
+		return nil, err
+	}
+	if d.Exposed, d.ExposedCount, err = db.ExposedServices(ctx, 50); err != nil {
+		return nil, err
+	}
+	if d.Withdrawn, err = NewDirectoryService(db).ListWithdrawn(ctx); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -659,6 +659,9 @@ func searchInputs(ctx context.Context, tx *Tx, s *hsds.Service) (haven.Directory
 		}
 		in.terms = append(in.terms, t)
 	}
+	if err := dropWithdrawnLocations(ctx, tx, &in); err != nil {
+		return haven.DirectoryDoc{}, nil, err
+	}
 	if o := s.Organization; o != nil {
 		in.orgName, in.orgAlt = o.Name, o.AlternateName
 	} else if err := tx.QueryRowContext(ctx, `SELECT name FROM organizations WHERE id = $1`, s.OrganizationID).Scan(&in.orgName); err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -710,6 +713,14 @@ func writeSearch(ctx context.Context, tx *Tx, id string, doc haven.DirectoryDoc,
 // putSearchDoc stores a service's encoded search document (searchdoc.go).
 func putSearchDoc(ctx context.Context, tx *Tx, id string, doc *haven.DirectoryDoc, fresh bool) error {
 	enc := encodeSearchDoc(doc)
+	if !fresh {
+		// A withdrawn service has no document: indexes drop it.
+		if out, err := serviceWithdrawn(ctx, tx, id); err != nil {
+			return err
+		} else if out {
+			return tx.exec(ctx, `DELETE FROM search_docs WHERE service_id = $1`, id)
+		}
+	}
 	if fresh {
 		return tx.exec(ctx, `INSERT INTO search_docs (service_id, doc) VALUES ($1, $2)`, id, enc)
 	}

@@ -40,6 +40,9 @@ func (d *DirectoryService) ListOrganizations(ctx context.Context, search string,
 	if strings.TrimSpace(search) != "" {
 		where, args = `lower(name) LIKE $1 ESCAPE '\'`, []any{likePattern(search)}
 	}
+	if !haven.StaffView(ctx) {
+		where += ` AND withdrawn = 0` // taken down (withdraw.go)
+	}
 	var total int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM organizations WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
@@ -65,6 +68,11 @@ func (d *DirectoryService) ListOrganizations(ctx context.Context, search string,
 		return nil, 0, err
 	}
 	rows.Close()
+	for _, o := range out {
+		if err := publicOrganization(ctx, tx, o); err != nil {
+			return nil, 0, err
+		}
+	}
 	return out, total, redactOrganizations(ctx, tx, out)
 }
 
@@ -219,6 +227,7 @@ func (d *DirectoryService) ListServiceAtLocations(ctx context.Context, f haven.D
 	f.Near, f.RadiusKm = nil, 0 // applied to the row's own place below
 	where, args := directoryWhere(d.db.engine, f, q, "")
 	from := `service_at_locations sal JOIN services s ON s.id = sal.service_id
+		JOIN locations wl ON wl.id = sal.location_id AND wl.withdrawn = 0
 		LEFT JOIN search_places p ON p.service_id = sal.service_id AND p.location_id = sal.location_id`
 	order := `s.name, sal.id`
 	if near != nil {
@@ -287,7 +296,7 @@ func (d *DirectoryService) FindServiceAtLocations(ctx context.Context, ids []str
 	if err != nil {
 		return nil, err
 	}
-	if err := redactServices(ctx, tx, svcs); err != nil {
+	if svcs, err = publicServices(ctx, tx, svcs); err != nil {
 		return nil, err
 	}
 	byID := map[string]*hsds.ServiceAtLocation{}

@@ -208,7 +208,7 @@ func (d *DirectoryService) FindServicesByID(ctx context.Context, ids []string) (
 	if err != nil {
 		return nil, err
 	}
-	return svcs, redactServices(ctx, tx, svcs)
+	return publicServices(ctx, tx, svcs)
 }
 
 // FindOrganizationByID returns an organization with its services' ids, or
@@ -230,10 +230,17 @@ func (d *DirectoryService) FindOrganizationByID(ctx context.Context, id string) 
 	if o == nil {
 		return nil, nil, haven.Errorf(haven.ENOTFOUND, "No organization has the id %q.", id)
 	}
+	if err := publicOrganization(ctx, tx, o); err != nil {
+		return nil, nil, err
+	}
 	if err := redactOrganizations(ctx, tx, []*hsds.Organization{o}); err != nil {
 		return nil, nil, err
 	}
-	svcIDs, err := queryStrings(ctx, tx, `SELECT id FROM services WHERE organization_id = $1 ORDER BY name, id`, id)
+	q := `SELECT id FROM services WHERE organization_id = $1 ORDER BY name, id`
+	if !haven.StaffView(ctx) {
+		q = `SELECT id FROM services WHERE organization_id = $1 AND withdrawn = 0 ORDER BY name, id`
+	}
+	svcIDs, err := queryStrings(ctx, tx, q, id)
 	return o, svcIDs, err
 }
 
@@ -275,7 +282,7 @@ func (d *DirectoryService) EachService(ctx context.Context, fn func(*hsds.Servic
 		if err != nil {
 			return err
 		}
-		if err := redactServices(ctx, tx, svcs); err != nil {
+		if svcs, err = publicServices(ctx, tx, svcs); err != nil {
 			return err
 		}
 		for _, s := range svcs {

@@ -27,7 +27,7 @@ func ValidateDirectoryFilter(f haven.DirectoryFilter) error { return f.Validate(
 // leaving out the facet named by except. When q is not empty its match
 // expression is the first argument.
 func directoryWhere(engine string, f haven.DirectoryFilter, q analyze.Query, except string) (string, []any) {
-	conds := []string{"1 = 1"}
+	conds := []string{"s.withdrawn = 0"} // withdrawn services are never found (withdraw.go)
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
