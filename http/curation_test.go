@@ -240,6 +240,7 @@ func TestRoles(t *testing.T) {
 		"GET /admin/locations/{id}/edit": haven.RoleCurator, "POST /admin/locations/{id}": haven.RoleCurator,
 		"GET /admin/resources/new": haven.RoleCurator, "POST /admin/resources": haven.RoleCurator,
 		"GET /admin/users": haven.RoleAdmin, "POST /admin/users": haven.RoleAdmin, "POST /admin/users/{id}": haven.RoleAdmin,
+		"GET /admin/takedown/{kind}/{id}": haven.RoleCurator, "POST /admin/takedown/{kind}/{id}": haven.RoleCurator,
 	}
 	for _, p := range s.Patterns() {
 		if strings.Contains(p, "/admin") || strings.Contains(p, "/account") {
