@@ -64,7 +64,7 @@ func TestImportExportRoundTrip(t *testing.T) {
 		}
 	}
 	// Each CSV's columns are those the HSDS data package lists for it, plus
-	// Haven's x_ extensions on services and organizations.
+	// Haven's x_ extensions on services, organizations and locations.
 	var dp struct {
 		Resources []struct {
 			Path   string `json:"path"`
@@ -87,6 +87,9 @@ func TestImportExportRoundTrip(t *testing.T) {
 		}
 		if base := filepath.Base(r.Path); base == "services.csv" || base == "organizations.csv" {
 			want = append(want, "x_last_verified", "x_sample")
+		}
+		if filepath.Base(r.Path) == "locations.csv" {
+			want = append(want, "x_confidential")
 		}
 		if got := strings.TrimPrefix(lines(t, f)[0], "\ufeff"); got != strings.Join(want, ",") {
 			t.Errorf("%s header:\n got %s\nwant %s", filepath.Base(f), got, strings.Join(want, ","))
