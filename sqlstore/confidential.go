@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
+	"slices"
 
 	"haven"
 	"haven/geo"
@@ -94,54 +95,38 @@ func (tx *Tx) reindexPlaced(ctx context.Context) error {
 	return nil
 }
 
-// secretLocations returns which of the given locations are confidential
-// now, by the locations table: a copy nested in an organization's or a
-// service's document may predate the flag.
-func secretLocations(ctx context.Context, tx *Tx, ids set) (set, error) {
-	out := set{}
+// locationFlags returns which of the given locations are confidential and
+// which are withdrawn now, by the locations table (one query a batch): a
+// copy nested in an organization's or a service's document may predate
+// the flag.
+func locationFlags(ctx context.Context, tx *Tx, ids set) (secret, gone set, err error) {
+	secret, gone = set{}, set{}
 	all := make([]string, 0, len(ids))
 	for id := range ids {
 		all = append(all, id)
 	}
-	err := eachIDBatch(all, func(in string, args []any) error {
-		found, err := queryStrings(ctx, tx, `SELECT id FROM locations WHERE confidential = 1 AND id IN (`+in+`)`, args...)
-		for _, id := range found {
-			out[id] = true
+	err = eachIDBatch(all, func(in string, args []any) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, confidential, withdrawn FROM locations
+			WHERE (confidential <> 0 OR withdrawn <> 0) AND id IN (`+in+`)`, args...)
+		if err != nil {
+			return err
 		}
-		return err
-	})
-	return out, err
-}
-
-// redactServices redacts the services' confidential locations unless ctx
-// is a staff view.
-func redactServices(ctx context.Context, tx *Tx, svcs []*hsds.Service) error {
-	if haven.StaffView(ctx) || len(svcs) == 0 {
-		return nil
-	}
-	ids := set{}
-	for _, s := range svcs {
-		for _, sal := range s.ServiceAtLocations {
-			ids.add(sal.LocationID)
-		}
-		if s.Organization != nil {
-			for _, l := range s.Organization.Locations {
-				ids.add(l.ID)
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var c, w int
+			if err := rows.Scan(&id, &c, &w); err != nil {
+				return err
 			}
+			secret[id], gone[id] = c != 0, w != 0
 		}
-	}
-	secret, err := secretLocations(ctx, tx, ids)
-	if err != nil {
-		return err
-	}
-	for _, s := range svcs {
-		hsds.RedactService(s, func(id string) bool { return secret[id] })
-	}
-	return nil
+		return rows.Err()
+	})
+	return secret, gone, err
 }
 
 // redactOrganizations redacts the organizations' confidential locations
-// unless ctx is a staff view.
+// and takes their withdrawn ones off, unless ctx is a staff view.
 func redactOrganizations(ctx context.Context, tx *Tx, orgs []*hsds.Organization) error {
 	if haven.StaffView(ctx) || len(orgs) == 0 {
 		return nil
@@ -152,11 +137,14 @@ func redactOrganizations(ctx context.Context, tx *Tx, orgs []*hsds.Organization)
 			ids.add(l.ID)
 		}
 	}
-	secret, err := secretLocations(ctx, tx, ids)
+	secret, gone, err := locationFlags(ctx, tx, ids)
 	if err != nil {
 		return err
 	}
 	for _, o := range orgs {
+		if len(gone) > 0 {
+			o.Locations = slices.DeleteFunc(o.Locations, func(l hsds.Location) bool { return gone[l.ID] })
+		}
 		hsds.RedactOrganization(o, func(id string) bool { return secret[id] })
 	}
 	return nil

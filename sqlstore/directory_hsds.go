@@ -68,11 +68,6 @@ func (d *DirectoryService) ListOrganizations(ctx context.Context, search string,
 		return nil, 0, err
 	}
 	rows.Close()
-	for _, o := range out {
-		if err := publicOrganization(ctx, tx, o); err != nil {
-			return nil, 0, err
-		}
-	}
 	return out, total, redactOrganizations(ctx, tx, out)
 }
 

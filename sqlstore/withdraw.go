@@ -299,15 +299,15 @@ func publicServices(ctx context.Context, tx *Tx, svcs []*hsds.Service) ([]*hsds.
 		return svcs, nil
 	}
 	ids := make([]string, len(svcs))
-	var locIDs []string
+	locs := set{}
 	for i, s := range svcs {
 		ids[i] = s.ID
 		for _, sal := range s.ServiceAtLocations {
-			locIDs = append(locIDs, sal.LocationID)
+			locs.add(sal.LocationID)
 		}
 		if s.Organization != nil {
 			for _, l := range s.Organization.Locations {
-				locIDs = append(locIDs, l.ID)
+				locs.add(l.ID)
 			}
 		}
 	}
@@ -315,7 +315,7 @@ func publicServices(ctx context.Context, tx *Tx, svcs []*hsds.Service) ([]*hsds.
 	if err != nil {
 		return nil, err
 	}
-	gone, err := withdrawnLocations(ctx, tx, locIDs)
+	secret, gone, err := locationFlags(ctx, tx, locs)
 	if err != nil {
 		return nil, err
 	}
@@ -332,13 +332,14 @@ func publicServices(ctx context.Context, tx *Tx, svcs []*hsds.Service) ([]*hsds.
 				s.Organization = &c
 			}
 		}
+		hsds.RedactService(s, func(id string) bool { return secret[id] })
 		kept = append(kept, s)
 	}
-	return kept, redactServices(ctx, tx, kept)
+	return kept, nil
 }
 
 // publicOrganization returns ENOTFOUND for a withdrawn organization unless
-// ctx is a staff view, and takes its withdrawn locations off.
+// ctx is a staff view.
 func publicOrganization(ctx context.Context, tx *Tx, o *hsds.Organization) error {
 	if haven.StaffView(ctx) {
 		return nil
@@ -349,17 +350,6 @@ func publicOrganization(ctx context.Context, tx *Tx, o *hsds.Organization) error
 	}
 	if w != 0 {
 		return haven.Errorf(haven.ENOTFOUND, "No organization has the id %q.", o.ID)
-	}
-	ids := make([]string, len(o.Locations))
-	for i, l := range o.Locations {
-		ids[i] = l.ID
-	}
-	gone, err := withdrawnLocations(ctx, tx, ids)
-	if err != nil {
-		return err
-	}
-	if len(gone) > 0 {
-		o.Locations = slices.DeleteFunc(o.Locations, func(l hsds.Location) bool { return gone[l.ID] })
 	}
 	return nil
 }
