@@ -74,10 +74,12 @@ func RedactService(s *Service, secret func(locationID string) bool) bool {
 	s.Phones = phonesElsewhere(s.Phones, hidden)
 	s.Contacts = contactsElsewhere(s.Contacts, hidden)
 	s.Schedules = schedulesElsewhere(s.Schedules, hidden)
+	s.Metadata = metadataElsewhere(s.Metadata, hidden)
 	if s.Organization != nil {
 		o := *s.Organization
 		o.Phones = phonesElsewhere(o.Phones, hidden)
 		o.Contacts = contactsElsewhere(o.Contacts, hidden)
+		o.Metadata = metadataElsewhere(o.Metadata, hidden)
 		s.Organization = &o
 	}
 	return true
@@ -115,7 +117,23 @@ func RedactOrganization(o *Organization, secret func(locationID string) bool) bo
 	o.Locations = locs
 	o.Phones = phonesElsewhere(o.Phones, hidden)
 	o.Contacts = contactsElsewhere(o.Contacts, hidden)
+	o.Metadata = metadataElsewhere(o.Metadata, hidden)
 	return true
+}
+
+// metadataElsewhere leaves out change records about a hidden location,
+// whose previous and new values may be its old address.
+func metadataElsewhere(ms []Metadata, hidden map[string]bool) []Metadata {
+	var out []Metadata
+	for _, m := range ms {
+		if !hidden[m.ResourceID] {
+			out = append(out, m)
+		}
+	}
+	if out == nil && ms != nil {
+		out = []Metadata{}
+	}
+	return out
 }
 
 func phonesElsewhere(ps []Phone, hidden map[string]bool) []Phone {

@@ -107,6 +107,8 @@ func TestRedactService(t *testing.T) {
 	other := Location{ID: "other", LocationType: "physical", Name: "Open office"}
 	later := Location{ID: "later", LocationType: "physical", Name: "Marked since", Description: "Stale copy"}
 	s.Organization.Locations = []Location{*loc, other, later}
+	s.Metadata = append(s.Metadata, Metadata{ID: "m1", ResourceID: loc.ID, ResourceType: "location", FieldName: "address_1",
+		PreviousValue: "77 Former Street", ReplacementValue: loc.Addresses[0].Address1, LastActionDate: "2025-01-01", LastActionType: "update"})
 	a := loc.Addresses[0]
 	if !RedactService(s, func(id string) bool { return id == "later" }) {
 		t.Fatal("nothing redacted")
@@ -137,7 +139,7 @@ func TestRedactService(t *testing.T) {
 		t.Errorf("organization locations: %+v", ol)
 	}
 	b, _ := json.Marshal(s)
-	for _, secret := range []string{a.Address1, "555-0177", "555-0178", "Stale copy"} {
+	for _, secret := range []string{a.Address1, "555-0177", "555-0178", "Stale copy", "77 Former Street"} {
 		if secret != "" && bytes.Contains(b, []byte(secret)) {
 			t.Errorf("redacted service holds %q", secret)
 		}
