@@ -256,36 +256,59 @@ func TestConfidentialTrilateration(t *testing.T) {
 	})
 }
 
+// bisectionRoutes are the radius filters an attacker can bisect: Haven's
+// API (by the index or SQL), and the HSDS service_at_locations list, which
+// has SQL of its own.
+var bisectionRoutes = []struct {
+	name  string
+	found func(t *testing.T, s *havenhttp.Server, sh shelterSite, p geo.Point, km float64) bool
+}{
+	{"api/v1 radius_km", func(t *testing.T, s *havenhttp.Server, sh shelterSite, p geo.Point, km float64) bool {
+		return searchFor(t, s, sh.svc, url.Values{"near": {p.String()}, "radius_km": {strconv.FormatFloat(km, 'f', -1, 64)}, "q": {"lumen"}}) != nil
+	}},
+	{"hsds proximity", func(t *testing.T, s *havenhttp.Server, sh shelterSite, p geo.Point, km float64) bool {
+		q := url.Values{"latitude": {strconv.FormatFloat(p.Lat, 'f', -1, 64)}, "longitude": {strconv.FormatFloat(p.Lon, 'f', -1, 64)},
+			"proximity": {strconv.FormatFloat(km*1000, 'f', -1, 64)}, "per_page": {"100"}, "search": {"lumen"}}
+		w := get(s, "/api/hsds/service_at_locations?"+q.Encode(), nil)
+		if w.Code != 200 {
+			t.Fatalf("%s: %d %s", q.Encode(), w.Code, w.Body.String())
+		}
+		return strings.Contains(w.Body.String(), sh.sal)
+	}},
+}
+
 func TestConfidentialRadiusBisection(t *testing.T) {
 	eachConfidential(t, func(t *testing.T, s *havenhttp.Server, _ *sqlstore.DB, _ *syncBuffer, _ *searchindex.Index) {
-		for _, sh := range []shelterSite{shelterUS, shelterMX} {
-			pub, off := sh.public(t), geo.DistanceKm(sh.public(t), sh.site())
-			var ps []geo.Point
-			var ds []float64
-			requests := 0
-			for _, p := range probes(sh.site())[:4] {
-				// The least radius that still finds the shelter is its
-				// distance from p, to the precision of the bisection.
-				lo, hi := 0.0, 100.0
-				for range 30 {
-					mid := (lo + hi) / 2
-					requests++
-					if searchFor(t, s, sh.svc, url.Values{"near": {p.String()}, "radius_km": {strconv.FormatFloat(mid, 'f', -1, 64)}, "q": {"lumen"}}) != nil {
-						hi = mid
-					} else {
-						lo = mid
+		for _, route := range bisectionRoutes {
+			for _, sh := range []shelterSite{shelterUS, shelterMX} {
+				pub, off := sh.public(t), geo.DistanceKm(sh.public(t), sh.site())
+				var ps []geo.Point
+				var ds []float64
+				requests := 0
+				for _, p := range probes(sh.site())[:4] {
+					// The least radius that still finds the shelter is its
+					// distance from p, to the precision of the bisection.
+					lo, hi := 0.0, 100.0
+					for range 30 {
+						mid := (lo + hi) / 2
+						requests++
+						if route.found(t, s, sh, p, mid) {
+							hi = mid
+						} else {
+							lo = mid
+						}
 					}
+					ps, ds = append(ps, p), append(ds, hi)
 				}
-				ps, ds = append(ps, p), append(ds, hi)
-			}
-			est := trilaterate(ps, ds)
-			t.Logf("%s: %d requests; estimate %.4f km from the public point, %.3f km from the site (public point %.3f km from it)",
-				sh.city, requests, geo.DistanceKm(est, pub), geo.DistanceKm(est, sh.site()), off)
-			if d := geo.DistanceKm(est, pub); d > 0.01 {
-				t.Errorf("%s: bisection lands %.4f km from the public point", sh.city, d)
-			}
-			if d := geo.DistanceKm(est, sh.site()); d < off-0.01 {
-				t.Errorf("%s: bisection lands %.3f km from the site, closer than the public point (%.3f km)", sh.city, d, off)
+				est := trilaterate(ps, ds)
+				t.Logf("%s, %s: %d requests; estimate %.4f km from the public point, %.3f km from the site (public point %.3f km from it)",
+					route.name, sh.city, requests, geo.DistanceKm(est, pub), geo.DistanceKm(est, sh.site()), off)
+				if d := geo.DistanceKm(est, pub); d > 0.01 {
+					t.Errorf("%s, %s: bisection lands %.4f km from the public point", route.name, sh.city, d)
+				}
+				if d := geo.DistanceKm(est, sh.site()); d < off-0.01 {
+					t.Errorf("%s, %s: bisection lands %.3f km from the site, closer than the public point (%.3f km)", route.name, sh.city, d, off)
+				}
 			}
 		}
 	})
