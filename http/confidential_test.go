@@ -628,6 +628,22 @@ func TestTakedown(t *testing.T) {
 			t.Error("the restored location is not found")
 		}
 
+		// A deleted location leaves its service, which stays.
+		if w := act("location", shelterMX.loc, url.Values{"action": {"delete"}, "confirm": {"yes"}}); w.Code != 303 {
+			t.Fatalf("delete the location: %d %s", w.Code, w.Body.String())
+		}
+		sync()
+		if staff := get(s, "/api/hsds/services/"+shelterMX.svc, curator); staff.Code != 200 || strings.Contains(staff.Body.String(), shelterMX.loc) {
+			t.Errorf("after deleting its location the service is %d, or still names it", staff.Code)
+		}
+		if get(s, "/admin/takedown/location/"+shelterMX.loc, curator).Code != 404 {
+			t.Error("the deleted location is still there")
+		}
+		if searchFor(t, s, shelterMX.svc, url.Values{"q": {"lumen"}}) == nil ||
+			searchFor(t, s, shelterMX.svc, url.Values{"near": {shelterMX.site().String()}, "radius_km": {"50"}}) != nil {
+			t.Error("search does not follow the deleted location")
+		}
+
 		// Deleting asks for confirmation, then deletes.
 		if w := act("service", shelterUS.svc, url.Values{"action": {"delete"}}); w.Code != 400 {
 			t.Errorf("delete without confirmation: %d", w.Code)
@@ -653,7 +669,7 @@ func TestTakedown(t *testing.T) {
 		if got := strings.Join(actions, ","); !strings.Contains(got, "withdraw,restore") || !strings.HasSuffix(got, "delete") {
 			t.Errorf("audit of the service: %s", got)
 		}
-		if trail, _ := db.AuditTrail(ctx, "location", shelterMX.loc, 0); len(trail) != 2 {
+		if trail, _ := db.AuditTrail(ctx, "location", shelterMX.loc, 0); len(trail) != 3 || trail[2].Action != "delete" {
 			t.Errorf("audit of the location: %+v", trail)
 		}
 	})

@@ -53,7 +53,7 @@ func (s *Server) renderTakedown(w http.ResponseWriter, r *http.Request, status i
 		done = ""
 	}
 	p := s.newPage(r, "", "admin", takedownData{Kind: kind, ID: id, Name: name, Withdrawn: withdrawn,
-		Deletable: kind != "location", Done: done, Error: problem})
+		Deletable: true, Done: done, Error: problem})
 	p.Title = p.L.T("takedown.title")
 	s.render(w, r, status, "takedown", p)
 }

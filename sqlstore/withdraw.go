@@ -203,16 +203,79 @@ func (d *DirectoryService) TakedownStatus(ctx context.Context, kind, id string) 
 	return name, w != 0, err
 }
 
-// Delete deletes a service or an organization (with its services),
-// audited. Locations are withdrawn, not deleted: services refer to them.
+// Delete deletes a service, an organization (with its services) or a
+// location, audited.
 func (d *DirectoryService) Delete(ctx context.Context, actor, kind, id string) error {
 	switch kind {
 	case "service":
 		return d.DeleteService(ctx, actor, id)
 	case "organization":
 		return d.DeleteOrganization(ctx, actor, id)
+	case "location":
+		return d.DeleteLocation(ctx, actor, id)
 	}
-	return haven.Errorf(haven.EINVALID, "Only a service or an organization can be deleted; withdraw a location instead.")
+	return haven.Errorf(haven.EINVALID, "Only a service, an organization or a location can be deleted.")
+}
+
+// DeleteLocation deletes a location, audited: the services offered there
+// lose it (they stay, at their other locations), and so does the copy of
+// it in its organization's record.
+func (d *DirectoryService) DeleteLocation(ctx context.Context, actor, id string) error {
+	tx, err := d.db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var name string
+	var orgID sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT name, organization_id FROM locations WHERE id = $1`, id).Scan(&name, &orgID); errors.Is(err, sql.ErrNoRows) {
+		return haven.Errorf(haven.ENOTFOUND, "No location has the id %q.", id)
+	} else if err != nil {
+		return err
+	}
+	ids, err := queryStrings(ctx, tx, `SELECT DISTINCT service_id FROM service_at_locations WHERE location_id = $1`, id)
+	if err != nil {
+		return err
+	}
+	svcs, err := loadServices(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	notHere := func(l hsds.Location) bool { return l.ID == id }
+	for _, s := range svcs {
+		s.ServiceAtLocations = slices.DeleteFunc(s.ServiceAtLocations, func(sal hsds.ServiceAtLocation) bool { return sal.LocationID == id })
+		if s.Organization != nil {
+			s.Organization.Locations = slices.DeleteFunc(s.Organization.Locations, notHere)
+		}
+		if err := putService(ctx, tx, s); err != nil {
+			return err
+		}
+	}
+	if orgID.Valid {
+		orgs := map[string]*hsds.Organization{}
+		if err := loadDocs(ctx, tx, "organizations", set{orgID.String: true}, func(oid string) any {
+			orgs[oid] = &hsds.Organization{}
+			return orgs[oid]
+		}); err != nil {
+			return err
+		}
+		if o := orgs[orgID.String]; o != nil && slices.ContainsFunc(o.Locations, notHere) {
+			o.Locations = slices.DeleteFunc(o.Locations, notHere)
+			if err := putOrganization(ctx, tx, o); err != nil {
+				return err
+			}
+		}
+	}
+	for _, q := range []string{`DELETE FROM attributes WHERE link_id = $1`, `DELETE FROM metadata WHERE resource_id = $1`,
+		`DELETE FROM locations WHERE id = $1`} {
+		if err := tx.exec(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	if err := audit(ctx, tx, actor, "delete", "location", id, "name", name, fmt.Sprintf("taken off %d services", len(svcs))); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // WithdrawnRecord is a record taken down from public view.
