@@ -29,3 +29,11 @@ func StaffView(ctx context.Context) bool {
 func WithoutStaffView(ctx context.Context) context.Context {
 	return context.WithValue(ctx, staffViewKey{}, false)
 }
+
+// ExposedService is a service that looks like a shelter or another place
+// whose address may need to stay secret (by its category or its name), at
+// a location not marked confidential: a curator reviews each one, since
+// Haven never guesses.
+type ExposedService struct {
+	ID, Name, LocationID, LocationName string
+}

@@ -98,11 +98,11 @@ func (f DirectoryFilter) Validate() error {
 	case f.Category != "" && !codeRE.MatchString(f.Category):
 		return Errorf(EINVALID, "category %q is not a taxonomy code.", f.Category)
 	case f.RadiusKm < 0 || f.RadiusKm > MaxRadiusKm || math.IsNaN(f.RadiusKm):
-		return Errorf(EINVALID, "radius_km must be from 0 to %d.", MaxRadiusKm)
+		return Errorf(EINVALID, "The radius must be from 0 to %d km.", MaxRadiusKm)
 	case f.RadiusKm > 0 && f.Near == nil:
-		return Errorf(EINVALID, "radius_km needs a place: give near=lat,lon or postcode.")
+		return Errorf(EINVALID, "A radius needs a place to measure from.")
 	case f.Near != nil && !(geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}).Valid():
-		return Errorf(EINVALID, "near is not a valid latitude and longitude.")
+		return Errorf(EINVALID, "The place is not a valid latitude and longitude.")
 	case f.Offset < 0 || f.Limit < 0:
 		return Errorf(EINVALID, "offset and limit must not be negative.")
 	}

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"time"
 	"unicode/utf8"
+
+	"haven/weburl"
 )
 
 // Localized is a text in several languages, keyed by ISO 639-1 code.
@@ -110,6 +112,11 @@ func (r *Resource) Validate() error {
 	}
 	if r.Kind == "hotline" && (r.Hotline == nil || r.Hotline.Phone == "") {
 		return bad("hotline.phone", "a hotline needs its phone number")
+	}
+	if r.URL != "" {
+		if p := weburl.WebProblem(r.URL); p != "" {
+			return bad("url", "%s", p)
+		}
 	}
 	return nil
 }

@@ -1,6 +1,12 @@
 package haven
 
-import "time"
+import (
+	"context"
+	"errors"
+	"time"
+
+	"haven/vault"
+)
 
 // ScreeningRecord describes a saved screening interview without its
 // content: who saved it, when, and the head of its version chain. The
@@ -25,4 +31,36 @@ func (r *ScreeningRecord) MayOpen(u *User) bool {
 // that every version of an interview is the interviewer's own account.
 func (r *ScreeningRecord) MayAmend(u *User) bool {
 	return u != nil && !u.Disabled && u.ID == r.AuthorID && u.Can(RoleScreener)
+}
+
+// ScreeningSeal makes the version after prev (nil for a new record) of
+// record id. It runs inside SaveScreening's transaction, so prev is the
+// current head and no other save can slip in between.
+type ScreeningSeal func(prev *vault.Version, id string) (vault.Version, error)
+
+// ErrScreeningUnchanged, returned by a ScreeningSeal, makes SaveScreening
+// write nothing and return the record as it is.
+var ErrScreeningUnchanged = errors.New("screening record unchanged")
+
+// ScreeningRecordService keeps sealed screening records. It sees only
+// sealed versions; package vault seals and opens them.
+type ScreeningRecordService interface {
+	// SaveScreening stores a new version of record id, or a new record when
+	// id is "", with the audit line (action, by actor). authorID must be
+	// the record's author unless it is "" (key rotation). EINVALID for a
+	// new record without an author; ENOTFOUND for an unknown record;
+	// EFORBIDDEN when authorID is not the author.
+	SaveScreening(ctx context.Context, actor, action, authorID, id string, seal ScreeningSeal) (*ScreeningRecord, error)
+	// ListScreenings returns the records of authorID, or of everyone when
+	// authorID is "", latest first, at most limit of them.
+	ListScreenings(ctx context.Context, authorID string, limit int) ([]*ScreeningRecord, error)
+	// FindScreening returns a record and its versions, oldest first, or
+	// ENOTFOUND.
+	FindScreening(ctx context.Context, id string) (*ScreeningRecord, []vault.Version, error)
+	// ScreeningSavedAt returns when each version of record id was saved.
+	ScreeningSavedAt(ctx context.Context, id string) (map[int]time.Time, error)
+	// LogScreeningAccess writes an audit line for reading a record: action
+	// is "view" or "export", field says how ("page", "print", "json",
+	// "amend").
+	LogScreeningAccess(ctx context.Context, actor, action, id, field string) error
 }

@@ -225,7 +225,7 @@ func TestFormErrors(t *testing.T) {
 		tb := newTab(t)
 		tb.open(havenURL+"/suggest", 200)
 		tb.expectError(havenURL + "/suggest")
-		tb.load(400, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
+		tb.post(400, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
 		f := read(tb, "#f-body")
 		if f.Invalid != "true" || f.Error == "" || !strings.Contains(f.Role, f.Error) {
 			t.Errorf("suggestion body after an empty post: %+v; want aria-invalid and a description in the alert", f)

@@ -26,6 +26,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"haven/internal/testenv"
+
 	_ "modernc.org/sqlite" // to break a copy of the database for the 500 page
 )
 
@@ -71,12 +73,9 @@ func run(m *testing.M) (int, error) {
 		return 0, fmt.Errorf("axe-core is not installed: run \"npm ci\" in browsertest/ (%w)", err)
 	}
 	axeSource = string(b)
-	chromium := os.Getenv("HAVEN_CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		return 0, fmt.Errorf("no browser at %s: apt-get install chromium, or set HAVEN_CHROMIUM (%w)", chromium, err)
+	chromium, err := testenv.Chromium()
+	if err != nil {
+		return 0, err
 	}
 	screenshotDir = os.Getenv("HAVEN_SCREENSHOTS")
 	if screenshotDir == "" {

@@ -82,11 +82,12 @@ func tourPages(x ids) []pageCase {
 		{name: "service", path: "/services/" + x.service, status: 200, shot: true},
 		{name: "organization", path: "/organizations/" + x.org, status: 200, shot: true},
 		{name: "referral", path: "/referral?id=" + x.service + "&id=" + x.service2, status: 200, shot: true},
+		{name: "referral-discreet", path: "/referral?discreet=1&id=" + x.service + "&id=" + x.service2, status: 200},
 		{name: "suggest", path: "/suggest?type=service&id=" + x.service, status: 200},
 		{name: "screening", path: "/screening", status: 200, shot: true},
 		{name: "screening-step", status: 200, shot: true, visit: func(tb *tab, lang string) {
 			tb.open(withLang(havenURL+"/screening", lang), 200)
-			tb.load(200, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
+			tb.post(200, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
 		}},
 		{name: "screening-result", status: 200, shot: true, visit: func(tb *tab, lang string) { screenTo(tb, lang, true) }},
 		{name: "signin", path: "/signin", status: 200, shot: true},
@@ -141,7 +142,7 @@ func withLang(u, lang string) string {
 func screenTo(tb *tab, lang string, answers bool) {
 	tb.t.Helper()
 	tb.open(withLang(havenURL+"/screening", lang), 200)
-	tb.load(200, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
+	tb.post(200, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
 	for range 20 {
 		if eval[bool](tb, `!!document.querySelector("main .level")`) {
 			return
@@ -152,7 +153,7 @@ func screenTo(tb *tab, lang string, answers bool) {
 		if eval[bool](tb, `!!document.querySelector('#f-place')`) {
 			tb.do(chromedp.SendKeys(chromedp.CSS(`#f-place`), "77002"))
 		}
-		tb.load(200, chromedp.Click(chromedp.CSS(`main button[value="next"]`)))
+		tb.post(200, chromedp.Click(chromedp.CSS(`main button[value="next"]`)))
 	}
 	tb.t.Fatal("the screening interview did not reach a result in 20 steps")
 }
@@ -169,7 +170,7 @@ func wrongSignin(tb *tab, lang string) {
 		chromedp.SendKeys(chromedp.CSS(`#email`), fmt.Sprintf("nobody%d@example.org", signinTries.Add(1))),
 		chromedp.SendKeys(chromedp.CSS(`#password`), "not the password at all"),
 	)
-	tb.load(401, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
+	tb.post(401, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
 }
 
 // signIn opens a tab in a browser context of its own and signs the admin in

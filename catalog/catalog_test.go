@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"haven"
+	"haven/internal/testenv"
 )
 
 func MustResources(tb testing.TB) []*haven.Resource {
@@ -47,9 +48,9 @@ func TestSeedCounts(t *testing.T) {
 // TestSeedTitles checks every title appears, letter for letter, on the seed
 // page, when the seed is beside the repository as it is in CI.
 func TestSeedTitles(t *testing.T) {
-	seed, err := os.ReadFile("../../shared/seed/serving-trafficking-victims.txt")
+	seed, err := os.ReadFile(testenv.Shared(t, "seed/serving-trafficking-victims.txt"))
 	if err != nil {
-		t.Skipf("SKIPPED: the seed page is not beside the repository (%v)", err)
+		t.Fatal(err)
 	}
 	lines := map[string]bool{}
 	for _, l := range strings.Split(string(seed), "\n") {
@@ -116,9 +117,9 @@ func TestHotlineFacts(t *testing.T) {
 // TestDescriptionsAreOurOwn fails when an English description repeats seven
 // or more consecutive words of the seed page's own sentences.
 func TestDescriptionsAreOurOwn(t *testing.T) {
-	seed, err := os.ReadFile("../../shared/seed/serving-trafficking-victims.txt")
+	seed, err := os.ReadFile(testenv.Shared(t, "seed/serving-trafficking-victims.txt"))
 	if err != nil {
-		t.Skipf("SKIPPED: the seed page is not beside the repository (%v)", err)
+		t.Fatal(err)
 	}
 	const n = 7
 	words := func(s string) []string {

@@ -104,7 +104,19 @@ func TestBadJSON(t *testing.T) {
 		{"bad email", svc(sid1, `"email": "Hotline <help@example.org>"`),
 			"service " + sid1, "email", "is not an e-mail address"},
 		{"bad url", svc(sid1, `"url": "www.example.org"`),
-			"service " + sid1, "url", "is not an absolute URI"},
+			"service " + sid1, "url", "is not a full web address"},
+		{"javascript url", svc(sid1, `"url": "javascript:alert(document.cookie)"`),
+			"service " + sid1, "url", "javascript: addresses are not allowed"},
+		{"data url", svc(sid1, `"url": "data:text/html,<script>alert(1)</script>"`),
+			"service " + sid1, "url", "data: addresses are not allowed"},
+		{"mailto as url", svc(sid1, `"url": "mailto:help@example.org"`),
+			"service " + sid1, "url", "mailto: addresses are not allowed"},
+		{"url with a user", svc(sid1, `"url": "https://bank.example@evil.example/"`),
+			"service " + sid1, "url", "carries a user name"},
+		{"javascript website", svc(sid1, `"organization": {"id": "`+sid2+`", "name": "O", "description": "D", "website": "JavaScript:alert(1)"}`),
+			"service " + sid1, "organization.website", "javascript: addresses are not allowed"},
+		{"javascript schedule link", svc(sid1, `"schedules": [{"id": "`+sid2+`", "schedule_link": "javascript:alert(1)"}]`),
+			"service " + sid1, "schedules[0].schedule_link", "javascript: addresses are not allowed"},
 		{"bad language", svc(sid1, `"languages": [{"id": "`+sid2+`", "code": "English"}]`),
 			"service " + sid1, "languages[0].code", "not an ISO 639 language code"},
 		{"ages reversed", svc(sid1, `"minimum_age": 30, "maximum_age": 18`),
@@ -214,7 +226,7 @@ func TestGoodJSONEdges(t *testing.T) {
 func writePackage(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "datapackage.json"), readFile(t, specDir, "datapackage.json"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "datapackage.json"), readFile(t, ".", dataPackageFile), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for name, body := range files {

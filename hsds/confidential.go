@@ -5,6 +5,8 @@ package hsds
 // looking for them. Everything here decides what of such a location may be
 // shown to the public. Staff see everything.
 
+import "reflect"
+
 // Confidential reports whether l is marked x_confidential.
 func (l *Location) Confidential() bool {
 	return l != nil && l.XConfidential != nil && *l.XConfidential
@@ -184,4 +186,29 @@ func HasConfidentialLocation(s *Service) bool {
 		}
 	}
 	return false
+}
+
+// A default export shows a confidential location as the public sees it,
+// without its street; Haven's import takes such a location back, and only
+// such a one: elsewhere address_1 stays required.
+
+// streetOptional reports whether column col of table t is a street line
+// that an address of a confidential location may leave empty.
+func streetOptional(t *table, col *column) bool {
+	return t.name == "address" && col.name == "address_1"
+}
+
+// missingReason says why an empty required column is an error.
+func missingReason(t *table, col *column) string {
+	if streetOptional(t, col) {
+		return "required field is missing (only the address of a location marked x_confidential may leave it empty)"
+	}
+	return "required field is missing"
+}
+
+// confidentialValue reports whether v, a location of table t, is marked
+// x_confidential.
+func confidentialValue(t *table, v reflect.Value) bool {
+	f := v.Field(t.fields[t.colIndex[confidentialColumn.name]])
+	return !f.IsNil() && f.Elem().Bool()
 }

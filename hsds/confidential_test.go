@@ -3,6 +3,7 @@ package hsds
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"reflect"
 	"slices"
@@ -144,11 +145,96 @@ func TestRedactService(t *testing.T) {
 			t.Errorf("redacted service holds %q", secret)
 		}
 	}
-	// address_1 is left empty, which Haven's validation refuses: a
-	// redacted record cannot be imported back over the whole one. (The
-	// HTTP tests check that it still validates against the HSDS schema,
-	// which requires the property, not a value.)
-	if errs := s.Validate(); !strings.Contains(Errors(errs).Error(), "address_1") {
-		t.Errorf("a redacted service imports: %v", errs)
+	// address_1 is left empty, which Haven's validation takes from a
+	// confidential location (and only there, TestStreetOnlyConfidential),
+	// so that a public export imports back. (The HTTP tests check that it
+	// still validates against the HSDS schema, which requires the
+	// property, not a value.)
+	if errs := s.Validate(); strings.Contains(Errors(errs).Error(), "address_1") {
+		t.Errorf("a redacted service does not validate: %v", errs)
+	}
+}
+
+// A confidential location's address may leave out its street, as a public
+// export writes it, so that the export imports back; any other address
+// must have address_1, and the error names it. In JSON and in the tabular
+// form.
+func TestStreetOnlyConfidential(t *testing.T) {
+	yes, no := true, false
+	for _, tc := range []struct {
+		name   string
+		flag   *bool
+		wantOK bool
+	}{
+		{"confidential", &yes, true},
+		{"not confidential", &no, false},
+		{"unmarked", nil, false},
+	} {
+		// streetless returns a service whose first location has no
+		// street in any copy of it, marked as tc says.
+		streetless := func() *Service {
+			s := someServices(1)[0]
+			id := s.ServiceAtLocations[0].LocationID
+			fix := func(l *Location) {
+				if l.ID != id {
+					return
+				}
+				l.XConfidential = tc.flag
+				for i := range l.Addresses {
+					l.Addresses[i].Address1, l.Addresses[i].Address2 = "", ""
+				}
+			}
+			for i := range s.ServiceAtLocations {
+				if l := s.ServiceAtLocations[i].Location; l != nil {
+					fix(l)
+				}
+			}
+			if o := s.Organization; o != nil {
+				for i := range o.Locations {
+					fix(&o.Locations[i])
+				}
+			}
+			return s
+		}
+		check := func(t *testing.T, form string, err error, wantFile string) {
+			t.Helper()
+			if tc.wantOK {
+				if err != nil {
+					t.Errorf("%s: %v", form, err)
+				}
+				return
+			}
+			var errs Errors
+			if !errors.As(err, &errs) {
+				t.Fatalf("%s: want an error naming address_1, got %v", form, err)
+			}
+			for _, e := range errs {
+				if strings.HasSuffix(e.Field, "address_1") && e.File == wantFile && strings.Contains(e.Reason, "x_confidential") {
+					return
+				}
+			}
+			t.Errorf("%s: no error names address_1 in %s: %v", form, wantFile, err)
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			s := streetless()
+			if errs := s.Validate(); (len(errs) == 0) != tc.wantOK {
+				t.Errorf("Validate: %v", errs)
+			}
+			var buf bytes.Buffer
+			if err := WriteJSON(&buf, []*Service{s}, false); err != nil {
+				t.Fatal(err)
+			}
+			_, err := NewJSONReader(bytes.NewReader(buf.Bytes()), "in.json").Next()
+			check(t, "JSON", err, "in.json")
+			dir := t.TempDir()
+			if err := WritePackage(dir, []*Service{s}); err != nil {
+				t.Fatal(err)
+			}
+			p, err := ReadPackageAll(dir)
+			check(t, "CSV", err, "addresses.csv")
+			if tc.wantOK && (len(p.Services) != 1 || !p.Services[0].ServiceAtLocations[0].Location.Confidential()) {
+				t.Errorf("CSV: the location is not read back confidential: %+v", p.Services)
+			}
+		})
 	}
 }

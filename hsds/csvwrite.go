@@ -28,7 +28,16 @@ import (
 //
 // Rows are kept in memory until Close, which writes every file with rows in
 // id order, so output is deterministic.
+//
+// The files hold the data exactly, for exchange. Set SpreadsheetSafe before
+// Close when they will be opened in a spreadsheet instead.
 type PackageWriter struct {
+	// SpreadsheetSafe neutralizes text cells a spreadsheet would run as a
+	// formula: any that starts with =, +, -, @, tab or carriage return gets
+	// a leading ' (OWASP's advice for CSV injection). Numbers stay as they
+	// are. The data then no longer reads back exactly.
+	SpreadsheetSafe bool
+
 	dir  string
 	rows []map[string][]string
 	errs []*FieldError
@@ -241,7 +250,11 @@ func (w *PackageWriter) writeTable(t *table) error {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		cw.Write(w.rows[t.index][k])
+		row := w.rows[t.index][k]
+		if w.SpreadsheetSafe {
+			row = neutralize(t, row)
+		}
+		cw.Write(row)
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -253,6 +266,28 @@ func (w *PackageWriter) writeTable(t *table) error {
 		return err
 	}
 	return f.Close()
+}
+
+// neutralize returns row with every text cell a spreadsheet would take for
+// a formula prefixed by ', so that it shows as text; row is not changed.
+func neutralize(t *table, row []string) []string {
+	var out []string
+	for i, c := range row {
+		if c == "" || !strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			continue
+		}
+		if typ := t.columns[i].typ; typ == "number" || typ == "boolean" {
+			continue // "-12.5" is a number, and a spreadsheet reads it as one
+		}
+		if out == nil {
+			out = slices.Clone(row)
+		}
+		out[i] = "'" + c
+	}
+	if out == nil {
+		return row
+	}
+	return out
 }
 
 // WritePackage writes services (and everything nested in them) as a

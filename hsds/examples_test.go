@@ -15,7 +15,7 @@ import (
 // and every problem reported (as "field: reason").
 func readExample[T Record](t *testing.T, file string) ([]*T, []string) {
 	t.Helper()
-	r := NewReader[T](bytes.NewReader(readFile(t, specDir, "examples/"+file)), file)
+	r := NewReader[T](bytes.NewReader(readFile(t, specDir(t), "examples/"+file)), file)
 	var out []*T
 	var problems []string
 	for {
@@ -190,7 +190,7 @@ func TestFixedCSVExample(t *testing.T) {
 // form as JSON: each of its rows must be a valid row of its table.
 func TestTabularJSONExample(t *testing.T) {
 	var doc map[string][]map[string]any
-	if err := jsonUnmarshal(readFile(t, specDir, "examples/tabular.json"), &doc); err != nil {
+	if err := jsonUnmarshal(readFile(t, specDir(t), "examples/tabular.json"), &doc); err != nil {
 		t.Fatal(err)
 	}
 	for file, rows := range doc {
@@ -212,7 +212,7 @@ func TestTabularJSONExample(t *testing.T) {
 			}
 		}
 	}
-	if _, err := os.Stat(filepath.Join(specDir, "examples", "base.json")); err != nil {
+	if _, err := os.Stat(filepath.Join(specDir(t), "examples", "base.json")); err != nil {
 		t.Fatal(err)
 	}
 }

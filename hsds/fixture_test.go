@@ -10,20 +10,31 @@ import (
 	"strings"
 	"testing"
 
+	"haven/internal/testenv"
+
 	"github.com/google/uuid"
 )
 
-// specDir is the HSDS 3.0 folder of shared/, beside the repository.
-const specDir = "../../shared/hsds/v3.0"
+// specDir returns the official HSDS 3.0 folder of shared/, beside the
+// repository, or skips the test loudly when a bare clone has none (see
+// testenv.Shared). What a bare clone can check, it checks with Haven's own
+// validator and the fixtures in testdata.
+func specDir(t testing.TB) string {
+	t.Helper()
+	return testenv.Shared(t, "hsds/v3.0")
+}
 
+// spec returns the path of one file or folder of the official HSDS 3.0
+// specification; see specDir.
 func spec(t testing.TB, parts ...string) string {
 	t.Helper()
-	p := filepath.Join(append([]string{specDir}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("HSDS 3.0 spec file missing (shared/ must sit beside the repository): %v", err)
-	}
-	return p
+	return testenv.Shared(t, "hsds/v3.0/"+strings.Join(parts, "/"))
 }
+
+// dataPackageFile is the official datapackage.json, copied into testdata
+// so that a bare clone reads and writes packages (TestDataPackageCopy
+// checks the copy against the original when shared/ is there).
+const dataPackageFile = "testdata/csv_fixed/datapackage.json"
 
 var fixtureNS = uuid.MustParse("6ba7b811-9dad-11d1-80b4-00c04fd430c8")
 

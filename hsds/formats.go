@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"net/mail"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -135,22 +134,6 @@ func validEmail(s string) bool {
 	domain := s[at+1:]
 	return domain != "" && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".") &&
 		!strings.Contains(domain, "..")
-}
-
-// validURI accepts an absolute URI (with a scheme), as JSON Schema's "uri"
-// format asks. Any scheme is allowed: tel:, mailto: and https: all occur.
-func validURI(s string) bool {
-	if strings.ContainsAny(s, " \t\r\n") {
-		return false
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme == "" {
-		return false
-	}
-	if (u.Scheme == "http" || u.Scheme == "https") && u.Host == "" {
-		return false
-	}
-	return true
 }
 
 // validLanguageCode accepts an ISO 639-1/2/3 code (2 or 3 letters), optionally

@@ -10,14 +10,30 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"haven/internal/testenv"
 )
 
 func FuzzJSONReader(f *testing.F) {
-	// Small seeds only: the fuzzing engine slows to a crawl mutating the
-	// 22 KB service_full.json (which the ordinary tests read anyway).
-	for _, name := range []string{"service_list.json", "taxonomy_term.json"} {
-		if b, err := os.ReadFile(filepath.Join(specDir, "examples", name)); err == nil {
-			f.Add(b)
+	// Seeds of the repository's own, always: the corrected official CSV
+	// example of testdata, as JSON.
+	p, err := ReadPackageAll("testdata/csv_fixed")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, x := range []any{p.Services, p.Services[0].Attributes[0].TaxonomyTerm} {
+		b, err := json.Marshal(x)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	// The official examples too, when shared/ is beside the clone. Small
+	// seeds only: the fuzzing engine slows to a crawl mutating the 22 KB
+	// service_full.json (which the ordinary tests read anyway).
+	if dir, ok := testenv.MaybeShared(f, "hsds/v3.0/examples"); ok {
+		for _, name := range []string{"service_list.json", "taxonomy_term.json"} {
+			f.Add(readFile(f, dir, name))
 		}
 	}
 	f.Add([]byte(svc(sid1, `"phones": [{"id": "`+sid2+`", "number": "1", "extension": 2, "languages": [{"id": "`+lid1+`", "code": "en"}]}], "x_sample": true, "minimum_age": 1.5e1`)))
@@ -71,9 +87,22 @@ func FuzzJSONReader(f *testing.F) {
 }
 
 func FuzzReadCSV(f *testing.F) {
+	// Every table of the repository's own corrected example, always; the
+	// official example's too when shared/ is beside the clone.
+	official, ok := testenv.MaybeShared(f, "hsds/v3.0/examples/csv")
 	for i, tb := range tables {
-		if b, err := os.ReadFile(filepath.Join(specDir, "examples", "csv", tb.path)); err == nil {
+		if b, err := os.ReadFile(filepath.Join("testdata/csv_fixed", tb.path)); err == nil {
 			f.Add(uint8(i), b)
+		} else if !os.IsNotExist(err) {
+			f.Fatal(err)
+		}
+		if !ok {
+			continue
+		}
+		if b, err := os.ReadFile(filepath.Join(official, tb.path)); err == nil {
+			f.Add(uint8(i), b)
+		} else if !os.IsNotExist(err) {
+			f.Fatal(err)
 		}
 	}
 	f.Add(uint8(2), []byte("\uFEFFid,name,status,organization_id,description\r\n"+sid1+",\"a, \"\"b\"\"\",active,"+oid1+",\"x\r\ny\"\r\n"))

@@ -172,7 +172,7 @@ func TestPackageWriterConflicts(t *testing.T) {
 // Objects nested in several places become one row holding every link, and
 // the JSON form of the official example (which leaves links out) fills them.
 func TestPackageFillsLinks(t *testing.T) {
-	s, _ := NewJSONReader(bytes.NewReader(readFile(t, specDir, "examples/service_full.json")), "service_full.json").Next()
+	s, _ := NewJSONReader(bytes.NewReader(readFile(t, specDir(t), "examples/service_full.json")), "service_full.json").Next()
 	dir := t.TempDir()
 	if err := WritePackage(dir, []*Service{s}); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"haven/internal/testenv"
+
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -60,7 +62,7 @@ func validateJSON(t *testing.T, sch *jsonschema.Schema, doc []byte, what string)
 func schemaTestServices(t *testing.T) []*Service {
 	out := someServices(3)
 	for _, f := range []string{"service_full.json", "service_list.json"} {
-		r := NewJSONReader(bytes.NewReader(readFile(t, specDir, "examples/"+f)), f)
+		r := NewJSONReader(bytes.NewReader(readFile(t, specDir(t), "examples/"+f)), f)
 		for s, _ := range r.All() {
 			if s != nil {
 				out = append(out, s)
@@ -121,7 +123,12 @@ func TestOutputValidatesAgainstSchema(t *testing.T) {
 // additionalProperties open. This checks no object of the bundled schema
 // closes it.
 func TestSchemaAllowsExtensions(t *testing.T) {
-	raw := readFile(t, specDir, "schema/compiled/service.json")
+	s := fullService(0)
+	b, _ := json.Marshal(s)
+	if !bytes.Contains(b, []byte(`"x_last_verified":"2025-02-01"`)) || !bytes.Contains(b, []byte(`"x_sample":false`)) {
+		t.Fatalf("extensions not written: %s", b)
+	}
+	raw := readFile(t, specDir(t), "schema/compiled/service.json")
 	var doc any
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
@@ -143,11 +150,6 @@ func TestSchemaAllowsExtensions(t *testing.T) {
 		}
 	}
 	walk(doc)
-	s := fullService(0)
-	b, _ := json.Marshal(s)
-	if !bytes.Contains(b, []byte(`"x_last_verified":"2025-02-01"`)) || !bytes.Contains(b, []byte(`"x_sample":false`)) {
-		t.Fatalf("extensions not written: %s", b)
-	}
 }
 
 // The table definitions match the official datapackage.json field for
@@ -172,7 +174,7 @@ func TestTablesMatchDataPackage(t *testing.T) {
 			}
 		}
 	}
-	if err := json.Unmarshal(readFile(t, specDir, "datapackage.json"), &dp); err != nil {
+	if err := json.Unmarshal(readFile(t, ".", dataPackageFile), &dp); err != nil {
 		t.Fatal(err)
 	}
 	if len(dp.Resources) != len(tables) {
@@ -245,9 +247,13 @@ func TestTablesMatchDataPackage(t *testing.T) {
 		}
 	}
 	// JSON property names are the schema's.
+	schemaDir, ok := testenv.MaybeShared(t, "hsds/v3.0/schema")
+	if !ok {
+		return
+	}
 	for _, tb := range tables {
 		var sch struct{ Properties map[string]any }
-		if err := json.Unmarshal(readFile(t, specDir, "schema/"+tb.name+".json"), &sch); err != nil {
+		if err := json.Unmarshal(readFile(t, schemaDir, tb.name+".json"), &sch); err != nil {
 			t.Fatal(err)
 		}
 		for i := range tb.goType.NumField() {

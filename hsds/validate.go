@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"haven/weburl"
 )
 
 // rule is a check beyond type and format for one column, drawn from the
@@ -163,6 +165,9 @@ type checker struct {
 	seen map[entityKey]entitySeen
 	rec  int
 	line int
+	// streetless: the objects checked are the addresses of a confidential
+	// location, which may leave out their street (streetOptional).
+	streetless bool
 }
 
 func (c *checker) add(field, format string, args ...any) {
@@ -179,6 +184,8 @@ func (c *checker) entity(t *table, v reflect.Value, p *path, depth int) {
 	if p != nil {
 		c.track(t, v, p)
 	}
+	outer := c.streetless
+	c.streetless = t.name == "location" && confidentialValue(t, v)
 	id := idOf(v)
 	for i := range t.children {
 		ch := &t.children[i]
@@ -197,6 +204,7 @@ func (c *checker) entity(t *table, v reflect.Value, p *path, depth int) {
 			c.entity(ch.t, cv, &cp, depth+1)
 		}
 	}
+	c.streetless = outer
 }
 
 // link checks that a nested object and its holder agree on the key that
@@ -243,8 +251,8 @@ func (c *checker) columns(t *table, v reflect.Value, p *path) {
 		default:
 			s := f.String()
 			if s == "" {
-				if required && !in.emptyOK[ci] {
-					c.add(p.field(col.name), "required field is missing")
+				if required && !in.emptyOK[ci] && !(c.streetless && streetOptional(t, col)) {
+					c.add(p.field(col.name), "%s", missingReason(t, col))
 				}
 				continue
 			}
@@ -284,6 +292,12 @@ func (c *checker) number(p *path, col *column, r *rule, x float64) {
 	}
 }
 
+// webAddress names the uri columns that hold a web address Haven shows as
+// a link and checks: only http and https are accepted there. Other uri
+// columns are identifiers (urn:, mailto: … allowed, javascript: and data:
+// not).
+var webAddress = map[string]bool{"url": true, "website": true, "schedule_link": true}
+
 // checkText checks one non-empty text value and returns a reason or "".
 func checkText(col *column, r *rule, s string) string {
 	if !utf8.ValidString(s) {
@@ -302,8 +316,12 @@ func checkText(col *column, r *rule, s string) string {
 			return fmt.Sprintf("%s is not an e-mail address", quote(s))
 		}
 	case "uri":
-		if !validURI(s) {
-			return fmt.Sprintf("%s is not an absolute URI (such as https://example.org/)", quote(s))
+		check := weburl.URIProblem
+		if webAddress[col.name] {
+			check = weburl.WebProblem
+		}
+		if p := check(strings.TrimSpace(s)); p != "" {
+			return p
 		}
 	}
 	switch col.typ {

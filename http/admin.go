@@ -1,7 +1,6 @@
 package http
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,26 +9,12 @@ import (
 
 	"haven"
 	"haven/analyze"
-	"haven/sqlstore"
 )
-
-// Curation is what curators change.
-type Curation interface {
-	Dashboard(ctx context.Context, staleBefore time.Time) (*sqlstore.Dashboard, error)
-}
-
-// ResourceEditor saves curators' edits of library entries.
-type ResourceEditor interface {
-	UpdateResource(ctx context.Context, actor string, r *haven.Resource) error
-	VerifyResource(ctx context.Context, actor, id string) error
-	RetireResource(ctx context.Context, actor, id string) error
-	CreateResourceAs(ctx context.Context, actor string, r *haven.Resource) error
-}
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 type dashboardData struct {
-	D         *sqlstore.Dashboard
+	D         *haven.Dashboard
 	Users     []*haven.User
 	StaleDate string
 	Months    int
@@ -124,7 +109,7 @@ func (s *Server) handleSaveResource(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if nr.URL != "" {
-		if u, err := url.Parse(nr.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		if _, err := haven.CheckWebURL("url", nr.URL); err != nil {
 			errs["url"] = p.L.T("form.url")
 		}
 	}
@@ -198,7 +183,7 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, haven.Errorf(haven.EFORBIDDEN, "The history of screening records is for administrators."))
 		return
 	}
-	entries, err := s.Accounts.AuditTrail(r.Context(), r.PathValue("type"), r.PathValue("id"), 0)
+	entries, err := s.Audit.AuditTrail(r.Context(), r.PathValue("type"), r.PathValue("id"), 0)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -4,29 +4,13 @@ import (
 	"context"
 	"net/http"
 	"net/mail"
-	"net/url"
 	"strings"
 
 	"haven"
 	"haven/geo"
 	"haven/hsds"
-	"haven/sqlstore"
+	"haven/listing"
 )
-
-// DirectoryEditor saves curators' edits of the directory.
-type DirectoryEditor interface {
-	UpdateService(ctx context.Context, actor, id string, changes map[string]string) error
-	VerifyService(ctx context.Context, actor, id string) error
-	SaveCountrySummary(ctx context.Context, actor string, c *haven.CountrySummary) error
-	UpdateOrganization(ctx context.Context, actor, id string, changes map[string]string) error
-	VerifyOrganization(ctx context.Context, actor, id string) error
-	FindLocation(ctx context.Context, id string) (*hsds.Location, error)
-	UpdateLocation(ctx context.Context, actor, id string, values map[string]string) error
-	CreateService(ctx context.Context, actor string, p sqlstore.NewProvider) (string, error)
-	UpdateTerm(ctx context.Context, actor, id, name, description string) error
-	CreateTerm(ctx context.Context, actor, code, name, description string) error
-	RetireOrganization(ctx context.Context, actor, id string) error
-}
 
 func (s *Server) handleCreateTerm(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r, 16<<10) {
@@ -51,7 +35,7 @@ func (s *Server) handleRetireOrganization(w http.ResponseWriter, r *http.Request
 }
 
 func (s *Server) handleTerms(w http.ResponseWriter, r *http.Request) {
-	terms, _, err := s.Directory.ListTaxonomyTerms(r.Context(), sqlstore.TermFilter{Limit: 500})
+	terms, _, err := s.Directory.ListTaxonomyTerms(r.Context(), haven.TermFilter{Limit: 500})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -85,7 +69,7 @@ type newServiceForm struct {
 }
 
 func (s *Server) newServiceForm(r *http.Request, f *newServiceForm) error {
-	f.ServiceFields, f.LocationFields = sqlstore.ServiceFields, sqlstore.LocationFields
+	f.ServiceFields, f.LocationFields = listing.ServiceFields, listing.LocationFields
 	if id := strings.ToLower(r.FormValue("organization")); id != "" {
 		o, _, err := s.Directory.FindOrganizationByID(r.Context(), id)
 		if err != nil {
@@ -119,14 +103,11 @@ func (s *Server) handleCreateService(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "", "admin", f)
 	p.Title = p.L.T("newservice.title")
-	for _, k := range sqlstore.ServiceFields {
+	for _, k := range listing.ServiceFields {
 		f.Service[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
-	for _, k := range sqlstore.LocationFields {
+	for _, k := range listing.LocationValues {
 		f.Location[k] = strings.TrimSpace(r.PostForm.Get("loc_" + k))
-	}
-	if r.PostForm.Get("loc_"+sqlstore.ConfidentialField) != "" {
-		f.Location[sqlstore.ConfidentialField] = "true"
 	}
 	if f.Service["name"] == "" {
 		f.Errors["name"] = p.L.T("form.required.name")
@@ -139,7 +120,7 @@ func (s *Server) handleCreateService(w http.ResponseWriter, r *http.Request) {
 			f.Errors["loc_"+k] = p.L.T("form.required.field")
 		}
 	}
-	np := sqlstore.NewProvider{NewOrgName: f.OrgName, NewOrgDesc: f.OrgDesc, Service: f.Service, Location: f.Location}
+	np := haven.ProviderDraft{NewOrgName: f.OrgName, NewOrgDesc: f.OrgDesc, Service: f.Service, Location: f.Location}
 	if f.Org != nil {
 		np.OrganizationID = f.Org.ID
 	}
@@ -170,61 +151,44 @@ type locationForm struct {
 }
 
 func (s *Server) handleEditLocation(w http.ResponseWriter, r *http.Request) {
-	l, err := s.DirEditor.FindLocation(r.Context(), strings.ToLower(r.PathValue("id")))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	p := s.newPage(r, l.Name, "admin", locationForm{L: l, Values: sqlstore.LocationText(l), Saved: r.URL.Query().Get("saved") == "1", Fields: sqlstore.LocationFields})
-	p.Title = p.L.T("location.edit")
-	s.render(w, r, http.StatusOK, "location_edit", p)
+	s.editListing(w, r, s.locationEditor())
 }
 
 func (s *Server) handleSaveLocation(w http.ResponseWriter, r *http.Request) {
-	l, err := s.DirEditor.FindLocation(r.Context(), strings.ToLower(r.PathValue("id")))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
+	s.saveListing(w, r, s.locationEditor())
+}
+
+func (s *Server) locationEditor() *listingEditor {
+	return &listingEditor{
+		// The form shows LocationFields as text fields and the
+		// ConfidentialField checkbox; it sends them all.
+		path: "/admin/locations/", template: "location_edit", title: "location.edit", fields: listing.LocationValues, maxBody: 64 << 10,
+		load: func(r *http.Request, id string) (*listingEdit, error) {
+			l, err := s.DirEditor.FindLocation(r.Context(), id)
+			if err != nil {
+				return nil, err
+			}
+			return &listingEdit{id: l.ID, name: l.Name, values: listing.LocationText(l), form: func(values, errs map[string]string, saved bool) any {
+				return locationForm{L: l, Values: values, Errors: errs, Saved: saved, Fields: listing.LocationFields}
+			}}, nil
+		},
+		check: func(p *page, values, errs map[string]string) {
+			for _, f := range []string{"address_1", "city", "state_province", "postal_code", "country"} {
+				if values[f] == "" {
+					errs[f] = p.L.T("form.required.field")
+				}
+			}
+			if c := strings.ToUpper(values["country"]); c != "" && !geo.ValidCountry(c) {
+				errs["country"] = p.L.T("form.country")
+			}
+			if (values["latitude"] == "") != (values["longitude"] == "") {
+				errs["latitude"] = p.L.T("form.coords")
+			}
+		},
+		update: func(ctx context.Context, actor, id string, values map[string]string) error {
+			return s.DirEditor.UpdateLocation(ctx, actor, id, values)
+		},
 	}
-	if !s.parseForm(w, r, 64<<10) {
-		return
-	}
-	p := s.newPage(r, "", "admin", nil)
-	p.Title = p.L.T("location.edit")
-	values, errs := map[string]string{}, map[string]string{}
-	for _, f := range sqlstore.LocationFields {
-		values[f] = strings.TrimSpace(r.PostForm.Get(f))
-	}
-	values[sqlstore.ConfidentialField] = ""
-	if r.PostForm.Get(sqlstore.ConfidentialField) != "" {
-		values[sqlstore.ConfidentialField] = "true"
-	}
-	for _, f := range []string{"address_1", "city", "state_province", "postal_code", "country"} {
-		if values[f] == "" {
-			errs[f] = p.L.T("form.required.field")
-		}
-	}
-	if c := strings.ToUpper(values["country"]); c != "" && !geo.ValidCountry(c) {
-		errs["country"] = p.L.T("form.country")
-	}
-	if (values["latitude"] == "") != (values["longitude"] == "") {
-		errs["latitude"] = p.L.T("form.coords")
-	}
-	if len(errs) == 0 {
-		err := s.DirEditor.UpdateLocation(r.Context(), currentUser(r).Email, l.ID, values)
-		if haven.ErrorCode(err) == haven.EINVALID {
-			errs["form"] = haven.ErrorMessage(err)
-		} else if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-	}
-	if len(errs) > 0 {
-		p.Data = locationForm{L: l, Values: values, Errors: errs, Fields: sqlstore.LocationFields}
-		s.render(w, r, http.StatusBadRequest, "location_edit", p)
-		return
-	}
-	http.Redirect(w, r, "/admin/locations/"+l.ID+"/edit?saved=1", http.StatusSeeOther)
 }
 
 type organizationForm struct {
@@ -244,51 +208,38 @@ func organizationValues(o *hsds.Organization) map[string]string {
 }
 
 func (s *Server) handleEditOrganization(w http.ResponseWriter, r *http.Request) {
-	o, _, err := s.Directory.FindOrganizationByID(r.Context(), strings.ToLower(r.PathValue("id")))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	p := s.newPage(r, o.Name, "admin", organizationForm{O: o, Values: organizationValues(o), Saved: r.URL.Query().Get("saved") == "1", Fields: sqlstore.OrganizationFields})
-	s.render(w, r, http.StatusOK, "organization_edit", p)
+	s.editListing(w, r, s.organizationEditor())
 }
 
 func (s *Server) handleSaveOrganization(w http.ResponseWriter, r *http.Request) {
-	o, _, err := s.Directory.FindOrganizationByID(r.Context(), strings.ToLower(r.PathValue("id")))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
+	s.saveListing(w, r, s.organizationEditor())
+}
+
+func (s *Server) organizationEditor() *listingEditor {
+	return &listingEditor{
+		path: "/admin/organizations/", template: "organization_edit", fields: listing.OrganizationFields, maxBody: 256 << 10,
+		load: func(r *http.Request, id string) (*listingEdit, error) {
+			o, _, err := s.Directory.FindOrganizationByID(r.Context(), id)
+			if err != nil {
+				return nil, err
+			}
+			return &listingEdit{id: o.ID, name: o.Name, values: organizationValues(o), form: func(values, errs map[string]string, saved bool) any {
+				return organizationForm{O: o, Values: values, Errors: errs, Saved: saved, Fields: listing.OrganizationFields}
+			}}, nil
+		},
+		check: func(p *page, values, errs map[string]string) {
+			if values["name"] == "" {
+				errs["name"] = p.L.T("form.required.name")
+			}
+			if values["description"] == "" {
+				errs["description"] = p.L.T("form.required.description")
+			}
+			checkContact(p, values, "website", errs)
+		},
+		update: func(ctx context.Context, actor, id string, values map[string]string) error {
+			return s.DirEditor.UpdateOrganization(ctx, actor, id, values)
+		},
 	}
-	if !s.parseForm(w, r, 256<<10) {
-		return
-	}
-	p := s.newPage(r, o.Name, "admin", nil)
-	values, errs := map[string]string{}, map[string]string{}
-	for _, f := range sqlstore.OrganizationFields {
-		values[f] = strings.TrimSpace(r.PostForm.Get(f))
-	}
-	if values["name"] == "" {
-		errs["name"] = p.L.T("form.required.name")
-	}
-	if values["description"] == "" {
-		errs["description"] = p.L.T("form.required.description")
-	}
-	checkContact(p, values, "website", errs)
-	if len(errs) == 0 {
-		err := s.DirEditor.UpdateOrganization(r.Context(), currentUser(r).Email, o.ID, values)
-		if haven.ErrorCode(err) == haven.EINVALID {
-			errs["form"] = haven.ErrorMessage(err)
-		} else if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-	}
-	if len(errs) > 0 {
-		p.Data = organizationForm{O: o, Values: values, Errors: errs, Fields: sqlstore.OrganizationFields}
-		s.render(w, r, http.StatusBadRequest, "organization_edit", p)
-		return
-	}
-	http.Redirect(w, r, "/admin/organizations/"+o.ID+"/edit?saved=1", http.StatusSeeOther)
 }
 
 func (s *Server) handleVerifyOrganization(w http.ResponseWriter, r *http.Request) {
@@ -308,16 +259,10 @@ type serviceForm struct {
 	Fields []string
 }
 
-func serviceValues(sv *hsds.Service) map[string]string { return sqlstore.ServiceText(sv) }
+func serviceValues(sv *hsds.Service) map[string]string { return listing.ServiceText(sv) }
 
 func (s *Server) handleEditService(w http.ResponseWriter, r *http.Request) {
-	sv, err := s.Directory.FindServiceByID(r.Context(), strings.ToLower(r.PathValue("id")))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	p := s.newPage(r, sv.Name, "admin", serviceForm{S: sv, Values: serviceValues(sv), Saved: r.URL.Query().Get("saved") == "1", Fields: sqlstore.ServiceFields})
-	s.render(w, r, http.StatusOK, "service_edit", p)
+	s.editListing(w, r, s.serviceEditor())
 }
 
 var statuses = []string{"active", "inactive", "defunct", "temporarily closed"}
@@ -325,46 +270,39 @@ var statuses = []string{"active", "inactive", "defunct", "temporarily closed"}
 // handleSaveService checks each field; any error shows the form again
 // with the errors beside their fields and saves nothing.
 func (s *Server) handleSaveService(w http.ResponseWriter, r *http.Request) {
-	sv, err := s.Directory.FindServiceByID(r.Context(), strings.ToLower(r.PathValue("id")))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
+	s.saveListing(w, r, s.serviceEditor())
+}
+
+func (s *Server) serviceEditor() *listingEditor {
+	return &listingEditor{
+		path: "/admin/services/", template: "service_edit", fields: listing.ServiceFields, maxBody: 256 << 10,
+		load: func(r *http.Request, id string) (*listingEdit, error) {
+			sv, err := s.Directory.FindServiceByID(r.Context(), id)
+			if err != nil {
+				return nil, err
+			}
+			return &listingEdit{id: sv.ID, name: sv.Name, values: serviceValues(sv), form: func(values, errs map[string]string, saved bool) any {
+				return serviceForm{S: sv, Values: values, Errors: errs, Saved: saved, Fields: listing.ServiceFields}
+			}}, nil
+		},
+		check: func(p *page, values, errs map[string]string) {
+			if values["name"] == "" {
+				errs["name"] = p.L.T("form.required.name")
+			}
+			if !containsString(statuses, values["status"]) {
+				errs["status"] = p.L.T("form.status")
+			}
+			checkContact(p, values, "url", errs)
+			for f, v := range values {
+				if len(v) > 64<<10 {
+					errs[f] = p.L.T("form.toolong")
+				}
+			}
+		},
+		update: func(ctx context.Context, actor, id string, values map[string]string) error {
+			return s.DirEditor.UpdateService(ctx, actor, id, values)
+		},
 	}
-	if !s.parseForm(w, r, 256<<10) {
-		return
-	}
-	p := s.newPage(r, sv.Name, "admin", nil)
-	values, errs := map[string]string{}, map[string]string{}
-	for _, f := range sqlstore.ServiceFields {
-		values[f] = strings.TrimSpace(r.PostForm.Get(f))
-	}
-	if values["name"] == "" {
-		errs["name"] = p.L.T("form.required.name")
-	}
-	if !containsString(statuses, values["status"]) {
-		errs["status"] = p.L.T("form.status")
-	}
-	checkContact(p, values, "url", errs)
-	for f, v := range values {
-		if len(v) > 64<<10 {
-			errs[f] = p.L.T("form.toolong")
-		}
-	}
-	if len(errs) == 0 {
-		err := s.DirEditor.UpdateService(r.Context(), currentUser(r).Email, sv.ID, values)
-		if haven.ErrorCode(err) == haven.EINVALID {
-			errs["form"] = haven.ErrorMessage(err)
-		} else if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-	}
-	if len(errs) > 0 {
-		p.Data = serviceForm{S: sv, Values: values, Errors: errs, Fields: sqlstore.ServiceFields}
-		s.render(w, r, http.StatusBadRequest, "service_edit", p)
-		return
-	}
-	http.Redirect(w, r, "/admin/services/"+sv.ID+"/edit?saved=1", http.StatusSeeOther)
 }
 
 func containsString(xs []string, x string) bool {
@@ -466,7 +404,7 @@ func (s *Server) handleSaveCountry(w http.ResponseWriter, r *http.Request) {
 	}
 	// A curator's text is real content: the sample mark comes off.
 	c := &haven.CountrySummary{Country: code, Summary: haven.Localized{"en": f.En, "es": f.Es}, Hotlines: hot}
-	if err := s.DirEditor.SaveCountrySummary(r.Context(), currentUser(r).Email, c); err != nil {
+	if err := s.Countries.SaveCountrySummary(r.Context(), currentUser(r).Email, c); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
@@ -477,7 +415,7 @@ func (s *Server) handleSaveCountry(w http.ResponseWriter, r *http.Request) {
 // address of a form, when given, recording errors by field.
 func checkContact(p *page, values map[string]string, urlField string, errs map[string]string) {
 	if u := values[urlField]; u != "" {
-		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
+		if _, err := haven.CheckWebURL(urlField, u); err != nil {
 			errs[urlField] = p.L.T("form.url")
 		}
 	}

@@ -1,19 +1,12 @@
 package http
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
 	"haven"
 	"haven/auth"
 )
-
-// UserAdmin is what admins change about accounts.
-type UserAdmin interface {
-	CreateUser(ctx context.Context, actor string, u *haven.User) error
-	UpdateUser(ctx context.Context, actor, id, role string, disabled bool) error
-}
 
 type usersData struct {
 	Users  []*haven.User
@@ -64,7 +57,7 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		err = s.UserAdmin.CreateUser(r.Context(), currentUser(r).Email, &haven.User{Email: email, Role: d.Role, PasswordHash: hash})
+		err = s.Accounts.CreateUser(r.Context(), currentUser(r).Email, &haven.User{Email: email, Role: d.Role, PasswordHash: hash})
 		if haven.ErrorCode(err) == haven.ECONFLICT {
 			d.Errors["email"] = haven.ErrorMessage(err)
 		} else if err != nil {
@@ -89,7 +82,7 @@ func (s *Server) handleUpdateUser(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, haven.Errorf(haven.EINVALID, "You cannot disable your own account or give up your own admin role."))
 		return
 	}
-	if err := s.UserAdmin.UpdateUser(r.Context(), currentUser(r).Email, id, r.PostForm.Get("role"), r.PostForm.Get("disabled") == "1"); err != nil {
+	if err := s.Accounts.UpdateUser(r.Context(), currentUser(r).Email, id, r.PostForm.Get("role"), r.PostForm.Get("disabled") == "1"); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

@@ -11,18 +11,6 @@ import (
 	"haven/auth"
 )
 
-// Accounts is what the web layer needs to sign people in.
-type Accounts interface {
-	FindUserByEmail(ctx context.Context, email string) (*haven.User, error)
-	SetPasswordHash(ctx context.Context, userID, hash string) error
-	CreateSession(ctx context.Context, s *haven.Session) error
-	SessionUser(ctx context.Context, tokenHash string, idle, absolute time.Duration) (*haven.Session, *haven.User, error)
-	ListSessions(ctx context.Context, userID string) ([]*haven.Session, error)
-	DeleteSession(ctx context.Context, userID, tokenHash string) error
-	ListUsers(ctx context.Context) ([]*haven.User, error)
-	AuditTrail(ctx context.Context, recordType, recordID string, limit int) ([]haven.AuditEntry, error)
-}
-
 // sessionCookie holds a session's token; the database keeps only its hash.
 const sessionCookie = "haven_session"
 

@@ -67,7 +67,7 @@ func mustIndexedServerOn(b *testing.B, dsn string, n int) *havenhttp.Server {
 	if err := ix.Build(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	s.Directory, s.Countries = indexedDirectory{dir, ix}, db
+	s.Directory, s.Countries = indexedDirectory{dir, ix}, sqlstore.NewCountryService(db)
 	s.Limits.APIRate = 0 // else past the burst the benchmark measures 429s
 	return s
 }
@@ -76,8 +76,7 @@ func mustIndexedServerOn(b *testing.B, dsn string, n int) *havenhttp.Server {
 // PostgreSQL (in a schema of its own), each with n sample services: pages
 // that read the database cost a round trip per query on PostgreSQL.
 func eachEngine(b *testing.B, n int, fn func(b *testing.B, s *havenhttp.Server)) {
-	b.Run("sqlite", func(b *testing.B) { fn(b, mustIndexedServer(b, n)) })
-	b.Run("postgres", func(b *testing.B) { fn(b, mustIndexedServerOn(b, testpg.Fresh(b), n)) })
+	testpg.EachEngine(b, func(b *testing.B, e testpg.Engine) { fn(b, mustIndexedServerOn(b, e.Fresh(b), n)) })
 }
 
 // BenchmarkSearchPage renders /directory: the search, then the page's
@@ -137,7 +136,7 @@ func memIndexedServer(b *testing.B) *havenhttp.Server {
 	}
 	s, _, db := MustServer(b)
 	s.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil)) // as costly as a real log, without keeping it
-	s.Directory, s.Countries = indexedDirectory{sqlstore.NewDirectoryService(db), memIndex}, db
+	s.Directory, s.Countries = indexedDirectory{sqlstore.NewDirectoryService(db), memIndex}, sqlstore.NewCountryService(db)
 	s.Limits.APIRate = 0
 	return s
 }

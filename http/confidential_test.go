@@ -21,6 +21,7 @@ import (
 	"haven/hsds"
 	havenhttp "haven/http"
 	"haven/internal/testpg"
+	"haven/listing"
 	"haven/sample"
 	"haven/searchindex"
 	"haven/sqlstore"
@@ -497,7 +498,7 @@ func TestConfidentialCuratorMarks(t *testing.T) {
 				t.Fatal("the location form has no confidential checkbox")
 			}
 			values := url.Values{}
-			for k, v := range sqlstore.LocationText(l) {
+			for k, v := range listing.LocationText(l) {
 				values.Set(k, v)
 			}
 			save := func(confidential bool) {
@@ -658,7 +659,7 @@ func TestTakedown(t *testing.T) {
 		if get(s, "/services/"+shelterUS.svc, curator).Code != 404 {
 			t.Error("the deleted service is still there for curators")
 		}
-		trail, err := db.AuditTrail(ctx, "service", shelterUS.svc, 0)
+		trail, err := sqlstore.NewAuditService(db).AuditTrail(ctx, "service", shelterUS.svc, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -669,7 +670,7 @@ func TestTakedown(t *testing.T) {
 		if got := strings.Join(actions, ","); !strings.Contains(got, "withdraw,restore") || !strings.HasSuffix(got, "delete") {
 			t.Errorf("audit of the service: %s", got)
 		}
-		if trail, _ := db.AuditTrail(ctx, "location", shelterMX.loc, 0); len(trail) != 3 || trail[2].Action != "delete" {
+		if trail, _ := sqlstore.NewAuditService(db).AuditTrail(ctx, "location", shelterMX.loc, 0); len(trail) != 3 || trail[2].Action != "delete" {
 			t.Errorf("audit of the location: %+v", trail)
 		}
 	})
@@ -679,7 +680,7 @@ func TestTakedown(t *testing.T) {
 // not those that are.
 func TestDashboardListsExposedShelters(t *testing.T) {
 	s, db, _, _ := confidentialServer(t, t.TempDir()+"/haven.db", false)
-	exposed, total, err := db.ExposedServices(context.Background(), 500)
+	exposed, total, err := sqlstore.NewCurationService(db).ExposedServices(context.Background(), 500)
 	if err != nil {
 		t.Fatal(err)
 	}

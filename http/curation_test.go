@@ -18,6 +18,8 @@ import (
 	"haven/auth"
 	"haven/hsds"
 	havenhttp "haven/http"
+	"haven/internal/dbtest"
+	"haven/listing"
 	"haven/sample"
 	"haven/sqlstore"
 )
@@ -39,15 +41,16 @@ func MustCurationServerOn(t testing.TB, dsn string) (*havenhttp.Server, *sqlstor
 	s, _, db := MustServerOn(t, dsn)
 	s.PasswordParams = cheap
 	dir := sqlstore.NewDirectoryService(db)
-	s.Directory, s.DirEditor, s.Countries = dir, dir, db
+	s.Directory, s.DirEditor, s.Countries = dir, dir, sqlstore.NewCountryService(db)
 	res := sqlstore.NewResourceService(db)
-	s.Resources, s.Editor, s.Accounts, s.Curation, s.Suggestions, s.UserAdmin, s.Learning = res, res, db, db, db, db, db
+	s.Resources, s.Editor, s.Accounts, s.Audit, s.Curation, s.Suggestions, s.Learning = res, res, sqlstore.NewAccountService(db),
+		sqlstore.NewAuditService(db), sqlstore.NewCurationService(db), sqlstore.NewSuggestionService(db), sqlstore.NewLearningService(db)
 	for _, role := range haven.Roles {
 		hash, err := auth.HashPassword(testPassword, cheap)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CreateUser(context.Background(), "test", &haven.User{Email: role + "@example.org", Role: role, PasswordHash: hash}); err != nil {
+		if err := sqlstore.NewAccountService(db).CreateUser(context.Background(), "test", &haven.User{Email: role + "@example.org", Role: role, PasswordHash: hash}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -116,7 +119,7 @@ func TestSignIn(t *testing.T) {
 	// A hash made with older, weaker parameters is upgraded at sign-in.
 	s.PasswordParams = auth.Params{Memory: 2048, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 	signIn(t, s, "admin@example.org")
-	u, _ := db.FindUserByEmail(context.Background(), "admin@example.org")
+	u, _ := sqlstore.NewAccountService(db).FindUserByEmail(context.Background(), "admin@example.org")
 	if !strings.Contains(u.PasswordHash, "m=2048,") {
 		t.Errorf("hash not upgraded: %s", u.PasswordHash)
 	}
@@ -314,7 +317,7 @@ func TestEditResourceAudited(t *testing.T) {
 	if w := post(s, "/admin/resources/law-enforcement-pocket-card", form, c); w.Code != http.StatusSeeOther {
 		t.Fatalf("edit: %d %s", w.Code, w.Body.String())
 	}
-	trail, err := db.AuditTrail(context.Background(), "resource", "law-enforcement-pocket-card", 0)
+	trail, err := sqlstore.NewAuditService(db).AuditTrail(context.Background(), "resource", "law-enforcement-pocket-card", 0)
 	if err != nil || len(trail) != 1 {
 		t.Fatalf("audit trail: %v %v", trail, err)
 	}
@@ -351,7 +354,7 @@ func TestAuditAppendOnly(t *testing.T) {
 	}
 	_, db := MustCurationServer(t)
 	for _, q := range []string{`UPDATE audit_log SET actor = 'x'`, `DELETE FROM audit_log`} {
-		if err := db.ExecForTest(context.Background(), q); err == nil || !strings.Contains(err.Error(), "append-only") {
+		if err := dbtest.Exec(context.Background(), db, q); err == nil || !strings.Contains(err.Error(), "append-only") {
 			t.Errorf("%s: %v, want the database to refuse", q, err)
 		}
 	}
@@ -367,7 +370,7 @@ func TestEditServiceAndCountry(t *testing.T) {
 		t.Fatalf("edit form: %d", page.Code)
 	}
 	form := url.Values{}
-	for k, v := range sqlstore.ServiceText(sv) {
+	for k, v := range listing.ServiceText(sv) {
 		form.Set(k, v)
 	}
 	form.Set("name", sv.Name+" (renamed)")
@@ -424,7 +427,7 @@ func TestEditServiceAndCountry(t *testing.T) {
 	if res.Total != 1 {
 		t.Errorf("search finds the new name %d times", res.Total)
 	}
-	trail, _ := db.AuditTrail(context.Background(), "service", sv.ID, 0)
+	trail, _ := sqlstore.NewAuditService(db).AuditTrail(context.Background(), "service", sv.ID, 0)
 	fields := map[string]bool{}
 	for _, e := range trail {
 		fields[e.Field] = e.Actor == "curator@example.org"
@@ -452,7 +455,7 @@ func TestEditServiceAndCountry(t *testing.T) {
 	// Locations: moving one to a ZIP code moves its services in distance search.
 	loc := sv.ServiceAtLocations[0].Location
 	lf := url.Values{}
-	for k, v := range sqlstore.LocationText(loc) {
+	for k, v := range listing.LocationText(loc) {
 		lf.Set(k, v)
 	}
 	lf.Set("country", "US")
@@ -500,7 +503,7 @@ func TestEditServiceAndCountry(t *testing.T) {
 	if !strings.Contains(body, "Curated summary.") || strings.Contains(body, "Sample text") || !strings.Contains(body, `href="tel:+528000000000">+52 800 000 0000`) {
 		t.Error("the country page does not show the curated summary and its hotline link")
 	}
-	if trail, _ := db.AuditTrail(context.Background(), "country", "MX", 0); len(trail) < 2 {
+	if trail, _ := sqlstore.NewAuditService(db).AuditTrail(context.Background(), "country", "MX", 0); len(trail) < 2 {
 		t.Errorf("country audit: %+v", trail)
 	}
 }
@@ -540,7 +543,7 @@ func TestSuggestions(t *testing.T) {
 	if w := send(url.Values{"type": {"service"}, "id": {sv.ID}, "kind": {"phone"}, "body": {"spam"}, "company_website": {"http://spam"}}); w.Code != 200 {
 		t.Errorf("honeypot: %d", w.Code)
 	}
-	if n, _ := db.CountRows(context.Background(), "suggestions"); n != 0 {
+	if n, _ := dbtest.CountRows(context.Background(), db, "suggestions"); n != 0 {
 		t.Errorf("the honeypot submission was stored")
 	}
 	// A person reports a wrong phone, without contact details.
@@ -565,7 +568,7 @@ func TestSuggestions(t *testing.T) {
 	if got.Phones[0].Number != "+1 (713) 555-0112" {
 		t.Errorf("phone after accepting: %q", got.Phones[0].Number)
 	}
-	trail, _ := db.AuditTrail(context.Background(), "service", sv.ID, 0)
+	trail, _ := sqlstore.NewAuditService(db).AuditTrail(context.Background(), "service", sv.ID, 0)
 	if len(trail) == 0 || trail[len(trail)-1].Field != "phone" || trail[len(trail)-1].Actor != "curator@example.org" {
 		t.Errorf("audit: %+v", trail)
 	}
@@ -596,7 +599,7 @@ func TestAdminManagesUsers(t *testing.T) {
 	if nc.Code != http.StatusSeeOther {
 		t.Fatalf("the new account cannot sign in: %d", nc.Code)
 	}
-	u, _ := db.FindUserByEmail(context.Background(), "new@example.org")
+	u, _ := sqlstore.NewAccountService(db).FindUserByEmail(context.Background(), "new@example.org")
 	if w := post(s, "/admin/users/"+u.ID, url.Values{"role": {"curator"}, "disabled": {"1"}}, c); w.Code != http.StatusSeeOther {
 		t.Fatalf("update: %d", w.Code)
 	}
@@ -607,11 +610,11 @@ func TestAdminManagesUsers(t *testing.T) {
 	if w := post(s, "/signin", url.Values{"email": {"new@example.org"}, "password": {"a long enough passphrase"}}, nil); w.Code != 401 {
 		t.Errorf("a disabled account signed in: %d", w.Code)
 	}
-	me, _ := db.FindUserByEmail(context.Background(), "admin@example.org")
+	me, _ := sqlstore.NewAccountService(db).FindUserByEmail(context.Background(), "admin@example.org")
 	if w := post(s, "/admin/users/"+me.ID, url.Values{"role": {"curator"}}, c); w.Code != 400 {
 		t.Errorf("an admin demoted themselves: %d", w.Code)
 	}
-	trail, _ := db.AuditTrail(context.Background(), "user", u.ID, 0)
+	trail, _ := sqlstore.NewAuditService(db).AuditTrail(context.Background(), "user", u.ID, 0)
 	if len(trail) != 3 {
 		t.Errorf("user audit: %+v", trail)
 	}
@@ -633,7 +636,7 @@ func TestCreateResource(t *testing.T) {
 	if !strings.Contains(get(s, "/resources?q=trauma+interviewing", nil).Body.String(), "/resources/"+id) {
 		t.Error("the new entry is not found by search")
 	}
-	if trail, _ := db.AuditTrail(context.Background(), "resource", id, 0); len(trail) != 1 || trail[0].Action != "create" {
+	if trail, _ := sqlstore.NewAuditService(db).AuditTrail(context.Background(), "resource", id, 0); len(trail) != 1 || trail[0].Action != "create" {
 		t.Errorf("creation audit: %+v", trail)
 	}
 	if w := post(s, "/admin/resources", form, c); w.Code != 400 || !strings.Contains(w.Body.String(), "already exists") {
@@ -671,7 +674,7 @@ func TestCreateProvider(t *testing.T) {
 	} else {
 		mustValidate(t, "service", api.Body.Bytes(), "a curator-made service")
 	}
-	if trail, _ := db.AuditTrail(context.Background(), "service", id, 0); len(trail) != 1 || trail[0].Action != "create" {
+	if trail, _ := sqlstore.NewAuditService(db).AuditTrail(context.Background(), "service", id, 0); len(trail) != 1 || trail[0].Action != "create" {
 		t.Errorf("audit: %+v", trail)
 	}
 }
@@ -693,7 +696,7 @@ func TestEditTerm(t *testing.T) {
 	if w := post(s, "/admin/terms/"+term.ID, url.Values{"name": {""}}, c); w.Code != 400 {
 		t.Errorf("empty name: %d", w.Code)
 	}
-	if trail, _ := db.AuditTrail(context.Background(), "taxonomy_term", term.ID, 0); len(trail) != 2 {
+	if trail, _ := sqlstore.NewAuditService(db).AuditTrail(context.Background(), "taxonomy_term", term.ID, 0); len(trail) != 2 {
 		t.Errorf("audit: %+v", trail)
 	}
 	if w := post(s, "/admin/terms", url.Values{"code": {"peer-support"}, "name": {"Peer support"}, "description": {"Support from survivors."}}, c); w.Code != http.StatusSeeOther {

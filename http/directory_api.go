@@ -21,31 +21,7 @@ import (
 	"haven/geo"
 	"haven/hsds"
 	"haven/i18n"
-	"haven/sqlstore"
 )
-
-// Directory is what the web layer needs of the provider directory.
-type Directory interface {
-	haven.DirectorySearcher
-	FindServiceByID(ctx context.Context, id string) (*hsds.Service, error)
-	FindServicesByID(ctx context.Context, ids []string) ([]*hsds.Service, error)
-	FindOrganizationByID(ctx context.Context, id string) (*hsds.Organization, []string, error)
-	ListOrganizations(ctx context.Context, search string, offset, limit int) ([]*hsds.Organization, int, error)
-	ListTaxonomies(ctx context.Context, search string, offset, limit int) ([]*hsds.Taxonomy, int, error)
-	FindTaxonomyByID(ctx context.Context, id string) (*hsds.Taxonomy, error)
-	ListTaxonomyTerms(ctx context.Context, f sqlstore.TermFilter) ([]*hsds.TaxonomyTerm, int, error)
-	FindTaxonomyTermByID(ctx context.Context, id string) (*hsds.TaxonomyTerm, error)
-	ListServiceAtLocations(ctx context.Context, f haven.DirectoryFilter) ([]string, int, error)
-	FindServiceAtLocations(ctx context.Context, ids []string) ([]*hsds.ServiceAtLocation, error)
-	CountServices(ctx context.Context) (total, sample int, err error)
-	HasServices(ctx context.Context) (bool, error)
-	EachService(ctx context.Context, fn func(*hsds.Service) error) error
-}
-
-// Countries is where country summaries are kept.
-type Countries interface {
-	FindCountrySummary(ctx context.Context, country string) (*haven.CountrySummary, error)
-}
 
 //go:embed openapi.json
 var openAPIDoc []byte
@@ -79,8 +55,8 @@ func parseDirectoryFilter(q url.Values, defPerPage int) (haven.DirectoryFilter, 
 	f.Near = near
 	if s := q.Get("radius_km"); s != "" {
 		r, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsNaN(r) || r <= 0 || r > sqlstore.MaxRadiusKm {
-			return f, 0, 0, haven.Errorf(haven.EINVALID, "Parameter radius_km must be a number above 0 and at most %d.", sqlstore.MaxRadiusKm)
+		if err != nil || math.IsNaN(r) || r <= 0 || r > haven.MaxRadiusKm {
+			return f, 0, 0, haven.Errorf(haven.EINVALID, "Parameter radius_km must be a number above 0 and at most %d.", haven.MaxRadiusKm)
 		}
 		if near == nil {
 			return f, 0, 0, haven.Errorf(haven.EINVALID, "Parameter radius_km needs a place: give near=lat,lon or postcode.")
@@ -96,7 +72,7 @@ func parseDirectoryFilter(q url.Values, defPerPage int) (haven.DirectoryFilter, 
 		return f, 0, 0, err
 	}
 	f.Limit, f.Offset = perPage, (page-1)*perPage
-	if err := sqlstore.ValidateDirectoryFilter(f); err != nil {
+	if err := f.Validate(); err != nil {
 		return f, 0, 0, err
 	}
 	return f, page, perPage, nil
@@ -490,7 +466,7 @@ func (s *Server) withAuditMetadata(ctx context.Context, sv *hsds.Service) error 
 	if s.Accounts == nil {
 		return nil
 	}
-	trail, err := s.Accounts.AuditTrail(ctx, "service", sv.ID, 0)
+	trail, err := s.Audit.AuditTrail(ctx, "service", sv.ID, 0)
 	if err != nil {
 		return err
 	}
@@ -628,8 +604,8 @@ func (s *Server) handleHSDSServiceAtLocations(w http.ResponseWriter, r *http.Req
 	}
 	if p := q.Get("proximity"); p != "" {
 		m, err := strconv.ParseFloat(p, 64)
-		if err != nil || math.IsNaN(m) || m <= 0 || m > sqlstore.MaxRadiusKm*1000 {
-			writeJSONError(w, r, s.Logger, haven.Errorf(haven.EINVALID, "Parameter proximity must be a distance in metres above 0 and at most %d.", sqlstore.MaxRadiusKm*1000))
+		if err != nil || math.IsNaN(m) || m <= 0 || m > haven.MaxRadiusKm*1000 {
+			writeJSONError(w, r, s.Logger, haven.Errorf(haven.EINVALID, "Parameter proximity must be a distance in metres above 0 and at most %d.", haven.MaxRadiusKm*1000))
 			return
 		}
 		if f.Near == nil {
@@ -711,7 +687,7 @@ func (s *Server) handleHSDSTerms(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, r, s.Logger, err)
 		return
 	}
-	tf := sqlstore.TermFilter{Search: f.Query, TaxonomyID: f.TaxonomyID, Offset: f.Offset, Limit: f.Limit}
+	tf := haven.TermFilter{Search: f.Query, TaxonomyID: f.TaxonomyID, Offset: f.Offset, Limit: f.Limit}
 	if tf.ParentID, err = uuidParam(q, "parent_id"); err == nil {
 		tf.TopOnly, err = boolParam(q, "top_only")
 	}

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"context"
 	"html/template"
 	"net/http"
 	"strings"
@@ -9,14 +8,6 @@ import (
 	"haven"
 	"haven/learning"
 )
-
-// Learning is where the learning pages are kept.
-type Learning interface {
-	ListPages(ctx context.Context, section string) ([]*haven.LearningPage, error)
-	FindPage(ctx context.Context, slug string) (*haven.LearningPage, error)
-	SearchPages(ctx context.Context, q string) ([]*haven.LearningPage, error)
-	UpdatePage(ctx context.Context, actor string, p *haven.LearningPage) error
-}
 
 // sectionPaths are the seed page's addresses of the learning sections.
 var sectionPaths = map[string]string{"understand": "/understand-victims", "heal": "/help-victims-heal", "culture": "/culture-and-diversity"}

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"haven/sqlstore"
 )
 
 func TestLearningPages(t *testing.T) {
@@ -53,7 +55,7 @@ func TestLearningPages(t *testing.T) {
 func TestEditLearningPage(t *testing.T) {
 	s, db := MustCurationServer(t)
 	c := signIn(t, s, "curator@example.org")
-	pages, err := db.ListPages(context.Background(), "heal")
+	pages, err := sqlstore.NewLearningService(db).ListPages(context.Background(), "heal")
 	if err != nil || len(pages) == 0 {
 		t.Fatal(err)
 	}
@@ -65,7 +67,7 @@ func TestEditLearningPage(t *testing.T) {
 	if w.Code != 200 || !strings.Contains(w.Body.String(), "Safety first</h2>") || strings.Contains(w.Body.String(), "<script>alert") {
 		t.Fatalf("preview: %d", w.Code)
 	}
-	if got, _ := db.FindPage(context.Background(), pg.Slug); got.Body["en"] != pg.Body["en"] {
+	if got, _ := sqlstore.NewLearningService(db).FindPage(context.Background(), pg.Slug); got.Body["en"] != pg.Body["en"] {
 		t.Error("a preview saved the page")
 	}
 	form.Set("action", "save")
@@ -81,7 +83,7 @@ func TestEditLearningPage(t *testing.T) {
 	if !strings.Contains(page, "Safety first") || strings.Contains(page, "<script>alert") {
 		t.Error("the saved page is not shown, or not sanitized")
 	}
-	if trail, _ := db.AuditTrail(context.Background(), "learning_page", pg.Slug, 0); len(trail) == 0 || trail[0].Field != "body.en" {
+	if trail, _ := sqlstore.NewAuditService(db).AuditTrail(context.Background(), "learning_page", pg.Slug, 0); len(trail) == 0 || trail[0].Field != "body.en" {
 		t.Errorf("audit: %+v", trail)
 	}
 }

@@ -28,6 +28,12 @@ func (s *Server) secureHeaders(next http.Handler) http.Handler {
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(self), interest-cohort=()")
+		if s.secureCookie(r) {
+			// Served over TLS (here or at a proxy, per --secure-cookies): for
+			// two years browsers go straight to https, so no first plain
+			// request can be read or redirected on a watched network.
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
 			// Pages may be read on a shared or watched device: keep them out
 			// of the browser's disk cache and back-forward cache.

@@ -303,24 +303,24 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 // CountSearches wraps a directory so that each search it runs is counted
 // for /metrics under the name of the engine that answers it, which engine
 // reports at the time (an index may take over from SQL once built).
-func CountSearches(d Directory, engine func() string, m *metrics.Metrics) Directory {
-	return countedDirectory{Directory: d, engine: engine, m: m}
+func CountSearches(d haven.DirectoryService, engine func() string, m *metrics.Metrics) haven.DirectoryService {
+	return countedDirectory{DirectoryService: d, engine: engine, m: m}
 }
 
 type countedDirectory struct {
-	Directory
+	haven.DirectoryService
 	engine func() string
 	m      *metrics.Metrics
 }
 
 func (d countedDirectory) SearchDirectory(ctx context.Context, f haven.DirectoryFilter) (*haven.DirectoryResult, error) {
 	d.m.Search(d.engine())
-	return d.Directory.SearchDirectory(ctx, f)
+	return d.DirectoryService.SearchDirectory(ctx, f)
 }
 
 func (d countedDirectory) ListServiceAtLocations(ctx context.Context, f haven.DirectoryFilter) ([]string, int, error) {
 	d.m.Search(d.engine())
-	return d.Directory.ListServiceAtLocations(ctx, f)
+	return d.DirectoryService.ListServiceAtLocations(ctx, f)
 }
 
 // log returns the logger for a request's context: every line it writes

@@ -46,7 +46,7 @@ func TestMetrics(t *testing.T) {
 		url, final, err string
 		status          int
 	}{{"https://a.example/", "", "", 200}, {"https://b.example/", "", "", 404}, {"https://c.example/", "https://c.example/new", "", 200}, {"https://d.example/", "", "timeout", 0}} {
-		if err := db.SaveLinkCheck(ctx, l.url, l.status, l.final, l.err, time.Now()); err != nil {
+		if err := sqlstore.NewCurationService(db).SaveLinkCheck(ctx, l.url, l.status, l.final, l.err, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -235,7 +235,7 @@ func TestTrustedProxy(t *testing.T) {
 // gatedDirectory holds each search until the test lets it go, so that a
 // search can be kept running; the data is the real store's.
 type gatedDirectory struct {
-	havenhttp.Directory
+	haven.DirectoryService
 	started chan struct{}
 	gate    chan struct{}
 }
@@ -243,7 +243,7 @@ type gatedDirectory struct {
 func (d gatedDirectory) SearchDirectory(ctx context.Context, f haven.DirectoryFilter) (*haven.DirectoryResult, error) {
 	d.started <- struct{}{}
 	<-d.gate
-	return d.Directory.SearchDirectory(ctx, f)
+	return d.DirectoryService.SearchDirectory(ctx, f)
 }
 
 // TestSearchConcurrencyLimit fills the search slots and checks that the
@@ -252,7 +252,7 @@ func (d gatedDirectory) SearchDirectory(ctx context.Context, f haven.DirectoryFi
 func TestSearchConcurrencyLimit(t *testing.T) {
 	s, svcs := MustDirectoryServer(t)
 	s.Limits.Searches, s.Limits.QueueWait = 1, 100*time.Millisecond
-	gd := gatedDirectory{Directory: s.Directory, started: make(chan struct{}, 8), gate: make(chan struct{})}
+	gd := gatedDirectory{DirectoryService: s.Directory, started: make(chan struct{}, 8), gate: make(chan struct{})}
 	s.Directory = gd
 	first := make(chan int)
 	go func() { first <- do(s, "GET", "/api/v1/search?q=legal", nil).Code }()

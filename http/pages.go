@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"haven"
@@ -31,7 +32,9 @@ func (s *Server) handleBrowseSafely(w http.ResponseWriter, r *http.Request) {
 
 // handleLanguage records the language a visitor picked in a cookie — the
 // only cookie an anonymous visitor ever gets, and only by asking — and sends
-// them back where they were.
+// them back where they were. It is a session cookie (no Max-Age or
+// Expires), so the browser drops it when it closes instead of keeping for a
+// year a sign that someone here chose Spanish.
 func (s *Server) handleLanguage(w http.ResponseWriter, r *http.Request) {
 	lang := r.PathValue("lang")
 	if !i18n.Supported(lang) {
@@ -39,17 +42,32 @@ func (s *Server) handleLanguage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{
-		Name: i18n.CookieName, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		Name: i18n.CookieName, Value: lang, Path: "/",
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
 	})
 	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
 }
 
-// localPath returns next when it is a path on this site, and "/" otherwise,
-// so the language link cannot be used to send people elsewhere.
+// localPath returns next when it is a path on this site, and "/" otherwise:
+// every handler that sends a visitor to an address they gave (the language
+// link, sign-in, verify) passes it through here, so none of them can be used
+// to send people elsewhere.
+//
+// Browsers drop tabs and newlines anywhere in a URL and read "\" as "/",
+// so "/\t/evil.example" and "/\evil.example" both mean //evil.example to
+// them; net/http also passes a Location it cannot parse through uncleaned.
+// Rather than guess what each browser makes of such bytes, any control
+// character or backslash sends the visitor home.
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") {
+	for i := 0; i < len(next); i++ {
+		if c := next[i]; c < 0x20 || c == 0x7f || c == '\\' {
+			return "/"
+		}
+	}
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return "/"
 	}
 	return next

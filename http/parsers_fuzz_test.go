@@ -9,7 +9,6 @@ import (
 
 	"haven"
 	"haven/hsds"
-	"haven/sqlstore"
 )
 
 // The parsers of query parameters must turn any input into either a valid
@@ -44,7 +43,7 @@ func FuzzParseDirectoryFilter(f *testing.F) {
 		if !utf8.ValidString(flt.Query) || utf8.RuneCountInString(flt.Query) > maxQueryLen {
 			t.Fatalf("query let through: %q", flt.Query)
 		}
-		if flt.RadiusKm != 0 && (flt.Near == nil || math.IsNaN(flt.RadiusKm) || flt.RadiusKm <= 0 || flt.RadiusKm > sqlstore.MaxRadiusKm) {
+		if flt.RadiusKm != 0 && (flt.Near == nil || math.IsNaN(flt.RadiusKm) || flt.RadiusKm <= 0 || flt.RadiusKm > haven.MaxRadiusKm) {
 			t.Fatalf("radius %v let through (near %v)", flt.RadiusKm, flt.Near)
 		}
 		if n := flt.Near; n != nil && (math.IsNaN(n.Lat) || math.IsNaN(n.Lon) || math.Abs(n.Lat) > 90 || math.Abs(n.Lon) > 180) {
@@ -103,7 +102,7 @@ func FuzzSheetIDs(f *testing.F) {
 
 // FuzzLocalPath checks that the "next" of a redirect never leaves the site.
 func FuzzLocalPath(f *testing.F) {
-	for _, s := range []string{"/resources?q=visa", "//evil.example", "/\\evil.example", "https://evil.example", "/a\r\nLocation: x", "", "/%2f%2fevil"} {
+	for _, s := range []string{"/resources?q=visa", "//evil.example", "/\\evil.example", "https://evil.example", "/a\r\nLocation: x", "", "/%2f%2fevil", "/\t/evil.example", "\\/evil.example"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, next string) {
@@ -113,10 +112,13 @@ func FuzzLocalPath(f *testing.F) {
 		}
 		u, err := url.Parse(p)
 		if err != nil {
-			return // net/http refuses to redirect there; it stays on the site
+			// net/http sends a Location it cannot parse as it is.
+			t.Fatalf("localPath(%q) = %q does not parse: %v", next, p, err)
 		}
+		// Browsers drop tabs and newlines and read "\" as "/" before they
+		// look for "//".
 		if u.Scheme != "" || u.Host != "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") ||
-			strings.ContainsAny(p, "\r\n") {
+			strings.ContainsAny(p, "\t\r\n\\") {
 			t.Fatalf("localPath(%q) = %q leaves the site", next, p)
 		}
 	})

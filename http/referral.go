@@ -27,10 +27,51 @@ type sheetEntry struct {
 }
 
 type referralData struct {
-	Date    string
-	Entries []sheetEntry
-	PDF     string
-	More    string
+	Date     string
+	Entries  []sheetEntry
+	PDF      string // opens in the browser
+	Download string // the same PDF, to save
+	More     string
+	Discreet bool   // the sheet for a person who may be searched
+	Other    string // the discreet sheet from the full one, and back
+}
+
+// discreetSheet reports whether a request asks for the discreet sheet.
+func discreetSheet(r *http.Request) bool { return r.URL.Query().Get("discreet") == "1" }
+
+// discreetEntries strips a sheet to how to reach each service, for a person
+// who may be searched: no eligibility, how to apply or documents (free text
+// that often says whom a service is for), and no name, organization,
+// address line, phone, e-mail, hours or language that names trafficking or
+// a hotline (referral.Revealing); a name that does becomes "Contact N".
+func discreetEntries(l *i18n.Localizer, in []sheetEntry) []sheetEntry {
+	keep := func(s string) string {
+		if referral.Revealing(s) {
+			return ""
+		}
+		return s
+	}
+	keepAll := func(ss []string) []string {
+		return slices.DeleteFunc(slices.Clone(ss), referral.Revealing)
+	}
+	out := make([]sheetEntry, 0, len(in))
+	for i, e := range in {
+		d := sheetEntry{ID: e.ID, Name: e.Name, Organization: keep(e.Organization), Email: keep(e.Email),
+			Hours: keepAll(e.Hours), Languages: keepAll(e.Languages), Verified: e.Verified, Sample: e.Sample,
+			Remove: strings.Replace(e.Remove, "/referral?", "/referral?discreet=1&", 1)}
+		if referral.Revealing(d.Name) {
+			d.Name = l.T("referral.discreet.contact", i+1)
+		}
+		d.Address = strings.Join(keepAll(strings.Split(e.Address, "\n")), "\n")
+		for _, p := range e.Phones {
+			if !referral.Revealing(p.Number) {
+				p.Note = keep(p.Note)
+				d.Phones = append(d.Phones, p)
+			}
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // sheetEntries builds the entries of a referral sheet, in the order chosen.
@@ -73,13 +114,22 @@ func (s *Server) handleReferral(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "", "directory", nil)
 	p.Title = p.L.T("referral.title")
+	q := sheetQuery(ids)
 	d := referralData{Date: formatDate(time.Now(), p.Lang), Entries: s.sheetEntries(p.L, svcs, ids),
-		PDF: "/referral.pdf?" + sheetQuery(ids), More: "/directory?sheet=" + url.QueryEscape(strings.Join(ids, ","))}
+		PDF: "/referral.pdf?" + q, Download: "/referral.pdf?download=1&" + q,
+		More: "/directory?sheet=" + url.QueryEscape(strings.Join(ids, ",")), Other: "/referral?discreet=1&" + q}
+	if discreetSheet(r) {
+		p.Title = p.L.T("referral.discreet.title")
+		d.Discreet, d.Entries, d.Other = true, discreetEntries(p.L, d.Entries), "/referral?"+q
+		d.PDF, d.Download = "/referral.pdf?discreet=1&"+q, "/referral.pdf?discreet=1&download=1&"+q
+	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "referral", p)
 }
 
-// handleReferralPDF serves the same sheet as a PDF download.
+// handleReferralPDF serves the same sheet as a PDF, shown in the browser
+// rather than saved to Downloads unless download=1 asks; discreet=1 serves
+// the discreet sheet.
 func (s *Server) handleReferralPDF(w http.ResponseWriter, r *http.Request) {
 	ids := sheetIDs(r.URL.Query())
 	// A sheet is handed to the person referred: it shows confidential
@@ -101,7 +151,15 @@ func (s *Server) handleReferralPDF(w http.ResponseWriter, r *http.Request) {
 			Eligibility: l.T("service.eligibility"), HowToApply: l.T("service.apply"), Fees: l.T("service.fees"),
 			Documents: l.T("service.documents"), Sample: l.T("directory.sample")},
 	}
-	for _, e := range s.sheetEntries(l, svcs, ids) {
+	entries, name := s.sheetEntries(l, svcs, ids), "referral-sheet.pdf"
+	if discreetSheet(r) {
+		// A plain title and no hotline box; the entries say nothing of
+		// trafficking or hotlines.
+		sheet.Title, sheet.Intro, sheet.Hotline = l.T("referral.discreet.title"), "", referral.Hotline{}
+		sheet.Footer = l.T("referral.discreet.footer")
+		entries, name = discreetEntries(l, entries), "contacts.pdf"
+	}
+	for _, e := range entries {
 		var phones []string
 		for _, p := range e.Phones {
 			phones = append(phones, p.Number)
@@ -116,6 +174,10 @@ func (s *Server) handleReferralPDF(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="referral-sheet.pdf"`)
+	disposition := "inline"
+	if r.URL.Query().Get("download") == "1" {
+		disposition = "attachment"
+	}
+	w.Header().Set("Content-Disposition", disposition+`; filename="`+name+`"`)
 	w.Write(buf.Bytes())
 }

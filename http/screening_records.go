@@ -1,7 +1,6 @@
 package http
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"haven"
 	"haven/i18n"
 	"haven/screening"
-	"haven/sqlstore"
 	"haven/vault"
 )
 
@@ -19,15 +17,6 @@ import (
 // a record opens only for its author and admins; every save, view and
 // export is written to the audit trail. The content is sealed by package
 // vault before it reaches the store, under the server's secret key.
-
-// ScreeningRecords stores sealed screening records.
-type ScreeningRecords interface {
-	SaveScreening(ctx context.Context, actor, action, authorID, id string, seal sqlstore.ScreeningSeal) (*haven.ScreeningRecord, error)
-	ListScreenings(ctx context.Context, authorID string, limit int) ([]*haven.ScreeningRecord, error)
-	FindScreening(ctx context.Context, id string) (*haven.ScreeningRecord, []vault.Version, error)
-	ScreeningSavedAt(ctx context.Context, id string) (map[int]time.Time, error)
-	LogScreeningAccess(ctx context.Context, actor, action, id, field string) error
-}
 
 // errNoKey is what a screener sees when the server has no secret key.
 var errNoKey = haven.Errorf(haven.EUNAVAILABLE, "Saving and opening screening records is turned off: this server has no secret key. "+
@@ -86,7 +75,7 @@ func (s *Server) handleScreeningSave(w http.ResponseWriter, r *http.Request) {
 	if d.Record != "" {
 		action, reason = "amend", screening.ReasonAmend
 	}
-	saved, err := s.Records.SaveScreening(r.Context(), u.Email, action, u.ID, d.Record, sqlstore.ScreeningSeal(screening.Seal(s.Vault, rec, reason)))
+	saved, err := s.Records.SaveScreening(r.Context(), u.Email, action, u.ID, d.Record, haven.ScreeningSeal(screening.Seal(s.Vault, rec, reason)))
 	if err != nil {
 		s.renderError(w, r, err)
 		return

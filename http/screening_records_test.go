@@ -18,6 +18,7 @@ import (
 	"haven"
 	"haven/auth"
 	havenhttp "haven/http"
+	"haven/internal/dbtest"
 	"haven/internal/testpg"
 	"haven/sqlstore"
 	"haven/vault"
@@ -45,12 +46,12 @@ func MustScreeningServerOn(t *testing.T, dsn string) (*havenhttp.Server, *sqlsto
 	var logs bytes.Buffer
 	s.Logger = slog.New(slog.NewJSONHandler(&logs, nil))
 	key, _ := vault.NewKey()
-	s.Vault, s.Records = vault.NewKeyring(key), db
+	s.Vault, s.Records = vault.NewKeyring(key), sqlstore.NewScreeningRecordService(db)
 	hash, err := auth.HashPassword(testPassword, cheap)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CreateUser(context.Background(), "test", &haven.User{Email: "other@example.org", Role: haven.RoleScreener, PasswordHash: hash}); err != nil {
+	if err := sqlstore.NewAccountService(db).CreateUser(context.Background(), "test", &haven.User{Email: "other@example.org", Role: haven.RoleScreener, PasswordHash: hash}); err != nil {
 		t.Fatal(err)
 	}
 	return s, db, &logs
@@ -135,15 +136,7 @@ func saveFrom(t *testing.T, s http.Handler, c *http.Cookie, lang, result string)
 // TestScreeningRecordFlow runs the whole flow over HTTP, in both
 // languages, on both engines.
 func TestScreeningRecordFlow(t *testing.T) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			dsn := filepath.Join(t.TempDir(), "haven.db")
-			if engine == "postgres" {
-				dsn = testpg.Fresh(t)
-			}
-			testScreeningRecordFlow(t, dsn)
-		})
-	}
+	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) { testScreeningRecordFlow(t, e.Fresh(t)) })
 }
 
 func testScreeningRecordFlow(t *testing.T, dsn string) {
@@ -168,7 +161,7 @@ func testScreeningRecordFlow(t *testing.T, dsn string) {
 					t.Errorf("record page lacks %q", want)
 				}
 			}
-			rec, versions, err := db.FindScreening(ctx, id)
+			rec, versions, err := sqlstore.NewScreeningRecordService(db).FindScreening(ctx, id)
 			if err != nil || len(versions) != 1 || rec.AuthorEmail != "screener@example.org" {
 				t.Fatalf("stored: %+v %d %v", rec, len(versions), err)
 			}
@@ -214,7 +207,7 @@ func testScreeningRecordFlow(t *testing.T, dsn string) {
 			if id2 := saveFrom(t, s, c, tc.lang, result); id2 != id {
 				t.Fatalf("amending made a new record %s", id2)
 			}
-			rec2, versions, _ := db.FindScreening(ctx, id)
+			rec2, versions, _ := sqlstore.NewScreeningRecordService(db).FindScreening(ctx, id)
 			if len(versions) != 2 || versions[1].PrevHash != rec.HeadHash || rec2.HeadHash == rec.HeadHash {
 				t.Fatalf("second version: %d versions", len(versions))
 			}
@@ -223,7 +216,7 @@ func testScreeningRecordFlow(t *testing.T, dsn string) {
 				t.Error("the record page does not list the amendment")
 			}
 			// Every save, view and export is in the audit trail, without content.
-			trail, err := db.AuditTrail(ctx, "screening", id, 0)
+			trail, err := sqlstore.NewAuditService(db).AuditTrail(ctx, "screening", id, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -330,7 +323,7 @@ func TestScreeningWithoutKey(t *testing.T) {
 	if w.Code != http.StatusServiceUnavailable || !strings.Contains(html.UnescapeString(w.Body.String()), "HAVEN_SECRET_KEY") {
 		t.Errorf("save without a key: %d", w.Code)
 	}
-	if n, _ := db.CountRows(context.Background(), "screening_records"); n != 0 {
+	if n, _ := dbtest.CountRows(context.Background(), db, "screening_records"); n != 0 {
 		t.Errorf("%d records saved without a key", n)
 	}
 }

@@ -34,27 +34,27 @@ type Pinger interface {
 // Server is Haven's HTTP server.
 type Server struct {
 	Resources   haven.ResourceService
-	Directory   Directory
-	Countries   Countries
-	Accounts    Accounts
-	Curation    Curation
-	Editor      ResourceEditor
-	Suggestions Suggestions
-	Learning    Learning
+	Editor      haven.ResourceEditor
+	Directory   haven.DirectoryService
+	DirEditor   haven.DirectoryEditor
+	Countries   haven.CountryService
+	Accounts    haven.AccountService
+	Audit       haven.AuditService
+	Curation    haven.CurationService
+	Suggestions haven.SuggestionService
+	Learning    haven.LearningService
 	// Screening is the screening tool's question bank.
 	Screening *screening.Bank
 	// Records keeps saved screening interviews, sealed with Vault. With no
 	// Vault (no secret key), nothing is saved or opened.
-	Records ScreeningRecords
+	Records haven.ScreeningRecordService
 	Vault   *vault.Keyring
 	// ScreeningRetention, when set, is how long a record is kept after its
 	// last save; the serve command runs the purge.
 	ScreeningRetention time.Duration
 	// Sections are the learning sections' titles and introductions.
-	Sections  []haven.LearningSection
-	UserAdmin UserAdmin
-	DirEditor DirectoryEditor
-	DB        Pinger
+	Sections []haven.LearningSection
+	DB       Pinger
 	// Sessions sets how long sign-ins last.
 	Sessions SessionConfig
 	// PasswordParams are the argon2id parameters passwords are checked

@@ -40,24 +40,24 @@ func MustServerOn(tb testing.TB, dsn string) (*havenhttp.Server, *bytes.Buffer, 
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := db.SeedResources(ctx, entries); err != nil {
+	if _, err := sqlstore.NewResourceService(db).SeedResources(ctx, entries); err != nil {
 		tb.Fatal(err)
 	}
 	sections, pages, err := learning.Load()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := db.SeedPages(ctx, pages); err != nil {
+	if _, err := sqlstore.NewLearningService(db).SeedPages(ctx, pages); err != nil {
 		tb.Fatal(err)
 	}
-	if tax, terms := sample.Taxonomy(); db.EnsureTaxonomy(ctx, tax, terms) != nil {
+	if tax, terms := sample.Taxonomy(); sqlstore.NewDirectoryService(db).EnsureTaxonomy(ctx, tax, terms) != nil {
 		tb.Fatal(err)
 	}
 	var logs bytes.Buffer
 	s := havenhttp.NewServer()
 	s.Resources = sqlstore.NewResourceService(db)
 	s.DB = db
-	s.Learning, s.Sections = db, sections
+	s.Learning, s.Sections = sqlstore.NewLearningService(db), sections
 	s.Logger = slog.New(slog.NewJSONHandler(&logs, nil))
 	return s, &logs, db
 }
@@ -209,7 +209,7 @@ func TestFrame(t *testing.T) {
 func TestQuickExitScript(t *testing.T) {
 	s, _, _ := MustServer(t)
 	js := do(s, "GET", "/static/exit.js", nil).Body.String()
-	for _, want := range []string{"location.replace(", `"Escape"`, "textContent = \"\"", "preventDefault"} {
+	for _, want := range []string{"location.replace(", `"Escape"`, `"Shift"`, "textContent = \"\"", "preventDefault"} {
 		if !strings.Contains(js, want) {
 			t.Errorf("exit.js lacks %q", want)
 		}
@@ -230,6 +230,10 @@ func TestLanguageCookie(t *testing.T) {
 	c := w.Header().Get("Set-Cookie")
 	if !strings.HasPrefix(c, "lang=es") || !strings.Contains(c, "HttpOnly") || !strings.Contains(c, "SameSite=Lax") {
 		t.Errorf("cookie = %q", c)
+	}
+	// A session cookie: nothing lasting says a language was chosen here.
+	if lc := strings.ToLower(c); strings.Contains(lc, "max-age") || strings.Contains(lc, "expires") {
+		t.Errorf("the language cookie outlives the session: %q", c)
 	}
 	body := do(s, "GET", "/resources", map[string]string{"Cookie": "lang=es", "Accept-Language": "en"}).Body.String()
 	if !strings.Contains(body, `<html lang="es">`) {

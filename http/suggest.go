@@ -1,7 +1,6 @@
 package http
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,13 +8,6 @@ import (
 	"haven"
 	"haven/auth"
 )
-
-// Suggestions is the moderation queue.
-type Suggestions interface {
-	CreateSuggestion(ctx context.Context, s *haven.Suggestion) error
-	ListSuggestions(ctx context.Context, status string) ([]*haven.Suggestion, error)
-	ResolveSuggestion(ctx context.Context, actor, id string, accept bool, value string) error
-}
 
 type suggestData struct {
 	S      haven.Suggestion
@@ -101,6 +93,11 @@ func (s *Server) handleSuggest(w http.ResponseWriter, r *http.Request) {
 	d.Title = title
 	if d.S.Body == "" && d.S.NewValue == "" {
 		d.Errors["body"] = p.L.T("suggest.required")
+	}
+	if d.S.Kind == "website" && d.S.NewValue != "" {
+		if _, err := haven.CheckWebURL("new_value", d.S.NewValue); err != nil {
+			d.Errors["new_value"] = p.L.T("form.url")
+		}
 	}
 	if len(d.Errors) == 0 {
 		err := s.Suggestions.CreateSuggestion(r.Context(), &d.S)

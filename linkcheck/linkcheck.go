@@ -8,11 +8,14 @@
 // so that every hop is recorded, and reports failures as short, human-readable
 // reasons suitable for showing to curators.
 //
-// Egress: the checker fetches whatever URLs it is given, including ones that
-// resolve to loopback or private addresses (the tests rely on this). A
-// deployment that checks URLs entered by untrusted users may want to give the
-// Checker a Client whose Transport dials through an egress policy (for
-// example a net.Dialer with a Control function that rejects private ranges).
+// Egress: the URLs come from people (a visitor's suggestion a curator
+// accepted, an imported directory), so by default the checker never
+// connects to loopback, private, link-local or other special addresses
+// (see netguard): each address is checked when the connection is made,
+// after DNS and on every redirect, and a refused one is reported as
+// ErrPrivateAddress, not as broken. AllowPrivate turns the guard off, for a
+// directory of intranet links or for tests. The guard is part of the
+// default client; a Client given by the caller dials as its Transport does.
 package linkcheck
 
 import (
@@ -24,11 +27,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"haven/netguard"
 )
 
 // Defaults used by New. Check also uses them for fields left at zero, except
@@ -54,6 +60,10 @@ const (
 	ErrNoSuchHost        = "no such host"
 	ErrTooManyRedirects  = "too many redirects"
 	ErrRedirectLoop      = "redirect loop"
+	// ErrPrivateAddress: the URL, or a redirect, led to a loopback,
+	// private or otherwise special address, which the checker does not
+	// visit unless AllowPrivate is set. The curation dashboard matches it.
+	ErrPrivateAddress = "not checked: private address"
 )
 
 // Result is what one check found.
@@ -89,7 +99,13 @@ type Result struct {
 func (r Result) OK() bool { return r.Error == "" && r.Status >= 200 && r.Status < 300 }
 
 // Broken reports whether the check failed: an error, or a 4xx/5xx status.
-func (r Result) Broken() bool { return r.Error != "" || r.Status >= 400 }
+// A URL not checked because of its address is not broken: nothing is known
+// about it.
+func (r Result) Broken() bool { return !r.NotChecked() && (r.Error != "" || r.Status >= 400) }
+
+// NotChecked reports whether the URL, or a redirect it gave, led to an
+// address the checker refuses (ErrPrivateAddress).
+func (r Result) NotChecked() bool { return r.Error == ErrPrivateAddress }
 
 // Redirected reports whether the URL ended up somewhere else (FinalURL != "").
 func (r Result) Redirected() bool { return r.FinalURL != "" }
@@ -98,7 +114,8 @@ func (r Result) Redirected() bool { return r.FinalURL != "" }
 // Checker may run several Checks at once, but politeness limits are only
 // enforced within a single Check.
 type Checker struct {
-	// Client makes the requests. Nil means a default client. Check uses a
+	// Client makes the requests. Nil means a default client, guarded like
+	// New's (see AllowPrivate); a Client given here is not. Check uses a
 	// copy of it whose CheckRedirect stops at every redirect, and, when the
 	// Client has no Jar, gives each URL its own cookie jar so that sites
 	// which set a cookie and redirect to themselves work.
@@ -123,17 +140,25 @@ type Checker struct {
 	UserAgent string
 	// Now gives CheckedAt (default time.Now).
 	Now func() time.Time
+	// AllowPrivate lets the default client connect to loopback, private,
+	// link-local and other special addresses, which it refuses otherwise
+	// (see the package comment). It also lets that client use a proxy
+	// from the environment, which the guard cannot see past.
+	AllowPrivate bool
 
 	// owned is the client New built; its idle connections are closed when a
 	// Check finishes, so no keep-alive goroutines outlive the check.
 	owned *http.Client
+	// allow, when set, lets through addresses the guard refuses: in tests,
+	// one loopback server stands for the internet.
+	allow func(netip.AddrPort) bool
+	// resolver, when set, is the default client's resolver (tests).
+	resolver *net.Resolver
 }
 
 // New returns a Checker with every field set to its default.
 func New() *Checker {
-	cl := newClient()
-	return &Checker{
-		Client:       cl,
+	c := &Checker{
 		Concurrency:  DefaultConcurrency,
 		PerHost:      DefaultPerHost,
 		HostDelay:    DefaultHostDelay,
@@ -141,14 +166,38 @@ func New() *Checker {
 		MaxRedirects: DefaultMaxRedirects,
 		UserAgent:    DefaultUserAgent,
 		Now:          time.Now,
-		owned:        cl,
 	}
+	c.Client = c.newClient()
+	c.owned = c.Client
+	return c
 }
 
-// newClient builds the default client: the standard transport's proxy and
-// dial settings with a smaller idle pool.
-func newClient() *http.Client {
+// newClient builds the default client: the standard transport's dial
+// settings with a smaller idle pool, connecting only where c's guard
+// allows. The guard reads c.AllowPrivate at each connection, so it may be
+// set after New.
+func (c *Checker) newClient() *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	d := netguard.Dialer()
+	d.Resolver = c.resolver
+	d.Control = func(network, address string, raw syscall.RawConn) error {
+		if c.AllowPrivate {
+			return nil
+		}
+		if c.allow != nil {
+			if ap, err := netip.ParseAddrPort(address); err == nil && c.allow(ap) {
+				return nil
+			}
+		}
+		return netguard.Control(network, address, raw)
+	}
+	tr.DialContext = d.DialContext
+	tr.Proxy = func(r *http.Request) (*url.URL, error) {
+		if !c.AllowPrivate {
+			return nil, nil // a proxy would connect where the guard cannot see
+		}
+		return http.ProxyFromEnvironment(r)
+	}
 	tr.MaxIdleConns = 64
 	tr.MaxIdleConnsPerHost = 2
 	tr.IdleConnTimeout = 30 * time.Second
@@ -187,7 +236,7 @@ func (c *Checker) config() *config {
 	}
 	switch {
 	case c.Client == nil:
-		cfg.client = *newClient()
+		cfg.client = *c.newClient()
 		cfg.ownClient = true
 	default:
 		cfg.client = *c.Client
@@ -482,6 +531,9 @@ func (cfg *config) do(ctx context.Context, client *http.Client, g *gate, host, m
 
 // describe turns a request error into a short human-readable reason.
 func describe(err error) string {
+	if _, ok := errors.AsType[*netguard.RefusedError](err); ok {
+		return ErrPrivateAddress
+	}
 	if e, ok := errors.AsType[*net.DNSError](err); ok {
 		switch {
 		case e.IsNotFound:

@@ -20,11 +20,13 @@ import (
 	"time"
 )
 
-// testChecker is a Checker without politeness delay and with short timeouts.
+// testChecker is a Checker without politeness delay and with short
+// timeouts, allowed to reach the test servers on loopback.
 func testChecker() *Checker {
 	c := New()
 	c.HostDelay = 0
 	c.Timeout = 5 * time.Second
+	c.AllowPrivate = true
 	return c
 }
 
@@ -671,7 +673,7 @@ func TestUserAgent(t *testing.T) {
 	}))
 	defer srv.Close()
 	checkOne(t, testChecker(), srv.URL)
-	c := &Checker{UserAgent: "custom"} // zero value otherwise
+	c := &Checker{UserAgent: "custom", AllowPrivate: true} // zero value otherwise
 	checkOne(t, c, srv.URL)
 	if !slices.Equal(uas, []string{"Haven link checker", "custom"}) {
 		t.Errorf("User-Agents %q", uas)
@@ -702,6 +704,7 @@ func TestNoGoroutineLeak(t *testing.T) {
 	defer srv.Close()
 	before := runtime.NumGoroutine()
 	c := New()
+	c.AllowPrivate = true
 	c.HostDelay = 10 * time.Millisecond
 	c.Timeout = 100 * time.Millisecond
 	c.PerHost = 3
@@ -742,6 +745,7 @@ func BenchmarkCheck(b *testing.B) {
 	}
 	c := New()
 	c.HostDelay = 0
+	c.AllowPrivate = true
 	b.ReportAllocs()
 	for b.Loop() {
 		rs, err := c.Check(b.Context(), urls, nil)

@@ -159,7 +159,7 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, 1)
 	ch <- prometheus.MustNewConstMetric(importsDesc, prometheus.CounterValue, float64(imports))
-	for _, result := range []string{"ok", "broken", "redirected"} {
+	for _, result := range []string{"ok", "broken", "redirected", "not_checked"} {
 		ch <- prometheus.MustNewConstMetric(linksDesc, prometheus.GaugeValue, float64(links[result]), result)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"haven/internal/testenv"
 )
 
 func spanishLabels() Labels {
@@ -312,10 +314,7 @@ func TestLongFooterAndLabels(t *testing.T) {
 // TestPdftotext extracts the text with poppler's pdftotext and checks that
 // Spanish characters survive the round trip.
 func TestPdftotext(t *testing.T) {
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		t.Skip("pdftotext not installed (Debian package poppler-utils); skipping text extraction check")
-	}
+	bin := testenv.PDFToText(t)
 	path := filepath.Join(t.TempDir(), "sheet.pdf")
 	if err := os.WriteFile(path, render(t, testSheet(10)), 0o600); err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"haven/analyze"
 	"haven/hsds"
 	"haven/internal/testpg"
+	"haven/listing"
 	"haven/sample"
 	"haven/searchindex"
 	"haven/sqlstore"
@@ -25,26 +25,11 @@ import (
 // each. These tests ask both random questions over random data, on SQLite
 // always and on PostgreSQL when HAVEN_TEST_POSTGRES is set.
 
-type engine struct {
-	name string
-	dsn  func(tb testing.TB) string
-}
+type engine = testpg.Engine
 
-var engines = []engine{
-	{"sqlite", func(tb testing.TB) string { return filepath.Join(tb.TempDir(), "haven.db") }},
-	{"postgres", testpg.Fresh},
-}
+var engines = testpg.Engines
 
-func eachEngine(t *testing.T, fn func(t *testing.T, e engine)) {
-	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
-			if e.name == "postgres" {
-				testpg.SkipUnlessAvailable(t)
-			}
-			fn(t, e)
-		})
-	}
-}
+func eachEngine(t *testing.T, fn func(t *testing.T, e engine)) { testpg.EachEngine(t, fn) }
 
 func mustOpen(tb testing.TB, dsn string) *sqlstore.DB {
 	tb.Helper()
@@ -328,7 +313,7 @@ func TestIndexAgreesWithSQL(t *testing.T) {
 		ctx := context.Background()
 		var tl tally
 		for seed := int64(1); seed <= 3; seed++ {
-			dsn := e.dsn(t)
+			dsn := e.Fresh(t)
 			svcs := randomDataset(t, 80+int(seed)*40, seed)
 			db := mustOpen(t, dsn)
 			mustImport(t, db, svcs)
@@ -420,7 +405,7 @@ func mustChange(t *testing.T, r *rand.Rand, dir *sqlstore.DirectoryService, svcs
 		if err != nil {
 			t.Fatal(err)
 		}
-		values := sqlstore.LocationText(l)
+		values := listing.LocationText(l)
 		values["city"] = "Zephyrville"
 		values["latitude"], values["longitude"] = fmt.Sprint(29.7+r.Float64()), fmt.Sprint(-95.9+r.Float64())
 		if err := dir.UpdateLocation(ctx, "test", l.ID, values); err != nil {
@@ -430,7 +415,7 @@ func mustChange(t *testing.T, r *rand.Rand, dir *sqlstore.DirectoryService, svcs
 	if err := dir.RetireOrganization(ctx, "test", some().OrganizationID); err != nil {
 		t.Fatal(err)
 	}
-	id, err := dir.CreateService(ctx, "test", sqlstore.NewProvider{NewOrgName: "Quixotic Legal Aid (sample)", NewOrgDesc: "Sample.",
+	id, err := dir.CreateService(ctx, "test", haven.ProviderDraft{NewOrgName: "Quixotic Legal Aid (sample)", NewOrgDesc: "Sample.",
 		Service:  map[string]string{"name": "Legal Aid", "description": "Quixotic help.", "languages": "es", "categories": "legal-services"},
 		Location: map[string]string{"address_1": "1 Main St", "city": "Houston", "state_province": "TX", "postal_code": "77002", "country": "US"}})
 	if err != nil || id == "" {
@@ -454,7 +439,7 @@ func mustChange(t *testing.T, r *rand.Rand, dir *sqlstore.DirectoryService, svcs
 	if _, err := dir.Import(ctx, next, sqlstore.ImportOptions{Name: "more"}); err != nil {
 		t.Fatal(err)
 	}
-	terms, _, err := dir.ListTaxonomyTerms(ctx, sqlstore.TermFilter{Limit: 5})
+	terms, _, err := dir.ListTaxonomyTerms(ctx, haven.TermFilter{Limit: 5})
 	if err != nil || len(terms) == 0 {
 		t.Fatalf("terms: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"haven"
+	"haven/internal/dbtest"
 	"haven/searchindex"
 	"haven/sqlstore"
 )
@@ -28,7 +29,7 @@ func TestRunFollowsOtherProcesses(t *testing.T) {
 	eachEngine(t, func(t *testing.T, e engine) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		dsn := e.dsn(t)
+		dsn := e.Fresh(t)
 		db := mustOpen(t, dsn)
 		svcs := randomDataset(t, 60, 5)
 		mustImport(t, db, svcs)
@@ -80,7 +81,7 @@ func TestRunFollowsOtherProcesses(t *testing.T) {
 func TestRebuildWhenEverythingChanged(t *testing.T) {
 	eachEngine(t, func(t *testing.T, e engine) {
 		ctx := context.Background()
-		db := mustOpen(t, e.dsn(t))
+		db := mustOpen(t, e.Fresh(t))
 		svcs := randomDataset(t, 50, 6)
 		mustImport(t, db, svcs)
 		dir := sqlstore.NewDirectoryService(db)
@@ -91,7 +92,7 @@ func TestRebuildWhenEverythingChanged(t *testing.T) {
 		}
 		for _, q := range []string{`DELETE FROM directory_changes WHERE service_id = '` + svcs[9].ID + `'`,
 			`INSERT INTO directory_changes (service_id, changed_at) VALUES ('', '2026-01-01T00:00:00Z')`} {
-			if err := db.ExecForTest(ctx, q); err != nil {
+			if err := dbtest.Exec(ctx, db, q); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -112,7 +113,7 @@ func TestRebuildWhenEverythingChanged(t *testing.T) {
 // the index rebuilds itself in order.
 func TestRebuildWhenDrifted(t *testing.T) {
 	ctx := context.Background()
-	db := mustOpen(t, engines[0].dsn(t))
+	db := mustOpen(t, engines[0].Fresh(t))
 	svcs := randomDataset(t, 50, 8)
 	mustImport(t, db, svcs)
 	dir := sqlstore.NewDirectoryService(db)
@@ -146,7 +147,7 @@ func TestRebuildWhenDrifted(t *testing.T) {
 // TestSwitch checks what each mode sends where.
 func TestSwitch(t *testing.T) {
 	ctx := context.Background()
-	db := mustOpen(t, engines[0].dsn(t))
+	db := mustOpen(t, engines[0].Fresh(t))
 	svcs := randomDataset(t, 30, 9)
 	mustImport(t, db, svcs)
 	dir := sqlstore.NewDirectoryService(db)

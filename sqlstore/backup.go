@@ -43,7 +43,7 @@ func Backup(ctx context.Context, dsn, out string) (int64, error) {
 		return 0, haven.Errorf(haven.EINVALID, "%s", PostgresBackupAdvice)
 	}
 	if out == "" {
-		return 0, haven.Errorf(haven.EINVALID, "Give the backup's file name: haven backup --db DB OUT.")
+		return 0, haven.Errorf(haven.EINVALID, "A backup needs the name of the file to write.")
 	}
 	src := sqlitePath(dsn)
 	if _, err := os.Stat(out); err == nil {
@@ -120,7 +120,7 @@ func Restore(ctx context.Context, in, dsn string, force bool) (*RestoreReport, e
 			return nil, fmt.Errorf("restore: %s: %w", dst, err)
 		}
 		if n > 0 && !force {
-			return nil, haven.Errorf(haven.ECONFLICT, "%s already holds a database (%d tables): pass --force to replace it with %s.", dst, n, in)
+			return nil, haven.Errorf(haven.ECONFLICT, "%s already holds a database (%d tables), which only a forced restore replaces with %s.", dst, n, in)
 		}
 	}
 
@@ -237,7 +237,7 @@ func integrityCheck(ctx context.Context, db *sql.DB) error {
 // PostgreSQL, which checks its pages itself, it only checks that the
 // database answers.
 func (db *DB) CheckIntegrity(ctx context.Context) error {
-	if db.engine == Postgres {
+	if !db.dialect.file {
 		return db.Ping(ctx)
 	}
 	return integrityCheck(ctx, db.read)

@@ -2,9 +2,9 @@ package sqlstore_test
 
 import (
 	"context"
-	"os"
 	"testing"
 
+	"haven/internal/testpg"
 	"haven/sqlstore"
 )
 
@@ -21,8 +21,8 @@ func BenchmarkImport(b *testing.B) {
 			rowByRow bool
 		}{{"bulk", false}, {"row-by-row", true}} {
 			b.Run(e.name+"/"+mode.name, func(b *testing.B) {
-				if e.name == "postgres" && os.Getenv(pgEnv) == "" {
-					b.Skip("SKIPPED: needs " + pgEnv)
+				if e.name == "postgres" {
+					testpg.SkipUnlessAvailable(b)
 				}
 				b.ReportAllocs()
 				for b.Loop() {

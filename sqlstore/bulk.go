@@ -94,7 +94,7 @@ func (tx *Tx) startBulk(ctx context.Context) error {
 		return err
 	}
 	b.fresh = n == 0
-	if tx.db.engine == SQLite {
+	if tx.db.dialect.fts {
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) + 1 FROM services_fts`).Scan(&b.nextRowid); err != nil {
 			return err
 		}
@@ -105,7 +105,7 @@ func (tx *Tx) startBulk(ctx context.Context) error {
 		b.nextRowid = max(b.nextRowid, next)
 	}
 	tx.bulk = b
-	if tx.db.engine == SQLite {
+	if tx.db.dialect.file {
 		// An import is one transaction, so every page it changes lives in
 		// the WAL until it commits, and a page the cache no longer holds is
 		// looked for there, through a hash table per 4,096 frames: at a
@@ -208,7 +208,7 @@ func (tx *Tx) buffer(ctx context.Context, query string, args []any) (bool, error
 	}
 	buf, ok := b.bufs[query]
 	if !ok {
-		buf = newBulkBuf(query, tx.db.engine)
+		buf = newBulkBuf(query, tx.db.dialect)
 		b.bufs[query] = buf
 		if buf != nil {
 			b.order = append(b.order, buf)
@@ -239,7 +239,7 @@ func (tx *Tx) buffer(ctx context.Context, query string, args []any) (bool, error
 
 // newBulkBuf parses a single-row INSERT into the parts of a multi-row one,
 // or returns nil for a statement of another shape.
-func newBulkBuf(query, engine string) *bulkBuf {
+func newBulkBuf(query string, d *dialect) *bulkBuf {
 	m := insertShape.FindStringSubmatchIndex(query)
 	if m == nil {
 		return nil
@@ -279,7 +279,7 @@ func newBulkBuf(query, engine string) *bulkBuf {
 		buf.rank = i
 	}
 	row := func(r int) string { return renumber(buf.row, r*buf.params) }
-	if engine == SQLite && inOrder(buf.row, buf.params) {
+	if d.file && inOrder(buf.row, buf.params) {
 		// modernc.org/sqlite looks up every named parameter's name, in a
 		// list as long as the statement's parameters: plain ? binds the
 		// same values without that quadratic cost.
@@ -296,7 +296,7 @@ func newBulkBuf(query, engine string) *bulkBuf {
 	}
 	sb.WriteString(buf.tail)
 	buf.multi = sb.String()
-	if engine == Postgres && slices.Contains(bulkTables, buf.table) {
+	if d.copy && slices.Contains(bulkTables, buf.table) {
 		// Not the taxonomy tables: Haven's own taxonomy is there before
 		// any import, so the first COPY of it would conflict.
 		buf.columns = copyColumns(buf)
@@ -410,7 +410,7 @@ func (tx *Tx) endBulk(ctx context.Context) error {
 	if err == nil {
 		err = tx.flush(ctx)
 	}
-	if err == nil && tx.db.engine == SQLite {
+	if err == nil && tx.db.dialect.file {
 		_, err = tx.Tx.ExecContext(ctx, `PRAGMA cache_size = `+sqliteCacheSize)
 	}
 	tx.bulk = nil

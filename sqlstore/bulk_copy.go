@@ -25,7 +25,7 @@ import (
 // its connection apart, so that COPY can reach the driver under the
 // transaction; release returns the connection to the pool.
 func (db *DB) beginImport(ctx context.Context) (tx *Tx, release func(), err error) {
-	if db.engine != Postgres {
+	if !db.dialect.copy {
 		tx, err := db.BeginTx(ctx, false)
 		return tx, func() {}, err
 	}

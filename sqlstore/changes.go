@@ -106,7 +106,7 @@ func (tx *Tx) logChanges() error {
 		ids[id] = struct{}{}
 	}
 	all := c.overflow || len(ids) > MaxListedChanges
-	if tx.db.engine == Postgres {
+	if tx.db.dialect.locks {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, changesLock); err != nil {
 			return err
 		}

@@ -8,39 +8,11 @@ import (
 	"haven/hsds"
 )
 
-// StaleListing is a listing not verified since the cut-off.
-type StaleListing struct {
-	Type, ID, Name, LastVerified string
-}
-
-// BrokenLink is a checked URL that failed or moved.
-type BrokenLink struct {
-	URL, FinalURL, Error string
-	Status               int
-	CheckedAt            time.Time
-}
-
-// Dashboard is what curators see first.
-type Dashboard struct {
-	Resources, Services, Organizations, SampleServices int
-	PendingSuggestions                                 int
-	Stale                                              []StaleListing
-	StaleCount                                         int
-	Broken                                             []BrokenLink
-	Recent                                             []haven.AuditEntry
-	// Exposed are shelters and other sensitive services whose location is
-	// not confidential, for review (sensitive.go); Withdrawn the records
-	// taken down from public view (withdraw.go).
-	Exposed      []ExposedService
-	ExposedCount int
-	Withdrawn    []WithdrawnRecord
-}
-
 // Dashboard counts and lists what needs a curator's attention: listings not
 // verified since staleBefore, broken and redirected links, pending
 // suggestions and the latest changes.
-func (db *DB) Dashboard(ctx context.Context, staleBefore time.Time) (*Dashboard, error) {
-	d := &Dashboard{}
+func (cs *CurationService) Dashboard(ctx context.Context, staleBefore time.Time) (*haven.Dashboard, error) {
+	d := &haven.Dashboard{}
 	cut := staleBefore.Format("2006-01-02")
 	for _, c := range []struct {
 		dst   *int
@@ -52,21 +24,21 @@ func (db *DB) Dashboard(ctx context.Context, staleBefore time.Time) (*Dashboard,
 		{&d.SampleServices, `SELECT COUNT(*) FROM services WHERE sample = 1`},
 		{&d.PendingSuggestions, `SELECT COUNT(*) FROM suggestions WHERE status = 'pending'`},
 	} {
-		if err := db.read.QueryRowContext(ctx, c.query).Scan(c.dst); err != nil {
+		if err := cs.db.read.QueryRowContext(ctx, c.query).Scan(c.dst); err != nil {
 			return nil, err
 		}
 	}
 	staleWhere := `(SELECT 'resource' AS type, id, title AS name, last_verified FROM resources WHERE retired_at = '' AND last_verified < $1
 		UNION ALL SELECT 'service', id, name, last_verified FROM services WHERE status = 'active' AND last_verified < $1) AS x`
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+staleWhere, cut).Scan(&d.StaleCount); err != nil {
+	if err := cs.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+staleWhere, cut).Scan(&d.StaleCount); err != nil {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT type, id, name, last_verified FROM `+staleWhere+` ORDER BY last_verified, name LIMIT 50`, cut)
+	rows, err := cs.db.read.QueryContext(ctx, `SELECT type, id, name, last_verified FROM `+staleWhere+` ORDER BY last_verified, name LIMIT 50`, cut)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
-		var s StaleListing
+		var s haven.StaleListing
 		if err := rows.Scan(&s.Type, &s.ID, &s.Name, &s.LastVerified); err != nil {
 			rows.Close()
 			return nil, err
@@ -74,32 +46,32 @@ func (db *DB) Dashboard(ctx context.Context, staleBefore time.Time) (*Dashboard,
 		d.Stale = append(d.Stale, s)
 	}
 	rows.Close()
-	if d.Broken, err = db.BrokenLinks(ctx, 50); err != nil {
+	if d.Broken, err = cs.BrokenLinks(ctx, 50); err != nil {
 		return nil, err
 	}
-	if d.Recent, err = db.AuditTrail(ctx, "", "", 20); err != nil {
+	if d.Recent, err = NewAuditService(cs.db).AuditTrail(ctx, "", "", 20); err != nil {
 		return nil, err
 	}
-	if d.Exposed, d.ExposedCount, err = db.ExposedServices(ctx, 50); err != nil {
+	if d.Exposed, d.ExposedCount, err = cs.ExposedServices(ctx, 50); err != nil {
 		return nil, err
 	}
-	if d.Withdrawn, err = NewDirectoryService(db).ListWithdrawn(ctx); err != nil {
+	if d.Withdrawn, err = NewDirectoryService(cs.db).ListWithdrawn(ctx); err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
 // BrokenLinks returns checked links that failed or redirect, newest first.
-func (db *DB) BrokenLinks(ctx context.Context, limit int) ([]BrokenLink, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT url, status, final_url, error, checked_at FROM link_checks
+func (c *CurationService) BrokenLinks(ctx context.Context, limit int) ([]haven.BrokenLink, error) {
+	rows, err := c.db.read.QueryContext(ctx, `SELECT url, status, final_url, error, checked_at FROM link_checks
 		WHERE error <> '' OR status >= 400 OR final_url <> '' ORDER BY checked_at DESC, url LIMIT $1`, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []BrokenLink
+	var out []haven.BrokenLink
 	for rows.Next() {
-		var b BrokenLink
+		var b haven.BrokenLink
 		var at string
 		if err := rows.Scan(&b.URL, &b.Status, &b.FinalURL, &b.Error, &at); err != nil {
 			return nil, err
@@ -112,7 +84,7 @@ func (db *DB) BrokenLinks(ctx context.Context, limit int) ([]BrokenLink, error) 
 
 // LinkURLs returns every web address in the library and the directory:
 // entries, services, organizations and locations.
-func (db *DB) LinkURLs(ctx context.Context) ([]string, error) {
+func (c *CurationService) LinkURLs(ctx context.Context) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
 	add := func(u string) {
@@ -121,7 +93,7 @@ func (db *DB) LinkURLs(ctx context.Context) ([]string, error) {
 			out = append(out, u)
 		}
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT url FROM resources WHERE url <> '' AND retired_at = '' ORDER BY id`)
+	rows, err := c.db.read.QueryContext(ctx, `SELECT url FROM resources WHERE url <> '' AND retired_at = '' ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +106,7 @@ func (db *DB) LinkURLs(ctx context.Context) ([]string, error) {
 		add(u)
 	}
 	rows.Close()
-	dir := NewDirectoryService(db)
+	dir := NewDirectoryService(c.db)
 	// Link checks are staff work: they see confidential locations whole.
 	err = dir.EachService(haven.WithStaffView(ctx), func(s *hsds.Service) error {
 		add(s.URL)
@@ -152,8 +124,8 @@ func (db *DB) LinkURLs(ctx context.Context) ([]string, error) {
 }
 
 // SaveLinkCheck stores the latest result for a URL.
-func (db *DB) SaveLinkCheck(ctx context.Context, url string, status int, finalURL, errText string, at time.Time) error {
-	_, err := db.write.ExecContext(ctx, `INSERT INTO link_checks (url, status, final_url, error, checked_at) VALUES ($1, $2, $3, $4, $5)
+func (c *CurationService) SaveLinkCheck(ctx context.Context, url string, status int, finalURL, errText string, at time.Time) error {
+	_, err := c.db.write.ExecContext(ctx, `INSERT INTO link_checks (url, status, final_url, error, checked_at) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (url) DO UPDATE SET status = excluded.status, final_url = excluded.final_url, error = excluded.error, checked_at = excluded.checked_at`,
 		url, status, finalURL, errText, formatTime(at))
 	return err

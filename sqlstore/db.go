@@ -11,13 +11,13 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // pure Go: no C toolchain needed to build Haven
 
 	"haven"
+	"haven/internal/dbtest"
 )
 
 // Engine names.
@@ -35,8 +35,8 @@ type DB struct {
 	// read serves queries from a pool.
 	read *sql.DB
 
-	engine string
-	dsn    string
+	dialect *dialect
+	dsn     string
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -65,13 +65,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // OpenWith is Open with options.
 func OpenWith(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if dsn == "" {
-		return nil, haven.Errorf(haven.EINVALID, "no database given: pass --db PATH or set HAVEN_DB")
+		return nil, haven.Errorf(haven.EINVALID, "no database given: an SQLite file path or a postgres:// URL")
 	}
 	if isPostgres(dsn) {
 		return openPostgres(ctx, dsn, opt)
 	}
 	if opt.ReadDSN != "" {
-		return nil, haven.Errorf(haven.EINVALID, "--db-read works with PostgreSQL only; SQLite reads its own file")
+		return nil, haven.Errorf(haven.EINVALID, "a read replica works with PostgreSQL only; SQLite reads its own file")
 	}
 	// Several processes creating one new file at once can briefly find it
 	// locked while one of them switches it to WAL, before busy_timeout can
@@ -95,7 +95,7 @@ func isBusy(err error) bool {
 }
 
 func openSQLite(ctx context.Context, dsn string) (*DB, error) {
-	db := &DB{engine: SQLite, dsn: dsn, Now: time.Now}
+	db := &DB{dialect: sqliteDialect, dsn: dsn, Now: time.Now}
 	var err error
 	if db.write, err = sql.Open("sqlite", sqliteDSN(dsn, true)); err != nil {
 		return nil, err
@@ -153,14 +153,14 @@ func sqliteDSN(path string, writer bool) string {
 
 // Path returns the SQLite file's path, or "" on PostgreSQL.
 func (db *DB) Path() string {
-	if db.engine == SQLite {
+	if db.dialect.file {
 		return db.dsn
 	}
 	return ""
 }
 
 // Engine returns "sqlite" or "postgres".
-func (db *DB) Engine() string { return db.engine }
+func (db *DB) Engine() string { return db.dialect.name }
 
 // Close closes the database.
 func (db *DB) Close() error {
@@ -243,7 +243,7 @@ func (db *DB) BeginTx(ctx context.Context, readOnly bool) (*Tx, error) {
 		pool = db.read
 	}
 	tx, err := pool.BeginTx(ctx, nil)
-	if db.engine == Postgres {
+	if db.dialect.server {
 		// A connection the server dropped (a restart, a failover) is found
 		// dead only when used, and then leaves the pool. pgx pings those
 		// idle over a second; younger ones each fail once here. Nothing has
@@ -290,8 +290,8 @@ func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 
 var tableName = regexp.MustCompile(`^[a-z_]+$`)
 
-// CountRows counts the rows of a table, for tests and operators.
-func (db *DB) CountRows(ctx context.Context, table string) (int, error) {
+// countRows counts the rows of a table.
+func (db *DB) countRows(ctx context.Context, table string) (int, error) {
 	if !tableName.MatchString(table) {
 		return 0, fmt.Errorf("bad table name %q", table)
 	}
@@ -300,77 +300,13 @@ func (db *DB) CountRows(ctx context.Context, table string) (int, error) {
 	return n, err
 }
 
-// ExecForTest runs a statement directly, for tests that check what the
-// database itself refuses.
-func (db *DB) ExecForTest(ctx context.Context, query string) error {
-	_, err := db.write.ExecContext(ctx, query)
-	return err
-}
-
-// DumpForTest returns every row of a table as text, sorted, for tests that
-// compare two databases. On SQLite the services' full-text rows come with
-// their service's id, since rowids may differ.
-func (db *DB) DumpForTest(ctx context.Context, table string) ([]string, error) {
-	if !tableName.MatchString(table) {
-		return nil, fmt.Errorf("bad table name %q", table)
-	}
-	query := `SELECT * FROM ` + table
-	if table == "services_fts" {
-		query = `SELECT s.id, f.name_terms, f.body_terms FROM services_fts f JOIN services s ON s.rowid = f.rowid`
-	}
-	rows, err := db.read.QueryContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		var b strings.Builder
-		for i, v := range vals {
-			if b.Len() > 0 {
-				b.WriteString(" | ")
-			}
-			if bs, ok := v.([]byte); ok {
-				v = string(bs)
-			}
-			fmt.Fprintf(&b, "%s=%v", cols[i], v)
-		}
-		out = append(out, b.String())
-	}
-	slices.Sort(out)
-	return out, rows.Err()
-}
-
-// IndexesForTest returns the names of the database's indexes, sorted.
-func (db *DB) IndexesForTest(ctx context.Context) ([]string, error) {
-	query := `SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name`
-	if db.engine == Postgres {
-		query = `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`
-	}
-	rows, err := db.read.QueryContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return nil, err
-		}
-		out = append(out, name)
-	}
-	return out, rows.Err()
+func init() {
+	// Tests in other packages reach the database directly through
+	// dbtest, not through an exported method of DB.
+	dbtest.Set(func(ctx context.Context, db any, query string) error {
+		_, err := db.(*DB).write.ExecContext(ctx, query)
+		return err
+	}, func(ctx context.Context, db any, table string) (int, error) {
+		return db.(*DB).countRows(ctx, table)
+	})
 }

@@ -15,13 +15,54 @@ import (
 // array_to_tsvector (no parser, no dictionary: the terms as they are) under
 // a GIN index, queried with a tsquery cast from text.
 
+// dialect is what differs between the engines, named by what differs, so
+// that the rest of the store asks it rather than comparing engine names.
+type dialect struct {
+	name string // "sqlite" or "postgres", also the folder of its migrations
+	// file: the database is one SQLite file, written through one
+	// connection: it has a path, checks its own pages when asked, is tuned
+	// with PRAGMAs, and binds plain ? parameters faster than numbered ones.
+	file bool
+	// fts: search terms live in FTS5 tables beside their rows, joined by
+	// rowid; otherwise in a weighted tsvector column of the row itself.
+	fts bool
+	// locks: rows can be locked (SELECT … FOR UPDATE) and advisory locks
+	// taken; without them the single writer serializes every write.
+	locks bool
+	// copy: large imports stream rows with COPY.
+	copy bool
+	// server: connections go to a server, which may drop them (a restart,
+	// a failover).
+	server bool
+	// optimize refreshes the query planner's statistics.
+	optimize string
+}
+
+var (
+	sqliteDialect   = &dialect{name: SQLite, file: true, fts: true, optimize: `PRAGMA optimize`}
+	postgresDialect = &dialect{name: Postgres, locks: true, copy: true, server: true, optimize: `ANALYZE`}
+)
+
+// forUpdate is the clause that locks the rows a SELECT reads until the
+// transaction ends, where the engine has row locks; skipLocked passes over
+// rows another transaction holds instead of waiting for them.
+func (d *dialect) forUpdate(skipLocked bool) string {
+	switch {
+	case !d.locks:
+		return ""
+	case skipLocked:
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return " FOR UPDATE"
+}
+
 // ftsTable names the FTS5 table beside each searchable SQLite table.
 var ftsTable = map[string]string{"resources": "resources_fts", "services": "services_fts", "learning_pages": "learning_fts"}
 
 // textMatch is the condition that the row aliased alias, of table, matches
 // the query in argument arg.
-func textMatch(engine, table, alias, arg string) string {
-	if engine == Postgres {
+func (d *dialect) textMatch(table, alias, arg string) string {
+	if !d.fts {
 		return alias + `.search @@ ` + arg + `::tsquery`
 	}
 	fts := ftsTable[table]
@@ -46,24 +87,24 @@ func textRank(alias string, q analyze.Query, args *[]any) string {
 
 // matchQuery renders an analyzed query for the engine: every group must
 // match, and a group matches on any of its terms.
-func matchQuery(engine string, q analyze.Query) string {
+func (d *dialect) matchQuery(q analyze.Query) string {
 	groups := make([]string, len(q))
 	for i, g := range q {
 		terms := make([]string, len(g))
 		for j, t := range g {
-			if engine == Postgres {
+			if !d.fts {
 				terms[j] = `'` + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(t) + `'`
 			} else {
 				terms[j] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
 			}
 		}
 		op := " OR "
-		if engine == Postgres {
+		if !d.fts {
 			op = " | "
 		}
 		groups[i] = "(" + strings.Join(terms, op) + ")"
 	}
-	if engine == Postgres {
+	if !d.fts {
 		return strings.Join(groups, " & ")
 	}
 	return strings.Join(groups, " AND ")
@@ -78,7 +119,7 @@ func writeTerms(ctx context.Context, tx *Tx, table, id string, head, body []stri
 	if err := tx.exec(ctx, `UPDATE `+table+` SET head_terms = $2 WHERE `+key+` = $1`, id, " "+strings.Join(head, " ")+" "); err != nil {
 		return err
 	}
-	if tx.db.engine == Postgres {
+	if !tx.db.dialect.fts {
 		// Terms never hold spaces, so a space-joined string travels as one
 		// parameter and string_to_array rebuilds the array.
 		return tx.exec(ctx, `UPDATE `+table+` SET search =

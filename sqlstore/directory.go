@@ -248,7 +248,7 @@ func insertNewService(ctx context.Context, tx *Tx, s *hsds.Service, data string,
 	args := []any{s.ID, s.OrganizationID, null(s.ProgramID), s.Name, s.Status, data, boolInt(s.XSample),
 		s.XLastVerified, normalTime(s.LastModified), formatTime(tx.now), " " + strings.Join(head, " ") + " "}
 	var err error
-	if tx.db.engine == Postgres {
+	if !tx.db.dialect.fts {
 		err = tx.exec(ctx, `INSERT INTO services (id, organization_id, program_id, name, status, data, sample, last_verified, last_modified, updated_at, head_terms, search)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
 				setweight(array_to_tsvector(string_to_array($12, ' ')), 'A') || setweight(array_to_tsvector(string_to_array($13, ' ')), 'B'))`,

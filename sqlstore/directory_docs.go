@@ -196,7 +196,7 @@ func eachIDBatch(ids []string, fn func(in string, args []any) error) error {
 // from the rows SQL search reads.
 func directoryDocs(ctx context.Context, tx *Tx, where string, args ...any) ([]*haven.DirectoryDoc, error) {
 	terms, join := `array_to_string(tsvector_to_array(s.search), ' ')`, ``
-	if tx.db.engine == SQLite {
+	if tx.db.dialect.fts {
 		terms = `COALESCE(f.name_terms, '') || ' ' || COALESCE(f.body_terms, '')`
 		join = ` LEFT JOIN services_fts f ON f.rowid = s.rowid`
 	}

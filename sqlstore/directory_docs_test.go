@@ -9,6 +9,7 @@ import (
 
 	"haven"
 	"haven/hsds"
+	"haven/listing"
 	"haven/sqlstore"
 )
 
@@ -152,7 +153,7 @@ func TestSearchDocsFollowWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		values := sqlstore.LocationText(l)
+		values := listing.LocationText(l)
 		values["city"] = "Quillayute"
 		if err := dir.UpdateLocation(ctx, "test", loc, values); err != nil {
 			t.Fatal(err)

@@ -71,18 +71,8 @@ func (d *DirectoryService) ListOrganizations(ctx context.Context, search string,
 	return out, total, redactOrganizations(ctx, tx, out)
 }
 
-// TermFilter selects taxonomy terms.
-type TermFilter struct {
-	Search     string
-	TaxonomyID string
-	ParentID   string
-	TopOnly    bool
-	Offset     int
-	Limit      int
-}
-
 // ListTaxonomyTerms returns taxonomy terms by code, and how many match.
-func (d *DirectoryService) ListTaxonomyTerms(ctx context.Context, f TermFilter) ([]*hsds.TaxonomyTerm, int, error) {
+func (d *DirectoryService) ListTaxonomyTerms(ctx context.Context, f haven.TermFilter) ([]*hsds.TaxonomyTerm, int, error) {
 	conds, args := []string{"1 = 1"}, []any{}
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	if s := strings.TrimSpace(f.Search); s != "" {
@@ -211,7 +201,7 @@ func (d *DirectoryService) listTaxonomiesWhere(ctx context.Context, id string) (
 // whose service matches f; with a place and radius, the row's own location
 // must lie within it, and rows come nearest first.
 func (d *DirectoryService) ListServiceAtLocations(ctx context.Context, f haven.DirectoryFilter) ([]string, int, error) {
-	if err := ValidateDirectoryFilter(f); err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, 0, err
 	}
 	q := analyze.ParseQuery(f.Query)
@@ -220,7 +210,7 @@ func (d *DirectoryService) ListServiceAtLocations(ctx context.Context, f haven.D
 	}
 	near, radius := f.Near, f.RadiusKm
 	f.Near, f.RadiusKm = nil, 0 // applied to the row's own place below
-	where, args := directoryWhere(d.db.engine, f, q, "")
+	where, args := directoryWhere(d.db.dialect, f, q, "")
 	from := `service_at_locations sal JOIN services s ON s.id = sal.service_id
 		JOIN locations wl ON wl.id = sal.location_id AND wl.withdrawn = 0
 		LEFT JOIN search_places p ON p.service_id = sal.service_id AND p.location_id = sal.location_id`
@@ -317,13 +307,13 @@ func (d *DirectoryService) FindServiceAtLocations(ctx context.Context, ids []str
 }
 
 // PutCountrySummary stores a country's summary, replacing any earlier one.
-func (db *DB) PutCountrySummary(ctx context.Context, c *haven.CountrySummary) error {
-	return db.SaveCountrySummary(ctx, "", c)
+func (cs *CountryService) PutCountrySummary(ctx context.Context, c *haven.CountrySummary) error {
+	return cs.SaveCountrySummary(ctx, "", c)
 }
 
 // SaveCountrySummary stores a country's summary; with an actor (a curator's
 // edit) each changed field is audited in the same transaction.
-func (db *DB) SaveCountrySummary(ctx context.Context, actor string, c *haven.CountrySummary) error {
+func (cs *CountryService) SaveCountrySummary(ctx context.Context, actor string, c *haven.CountrySummary) error {
 	if !countryRE.MatchString(c.Country) {
 		return haven.Errorf(haven.EINVALID, "country %q is not an ISO 3166-1 alpha-2 code", c.Country)
 	}
@@ -334,7 +324,7 @@ func (db *DB) SaveCountrySummary(ctx context.Context, actor string, c *haven.Cou
 	if hot == nil {
 		hot = []haven.CountryHotline{}
 	}
-	tx, err := db.BeginTx(ctx, false)
+	tx, err := cs.db.BeginTx(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -368,11 +358,11 @@ func (db *DB) SaveCountrySummary(ctx context.Context, actor string, c *haven.Cou
 }
 
 // FindCountrySummary returns a country's summary, or nil when it has none.
-func (db *DB) FindCountrySummary(ctx context.Context, country string) (*haven.CountrySummary, error) {
+func (cs *CountryService) FindCountrySummary(ctx context.Context, country string) (*haven.CountrySummary, error) {
 	c := &haven.CountrySummary{Country: country, Summary: haven.Localized{}}
 	var en, es, hot string
 	var sample int
-	err := db.read.QueryRowContext(ctx, `SELECT summary_en, summary_es, hotlines, sample FROM country_summaries WHERE country = $1`, country).
+	err := cs.db.read.QueryRowContext(ctx, `SELECT summary_en, summary_es, hotlines, sample FROM country_summaries WHERE country = $1`, country).
 		Scan(&en, &es, &hot, &sample)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil

@@ -17,16 +17,10 @@ var _ haven.DirectorySearcher = (*DirectoryService)(nil)
 
 var countryRE = regexp.MustCompile(`^[A-Z]{2}$`)
 
-// MaxRadiusKm bounds a distance search; a wider one is no longer "near".
-const MaxRadiusKm = haven.MaxRadiusKm
-
-// ValidateDirectoryFilter checks a filter's values, naming the first bad one.
-func ValidateDirectoryFilter(f haven.DirectoryFilter) error { return f.Validate() }
-
 // directoryWhere builds the WHERE clause over services s for a filter,
 // leaving out the facet named by except. When q is not empty its match
 // expression is the first argument.
-func directoryWhere(engine string, f haven.DirectoryFilter, q analyze.Query, except string) (string, []any) {
+func directoryWhere(dl *dialect, f haven.DirectoryFilter, q analyze.Query, except string) (string, []any) {
 	conds := []string{"s.withdrawn = 0"} // withdrawn services are never found (withdraw.go)
 	var args []any
 	arg := func(v any) string {
@@ -34,7 +28,7 @@ func directoryWhere(engine string, f haven.DirectoryFilter, q analyze.Query, exc
 		return fmt.Sprintf("$%d", len(args))
 	}
 	if !q.Empty() {
-		conds = append(conds, textMatch(engine, "services", "s", arg(matchQuery(engine, q))))
+		conds = append(conds, dl.textMatch("services", "s", arg(dl.matchQuery(q))))
 	}
 	if !f.AllStatuses {
 		conds = append(conds, `s.status IN ('active', 'temporarily closed')`)
@@ -85,7 +79,7 @@ func distanceSQL(lat, lon string) string {
 
 // SearchDirectory is the SQL reference search; see haven.DirectorySearcher.
 func (d *DirectoryService) SearchDirectory(ctx context.Context, f haven.DirectoryFilter) (*haven.DirectoryResult, error) {
-	if err := ValidateDirectoryFilter(f); err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, err
 	}
 	res := &haven.DirectoryResult{Hits: []haven.DirectoryHit{}, Facets: map[string][]haven.FacetCount{}}
@@ -102,7 +96,7 @@ func (d *DirectoryService) SearchDirectory(ctx context.Context, f haven.Director
 	}
 	defer tx.Rollback()
 
-	where, args := directoryWhere(d.db.engine, f, q, "")
+	where, args := directoryWhere(d.db.dialect, f, q, "")
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM services s WHERE `+where, args...).Scan(&res.Total); err != nil {
 		return nil, err
 	}
@@ -207,7 +201,7 @@ func placeHits(ctx context.Context, tx *Tx, f haven.DirectoryFilter, hits []have
 // directoryFacet counts the services of each value of one facet, under every
 // filter but its own; values come most frequent first.
 func directoryFacet(ctx context.Context, tx *Tx, f haven.DirectoryFilter, q analyze.Query, facet string) ([]haven.FacetCount, error) {
-	where, args := directoryWhere(tx.db.engine, f, q, facet)
+	where, args := directoryWhere(tx.db.dialect, f, q, facet)
 	var query string
 	switch facet {
 	case "category":

@@ -6,36 +6,27 @@ import (
 	"errors"
 	"log/slog"
 	"time"
-)
 
-// Job is work a server does now and then: checking links, purging old
-// records, housekeeping.
-type Job struct {
-	Name  string
-	Every time.Duration
-	Run   func(ctx context.Context) error
-}
+	"haven"
+)
 
 // ClaimJob reports whether this server may run the named job now. When the
 // job is due, exactly one claimant among all servers sharing the database
 // gets true, and the job's next run moves to now+every. On PostgreSQL the
 // row is taken with FOR UPDATE SKIP LOCKED, so other servers do not even
 // wait; SQLite's single writer serializes the claim.
-func (db *DB) ClaimJob(ctx context.Context, name, runner string, every time.Duration) (bool, error) {
-	tx, err := db.BeginTx(ctx, false)
+func (js *JobService) ClaimJob(ctx context.Context, name, runner string, every time.Duration) (bool, error) {
+	tx, err := js.db.BeginTx(ctx, false)
 	if err != nil {
 		return false, err
 	}
 	defer tx.Rollback()
-	now := db.Now().UTC()
+	now := js.db.Now().UTC()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO jobs (name, next_run) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
 		name, now.Format(time.RFC3339Nano)); err != nil {
 		return false, err
 	}
-	lock := ""
-	if db.engine == Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
+	lock := js.db.dialect.forUpdate(true)
 	var next string
 	err = tx.QueryRowContext(ctx, `SELECT next_run FROM jobs WHERE name = $1`+lock, name).Scan(&next)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -64,12 +55,12 @@ func (db *DB) recordJobError(ctx context.Context, name string, jobErr error) {
 
 // RunJobs claims and runs due jobs every tick until ctx ends. Any number of
 // servers may run it on one database; each due job runs once.
-func (db *DB) RunJobs(ctx context.Context, runner string, tick time.Duration, jobs []Job, logger *slog.Logger) {
+func (js *JobService) RunJobs(ctx context.Context, runner string, tick time.Duration, jobs []haven.Job, logger *slog.Logger) {
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {
 		for _, j := range jobs {
-			ok, err := db.ClaimJob(ctx, j.Name, runner, j.Every)
+			ok, err := js.ClaimJob(ctx, j.Name, runner, j.Every)
 			if err != nil {
 				if ctx.Err() == nil {
 					logger.Warn("job claim failed; will retry", "job", j.Name, "err", err)
@@ -81,7 +72,7 @@ func (db *DB) RunJobs(ctx context.Context, runner string, tick time.Duration, jo
 			}
 			start := time.Now()
 			err = j.Run(ctx)
-			db.recordJobError(context.WithoutCancel(ctx), j.Name, err)
+			js.db.recordJobError(context.WithoutCancel(ctx), j.Name, err)
 			if err != nil {
 				logger.Error("job failed", "job", j.Name, "err", err)
 			} else {
@@ -103,10 +94,6 @@ func (db *DB) Optimize(ctx context.Context) error {
 	if err := db.pruneChanges(ctx); err != nil {
 		return err
 	}
-	q := `PRAGMA optimize`
-	if db.engine == Postgres {
-		q = `ANALYZE`
-	}
-	_, err := db.write.ExecContext(ctx, q)
+	_, err := db.write.ExecContext(ctx, db.dialect.optimize)
 	return err
 }

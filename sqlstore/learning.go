@@ -54,8 +54,8 @@ func putPage(ctx context.Context, tx *Tx, p *haven.LearningPage) error {
 
 // SeedPages loads the learning pages into an empty database, once in its
 // life, as the library is loaded.
-func (db *DB) SeedPages(ctx context.Context, pages []*haven.LearningPage) (int, error) {
-	tx, err := db.BeginTx(ctx, false)
+func (l *LearningService) SeedPages(ctx context.Context, pages []*haven.LearningPage) (int, error) {
+	tx, err := l.db.BeginTx(ctx, false)
 	if err != nil {
 		return 0, err
 	}
@@ -76,8 +76,8 @@ func (db *DB) SeedPages(ctx context.Context, pages []*haven.LearningPage) (int, 
 }
 
 // ListPages returns the pages of a section (all sections when ""), in order.
-func (db *DB) ListPages(ctx context.Context, section string) ([]*haven.LearningPage, error) {
-	tx, err := db.BeginTx(ctx, true)
+func (l *LearningService) ListPages(ctx context.Context, section string) ([]*haven.LearningPage, error) {
+	tx, err := l.db.BeginTx(ctx, true)
 	if err != nil {
 		return nil, err
 	}
@@ -89,8 +89,8 @@ func (db *DB) ListPages(ctx context.Context, section string) ([]*haven.LearningP
 }
 
 // FindPage returns one page, or ENOTFOUND.
-func (db *DB) FindPage(ctx context.Context, slug string) (*haven.LearningPage, error) {
-	tx, err := db.BeginTx(ctx, true)
+func (l *LearningService) FindPage(ctx context.Context, slug string) (*haven.LearningPage, error) {
+	tx, err := l.db.BeginTx(ctx, true)
 	if err != nil {
 		return nil, err
 	}
@@ -106,32 +106,32 @@ func (db *DB) FindPage(ctx context.Context, slug string) (*haven.LearningPage, e
 
 // SearchPages returns the pages matching a query, best first, with the
 // same analysis and ranking as the library.
-func (db *DB) SearchPages(ctx context.Context, q string) ([]*haven.LearningPage, error) {
+func (l *LearningService) SearchPages(ctx context.Context, q string) ([]*haven.LearningPage, error) {
 	aq := analyze.ParseQuery(q)
 	if aq.Empty() {
 		return nil, nil
 	}
-	tx, err := db.BeginTx(ctx, true)
+	tx, err := l.db.BeginTx(ctx, true)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	args := []any{matchQuery(db.engine, aq)}
+	args := []any{l.db.dialect.matchQuery(aq)}
 	order := textRank("p", aq, &args)
-	return queryPages(ctx, tx, `SELECT `+pageColumns+` FROM learning_pages p WHERE `+textMatch(db.engine, "learning_pages", "p", "$1")+
+	return queryPages(ctx, tx, `SELECT `+pageColumns+` FROM learning_pages p WHERE `+l.db.dialect.textMatch("learning_pages", "p", "$1")+
 		` ORDER BY `+order+`, p.section, p.position`, args...)
 }
 
 // UpdatePage saves a curator's edit of a page, marks it reviewed today and
 // audits each changed field in the same transaction. Both languages are
 // required.
-func (db *DB) UpdatePage(ctx context.Context, actor string, p *haven.LearningPage) error {
+func (l *LearningService) UpdatePage(ctx context.Context, actor string, p *haven.LearningPage) error {
 	for _, lang := range []string{"en", "es"} {
 		if strings.TrimSpace(p.Title[lang]) == "" || strings.TrimSpace(p.Summary[lang]) == "" || strings.TrimSpace(p.Body[lang]) == "" {
 			return haven.Errorf(haven.EINVALID, "The page needs its title, summary and text in English and in Spanish.")
 		}
 	}
-	tx, err := db.BeginTx(ctx, false)
+	tx, err := l.db.BeginTx(ctx, false)
 	if err != nil {
 		return err
 	}

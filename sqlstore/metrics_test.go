@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"haven/sqlstore"
 )
 
 // TestMetricCounts checks what /metrics reads from the data, on both
@@ -23,14 +25,15 @@ func TestMetricCounts(t *testing.T) {
 			url, final, err string
 			status          int
 		}{{"https://a.example/", "", "", 200}, {"https://b.example/", "", "", 200}, {"https://c.example/", "", "", 503},
-			{"https://d.example/", "", "no such host", 0}, {"https://e.example/", "https://e.example/x", "", 200}} {
-			if err := db.SaveLinkCheck(ctx, l.url, l.status, l.final, l.err, time.Now()); err != nil {
+			{"https://d.example/", "", "no such host", 0}, {"https://e.example/", "https://e.example/x", "", 200},
+			{"http://10.0.0.1/", "", "not checked: private address", 0}} {
+			if err := sqlstore.NewCurationService(db).SaveLinkCheck(ctx, l.url, l.status, l.final, l.err, time.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}
 		imports, links, err = db.MetricCounts(ctx)
-		if err != nil || imports != 2 || links["ok"] != 2 || links["broken"] != 2 || links["redirected"] != 1 {
-			t.Errorf("%d imports (want 2), links %v (want 2 ok, 2 broken, 1 redirected), %v", imports, links, err)
+		if err != nil || imports != 2 || links["ok"] != 2 || links["broken"] != 2 || links["redirected"] != 1 || links["not_checked"] != 1 {
+			t.Errorf("%d imports (want 2), links %v (want 2 ok, 2 broken, 1 redirected, 1 not checked), %v", imports, links, err)
 		}
 		pools := db.PoolStats()
 		if w, ok := pools["write"]; !ok || w.MaxOpenConnections < 1 {

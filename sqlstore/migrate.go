@@ -81,7 +81,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	ms, err := loadMigrations(db.engine)
+	ms, err := loadMigrations(db.dialect.name)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (db *DB) MigrationVersion(ctx context.Context) (applied, known int, err err
 	if err = db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&applied); err != nil {
 		return 0, 0, err
 	}
-	ms, err := loadMigrations(db.engine)
+	ms, err := loadMigrations(db.dialect.name)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"haven"
+	"haven/internal/testpg"
 	"haven/sqlstore"
 )
 
@@ -35,7 +35,7 @@ func TestJobRunsOnce(t *testing.T) {
 				go func() {
 					defer wg.Done()
 					db := []*sqlstore.DB{a, b}[i%2]
-					ok, err := db.ClaimJob(context.Background(), "link-check", "server", time.Hour)
+					ok, err := sqlstore.NewJobService(db).ClaimJob(context.Background(), "link-check", "server", time.Hour)
 					if err != nil {
 						t.Error(err)
 					}
@@ -106,9 +106,7 @@ func TestSharedDatabase(t *testing.T) {
 }
 
 func pgOnly(t *testing.T) {
-	if os.Getenv(pgEnv) == "" {
-		t.Skip("SKIPPED: needs " + pgEnv)
-	}
+	testpg.SkipUnlessAvailable(t)
 }
 
 // TestReadReplica sends reads to --db-read. A second schema stands in for

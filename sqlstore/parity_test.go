@@ -3,20 +3,18 @@ package sqlstore_test
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"reflect"
 	"testing"
 
 	"haven"
+	"haven/internal/testpg"
 	"haven/sqlstore"
 )
 
 // TestEnginesAgree loads the same data into SQLite and PostgreSQL and asks
 // both the same questions: results, order, totals and facets must match.
 func TestEnginesAgree(t *testing.T) {
-	if os.Getenv(pgEnv) == "" {
-		t.Skip("SKIPPED: comparing the engines needs " + pgEnv)
-	}
+	testpg.SkipUnlessAvailable(t)
 	svcs := MustSample(t, 300)
 	lite, pg := MustOpenDB(t, allEngines[0]), MustOpenDB(t, allEngines[1])
 	MustImport(t, lite, svcs)

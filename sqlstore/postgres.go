@@ -18,7 +18,7 @@ const migrationLock = 0x6861_7665 // "have"
 
 // openPostgres opens the primary pool and, when given, the replica pool.
 func openPostgres(ctx context.Context, dsn string, opt Options) (*DB, error) {
-	db := &DB{engine: Postgres, dsn: dsn, Now: time.Now}
+	db := &DB{dialect: postgresDialect, dsn: dsn, Now: time.Now}
 	var err error
 	if db.write, err = postgresPool(dsn, opt); err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func redact(dsn string) string {
 // lockMigrations holds PostgreSQL's migration lock until the returned
 // function is called. SQLite needs none: its write transaction locks the file.
 func (db *DB) lockMigrations(ctx context.Context) (func(), error) {
-	if db.engine != Postgres {
+	if !db.dialect.locks {
 		return func() {}, nil
 	}
 	conn, err := db.write.Conn(ctx)

@@ -74,8 +74,7 @@ func (s *ResourceService) FindResources(ctx context.Context, f haven.ResourceFil
 	}
 	defer tx.Rollback()
 
-	engine := s.db.engine
-	where, args := resourceWhere(engine, f, q, "")
+	where, args := resourceWhere(s.db.dialect, f, q, "")
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM resources r WHERE `+where, args...).Scan(&res.Total); err != nil {
 		return nil, err
 	}
@@ -114,7 +113,7 @@ func validateResourceFilter(f haven.ResourceFilter) error {
 
 // resourceWhere builds the WHERE clause of a filter, leaving out the facet
 // named by except. When q is not empty its match expression is always $1.
-func resourceWhere(engine string, f haven.ResourceFilter, q analyze.Query, except string) (string, []any) {
+func resourceWhere(dl *dialect, f haven.ResourceFilter, q analyze.Query, except string) (string, []any) {
 	conds := []string{"r.retired_at = ''"}
 	var args []any
 	arg := func(v any) string {
@@ -122,7 +121,7 @@ func resourceWhere(engine string, f haven.ResourceFilter, q analyze.Query, excep
 		return fmt.Sprintf("$%d", len(args))
 	}
 	if !q.Empty() {
-		conds = append(conds, textMatch(engine, "resources", "r", arg(matchQuery(engine, q))))
+		conds = append(conds, dl.textMatch("resources", "r", arg(dl.matchQuery(q))))
 	}
 	if f.Section != "" && except != "section" {
 		conds = append(conds, `r.section = `+arg(f.Section))
@@ -144,7 +143,7 @@ func resourceWhere(engine string, f haven.ResourceFilter, q analyze.Query, excep
 
 // resourceFacet counts each value of one facet under every filter but its own.
 func resourceFacet(ctx context.Context, tx *Tx, f haven.ResourceFilter, q analyze.Query, facet string) ([]haven.FacetCount, error) {
-	where, args := resourceWhere(tx.db.engine, f, q, facet)
+	where, args := resourceWhere(tx.db.dialect, f, q, facet)
 	var query string
 	switch facet {
 	case "section", "kind", "region":
@@ -335,8 +334,8 @@ func indexResource(ctx context.Context, tx *Tx, r *haven.Resource) error {
 // SeedResources loads the given entries into an empty library, once in the
 // life of the database: a library a curator later empties stays empty. It
 // reports how many entries it added.
-func (db *DB) SeedResources(ctx context.Context, entries []*haven.Resource) (int, error) {
-	tx, err := db.BeginTx(ctx, false)
+func (s *ResourceService) SeedResources(ctx context.Context, entries []*haven.Resource) (int, error) {
+	tx, err := s.db.BeginTx(ctx, false)
 	if err != nil {
 		return 0, err
 	}

@@ -20,24 +20,14 @@ import (
 // version's hash. That line, in the append-only trail, is what lets
 // screening.Verify notice versions deleted from the end of a chain.
 
-// ScreeningSeal makes the version after prev (nil for a new record) of
-// record id. It runs inside SaveScreening's transaction, so prev is the
-// current head and no other save can slip in between.
-type ScreeningSeal func(prev *vault.Version, id string) (vault.Version, error)
-
-// ErrScreeningUnchanged, returned by a ScreeningSeal, makes SaveScreening
-// write nothing and return the record as it is.
-var ErrScreeningUnchanged = errors.New("screening record unchanged")
-
-// auditScreening is the record type of screening lines in the audit trail.
 const auditScreening = "screening"
 
 // SaveScreening stores a new version of record id, or a new record when id
 // is "", and writes the audit line (action, by actor) in the same
 // transaction. authorID must be the record's author unless it is "" (key
 // rotation, run by an operator); a new record needs one.
-func (db *DB) SaveScreening(ctx context.Context, actor, action, authorID, id string, seal ScreeningSeal) (*haven.ScreeningRecord, error) {
-	tx, err := db.BeginTx(ctx, false)
+func (ss *ScreeningRecordService) SaveScreening(ctx context.Context, actor, action, authorID, id string, seal haven.ScreeningSeal) (*haven.ScreeningRecord, error) {
+	tx, err := ss.db.BeginTx(ctx, false)
 	if err != nil {
 		return nil, err
 	}
@@ -50,10 +40,7 @@ func (db *DB) SaveScreening(ctx context.Context, actor, action, authorID, id str
 		}
 		rec.ID = newID()
 	} else {
-		lock := ""
-		if db.engine == Postgres {
-			lock = " FOR UPDATE"
-		}
+		lock := ss.db.dialect.forUpdate(false)
 		var created string
 		err := tx.QueryRowContext(ctx, `SELECT author_id, created_at, head_number FROM screening_records WHERE id = $1`+lock, id).
 			Scan(&rec.AuthorID, &created, &rec.Versions)
@@ -73,7 +60,7 @@ func (db *DB) SaveScreening(ctx context.Context, actor, action, authorID, id str
 		prev = &v
 	}
 	v, err := seal(prev, rec.ID)
-	if errors.Is(err, ErrScreeningUnchanged) {
+	if errors.Is(err, haven.ErrScreeningUnchanged) {
 		rec.UpdatedAt, rec.HeadHash = rec.CreatedAt, prev.Hash
 		return rec, nil
 	} else if err != nil {
@@ -126,14 +113,14 @@ func scanRecord(row interface{ Scan(...any) error }) (*haven.ScreeningRecord, er
 
 // ListScreenings returns the records of authorID, or of everyone when
 // authorID is "", latest first, at most limit of them.
-func (db *DB) ListScreenings(ctx context.Context, authorID string, limit int) ([]*haven.ScreeningRecord, error) {
+func (ss *ScreeningRecordService) ListScreenings(ctx context.Context, authorID string, limit int) ([]*haven.ScreeningRecord, error) {
 	q := `SELECT ` + recordColumns + ` FROM screening_records r LEFT JOIN users u ON u.id = r.author_id`
 	args := []any{limit}
 	if authorID != "" {
 		q += ` WHERE r.author_id = $2`
 		args = append(args, authorID)
 	}
-	rows, err := db.read.QueryContext(ctx, q+` ORDER BY r.updated_at DESC, r.id LIMIT $1`, args...)
+	rows, err := ss.db.read.QueryContext(ctx, q+` ORDER BY r.updated_at DESC, r.id LIMIT $1`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -151,14 +138,14 @@ func (db *DB) ListScreenings(ctx context.Context, authorID string, limit int) ([
 
 // FindScreening returns a record and its versions, oldest first. It reads
 // from the writer, so a record just saved is found at once.
-func (db *DB) FindScreening(ctx context.Context, id string) (*haven.ScreeningRecord, []vault.Version, error) {
-	r, err := scanRecord(db.write.QueryRowContext(ctx, `SELECT `+recordColumns+` FROM screening_records r LEFT JOIN users u ON u.id = r.author_id WHERE r.id = $1`, id))
+func (ss *ScreeningRecordService) FindScreening(ctx context.Context, id string) (*haven.ScreeningRecord, []vault.Version, error) {
+	r, err := scanRecord(ss.db.write.QueryRowContext(ctx, `SELECT `+recordColumns+` FROM screening_records r LEFT JOIN users u ON u.id = r.author_id WHERE r.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, haven.Errorf(haven.ENOTFOUND, "No screening record %s.", id)
 	} else if err != nil {
 		return nil, nil, err
 	}
-	rows, err := db.write.QueryContext(ctx, `SELECT `+versionColumns+` FROM screening_versions WHERE record_id = $1 ORDER BY number`, id)
+	rows, err := ss.db.write.QueryContext(ctx, `SELECT `+versionColumns+` FROM screening_versions WHERE record_id = $1 ORDER BY number`, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -175,8 +162,8 @@ func (db *DB) FindScreening(ctx context.Context, id string) (*haven.ScreeningRec
 }
 
 // ScreeningSavedAt returns when each version of record id was saved.
-func (db *DB) ScreeningSavedAt(ctx context.Context, id string) (map[int]time.Time, error) {
-	rows, err := db.write.QueryContext(ctx, `SELECT number, saved_at FROM screening_versions WHERE record_id = $1`, id)
+func (ss *ScreeningRecordService) ScreeningSavedAt(ctx context.Context, id string) (map[int]time.Time, error) {
+	rows, err := ss.db.write.QueryContext(ctx, `SELECT number, saved_at FROM screening_versions WHERE record_id = $1`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -195,8 +182,8 @@ func (db *DB) ScreeningSavedAt(ctx context.Context, id string) (map[int]time.Tim
 
 // LogScreeningAccess writes an audit line for reading a record: action is
 // "view" or "export", field says how ("page", "print", "json", "amend").
-func (db *DB) LogScreeningAccess(ctx context.Context, actor, action, id, field string) error {
-	tx, err := db.BeginTx(ctx, false)
+func (ss *ScreeningRecordService) LogScreeningAccess(ctx context.Context, actor, action, id, field string) error {
+	tx, err := ss.db.BeginTx(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -209,9 +196,9 @@ func (db *DB) LogScreeningAccess(ctx context.Context, actor, action, id, field s
 
 // ScreeningChains returns every record with its versions, keyed by record
 // ID, including versions whose record row is gone, for screening.Verify.
-func (db *DB) ScreeningChains(ctx context.Context) (map[string]*screening.Chain, error) {
+func (ss *ScreeningRecordService) ScreeningChains(ctx context.Context) (map[string]*screening.Chain, error) {
 	out := map[string]*screening.Chain{}
-	rows, err := db.write.QueryContext(ctx, `SELECT `+recordColumns+` FROM screening_records r LEFT JOIN users u ON u.id = r.author_id`)
+	rows, err := ss.db.write.QueryContext(ctx, `SELECT `+recordColumns+` FROM screening_records r LEFT JOIN users u ON u.id = r.author_id`)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +213,7 @@ func (db *DB) ScreeningChains(ctx context.Context) (map[string]*screening.Chain,
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	vrows, err := db.write.QueryContext(ctx, `SELECT `+versionColumns+` FROM screening_versions ORDER BY record_id, number`)
+	vrows, err := ss.db.write.QueryContext(ctx, `SELECT `+versionColumns+` FROM screening_versions ORDER BY record_id, number`)
 	if err != nil {
 		return nil, err
 	}
@@ -248,8 +235,8 @@ func (db *DB) ScreeningChains(ctx context.Context) (map[string]*screening.Chain,
 
 // ScreeningTrails reads what the audit trail says of every record: each
 // version saved, with its hash, and purges.
-func (db *DB) ScreeningTrails(ctx context.Context) (map[string]screening.Trail, error) {
-	rows, err := db.write.QueryContext(ctx, `SELECT record_id, action, field, after FROM audit_log WHERE record_type = $1 ORDER BY id`, auditScreening)
+func (ss *ScreeningRecordService) ScreeningTrails(ctx context.Context) (map[string]screening.Trail, error) {
+	rows, err := ss.db.write.QueryContext(ctx, `SELECT record_id, action, field, after FROM audit_log WHERE record_type = $1 ORDER BY id`, auditScreening)
 	if err != nil {
 		return nil, err
 	}
@@ -283,17 +270,17 @@ func (db *DB) ScreeningTrails(ctx context.Context) (map[string]screening.Trail, 
 // record that names it and nothing of its content. It returns the IDs
 // deleted (or, with dryRun, that would be). Deletion runs in batches, each
 // in its own transaction, so a long purge does not hold the writer.
-func (db *DB) PurgeScreenings(ctx context.Context, actor string, cutoff time.Time, dryRun bool) ([]string, error) {
+func (ss *ScreeningRecordService) PurgeScreenings(ctx context.Context, actor string, cutoff time.Time, dryRun bool) ([]string, error) {
 	if dryRun {
-		return db.expiredScreenings(ctx, db.read, cutoff, -1)
+		return ss.db.expiredScreenings(ctx, ss.db.read, cutoff, -1)
 	}
 	var purged []string
 	for {
-		tx, err := db.BeginTx(ctx, false)
+		tx, err := ss.db.BeginTx(ctx, false)
 		if err != nil {
 			return purged, err
 		}
-		ids, err := db.expiredScreenings(ctx, tx, cutoff, 500)
+		ids, err := ss.db.expiredScreenings(ctx, tx, cutoff, 500)
 		for _, id := range ids {
 			if err != nil {
 				break

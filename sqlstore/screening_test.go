@@ -39,7 +39,7 @@ func newScreeningFixture(t *testing.T, dsn string) *screeningFixture {
 	}
 	for _, u := range []**haven.User{&f.author, &f.other} {
 		*u = &haven.User{Email: fmt.Sprintf("s%p@example.org", u), Role: haven.RoleScreener, PasswordHash: "$argon2id$x"}
-		if err := f.db.CreateUser(context.Background(), "test", *u); err != nil {
+		if err := sqlstore.NewAccountService(f.db).CreateUser(context.Background(), "test", *u); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -66,7 +66,7 @@ func (f *screeningFixture) save(t *testing.T, id string, rec screening.Record) *
 	if id != "" {
 		action, reason = "amend", screening.ReasonAmend
 	}
-	r, err := f.db.SaveScreening(context.Background(), f.author.Email, action, f.author.ID, id, screening.Seal(f.keys, rec, reason))
+	r, err := sqlstore.NewScreeningRecordService(f.db).SaveScreening(context.Background(), f.author.Email, action, f.author.ID, id, screening.Seal(f.keys, rec, reason))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,11 +76,11 @@ func (f *screeningFixture) save(t *testing.T, id string, rec screening.Record) *
 func (f *screeningFixture) verify(t *testing.T, keys *vault.Keyring) []screening.Problem {
 	t.Helper()
 	ctx := context.Background()
-	chains, err := f.db.ScreeningChains(ctx)
+	chains, err := sqlstore.NewScreeningRecordService(f.db).ScreeningChains(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	trails, err := f.db.ScreeningTrails(ctx)
+	trails, err := sqlstore.NewScreeningRecordService(f.db).ScreeningTrails(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestScreeningStore(t *testing.T) {
 		if r1b.ID != r1.ID || r1b.Versions != 2 || r1b.HeadHash == r1.HeadHash {
 			t.Fatalf("amend: %+v", r1b)
 		}
-		rec, versions, err := f.db.FindScreening(ctx, r1.ID)
+		rec, versions, err := sqlstore.NewScreeningRecordService(f.db).FindScreening(ctx, r1.ID)
 		if err != nil || len(versions) != 2 || rec.AuthorEmail != f.author.Email || versions[1].PrevHash != versions[0].Hash {
 			t.Fatalf("find: %+v %d %v", rec, len(versions), err)
 		}
@@ -109,15 +109,15 @@ func TestScreeningStore(t *testing.T) {
 			t.Errorf("reason: %q", versions[1].Meta)
 		}
 		// Only the author adds versions.
-		_, err = f.db.SaveScreening(ctx, f.other.Email, "amend", f.other.ID, r1.ID, screening.Seal(f.keys, f.record(yes, ""), screening.ReasonAmend))
+		_, err = sqlstore.NewScreeningRecordService(f.db).SaveScreening(ctx, f.other.Email, "amend", f.other.ID, r1.ID, screening.Seal(f.keys, f.record(yes, ""), screening.ReasonAmend))
 		if haven.ErrorCode(err) != haven.EFORBIDDEN {
 			t.Errorf("another screener amended: %v", err)
 		}
-		if _, _, err := f.db.FindScreening(ctx, "00000000-0000-4000-8000-000000000000"); haven.ErrorCode(err) != haven.ENOTFOUND {
+		if _, _, err := sqlstore.NewScreeningRecordService(f.db).FindScreening(ctx, "00000000-0000-4000-8000-000000000000"); haven.ErrorCode(err) != haven.ENOTFOUND {
 			t.Errorf("unknown record: %v", err)
 		}
-		mine, _ := f.db.ListScreenings(ctx, f.author.ID, 10)
-		theirs, _ := f.db.ListScreenings(ctx, f.other.ID, 10)
+		mine, _ := sqlstore.NewScreeningRecordService(f.db).ListScreenings(ctx, f.author.ID, 10)
+		theirs, _ := sqlstore.NewScreeningRecordService(f.db).ListScreenings(ctx, f.other.ID, 10)
 		if len(mine) != 1 || len(theirs) != 0 {
 			t.Errorf("lists: %d mine, %d theirs", len(mine), len(theirs))
 		}
@@ -132,7 +132,7 @@ func TestScreeningStore(t *testing.T) {
 		tampered[sealedEdit.ID] = vault.ReasonHashMismatch
 		// A forger without the key rewrites the metadata and recomputes the hash.
 		rehashed := f.save(t, "", f.record(yes, "b"))
-		_, vs, _ := f.db.FindScreening(ctx, rehashed.ID)
+		_, vs, _ := sqlstore.NewScreeningRecordService(f.db).FindScreening(ctx, rehashed.ID)
 		forged := vs[0]
 		forged.Meta = vault.CanonicalMeta(map[string]string{"reason": "save", "at": "2020-01-01T00:00:00Z"})
 		forged.Hash = vault.ComputeHash(forged)
@@ -192,27 +192,27 @@ func TestScreeningPurge(t *testing.T) {
 		f.db.Now = time.Now
 		recent := f.save(t, "", f.record(yes, secretNote))
 
-		ids, err := f.db.PurgeScreenings(ctx, "cli", time.Now().AddDate(-1, 0, 0), true)
+		ids, err := sqlstore.NewScreeningRecordService(f.db).PurgeScreenings(ctx, "cli", time.Now().AddDate(-1, 0, 0), true)
 		if err != nil || len(ids) != 1 || ids[0] != old.ID {
 			t.Fatalf("dry run: %v %v", ids, err)
 		}
 		if n, _ := f.db.CountRows(ctx, "screening_records"); n != 2 {
 			t.Fatalf("the dry run deleted: %d left", n)
 		}
-		ids, err = f.db.PurgeScreenings(ctx, "cli", time.Now().AddDate(-1, 0, 0), false)
+		ids, err = sqlstore.NewScreeningRecordService(f.db).PurgeScreenings(ctx, "cli", time.Now().AddDate(-1, 0, 0), false)
 		if err != nil || len(ids) != 1 || ids[0] != old.ID {
 			t.Fatalf("purge: %v %v", ids, err)
 		}
-		if _, _, err := f.db.FindScreening(ctx, old.ID); haven.ErrorCode(err) != haven.ENOTFOUND {
+		if _, _, err := sqlstore.NewScreeningRecordService(f.db).FindScreening(ctx, old.ID); haven.ErrorCode(err) != haven.ENOTFOUND {
 			t.Errorf("the old record is still there: %v", err)
 		}
 		if n, _ := f.db.CountRows(ctx, "screening_versions"); n != 1 {
 			t.Errorf("%d versions left, want the recent record's 1", n)
 		}
-		if _, _, err := f.db.FindScreening(ctx, recent.ID); err != nil {
+		if _, _, err := sqlstore.NewScreeningRecordService(f.db).FindScreening(ctx, recent.ID); err != nil {
 			t.Errorf("the recent record went: %v", err)
 		}
-		trail, _ := f.db.AuditTrail(ctx, "screening", old.ID, 0)
+		trail, _ := sqlstore.NewAuditService(f.db).AuditTrail(ctx, "screening", old.ID, 0)
 		last := trail[len(trail)-1]
 		if last.Action != "purge" || last.Actor != "cli" || last.Field+last.Before+last.After != "" {
 			t.Errorf("purge audit line: %+v", last)
@@ -257,7 +257,7 @@ func TestScreeningNoPlaintextAtRest(t *testing.T) {
 			}
 		}
 		// The search can succeed: the record's ID is stored in the clear.
-		recs, _ := f.db.ListScreenings(ctx, "", 1)
+		recs, _ := sqlstore.NewScreeningRecordService(f.db).ListScreenings(ctx, "", 1)
 		seen := false
 		for _, b := range haystacks {
 			seen = seen || bytes.Contains(b, []byte(recs[0].ID))

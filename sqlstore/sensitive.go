@@ -4,6 +4,8 @@ import (
 	"context"
 	"strconv"
 	"strings"
+
+	"haven"
 )
 
 // Curators are shown the services that look like shelters or other places
@@ -16,12 +18,6 @@ var SensitiveCategories = []string{"shelter", "housing"}
 
 // sensitiveWords, found in a service's name, also call for a review.
 var sensitiveWords = []string{"shelter", "safe house", "safehouse", "refugio", "albergue", "casa de acogida", "casa refugio"}
-
-// ExposedService is a service that looks sensitive, at a location that is
-// not confidential.
-type ExposedService struct {
-	ID, Name, LocationID, LocationName string
-}
 
 // exposedWhere selects (s, l) pairs of sensitive services at public,
 // physical locations.
@@ -43,20 +39,20 @@ func exposedWhere() (string, []any) {
 
 // ExposedServices returns up to limit sensitive services whose location is
 // not confidential, by name, and how many there are in all.
-func (db *DB) ExposedServices(ctx context.Context, limit int) ([]ExposedService, int, error) {
+func (cs *CurationService) ExposedServices(ctx context.Context, limit int) ([]haven.ExposedService, int, error) {
 	where, args := exposedWhere()
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+where, args...).Scan(&total); err != nil {
+	if err := cs.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT s.id, s.name, l.id, l.name FROM `+where+` ORDER BY s.name, s.id, l.id LIMIT `+strconv.Itoa(limit), args...)
+	rows, err := cs.db.read.QueryContext(ctx, `SELECT s.id, s.name, l.id, l.name FROM `+where+` ORDER BY s.name, s.id, l.id LIMIT `+strconv.Itoa(limit), args...)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer rows.Close()
-	var out []ExposedService
+	var out []haven.ExposedService
 	for rows.Next() {
-		var e ExposedService
+		var e haven.ExposedService
 		if err := rows.Scan(&e.ID, &e.Name, &e.LocationID, &e.LocationName); err != nil {
 			return nil, 0, err
 		}

@@ -30,7 +30,7 @@ func mustOpenPath(tb testing.TB, path string) *sqlstore.DB {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := db.SeedResources(ctx, entries); err != nil {
+	if _, err := sqlstore.NewResourceService(db).SeedResources(ctx, entries); err != nil {
 		tb.Fatal(err)
 	}
 	return db
@@ -70,7 +70,7 @@ func TestSeedOnce(t *testing.T) {
 	eachEngine(t, func(t *testing.T, e engine) {
 		ctx := context.Background()
 		db := MustOpenDB(t, e)
-		n, err := db.SeedResources(ctx, []*haven.Resource{{ID: "x"}})
+		n, err := sqlstore.NewResourceService(db).SeedResources(ctx, []*haven.Resource{{ID: "x"}})
 		if err != nil || n != 0 {
 			t.Errorf("second seed added %d entries (err %v), want 0", n, err)
 		}

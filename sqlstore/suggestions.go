@@ -12,7 +12,7 @@ import (
 )
 
 // CreateSuggestion queues what a visitor sent. What it names must exist.
-func (db *DB) CreateSuggestion(ctx context.Context, s *haven.Suggestion) error {
+func (q *SuggestionService) CreateSuggestion(ctx context.Context, s *haven.Suggestion) error {
 	switch {
 	case !slices.Contains(haven.SuggestionKinds, s.Kind):
 		return haven.Errorf(haven.EINVALID, "Unknown kind of suggestion %q.", s.Kind)
@@ -23,7 +23,7 @@ func (db *DB) CreateSuggestion(ctx context.Context, s *haven.Suggestion) error {
 	case s.RecordType != "" && s.RecordType != "service" && s.RecordType != "resource" && s.RecordType != "organization":
 		return haven.Errorf(haven.EINVALID, "Unknown record type %q.", s.RecordType)
 	}
-	tx, err := db.BeginTx(ctx, false)
+	tx, err := q.db.BeginTx(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -49,8 +49,8 @@ func (db *DB) CreateSuggestion(ctx context.Context, s *haven.Suggestion) error {
 }
 
 // ListSuggestions returns suggestions with the given status, oldest first.
-func (db *DB) ListSuggestions(ctx context.Context, status string) ([]*haven.Suggestion, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, created_at, record_type, record_id, kind, body, new_value, contact, status, resolved_by
+func (q *SuggestionService) ListSuggestions(ctx context.Context, status string) ([]*haven.Suggestion, error) {
+	rows, err := q.db.read.QueryContext(ctx, `SELECT id, created_at, record_type, record_id, kind, body, new_value, contact, status, resolved_by
 		FROM suggestions WHERE status = $1 ORDER BY created_at, id LIMIT 500`, status)
 	if err != nil {
 		return nil, err
@@ -73,8 +73,8 @@ func (db *DB) ListSuggestions(ctx context.Context, status string) ([]*haven.Sugg
 // that carries a value Haven can apply — a service's phone, web address or
 // closing, an entry's web address — applies it, audited, in the same
 // transaction; value, when given, is the curator's corrected version.
-func (db *DB) ResolveSuggestion(ctx context.Context, actor, id string, accept bool, value string) error {
-	tx, err := db.BeginTx(ctx, false)
+func (q *SuggestionService) ResolveSuggestion(ctx context.Context, actor, id string, accept bool, value string) error {
+	tx, err := q.db.BeginTx(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -111,6 +111,14 @@ func (db *DB) ResolveSuggestion(ctx context.Context, actor, id string, accept bo
 }
 
 func applySuggestion(ctx context.Context, tx *Tx, actor string, s *haven.Suggestion, value string) error {
+	if s.Kind == "website" && value != "" {
+		// A visitor wrote it: only a web address may become a link, which
+		// visitors follow and the link checker visits.
+		var err error
+		if value, err = haven.CheckWebURL("url", value); err != nil {
+			return err
+		}
+	}
 	switch {
 	case s.RecordType == "service" && s.Kind == "phone" && value != "":
 		return updateService(ctx, tx, actor, s.RecordID, map[string]string{"phone": value})

@@ -23,7 +23,7 @@ func newID() string {
 
 // CreateUser adds an account; ECONFLICT when the e-mail is taken. The
 // creation is audited under actor.
-func (db *DB) CreateUser(ctx context.Context, actor string, u *haven.User) error {
+func (a *AccountService) CreateUser(ctx context.Context, actor string, u *haven.User) error {
 	email, err := haven.NormalizeEmail(u.Email)
 	if err != nil {
 		return err
@@ -31,7 +31,7 @@ func (db *DB) CreateUser(ctx context.Context, actor string, u *haven.User) error
 	if !haven.ValidRole(u.Role) {
 		return haven.Errorf(haven.EINVALID, "Unknown role %q: use admin, curator or screener.", u.Role)
 	}
-	tx, err := db.BeginTx(ctx, false)
+	tx, err := a.db.BeginTx(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -66,8 +66,8 @@ func scanUser(row interface{ Scan(...any) error }) (*haven.User, error) {
 }
 
 // FindUserByEmail returns the account, or ENOTFOUND.
-func (db *DB) FindUserByEmail(ctx context.Context, email string) (*haven.User, error) {
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, email))
+func (a *AccountService) FindUserByEmail(ctx context.Context, email string) (*haven.User, error) {
+	u, err := scanUser(a.db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, email))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, haven.Errorf(haven.ENOTFOUND, "No such account.")
 	}
@@ -75,8 +75,8 @@ func (db *DB) FindUserByEmail(ctx context.Context, email string) (*haven.User, e
 }
 
 // ListUsers returns every account, by e-mail.
-func (db *DB) ListUsers(ctx context.Context) ([]*haven.User, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY email`)
+func (a *AccountService) ListUsers(ctx context.Context) ([]*haven.User, error) {
+	rows, err := a.db.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY email`)
 	if err != nil {
 		return nil, err
 	}
@@ -94,14 +94,14 @@ func (db *DB) ListUsers(ctx context.Context) ([]*haven.User, error) {
 
 // SetPasswordHash stores a new hash, as when parameters are upgraded at
 // sign-in.
-func (db *DB) SetPasswordHash(ctx context.Context, userID, hash string) error {
-	_, err := db.write.ExecContext(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, userID, hash)
+func (a *AccountService) SetPasswordHash(ctx context.Context, userID, hash string) error {
+	_, err := a.db.write.ExecContext(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, userID, hash)
 	return err
 }
 
 // CreateSession stores a session under the hash of its token.
-func (db *DB) CreateSession(ctx context.Context, s *haven.Session) error {
-	tx, err := db.BeginTx(ctx, false)
+func (a *AccountService) CreateSession(ctx context.Context, s *haven.Session) error {
+	tx, err := a.db.BeginTx(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -125,10 +125,10 @@ func truncateText(s string, n int) string {
 // refusing (ENOTFOUND) a session idle longer than idle or older than
 // absolute, or whose user is disabled. It records the visit, at most once a
 // minute, so a busy session does not write on every request.
-func (db *DB) SessionUser(ctx context.Context, tokenHash string, idle, absolute time.Duration) (*haven.Session, *haven.User, error) {
+func (a *AccountService) SessionUser(ctx context.Context, tokenHash string, idle, absolute time.Duration) (*haven.Session, *haven.User, error) {
 	s := &haven.Session{TokenHash: tokenHash}
 	var created, seen string
-	err := db.write.QueryRowContext(ctx, `SELECT user_id, created_at, last_seen_at, user_agent FROM sessions WHERE token_hash = $1`, tokenHash).
+	err := a.db.write.QueryRowContext(ctx, `SELECT user_id, created_at, last_seen_at, user_agent FROM sessions WHERE token_hash = $1`, tokenHash).
 		Scan(&s.UserID, &created, &seen, &s.UserAgent)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, haven.Errorf(haven.ENOTFOUND, "No such session.")
@@ -136,24 +136,24 @@ func (db *DB) SessionUser(ctx context.Context, tokenHash string, idle, absolute 
 		return nil, nil, err
 	}
 	s.CreatedAt, s.LastSeenAt = parseTime(created), parseTime(seen)
-	now := db.Now()
+	now := a.db.Now()
 	if now.Sub(s.LastSeenAt) > idle || now.Sub(s.CreatedAt) > absolute {
-		db.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
+		a.db.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
 		return nil, nil, haven.Errorf(haven.ENOTFOUND, "The session has expired.")
 	}
-	u, err := scanUser(db.write.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, s.UserID))
+	u, err := scanUser(a.db.write.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, s.UserID))
 	if err != nil || u.Disabled {
 		return nil, nil, haven.Errorf(haven.ENOTFOUND, "No such session.")
 	}
 	if now.Sub(s.LastSeenAt) > time.Minute {
-		db.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1`, tokenHash, formatTime(now))
+		a.db.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1`, tokenHash, formatTime(now))
 	}
 	return s, u, nil
 }
 
 // ListSessions returns a user's sessions, newest first.
-func (db *DB) ListSessions(ctx context.Context, userID string) ([]*haven.Session, error) {
-	rows, err := db.write.QueryContext(ctx, `SELECT token_hash, created_at, last_seen_at, user_agent FROM sessions WHERE user_id = $1 ORDER BY created_at DESC`, userID)
+func (a *AccountService) ListSessions(ctx context.Context, userID string) ([]*haven.Session, error) {
+	rows, err := a.db.write.QueryContext(ctx, `SELECT token_hash, created_at, last_seen_at, user_agent FROM sessions WHERE user_id = $1 ORDER BY created_at DESC`, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -173,8 +173,8 @@ func (db *DB) ListSessions(ctx context.Context, userID string) ([]*haven.Session
 
 // DeleteSession ends a session of the given user (signing out, or revoking
 // another device). A hash of another user's session is not touched.
-func (db *DB) DeleteSession(ctx context.Context, userID, tokenHash string) error {
-	_, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1 AND user_id = $2`, tokenHash, userID)
+func (a *AccountService) DeleteSession(ctx context.Context, userID, tokenHash string) error {
+	_, err := a.db.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1 AND user_id = $2`, tokenHash, userID)
 	return err
 }
 
@@ -189,7 +189,7 @@ func audit(ctx context.Context, tx *Tx, actor, action, recordType, recordID, fie
 
 // AuditTrail returns the audit lines of one record, oldest first, or the
 // latest limit lines of all records when recordType is "".
-func (db *DB) AuditTrail(ctx context.Context, recordType, recordID string, limit int) ([]haven.AuditEntry, error) {
+func (a *AuditService) AuditTrail(ctx context.Context, recordType, recordID string, limit int) ([]haven.AuditEntry, error) {
 	q := `SELECT id, at, actor, action, record_type, record_id, field, before, after FROM audit_log
 		WHERE record_type = $1 AND record_id = $2 ORDER BY id`
 	args := []any{recordType, recordID}
@@ -197,7 +197,7 @@ func (db *DB) AuditTrail(ctx context.Context, recordType, recordID string, limit
 		q = `SELECT id, at, actor, action, record_type, record_id, field, before, after FROM audit_log ORDER BY id DESC LIMIT $1`
 		args = []any{limit}
 	}
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := a.db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -217,11 +217,11 @@ func (db *DB) AuditTrail(ctx context.Context, recordType, recordID string, limit
 
 // UpdateUser changes an account's role or disables it, audited. Disabling
 // ends every session of the account at once.
-func (db *DB) UpdateUser(ctx context.Context, actor, id, role string, disabled bool) error {
+func (a *AccountService) UpdateUser(ctx context.Context, actor, id, role string, disabled bool) error {
 	if !haven.ValidRole(role) {
 		return haven.Errorf(haven.EINVALID, "Unknown role %q.", role)
 	}
-	tx, err := db.BeginTx(ctx, false)
+	tx, err := a.db.BeginTx(ctx, false)
 	if err != nil {
 		return err
 	}

@@ -15,33 +15,33 @@ func TestAccountsAndAudit(t *testing.T) {
 		ctx := context.Background()
 		db := MustOpenDB(t, e)
 		u := &haven.User{Email: "Curator@Example.org", Role: haven.RoleCurator, PasswordHash: "$argon2id$x"}
-		if err := db.CreateUser(ctx, "cli", u); err != nil {
+		if err := sqlstore.NewAccountService(db).CreateUser(ctx, "cli", u); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CreateUser(ctx, "cli", &haven.User{Email: "curator@example.org", Role: haven.RoleAdmin}); haven.ErrorCode(err) != haven.ECONFLICT {
+		if err := sqlstore.NewAccountService(db).CreateUser(ctx, "cli", &haven.User{Email: "curator@example.org", Role: haven.RoleAdmin}); haven.ErrorCode(err) != haven.ECONFLICT {
 			t.Errorf("duplicate e-mail: %v", err)
 		}
-		if err := db.CreateUser(ctx, "cli", &haven.User{Email: "x@example.org", Role: "owner"}); haven.ErrorCode(err) != haven.EINVALID {
+		if err := sqlstore.NewAccountService(db).CreateUser(ctx, "cli", &haven.User{Email: "x@example.org", Role: "owner"}); haven.ErrorCode(err) != haven.EINVALID {
 			t.Errorf("bad role: %v", err)
 		}
-		got, err := db.FindUserByEmail(ctx, "curator@example.org")
+		got, err := sqlstore.NewAccountService(db).FindUserByEmail(ctx, "curator@example.org")
 		if err != nil || got.ID != u.ID {
 			t.Fatalf("find: %v", err)
 		}
 		// Sessions end when idle too long and when too old.
-		if err := db.CreateSession(ctx, &haven.Session{TokenHash: "h1", UserID: u.ID}); err != nil {
+		if err := sqlstore.NewAccountService(db).CreateSession(ctx, &haven.Session{TokenHash: "h1", UserID: u.ID}); err != nil {
 			t.Fatal(err)
 		}
-		if _, su, err := db.SessionUser(ctx, "h1", time.Hour, 24*time.Hour); err != nil || su.ID != u.ID {
+		if _, su, err := sqlstore.NewAccountService(db).SessionUser(ctx, "h1", time.Hour, 24*time.Hour); err != nil || su.ID != u.ID {
 			t.Fatalf("session: %v", err)
 		}
 		db.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
-		if _, _, err := db.SessionUser(ctx, "h1", time.Hour, 24*time.Hour); haven.ErrorCode(err) != haven.ENOTFOUND {
+		if _, _, err := sqlstore.NewAccountService(db).SessionUser(ctx, "h1", time.Hour, 24*time.Hour); haven.ErrorCode(err) != haven.ENOTFOUND {
 			t.Errorf("idle session still valid: %v", err)
 		}
 		db.Now = time.Now
 		// The audit trail: written with the change, never changed.
-		trail, _ := db.AuditTrail(ctx, "user", u.ID, 0)
+		trail, _ := sqlstore.NewAuditService(db).AuditTrail(ctx, "user", u.ID, 0)
 		if len(trail) != 1 || trail[0].Actor != "cli" {
 			t.Errorf("user creation audit: %+v", trail)
 		}
@@ -61,7 +61,7 @@ func TestAccountsAndAudit(t *testing.T) {
 		if err := res.UpdateResource(ctx, "curator@example.org", r); err != nil {
 			t.Fatal(err)
 		}
-		trail, _ = db.AuditTrail(ctx, "resource", r.ID, 0)
+		trail, _ = sqlstore.NewAuditService(db).AuditTrail(ctx, "resource", r.ID, 0)
 		if len(trail) != 1 || trail[0].Field != "year" || trail[0].Before != "" || trail[0].After != "2010" {
 			t.Errorf("edit audit: %+v", trail)
 		}
@@ -83,33 +83,33 @@ func TestSuggestionQueue(t *testing.T) {
 		for _, bad := range []*haven.Suggestion{
 			{Kind: "spam", Body: "x"}, {Kind: "other"}, {Kind: "phone", RecordType: "service", RecordID: "nope", Body: "x"},
 		} {
-			if err := db.CreateSuggestion(ctx, bad); haven.ErrorCode(err) != haven.EINVALID {
+			if err := sqlstore.NewSuggestionService(db).CreateSuggestion(ctx, bad); haven.ErrorCode(err) != haven.EINVALID {
 				t.Errorf("%+v: %v, want EINVALID", bad, err)
 			}
 		}
 		closed := &haven.Suggestion{Kind: "closed", RecordType: "service", RecordID: svcs[1].ID, Body: "Shut last month."}
 		site := &haven.Suggestion{Kind: "website", RecordType: "resource", RecordID: "vital-voices", NewValue: "https://example.org/vv"}
 		for _, s := range []*haven.Suggestion{closed, site} {
-			if err := db.CreateSuggestion(ctx, s); err != nil {
+			if err := sqlstore.NewSuggestionService(db).CreateSuggestion(ctx, s); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if list, _ := db.ListSuggestions(ctx, "pending"); len(list) != 2 {
+		if list, _ := sqlstore.NewSuggestionService(db).ListSuggestions(ctx, "pending"); len(list) != 2 {
 			t.Fatalf("pending: %d", len(list))
 		}
-		if err := db.ResolveSuggestion(ctx, "c@example.org", closed.ID, true, ""); err != nil {
+		if err := sqlstore.NewSuggestionService(db).ResolveSuggestion(ctx, "c@example.org", closed.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
 		if s, _ := sqlstore.NewDirectoryService(db).FindServiceByID(ctx, svcs[1].ID); s.Status != "inactive" {
 			t.Errorf("accepting \"closed\" left status %q", s.Status)
 		}
-		if err := db.ResolveSuggestion(ctx, "c@example.org", site.ID, false, ""); err != nil {
+		if err := sqlstore.NewSuggestionService(db).ResolveSuggestion(ctx, "c@example.org", site.ID, false, ""); err != nil {
 			t.Fatal(err)
 		}
 		if r, _ := sqlstore.NewResourceService(db).FindResourceByID(ctx, "vital-voices"); r.URL != "" {
 			t.Errorf("a rejected suggestion changed the entry: %q", r.URL)
 		}
-		if list, _ := db.ListSuggestions(ctx, "pending"); len(list) != 0 {
+		if list, _ := sqlstore.NewSuggestionService(db).ListSuggestions(ctx, "pending"); len(list) != 0 {
 			t.Errorf("still pending: %d", len(list))
 		}
 	})
@@ -126,31 +126,31 @@ func TestLearningPageStore(t *testing.T) {
 			{Slug: "safety", Section: "heal", Position: 1, Title: haven.Localized{"en": "Safety first", "es": "Primero la seguridad"},
 				Summary: haven.Localized{"en": "s", "es": "r"}, Body: haven.Localized{"en": "## Now\n\nShelter.", "es": "## Ahora\n\nRefugio."}, Reviewed: "2026-11-24"},
 		}
-		if n, err := db.SeedPages(ctx, pages); err != nil || n != 2 {
+		if n, err := sqlstore.NewLearningService(db).SeedPages(ctx, pages); err != nil || n != 2 {
 			t.Fatalf("seed: %d %v", n, err)
 		}
-		if n, _ := db.SeedPages(ctx, pages); n != 0 {
+		if n, _ := sqlstore.NewLearningService(db).SeedPages(ctx, pages); n != 0 {
 			t.Error("pages seeded twice")
 		}
 		for _, q := range []string{"interpreter", "intérpretes", "interpretes"} {
-			got, err := db.SearchPages(ctx, q)
+			got, err := sqlstore.NewLearningService(db).SearchPages(ctx, q)
 			if err != nil || len(got) != 1 || got[0].Slug != "interpreters" {
 				t.Errorf("search %q: %v %v", q, got, err)
 			}
 		}
-		p, _ := db.FindPage(ctx, "safety")
+		p, _ := sqlstore.NewLearningService(db).FindPage(ctx, "safety")
 		p.Body["es"] = ""
-		if err := db.UpdatePage(ctx, "c@example.org", p); haven.ErrorCode(err) != haven.EINVALID {
+		if err := sqlstore.NewLearningService(db).UpdatePage(ctx, "c@example.org", p); haven.ErrorCode(err) != haven.EINVALID {
 			t.Errorf("a page without Spanish: %v", err)
 		}
 		p.Body["es"] = "## Ahora\n\nUn albergue seguro."
-		if err := db.UpdatePage(ctx, "c@example.org", p); err != nil {
+		if err := sqlstore.NewLearningService(db).UpdatePage(ctx, "c@example.org", p); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := db.SearchPages(ctx, "albergue"); len(got) != 1 {
+		if got, _ := sqlstore.NewLearningService(db).SearchPages(ctx, "albergue"); len(got) != 1 {
 			t.Error("the edit is not searchable")
 		}
-		if trail, _ := db.AuditTrail(ctx, "learning_page", "safety", 0); len(trail) == 0 {
+		if trail, _ := sqlstore.NewAuditService(db).AuditTrail(ctx, "learning_page", "safety", 0); len(trail) == 0 {
 			t.Error("the edit is not audited")
 		}
 	})

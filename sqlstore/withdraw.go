@@ -22,9 +22,6 @@ import (
 // from the change log; public reads leave it out. A withdrawn location is
 // left out of its services' places and public records.
 
-// WithdrawKinds are the records that can be withdrawn and deleted.
-var WithdrawKinds = []string{"service", "organization", "location"}
-
 var withdrawTables = map[string]string{"service": "services", "organization": "organizations", "location": "locations"}
 
 // SetWithdrawn withdraws (or restores) a record, audited. It returns
@@ -146,7 +143,7 @@ func deleteServices(ctx context.Context, tx *Tx, ids []string) error {
 		return err
 	}
 	for _, id := range ids {
-		if tx.db.engine == SQLite {
+		if tx.db.dialect.fts {
 			if err := tx.exec(ctx, `DELETE FROM services_fts WHERE rowid = (SELECT rowid FROM services WHERE id = $1)`, id); err != nil {
 				return err
 			}
@@ -278,22 +275,17 @@ func (d *DirectoryService) DeleteLocation(ctx context.Context, actor, id string)
 	return tx.Commit()
 }
 
-// WithdrawnRecord is a record taken down from public view.
-type WithdrawnRecord struct {
-	Kind, ID, Name string
-}
-
 // ListWithdrawn returns the withdrawn services, organizations and
 // locations, for curators to review or restore.
-func (d *DirectoryService) ListWithdrawn(ctx context.Context) ([]WithdrawnRecord, error) {
-	var out []WithdrawnRecord
-	for _, kind := range WithdrawKinds {
+func (d *DirectoryService) ListWithdrawn(ctx context.Context) ([]haven.WithdrawnListing, error) {
+	var out []haven.WithdrawnListing
+	for _, kind := range haven.TakedownKinds {
 		rows, err := d.db.read.QueryContext(ctx, `SELECT id, name FROM `+withdrawTables[kind]+` WHERE withdrawn = 1 ORDER BY name, id LIMIT 500`)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
-			r := WithdrawnRecord{Kind: kind}
+			r := haven.WithdrawnListing{Kind: kind}
 			if err := rows.Scan(&r.ID, &r.Name); err != nil {
 				rows.Close()
 				return nil, err

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"haven"
 	"haven/sqlstore"
 )
 
@@ -23,7 +24,7 @@ For PostgreSQL, use pg_dump (see "Backups" in the README).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *Main, []string) error {
 			db := dbFlag(fs)
 			return func(ctx context.Context, m *Main, args []string) error {
-				if len(args) != 1 {
+				if len(args) != 1 || args[0] == "" {
 					return fmt.Errorf("backup takes one OUT file: haven backup --db haven.db OUT")
 				}
 				size, err := sqlstore.Backup(ctx, db.dsn, args[0])
@@ -56,7 +57,9 @@ For PostgreSQL, use pg_restore (see "Backups" in the README).`,
 					return fmt.Errorf("restore takes one IN file: haven restore IN --db haven.db")
 				}
 				rep, err := sqlstore.Restore(ctx, args[0], db.dsn, *force)
-				if err != nil {
+				if haven.ErrorCode(err) == haven.ECONFLICT && !*force {
+					return haven.Errorf(haven.ECONFLICT, "%s Pass --force to replace it.", errorText(err))
+				} else if err != nil {
 					return err
 				}
 				fmt.Fprintf(m.Stdout, "restored %s into %s: %d services, %d library entries\n", args[0], db.display(), rep.Services, rep.Resources)

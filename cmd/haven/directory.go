@@ -177,7 +177,7 @@ func exportCommand() *command {
 	return &command{
 		name:    "export",
 		summary: "export the whole provider directory as HSDS 3.0",
-		usage:   "[--db DSN] --format json|ndjson|csv --out PATH|- [--include-confidential]",
+		usage:   "[--db DSN] --format json|ndjson|csv [--spreadsheet-safe] --out PATH|- [--include-confidential]",
 		help: `Writes every service, fully nested, as Open Referral HSDS 3.0:
   json    one JSON array of services
   ndjson  one service a line
@@ -188,13 +188,22 @@ What is exported imports back unchanged.
 Confidential locations (x_confidential: true, such as shelters) are
 exported as the public sees them: city, state, postal code and country
 only. --include-confidential exports them whole, for backups and trusted
-transfers; keep such a file as safe as the database. Importing a default
-export back over the database it came from would replace the confidential
-details with nothing: back up with --include-confidential.`,
+transfers; keep such a file as safe as the database. A default export
+imports into another Haven (a confidential location may lack its street),
+but imported back over the database it came from it replaces the
+confidential details with the area only: back up with
+--include-confidential.
+
+CSV files keep the data exactly, for exchange with other systems. To open
+them in a spreadsheet, add --spreadsheet-safe: any text cell starting with
+=, +, -, @, tab or carriage return then gets a leading ', so that the
+spreadsheet shows it instead of running it as a formula (such files no
+longer import back exactly).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *Main, []string) error {
 			db := dbFlag(fs)
 			format := fs.String("format", "ndjson", "json, ndjson or csv")
 			out := fs.String("out", "", "output file, folder (csv), or - for standard output")
+			safe := fs.Bool("spreadsheet-safe", false, "csv: put a ' before text a spreadsheet would run as a formula")
 			whole := fs.Bool("include-confidential", false, "export confidential locations whole (street, coordinates, phones)")
 			return func(ctx context.Context, m *Main, args []string) error {
 				if *whole {
@@ -206,12 +215,15 @@ details with nothing: back up with --include-confidential.`,
 				if *format != "json" && *format != "ndjson" && *format != "csv" {
 					return fmt.Errorf("unknown --format %q: use json, ndjson or csv", *format)
 				}
+				if *safe && *format != "csv" {
+					return fmt.Errorf("--spreadsheet-safe is for --format csv")
+				}
 				store, err := m.openDB(ctx, db)
 				if err != nil {
 					return err
 				}
 				defer store.Close()
-				n, err := m.export(ctx, sqlstore.NewDirectoryService(store), *format, *out)
+				n, err := m.export(ctx, sqlstore.NewDirectoryService(store), *format, *out, *safe)
 				if err != nil {
 					return err
 				}
@@ -226,13 +238,15 @@ details with nothing: back up with --include-confidential.`,
 
 // export writes the directory; a file is written beside its destination
 // and renamed into place, so a failed export never leaves half a file.
-func (m *Main) export(ctx context.Context, dir *sqlstore.DirectoryService, format, out string) (int, error) {
+// spreadsheetSafe applies to csv only.
+func (m *Main) export(ctx context.Context, dir *sqlstore.DirectoryService, format, out string, spreadsheetSafe bool) (int, error) {
 	n := 0
 	if format == "csv" {
 		if out == "-" {
 			return 0, fmt.Errorf("csv exports a folder: give --out FOLDER")
 		}
 		pw := hsds.NewPackageWriter(out)
+		pw.SpreadsheetSafe = spreadsheetSafe
 		if err := dir.EachService(ctx, func(s *hsds.Service) error { n++; return pw.AddService(s) }); err != nil {
 			return 0, err
 		}

@@ -36,6 +36,10 @@ type Main struct {
 	Stderr io.Writer
 	Stdin  io.Reader
 	Logger *slog.Logger
+
+	// linksAllowPrivate lets the scheduled link check visit loopback and
+	// private addresses (serve --links-allow-private).
+	linksAllowPrivate bool
 }
 
 func commands() []*command {

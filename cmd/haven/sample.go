@@ -132,7 +132,7 @@ func (m *Main) loadSample(ctx context.Context, db *sqlstore.DB) error {
 		return fmt.Errorf("load sample data: %w", err)
 	}
 	for _, c := range sample.CountrySummaries() {
-		if err := db.PutCountrySummary(ctx, &c); err != nil {
+		if err := sqlstore.NewCountryService(db).PutCountrySummary(ctx, &c); err != nil {
 			return fmt.Errorf("load sample country summary: %w", err)
 		}
 	}

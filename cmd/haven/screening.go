@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"haven"
 	"haven/screening"
 	"haven/sqlstore"
 	"haven/vault"
@@ -88,7 +89,7 @@ key file, keep the old one below it, restart the servers, then run
 
 // rotateKeys moves every record's head to the current key.
 func rotateKeys(ctx context.Context, db *sqlstore.DB, keys *vault.Keyring, progress func(done, total int)) (rotated, total int, err error) {
-	recs, err := db.ListScreenings(ctx, "", 1<<30)
+	recs, err := sqlstore.NewScreeningRecordService(db).ListScreenings(ctx, "", 1<<30)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -96,13 +97,13 @@ func rotateKeys(ctx context.Context, db *sqlstore.DB, keys *vault.Keyring, progr
 	meta := vault.CanonicalMeta(map[string]string{"reason": screening.ReasonRotation, "at": at})
 	for i, rec := range recs {
 		made := false
-		_, err := db.SaveScreening(ctx, "cli", "rotate", "", rec.ID, func(prev *vault.Version, id string) (vault.Version, error) {
+		_, err := sqlstore.NewScreeningRecordService(db).SaveScreening(ctx, "cli", "rotate", "", rec.ID, func(prev *vault.Version, id string) (vault.Version, error) {
 			v, ok, err := keys.RotateVersion(*prev, meta)
 			if err != nil {
 				return vault.Version{}, fmt.Errorf("record %s: %w", id, err)
 			}
 			if !ok {
-				return vault.Version{}, sqlstore.ErrScreeningUnchanged
+				return vault.Version{}, haven.ErrScreeningUnchanged
 			}
 			made = true
 			return v, nil
@@ -159,7 +160,7 @@ every day.`,
 				}
 				defer store.Close()
 				if args[0] == "purge" {
-					ids, err := store.PurgeScreenings(ctx, "cli", time.Now().Add(-age), *dryRun)
+					ids, err := sqlstore.NewScreeningRecordService(store).PurgeScreenings(ctx, "cli", time.Now().Add(-age), *dryRun)
 					if *dryRun {
 						for _, id := range ids {
 							fmt.Fprintln(m.Stdout, id)
@@ -184,11 +185,11 @@ every day.`,
 var errFaults = errors.New("screening records failed verification")
 
 func verifyScreenings(ctx context.Context, m *Main, db *sqlstore.DB, keys *vault.Keyring) error {
-	chains, err := db.ScreeningChains(ctx)
+	chains, err := sqlstore.NewScreeningRecordService(db).ScreeningChains(ctx)
 	if err != nil {
 		return err
 	}
-	trails, err := db.ScreeningTrails(ctx)
+	trails, err := sqlstore.NewScreeningRecordService(db).ScreeningTrails(ctx)
 	if err != nil {
 		return err
 	}
@@ -244,9 +245,9 @@ func parseAge(s string) (time.Duration, error) {
 }
 
 // purgeJob deletes expired screening records once a day, on one server.
-func purgeJob(db *sqlstore.DB, keep time.Duration, m *Main) sqlstore.Job {
-	return sqlstore.Job{Name: "screening-purge", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
-		ids, err := db.PurgeScreenings(ctx, "system", time.Now().Add(-keep), false)
+func purgeJob(db *sqlstore.DB, keep time.Duration, m *Main) haven.Job {
+	return haven.Job{Name: "screening-purge", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
+		ids, err := sqlstore.NewScreeningRecordService(db).PurgeScreenings(ctx, "system", time.Now().Add(-keep), false)
 		if len(ids) > 0 {
 			m.Logger.Info("purged expired screening records", "records", len(ids), "older_than", keep.String())
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"haven"
+	"haven/internal/dbtest"
 	"haven/internal/testpg"
 	"haven/screening"
 	"haven/sqlstore"
@@ -33,15 +34,7 @@ func newKeyText(t *testing.T) string {
 }
 
 func TestScreeningCommands(t *testing.T) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			dsn := filepath.Join(t.TempDir(), "h.db")
-			if engine == "postgres" {
-				dsn = testpg.Fresh(t)
-			}
-			testScreeningCommands(t, dsn)
-		})
-	}
+	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) { testScreeningCommands(t, e.Fresh(t)) })
 }
 
 func testScreeningCommands(t *testing.T, dsn string) {
@@ -63,14 +56,14 @@ func testScreeningCommands(t *testing.T, dsn string) {
 		t.Fatal(err)
 	}
 	u := &haven.User{Email: "screener@example.org", Role: haven.RoleScreener, PasswordHash: "$argon2id$x"}
-	if err := db.CreateUser(ctx, "cli", u); err != nil {
+	if err := sqlstore.NewAccountService(db).CreateUser(ctx, "cli", u); err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
 	for i := 0; i < 3; i++ {
 		rec := screening.Record{Format: screening.RecordFormat, Interviewer: u.Email, InterviewerID: u.ID, Saved: time.Now().UTC(),
 			Language: "es", Answers: screening.Answers{"doc-taken": screening.Yes}}
-		r, err := db.SaveScreening(ctx, u.Email, "save", u.ID, "", screening.Seal(keys, rec, screening.ReasonSave))
+		r, err := sqlstore.NewScreeningRecordService(db).SaveScreening(ctx, u.Email, "save", u.ID, "", screening.Seal(keys, rec, screening.ReasonSave))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,7 +92,7 @@ func testScreeningCommands(t *testing.T, dsn string) {
 	if out := MustRunMain(t, dsn, "screening", "verify", "--secret-key-file", keyFile); !strings.Contains(out, "3 records, 6 versions: every chain intact") {
 		t.Errorf("verify after rotation: %s", out)
 	}
-	_, versions, _ := db.FindScreening(ctx, ids[0])
+	_, versions, _ := sqlstore.NewScreeningRecordService(db).FindScreening(ctx, ids[0])
 	if screening.VersionReason(versions[1]) != screening.ReasonRotation {
 		t.Errorf("the rotation is not recorded in the chain: %q", versions[1].Meta)
 	}
@@ -116,7 +109,7 @@ func testScreeningCommands(t *testing.T, dsn string) {
 		t.Errorf("purge: %s", out)
 	}
 	old := time.Now().AddDate(-2, 0, 0).UTC().Format(time.RFC3339)
-	if err := db.ExecForTest(ctx, `UPDATE screening_records SET updated_at = '`+old+`' WHERE id = '`+ids[2]+`'`); err != nil {
+	if err := dbtest.Exec(ctx, db, `UPDATE screening_records SET updated_at = '`+old+`' WHERE id = '`+ids[2]+`'`); err != nil {
 		t.Fatal(err)
 	}
 	if out := MustRunMain(t, dsn, "screening", "purge", "--older-than", "52w", "--dry-run"); !strings.Contains(out, ids[2]) || !strings.Contains(out, "1 records would be deleted") {
@@ -135,7 +128,7 @@ func testScreeningCommands(t *testing.T, dsn string) {
 	}
 
 	// Tampering with a stored version is found and named.
-	if err := db.ExecForTest(ctx, `UPDATE screening_versions SET meta = 'reason=save' WHERE record_id = '`+ids[1]+`' AND number = 1`); err != nil {
+	if err := dbtest.Exec(ctx, db, `UPDATE screening_versions SET meta = 'reason=save' WHERE record_id = '`+ids[1]+`' AND number = 1`); err != nil {
 		t.Fatal(err)
 	}
 	out, err = runMain(dsn, "screening", "verify", "--secret-key-file", keyFile)
@@ -168,12 +161,12 @@ func TestRetentionJob(t *testing.T) {
 	key, _ := vault.NewKey()
 	keys := vault.NewKeyring(key)
 	u := &haven.User{Email: "screener@example.org", Role: haven.RoleScreener, PasswordHash: "$argon2id$x"}
-	if err := db.CreateUser(ctx, "cli", u); err != nil {
+	if err := sqlstore.NewAccountService(db).CreateUser(ctx, "cli", u); err != nil {
 		t.Fatal(err)
 	}
 	save := func() string {
 		rec := screening.Record{Format: screening.RecordFormat, Interviewer: u.Email, InterviewerID: u.ID, Saved: time.Now().UTC(), Language: "en"}
-		r, err := db.SaveScreening(ctx, u.Email, "save", u.ID, "", screening.Seal(keys, rec, screening.ReasonSave))
+		r, err := sqlstore.NewScreeningRecordService(db).SaveScreening(ctx, u.Email, "save", u.ID, "", screening.Seal(keys, rec, screening.ReasonSave))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,13 +180,13 @@ func TestRetentionJob(t *testing.T) {
 	if err := purgeJob(db, 30*24*time.Hour, m).Run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := db.FindScreening(ctx, old); haven.ErrorCode(err) != haven.ENOTFOUND {
+	if _, _, err := sqlstore.NewScreeningRecordService(db).FindScreening(ctx, old); haven.ErrorCode(err) != haven.ENOTFOUND {
 		t.Errorf("the expired record is still there: %v", err)
 	}
-	if _, _, err := db.FindScreening(ctx, recent); err != nil {
+	if _, _, err := sqlstore.NewScreeningRecordService(db).FindScreening(ctx, recent); err != nil {
 		t.Errorf("the recent record went: %v", err)
 	}
-	trail, _ := db.AuditTrail(ctx, "screening", old, 0)
+	trail, _ := sqlstore.NewAuditService(db).AuditTrail(ctx, "screening", old, 0)
 	if last := trail[len(trail)-1]; last.Action != "purge" || last.Actor != "system" {
 		t.Errorf("the purge is not audited: %+v", last)
 	}

@@ -50,6 +50,7 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 			maxAge := fs.Duration("session-max", 12*time.Hour, "a sign-in ends this long after it began, used or not")
 			staleMonths := fs.Int("stale-months", 12, "listings not verified for this many months are flagged stale")
 			checkEvery := fs.Duration("check-links-every", 0, "check every web address this often, e.g. 24h (off by default); one server runs it when several share a database")
+			linksPrivate := fs.Bool("links-allow-private", false, "let the link check visit loopback, private and link-local addresses (refused by default: addresses come from visitors and imports)")
 			jobTick := fs.Duration("jobs-tick", time.Minute, "how often to look for due background jobs (0 turns jobs off); several servers on one database run each job once")
 			keyFile := keyFlag(fs)
 			retention := fs.String("screening-retention", envOr("HAVEN_SCREENING_RETENTION", ""), "delete saved screening records this long after their last save, checked daily, e.g. 365d (off by default); env HAVEN_SCREENING_RETENTION")
@@ -94,6 +95,7 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 				if err != nil {
 					return err
 				}
+				m.linksAllowPrivate = *linksPrivate
 				return m.serve(ctx, *addr, mc, db, *exitURL, *withSample, *jobTick, *checkEvery, mode, func(s *havenhttp.Server) {
 					s.Sessions = havenhttp.SessionConfig{Idle: *idle, Absolute: *maxAge, SecureCookies: *secure}
 					s.StaleMonths = *staleMonths
@@ -143,7 +145,7 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	srv := havenhttp.NewServer()
 	srv.Metrics = mx
 	resources := sqlstore.NewResourceService(db)
-	srv.Resources, srv.Editor, srv.Suggestions = resources, resources, db
+	srv.Resources, srv.Editor, srv.Suggestions = resources, resources, sqlstore.NewSuggestionService(db)
 	// Directory searches go where --search says; everything else of the
 	// directory, pages and HSDS lists included, reads the store.
 	searcher := &searchindex.Switch{Mode: search, SQL: dir}
@@ -168,7 +170,8 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	}
 	srv.Directory, srv.DirEditor = havenhttp.CountSearches(searchingDirectory{dir, searcher}, engine, mx), dir
 	srv.SearchReady = searcher.Ready
-	srv.Countries, srv.Accounts, srv.Curation, srv.UserAdmin, srv.Learning, srv.Records = db, db, db, db, db, db
+	srv.Countries, srv.Accounts, srv.Audit = sqlstore.NewCountryService(db), sqlstore.NewAccountService(db), sqlstore.NewAuditService(db)
+	srv.Curation, srv.Learning, srv.Records = sqlstore.NewCurationService(db), sqlstore.NewLearningService(db), sqlstore.NewScreeningRecordService(db)
 	if srv.Sections, _, err = learning.Load(); err != nil {
 		return err
 	}
@@ -195,14 +198,14 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	if jobTick > 0 {
 		host, _ := os.Hostname()
 		runner := fmt.Sprintf("%s:%d", host, os.Getpid())
-		jobs := []sqlstore.Job{{Name: "optimize", Every: 24 * time.Hour, Run: db.Optimize}}
+		jobs := []haven.Job{{Name: "optimize", Every: 24 * time.Hour, Run: db.Optimize}}
 		if checkEvery > 0 {
 			jobs = append(jobs, linkJob(db, checkEvery, m))
 		}
 		if keep := srv.ScreeningRetention; keep > 0 {
 			jobs = append(jobs, purgeJob(db, keep, m))
 		}
-		go db.RunJobs(ctx, runner, jobTick, jobs, m.Logger)
+		go sqlstore.NewJobService(db).RunJobs(ctx, runner, jobTick, jobs, m.Logger)
 	}
 
 	<-ctx.Done()
@@ -238,8 +241,14 @@ func (m *Main) openDB(ctx context.Context, cfg *dbConfig) (*sqlstore.DB, error) 
 	if timeout == 0 {
 		timeout = -1 // the flag's 0 means no limit; Options' 0 means the default
 	}
+	if cfg.dsn == "" {
+		return nil, haven.Errorf(haven.EINVALID, "no database given: pass --db PATH or set HAVEN_DB")
+	}
 	db, err := sqlstore.OpenWith(ctx, cfg.dsn, sqlstore.Options{ReadDSN: cfg.read, MaxOpenConns: cfg.maxConns, StatementTimeout: timeout})
 	if err != nil {
+		if cfg.read != "" && haven.ErrorCode(err) == haven.EINVALID {
+			return nil, haven.Errorf(haven.EINVALID, "--db-read: %s", errorText(err))
+		}
 		return nil, err
 	}
 	entries, err := catalog.Resources()
@@ -247,7 +256,7 @@ func (m *Main) openDB(ctx context.Context, cfg *dbConfig) (*sqlstore.DB, error) 
 		db.Close()
 		return nil, err
 	}
-	n, err := db.SeedResources(ctx, entries)
+	n, err := sqlstore.NewResourceService(db).SeedResources(ctx, entries)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load the seed catalog: %w", err)
@@ -261,14 +270,14 @@ func (m *Main) openDB(ctx context.Context, cfg *dbConfig) (*sqlstore.DB, error) 
 		db.Close()
 		return nil, err
 	}
-	if n, err := db.SeedPages(ctx, pages); err != nil {
+	if n, err := sqlstore.NewLearningService(db).SeedPages(ctx, pages); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load the learning pages: %w", err)
 	} else if n > 0 {
 		m.Logger.Info("loaded the learning pages", "pages", n)
 	}
 	tax, terms := categoryTaxonomy()
-	if err := db.EnsureTaxonomy(ctx, tax, terms); err != nil {
+	if err := sqlstore.NewDirectoryService(db).EnsureTaxonomy(ctx, tax, terms); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load the service categories: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"haven"
 	"haven/auth"
+	"haven/sqlstore"
 )
 
 func userCommand() *command {
@@ -54,7 +55,7 @@ a common one.`,
 					return err
 				}
 				defer store.Close()
-				if err := store.CreateUser(ctx, "cli", &haven.User{Email: email, Role: *role, PasswordHash: hash}); err != nil {
+				if err := sqlstore.NewAccountService(store).CreateUser(ctx, "cli", &haven.User{Email: email, Role: *role, PasswordHash: hash}); err != nil {
 					return err
 				}
 				fmt.Fprintf(m.Stdout, "added %s as %s\n", email, *role)

@@ -47,8 +47,8 @@ func serveSample(t *testing.T, db *sqlstore.DB, mode searchindex.Mode) string {
 		t.Fatal(err)
 	}
 	s := havenhttp.NewServer()
-	s.Resources, s.DB, s.Learning, s.Sections = sqlstore.NewResourceService(db), db, db, sections
-	s.Directory, s.Countries, s.SearchReady = searching{dir, sw}, db, sw.Ready
+	s.Resources, s.DB, s.Learning, s.Sections = sqlstore.NewResourceService(db), db, sqlstore.NewLearningService(db), sections
+	s.Directory, s.Countries, s.SearchReady = searching{dir, sw}, sqlstore.NewCountryService(db), sw.Ready
 	s.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	s.Limits.APIRate = 0 // as the script runs it: all the load comes from one client
 	if err := s.Open("127.0.0.1:0"); err != nil {
@@ -77,10 +77,10 @@ func TestMixAgainstHaven(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.SeedResources(ctx, entries); err != nil {
+	if _, err := sqlstore.NewResourceService(db).SeedResources(ctx, entries); err != nil {
 		t.Fatal(err)
 	}
-	if tax, terms := sample.Taxonomy(); db.EnsureTaxonomy(ctx, tax, terms) != nil {
+	if tax, terms := sample.Taxonomy(); sqlstore.NewDirectoryService(db).EnsureTaxonomy(ctx, tax, terms) != nil {
 		t.Fatal("taxonomy")
 	}
 	var svcs []*hsds.Service

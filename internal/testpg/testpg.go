@@ -1,6 +1,9 @@
 // Package testpg gives tests a PostgreSQL database of their own: a fresh
 // schema on the server HAVEN_TEST_POSTGRES names, dropped when the test
-// ends. Tests that need PostgreSQL skip, loudly, without that variable.
+// ends. Tests that need PostgreSQL skip, loudly, without that variable,
+// and fail instead where it is required (HAVEN_REQUIRE_POSTGRES=1 or
+// CI=true), the same rule internal/testenv applies to everything else
+// outside the repository.
 package testpg
 
 import (
@@ -12,20 +15,28 @@ import (
 	"os"
 	"testing"
 
+	"haven/internal/testenv"
+
 	_ "github.com/jackc/pgx/v5/stdlib" // the driver tests connect with
 )
 
 // Env is the variable naming the test server.
 const Env = "HAVEN_TEST_POSTGRES"
 
+// RequireEnv=1 makes a test that needs PostgreSQL fail, not skip, when Env
+// is unset; so does CI=true.
+const RequireEnv = "HAVEN_REQUIRE_POSTGRES"
+
 // Available reports whether a test server is configured.
 func Available() bool { return os.Getenv(Env) != "" }
 
-// SkipUnlessAvailable skips the test, saying why, when no server is set.
+// SkipUnlessAvailable skips the test, saying why, when no server is set;
+// where PostgreSQL is required it fails the test instead.
 func SkipUnlessAvailable(tb testing.TB) {
 	tb.Helper()
 	if !Available() {
-		tb.Skip("SKIPPED: PostgreSQL tests need " + Env + ", e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+		testenv.Missing(tb, RequireEnv, "the PostgreSQL test server",
+			Env+" is not set (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
 	}
 }
 
