@@ -41,7 +41,7 @@ func MustCurationServerOn(t testing.TB, dsn string) (*havenhttp.Server, *sqlstor
 	s, _, db := MustServerOn(t, dsn)
 	s.PasswordParams = cheap
 	dir := sqlstore.NewDirectoryService(db)
-	s.Directory, s.DirEditor, s.Countries = dir, dir, sqlstore.NewCountryService(db)
+	s.Directory, s.DirEditor, s.Takedowns, s.Countries = dir, dir, dir, sqlstore.NewCountryService(db)
 	res := sqlstore.NewResourceService(db)
 	s.Resources, s.Editor, s.Accounts, s.Audit, s.Curation, s.Suggestions, s.Learning = res, res, sqlstore.NewAccountService(db),
 		sqlstore.NewAuditService(db), sqlstore.NewCurationService(db), sqlstore.NewSuggestionService(db), sqlstore.NewLearningService(db)

@@ -43,6 +43,7 @@ type Server struct {
 	Curation    haven.CurationService
 	Suggestions haven.SuggestionService
 	Learning    haven.LearningService
+	Takedowns   haven.TakedownService // without it, the take-down pages are not found
 	// Screening is the screening tool's question bank.
 	Screening *screening.Bank
 	// Records keeps saved screening interviews, sealed with Vault. With no

@@ -1,27 +1,16 @@
 package http
 
 import (
-	"context"
 	"net/http"
+	"slices"
 	"strings"
+
+	"haven"
 )
 
-// Takedowns lets curators take a listing down: withdraw a service, an
-// organization or a location from public view entirely, restore it, or
-// delete it, each audited. The directory store implements it beside
-// DirectoryEditor.
-type Takedowns interface {
-	TakedownStatus(ctx context.Context, kind, id string) (name string, withdrawn bool, err error)
-	SetWithdrawn(ctx context.Context, actor, kind, id string, withdrawn bool) error
-	Delete(ctx context.Context, actor, kind, id string) error
-}
-
-// takedowns returns the editor's take-down side. It is found on the
-// directory editor, so that servers wire nothing more for it.
-func (s *Server) takedowns() (Takedowns, bool) {
-	t, ok := s.DirEditor.(Takedowns)
-	return t, ok
-}
+// The take-down page of a listing, /admin/takedown/{kind}/{id}: curators
+// withdraw it from public view, restore it, or delete it after a
+// confirmation (see haven.TakedownService).
 
 type takedownData struct {
 	Kind, ID, Name string
@@ -31,16 +20,14 @@ type takedownData struct {
 	Error          string
 }
 
-var takedownKinds = map[string]bool{"service": true, "organization": true, "location": true}
-
 func (s *Server) handleTakedown(w http.ResponseWriter, r *http.Request) {
 	s.renderTakedown(w, r, http.StatusOK, r.URL.Query().Get("done"), "")
 }
 
 func (s *Server) renderTakedown(w http.ResponseWriter, r *http.Request, status int, done, problem string) {
-	td, ok := s.takedowns()
+	td := s.Takedowns
 	kind, id := r.PathValue("kind"), strings.ToLower(r.PathValue("id"))
-	if !ok || !takedownKinds[kind] {
+	if td == nil || !slices.Contains(haven.TakedownKinds, kind) {
 		http.NotFound(w, r)
 		return
 	}
@@ -59,9 +46,9 @@ func (s *Server) renderTakedown(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (s *Server) handleTakedownAction(w http.ResponseWriter, r *http.Request) {
-	td, ok := s.takedowns()
+	td := s.Takedowns
 	kind, id := r.PathValue("kind"), strings.ToLower(r.PathValue("id"))
-	if !ok || !takedownKinds[kind] {
+	if td == nil || !slices.Contains(haven.TakedownKinds, kind) {
 		http.NotFound(w, r)
 		return
 	}
@@ -83,7 +70,7 @@ func (s *Server) handleTakedownAction(w http.ResponseWriter, r *http.Request) {
 			s.renderTakedown(w, r, http.StatusBadRequest, "", p.L.T("takedown.confirm.missing"))
 			return
 		}
-		if err := td.Delete(r.Context(), actor, kind, id); err != nil {
+		if err := td.DeleteListing(r.Context(), actor, kind, id); err != nil {
 			s.renderError(w, r, err)
 			return
 		}

@@ -200,9 +200,9 @@ func (d *DirectoryService) TakedownStatus(ctx context.Context, kind, id string) 
 	return name, w != 0, err
 }
 
-// Delete deletes a service, an organization (with its services) or a
-// location, audited.
-func (d *DirectoryService) Delete(ctx context.Context, actor, kind, id string) error {
+// DeleteListing deletes a service, an organization (with its services) or
+// a location, audited.
+func (d *DirectoryService) DeleteListing(ctx context.Context, actor, kind, id string) error {
 	switch kind {
 	case "service":
 		return d.DeleteService(ctx, actor, id)

@@ -168,7 +168,7 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 		}
 		return db.Engine()
 	}
-	srv.Directory, srv.DirEditor = havenhttp.CountSearches(searchingDirectory{dir, searcher}, engine, mx), dir
+	srv.Directory, srv.DirEditor, srv.Takedowns = havenhttp.CountSearches(searchingDirectory{dir, searcher}, engine, mx), dir, dir
 	srv.SearchReady = searcher.Ready
 	srv.Countries, srv.Accounts, srv.Audit = sqlstore.NewCountryService(db), sqlstore.NewAccountService(db), sqlstore.NewAuditService(db)
 	srv.Curation, srv.Learning, srv.Records = sqlstore.NewCurationService(db), sqlstore.NewLearningService(db), sqlstore.NewScreeningRecordService(db)
