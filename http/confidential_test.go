@@ -137,18 +137,14 @@ func confidentialServer(t *testing.T, dsn string, index bool) (*havenhttp.Server
 // eachConfidential runs fn on SQLite and PostgreSQL, each searched by SQL
 // and by the in-memory index.
 func eachConfidential(t *testing.T, fn func(t *testing.T, s *havenhttp.Server, db *sqlstore.DB, logs *syncBuffer, ix *searchindex.Index)) {
-	for _, engine := range []string{"sqlite", "postgres"} {
+	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) {
 		for _, mode := range []string{"sql", "index"} {
-			t.Run(engine+"/"+mode, func(t *testing.T) {
-				dsn := t.TempDir() + "/haven.db"
-				if engine == "postgres" {
-					dsn = testpg.Fresh(t)
-				}
-				s, db, logs, ix := confidentialServer(t, dsn, mode == "index")
+			t.Run(mode, func(t *testing.T) {
+				s, db, logs, ix := confidentialServer(t, e.Fresh(t), mode == "index")
 				fn(t, s, db, logs, ix)
 			})
 		}
-	}
+	})
 }
 
 type apiHit struct {
@@ -442,98 +438,92 @@ func TestConfidentialNothingLeaks(t *testing.T) {
 // audited. The organization's record still holds an older, unmarked copy
 // of the location, which must be redacted too.
 func TestConfidentialCuratorMarks(t *testing.T) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			dsn := t.TempDir() + "/haven.db"
-			if engine == "postgres" {
-				dsn = testpg.Fresh(t)
+	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) {
+		s, db := MustCurationServerOn(t, e.Fresh(t))
+		s.Limits.APIRate = 0
+		ctx := context.Background()
+		sh := shelterUS
+		svc := sh.service(locPhones[sh.loc])
+		l := svc.ServiceAtLocations[0].Location
+		l.XConfidential = nil
+		svc.Organization.Locations = []hsds.Location{*l}
+		dir := sqlstore.NewDirectoryService(db)
+		done := false
+		if _, err := dir.Import(ctx, func() (*hsds.Service, error) {
+			if done {
+				return nil, io.EOF
 			}
-			s, db := MustCurationServerOn(t, dsn)
-			s.Limits.APIRate = 0
-			ctx := context.Background()
-			sh := shelterUS
-			svc := sh.service(locPhones[sh.loc])
-			l := svc.ServiceAtLocations[0].Location
-			l.XConfidential = nil
-			svc.Organization.Locations = []hsds.Location{*l}
-			dir := sqlstore.NewDirectoryService(db)
-			done := false
-			if _, err := dir.Import(ctx, func() (*hsds.Service, error) {
-				if done {
-					return nil, io.EOF
-				}
-				done = true
-				return svc, nil
-			}, sqlstore.ImportOptions{Name: "shelter"}); err != nil {
+			done = true
+			return svc, nil
+		}, sqlstore.ImportOptions{Name: "shelter"}); err != nil {
+			t.Fatal(err)
+		}
+		ix := searchindex.New(dir, nil)
+		if err := ix.Build(ctx); err != nil {
+			t.Fatal(err)
+		}
+		s.Directory = indexedDirectory{dir, ix}
+		if !strings.Contains(get(s, "/services/"+sh.svc, nil).Body.String(), sh.street) {
+			t.Fatal("an unmarked location's street is not shown")
+		}
+		distance := func() (sqlKm, indexKm float64) {
+			f := haven.DirectoryFilter{Near: &haven.LatLon{Lat: sh.lat, Lon: sh.lon}, Limit: 10}
+			a, err := dir.SearchDirectory(ctx, f)
+			if err != nil || len(a.Hits) == 0 {
 				t.Fatal(err)
 			}
-			ix := searchindex.New(dir, nil)
-			if err := ix.Build(ctx); err != nil {
+			if err := ix.Sync(ctx); err != nil {
 				t.Fatal(err)
 			}
-			s.Directory = indexedDirectory{dir, ix}
-			if !strings.Contains(get(s, "/services/"+sh.svc, nil).Body.String(), sh.street) {
-				t.Fatal("an unmarked location's street is not shown")
+			b, err := ix.SearchDirectory(ctx, f)
+			if err != nil || len(b.Hits) == 0 {
+				t.Fatal(err)
 			}
-			distance := func() (sqlKm, indexKm float64) {
-				f := haven.DirectoryFilter{Near: &haven.LatLon{Lat: sh.lat, Lon: sh.lon}, Limit: 10}
-				a, err := dir.SearchDirectory(ctx, f)
-				if err != nil || len(a.Hits) == 0 {
-					t.Fatal(err)
-				}
-				if err := ix.Sync(ctx); err != nil {
-					t.Fatal(err)
-				}
-				b, err := ix.SearchDirectory(ctx, f)
-				if err != nil || len(b.Hits) == 0 {
-					t.Fatal(err)
-				}
-				return *a.Hits[0].DistanceKm, *b.Hits[0].DistanceKm
+			return *a.Hits[0].DistanceKm, *b.Hits[0].DistanceKm
+		}
+		if a, b := distance(); a > 0.001 || b > 0.001 {
+			t.Fatalf("before marking: %.3f, %.3f km from the site", a, b)
+		}
+		curator := signIn(t, s, "curator@example.org")
+		if form := get(s, "/admin/locations/"+sh.loc+"/edit", curator).Body.String(); !strings.Contains(form, `name="x_confidential"`) {
+			t.Fatal("the location form has no confidential checkbox")
+		}
+		values := url.Values{}
+		for k, v := range listing.LocationText(l) {
+			values.Set(k, v)
+		}
+		save := func(confidential bool) {
+			t.Helper()
+			values.Del("x_confidential")
+			if confidential {
+				values.Set("x_confidential", "true")
 			}
-			if a, b := distance(); a > 0.001 || b > 0.001 {
-				t.Fatalf("before marking: %.3f, %.3f km from the site", a, b)
+			if w := post(s, "/admin/locations/"+sh.loc, values, curator); w.Code != 303 {
+				t.Fatalf("save: %d %s", w.Code, w.Body.String())
 			}
-			curator := signIn(t, s, "curator@example.org")
-			if form := get(s, "/admin/locations/"+sh.loc+"/edit", curator).Body.String(); !strings.Contains(form, `name="x_confidential"`) {
-				t.Fatal("the location form has no confidential checkbox")
+		}
+		save(true)
+		for _, u := range []string{"/services/" + sh.svc, "/api/hsds/services/" + sh.svc, "/api/hsds/organizations/" + sh.org,
+			"/api/hsds/organizations?full=true", "/api/hsds/services?full=true", "/api/hsds/service_at_locations/" + sh.sal} {
+			if l := leaks(get(s, u, nil).Body.Bytes()); len(l) > 0 {
+				t.Errorf("after marking, GET %s shows %q", u, l)
 			}
-			values := url.Values{}
-			for k, v := range listing.LocationText(l) {
-				values.Set(k, v)
-			}
-			save := func(confidential bool) {
-				t.Helper()
-				values.Del("x_confidential")
-				if confidential {
-					values.Set("x_confidential", "true")
-				}
-				if w := post(s, "/admin/locations/"+sh.loc, values, curator); w.Code != 303 {
-					t.Fatalf("save: %d %s", w.Code, w.Body.String())
-				}
-			}
-			save(true)
-			for _, u := range []string{"/services/" + sh.svc, "/api/hsds/services/" + sh.svc, "/api/hsds/organizations/" + sh.org,
-				"/api/hsds/organizations?full=true", "/api/hsds/services?full=true", "/api/hsds/service_at_locations/" + sh.sal} {
-				if l := leaks(get(s, u, nil).Body.Bytes()); len(l) > 0 {
-					t.Errorf("after marking, GET %s shows %q", u, l)
-				}
-			}
-			pub := geo.DistanceKm(sh.public(t), sh.site())
-			if a, b := distance(); math.Abs(a-pub) > 1e-6 || math.Abs(b-pub) > 1e-6 {
-				t.Errorf("after marking: %.3f (SQL), %.3f (index) km from the site; the public point is %.3f", a, b, pub)
-			}
-			if h := get(s, "/admin/history/location/"+sh.loc, curator).Body.String(); !strings.Contains(h, "x_confidential") {
-				t.Error("marking is not in the location's history")
-			}
-			save(false)
-			if !strings.Contains(get(s, "/services/"+sh.svc, nil).Body.String(), sh.street) {
-				t.Error("unmarked again, the street is not shown")
-			}
-			if a, b := distance(); a > 0.001 || b > 0.001 {
-				t.Errorf("unmarked again: %.3f, %.3f km from the site", a, b)
-			}
-		})
-	}
+		}
+		pub := geo.DistanceKm(sh.public(t), sh.site())
+		if a, b := distance(); math.Abs(a-pub) > 1e-6 || math.Abs(b-pub) > 1e-6 {
+			t.Errorf("after marking: %.3f (SQL), %.3f (index) km from the site; the public point is %.3f", a, b, pub)
+		}
+		if h := get(s, "/admin/history/location/"+sh.loc, curator).Body.String(); !strings.Contains(h, "x_confidential") {
+			t.Error("marking is not in the location's history")
+		}
+		save(false)
+		if !strings.Contains(get(s, "/services/"+sh.svc, nil).Body.String(), sh.street) {
+			t.Error("unmarked again, the street is not shown")
+		}
+		if a, b := distance(); a > 0.001 || b > 0.001 {
+			t.Errorf("unmarked again: %.3f, %.3f km from the site", a, b)
+		}
+	})
 }
 
 // A curator takes listings down: a withdrawn service, organization or
@@ -679,21 +669,23 @@ func TestTakedown(t *testing.T) {
 // The dashboard lists shelters whose location is not confidential, and
 // not those that are.
 func TestDashboardListsExposedShelters(t *testing.T) {
-	s, db, _, _ := confidentialServer(t, t.TempDir()+"/haven.db", false)
-	exposed, total, err := sqlstore.NewCurationService(db).ExposedServices(context.Background(), 500)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if total == 0 || len(exposed) != total {
-		t.Fatalf("%d of %d exposed services listed", len(exposed), total)
-	}
-	for _, e := range exposed {
-		if e.ID == shelterUS.svc || e.ID == shelterMX.svc {
-			t.Errorf("a confidential shelter is listed: %+v", e)
+	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) {
+		s, db, _, _ := confidentialServer(t, e.Fresh(t), false)
+		exposed, total, err := sqlstore.NewCurationService(db).ExposedServices(context.Background(), 500)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	page := get(s, "/admin", signIn(t, s, "curator@example.org")).Body.String()
-	if !strings.Contains(page, "Shelters whose address is public") || !strings.Contains(page, "/admin/locations/"+exposed[0].LocationID+"/edit") {
-		t.Error("the dashboard does not list them")
-	}
+		if total == 0 || len(exposed) != total {
+			t.Fatalf("%d of %d exposed services listed", len(exposed), total)
+		}
+		for _, x := range exposed {
+			if x.ID == shelterUS.svc || x.ID == shelterMX.svc {
+				t.Errorf("a confidential shelter is listed: %+v", x)
+			}
+		}
+		page := get(s, "/admin", signIn(t, s, "curator@example.org")).Body.String()
+		if !strings.Contains(page, "Shelters whose address is public") || !strings.Contains(page, "/admin/locations/"+exposed[0].LocationID+"/edit") {
+			t.Error("the dashboard does not list them")
+		}
+	})
 }
