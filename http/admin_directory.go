@@ -115,7 +115,7 @@ func (s *Server) handleCreateService(w http.ResponseWriter, r *http.Request) {
 	if f.Org == nil && (f.OrgName == "" || f.OrgDesc == "") {
 		f.Errors["org_name"] = p.L.T("newservice.org.required")
 	}
-	for _, k := range []string{"address_1", "city", "state_province", "postal_code", "country"} {
+	for _, k := range requiredPlace(f.Location) {
 		if f.Location[k] == "" {
 			f.Errors["loc_"+k] = p.L.T("form.required.field")
 		}
@@ -140,6 +140,16 @@ func (s *Server) handleCreateService(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/services/"+id, http.StatusSeeOther)
+}
+
+// requiredPlace returns the fields a location's form must fill: its
+// address, whose street a confidential location may leave out, as its
+// import may (a shelter whose address is given on contact).
+func requiredPlace(values map[string]string) []string {
+	if values[listing.ConfidentialField] == "true" {
+		return []string{"city", "state_province", "postal_code", "country"}
+	}
+	return []string{"address_1", "city", "state_province", "postal_code", "country"}
 }
 
 type locationForm struct {
@@ -173,7 +183,7 @@ func (s *Server) locationEditor() *listingEditor {
 			}}, nil
 		},
 		check: func(p *page, values, errs map[string]string) {
-			for _, f := range []string{"address_1", "city", "state_province", "postal_code", "country"} {
+			for _, f := range requiredPlace(values) {
 				if values[f] == "" {
 					errs[f] = p.L.T("form.required.field")
 				}

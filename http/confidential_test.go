@@ -689,3 +689,52 @@ func TestDashboardListsExposedShelters(t *testing.T) {
 		}
 	})
 }
+
+// The location form, like the import, takes an address without a street
+// only for a location marked confidential: unmarked, the street is required
+// and nothing changes; marked, it saves.
+func TestLocationFormStreetOnlyConfidential(t *testing.T) {
+	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) {
+		s, db := MustCurationServerOn(t, e.Fresh(t))
+		ctx := context.Background()
+		sh := shelterUS
+		svc := sh.service(locPhones[sh.loc])
+		svc.ServiceAtLocations[0].Location.XConfidential = nil
+		dir := sqlstore.NewDirectoryService(db)
+		done := false
+		if _, err := dir.Import(ctx, func() (*hsds.Service, error) {
+			if done {
+				return nil, io.EOF
+			}
+			done = true
+			return svc, nil
+		}, sqlstore.ImportOptions{Name: "shelter"}); err != nil {
+			t.Fatal(err)
+		}
+		curator := signIn(t, s, "curator@example.org")
+		l, err := dir.FindLocation(ctx, sh.loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		values := url.Values{}
+		for k, v := range listing.LocationText(l) {
+			values.Set(k, v)
+		}
+		values.Set("address_1", "")
+		values.Set("address_2", "")
+		w := post(s, "/admin/locations/"+sh.loc, values, curator)
+		if w.Code != 400 || !strings.Contains(w.Body.String(), `href="#f-address_1"`) {
+			t.Fatalf("an unmarked location without a street: %d, want 400 naming address_1", w.Code)
+		}
+		if l, _ := dir.FindLocation(ctx, sh.loc); l.Addresses[0].Address1 != sh.street {
+			t.Fatalf("the refused form changed the street to %q", l.Addresses[0].Address1)
+		}
+		values.Set(listing.ConfidentialField, "true")
+		if w := post(s, "/admin/locations/"+sh.loc, values, curator); w.Code != 303 {
+			t.Fatalf("a confidential location without a street: %d %s", w.Code, w.Body.String())
+		}
+		if l, _ := dir.FindLocation(ctx, sh.loc); !l.Confidential() || l.Addresses[0].Address1 != "" || l.Addresses[0].City != sh.city {
+			t.Errorf("saved: %+v", l.Addresses[0])
+		}
+	})
+}
