@@ -106,7 +106,7 @@ func (s *Server) handleCreateService(w http.ResponseWriter, r *http.Request) {
 	for _, k := range listing.ServiceFields {
 		f.Service[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
-	for _, k := range listing.LocationFields {
+	for _, k := range listing.LocationValues {
 		f.Location[k] = strings.TrimSpace(r.PostForm.Get("loc_" + k))
 	}
 	if f.Service["name"] == "" {
@@ -115,7 +115,7 @@ func (s *Server) handleCreateService(w http.ResponseWriter, r *http.Request) {
 	if f.Org == nil && (f.OrgName == "" || f.OrgDesc == "") {
 		f.Errors["org_name"] = p.L.T("newservice.org.required")
 	}
-	for _, k := range []string{"address_1", "city", "state_province", "postal_code", "country"} {
+	for _, k := range requiredPlace(f.Location) {
 		if f.Location[k] == "" {
 			f.Errors["loc_"+k] = p.L.T("form.required.field")
 		}
@@ -142,6 +142,16 @@ func (s *Server) handleCreateService(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/services/"+id, http.StatusSeeOther)
 }
 
+// requiredPlace returns the fields a location's form must fill: its
+// address, whose street a confidential location may leave out, as its
+// import may (a shelter whose address is given on contact).
+func requiredPlace(values map[string]string) []string {
+	if values[listing.ConfidentialField] == "true" {
+		return []string{"city", "state_province", "postal_code", "country"}
+	}
+	return []string{"address_1", "city", "state_province", "postal_code", "country"}
+}
+
 type locationForm struct {
 	L      *hsds.Location
 	Values map[string]string
@@ -160,7 +170,9 @@ func (s *Server) handleSaveLocation(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) locationEditor() *listingEditor {
 	return &listingEditor{
-		path: "/admin/locations/", template: "location_edit", title: "location.edit", fields: listing.LocationFields, maxBody: 64 << 10,
+		// The form shows LocationFields as text fields and the
+		// ConfidentialField checkbox; it sends them all.
+		path: "/admin/locations/", template: "location_edit", title: "location.edit", fields: listing.LocationValues, maxBody: 64 << 10,
 		load: func(r *http.Request, id string) (*listingEdit, error) {
 			l, err := s.DirEditor.FindLocation(r.Context(), id)
 			if err != nil {
@@ -171,7 +183,7 @@ func (s *Server) locationEditor() *listingEditor {
 			}}, nil
 		},
 		check: func(p *page, values, errs map[string]string) {
-			for _, f := range []string{"address_1", "city", "state_province", "postal_code", "country"} {
+			for _, f := range requiredPlace(values) {
 				if values[f] == "" {
 					errs[f] = p.L.T("form.required.field")
 				}

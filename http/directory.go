@@ -42,6 +42,8 @@ type serviceCard struct {
 	// Picked says it is on.
 	Link, Pick string
 	Picked     bool
+	// Confidential says the place shown keeps its address secret.
+	Confidential bool
 }
 
 // card builds a service's card in the visitor's language.
@@ -64,6 +66,7 @@ func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.T
 	if p := firstPhone(sv); p != "" {
 		c.Phone, c.PhoneTel = p, telURI(p)
 	}
+	c.Confidential = shownConfidential(h, sv)
 	for _, lang := range sv.Languages {
 		name := lang.Name
 		if lang.Code != "" {
@@ -499,8 +502,12 @@ type serviceView struct {
 
 type placeView struct {
 	Name, Lines, MapURL string
-	Transportation      string
-	Access              []string
+	// Confidential says the address is given on contact; Lines then hold
+	// the area only and the notice's last line.
+	Confidential   bool
+	StaffOnly      bool // a confidential place shown whole to staff
+	Transportation string
+	Access         []string
 }
 
 type phoneView struct {
@@ -559,14 +566,22 @@ func addressLines(a hsds.Address) string {
 	return strings.Join(parts, "\n")
 }
 
-func (s *Server) serviceView(l *i18n.Localizer, sv *hsds.Service) serviceView {
+// serviceView builds a service's page. A confidential location is shown
+// as the public sees it unless staff is set, when it is shown whole and
+// marked.
+func (s *Server) serviceView(l *i18n.Localizer, sv *hsds.Service, staff bool) serviceView {
 	v := serviceView{S: sv, Card: card(l, nil, sv, time.Now()), Inactive: sv.Status == "inactive" || sv.Status == "defunct"}
 	for _, sal := range sv.ServiceAtLocations {
 		loc := sal.Location
 		if loc == nil {
 			continue
 		}
-		pv := placeView{Name: loc.Name, Transportation: loc.Transportation}
+		if loc.Confidential() && !staff {
+			// Only the area is shown; the address is given on contact.
+			v.Places = append(v.Places, confidentialPlace(l, loc, v.Card.Phone))
+			continue
+		}
+		pv := placeView{Name: loc.Name, Transportation: loc.Transportation, StaffOnly: loc.Confidential()}
 		if a := loc.MainAddress(); a != nil {
 			pv.Lines = addressLines(*a)
 		}
@@ -652,7 +667,7 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, sv.Name, "directory", nil)
-	v := s.serviceView(p.L, sv)
+	v := s.serviceView(p.L, sv, haven.StaffView(r.Context()))
 	v.Picks = newServicePicks(sheetIDs(r.URL.Query()), sv.ID)
 	p.Data = v
 	s.render(w, r, http.StatusOK, "service", p)

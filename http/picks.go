@@ -150,7 +150,10 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
 			from, d.Place = ll, place
 		}
 	}
-	svcs, err := s.Directory.FindServicesByID(r.Context(), ids)
+	// Like the referral sheet, a comparison may be handed to the person
+	// referred: it shows confidential locations as the public sees them,
+	// whoever opens it (no distance is measured to a secret site).
+	svcs, err := s.Directory.FindServicesByID(haven.WithoutStaffView(r.Context()), ids)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -163,7 +166,7 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) compareEntry(l *i18n.Localizer, sv *hsds.Service, from *geo.Point) compareEntry {
-	v := s.serviceView(l, sv)
+	v := s.serviceView(l, sv, false)
 	e := compareEntry{ID: sv.ID, Name: sv.Name, Organization: v.Card.OrgName, Sample: v.Card.Sample,
 		Hours: v.Hours, Languages: v.Languages, Eligibility: sv.EligibilityDescription}
 	switch {

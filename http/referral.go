@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"haven"
 	"haven/hsds"
 	"haven/i18n"
 	"haven/referral"
@@ -78,7 +79,7 @@ func discreetEntries(l *i18n.Localizer, in []sheetEntry) []sheetEntry {
 func (s *Server) sheetEntries(l *i18n.Localizer, svcs []*hsds.Service, ids []string) []sheetEntry {
 	var out []sheetEntry
 	for _, sv := range svcs {
-		v := s.serviceView(l, sv)
+		v := s.serviceView(l, sv, false)
 		e := sheetEntry{ID: sv.ID, Name: sv.Name, Organization: v.Card.OrgName, Phones: v.Phones, Email: sv.Email,
 			Hours: v.Hours, Languages: v.Languages, Eligibility: sv.EligibilityDescription, Apply: sv.ApplicationProcess,
 			Documents: strings.Join(v.Documents, "; "), Sample: v.Card.Sample}
@@ -112,7 +113,9 @@ func sheetQuery(ids []string) string {
 
 func (s *Server) handleReferral(w http.ResponseWriter, r *http.Request) {
 	ids := sheetIDs(r.URL.Query())
-	svcs, err := s.Directory.FindServicesByID(r.Context(), ids)
+	// A sheet is handed to the person referred: it shows confidential
+	// locations as the public sees them, whoever prints it.
+	svcs, err := s.Directory.FindServicesByID(haven.WithoutStaffView(r.Context()), ids)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -138,7 +141,9 @@ func (s *Server) handleReferral(w http.ResponseWriter, r *http.Request) {
 // the discreet sheet.
 func (s *Server) handleReferralPDF(w http.ResponseWriter, r *http.Request) {
 	ids := sheetIDs(r.URL.Query())
-	svcs, err := s.Directory.FindServicesByID(r.Context(), ids)
+	// A sheet is handed to the person referred: it shows confidential
+	// locations as the public sees them, whoever prints it.
+	svcs, err := s.Directory.FindServicesByID(haven.WithoutStaffView(r.Context()), ids)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -47,6 +47,7 @@ type Server struct {
 	Curation    haven.CurationService
 	Suggestions haven.SuggestionService
 	Learning    haven.LearningService
+	Takedowns   haven.TakedownService // without it, the take-down pages are not found
 	// Screening is the screening tool's question bank.
 	Screening *screening.Bank
 	// Records keeps saved screening interviews, sealed with Vault. With no
@@ -218,6 +219,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/terms", s.requireRole(haven.RoleCurator, s.handleCreateTerm))
 	s.handle(mux, "POST /admin/organizations/{id}/retire", s.requireRole(haven.RoleCurator, s.handleRetireOrganization))
 	s.handle(mux, "POST /admin/terms/{id}", s.requireRole(haven.RoleCurator, s.handleSaveTerm))
+	s.handle(mux, "GET /admin/takedown/{kind}/{id}", s.requireRole(haven.RoleCurator, s.handleTakedown))
+	s.handle(mux, "POST /admin/takedown/{kind}/{id}", s.requireRole(haven.RoleCurator, s.handleTakedownAction))
 	s.handle(mux, "GET /admin/countries/{code}/edit", s.requireRole(haven.RoleCurator, s.handleEditCountry))
 	s.handle(mux, "POST /admin/countries/{code}", s.requireRole(haven.RoleCurator, s.handleSaveCountry))
 

@@ -33,6 +33,9 @@ const ChangeRetention = 24 * time.Hour
 // changeSet is what one transaction changed, as sets of ids.
 type changeSet struct {
 	services, orgs, locations map[string]struct{}
+	// placed holds the locations whose place in search changed (their
+	// coordinates or confidentiality): their services are indexed again.
+	placed map[string]struct{}
 	// overflow says more services changed than are listed one by one, so
 	// that a large import need not hold every id.
 	overflow bool
@@ -55,7 +58,7 @@ func addID(m *map[string]struct{}, id string) {
 }
 
 func (c *changeSet) size() int {
-	n := len(c.services) + len(c.orgs) + len(c.locations)
+	n := len(c.services) + len(c.orgs) + len(c.locations) + len(c.placed)
 	if c.overflow {
 		n += MaxListedChanges
 	}
@@ -82,6 +85,9 @@ func (tx *Tx) logChanges() error {
 		return nil
 	}
 	ctx := tx.ctx
+	if err := tx.reindexPlaced(ctx); err != nil {
+		return err
+	}
 	// The services that show a rewritten organization's name or a
 	// rewritten location's city: their stored documents are made again
 	// from what SQL reads live, and they are logged with the rest.

@@ -206,7 +206,7 @@ func directoryDocs(ctx context.Context, tx *Tx, where string, args ...any) ([]*h
 		join = ` LEFT JOIN services_fts f ON f.rowid = s.rowid`
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT s.id, s.name, s.status, s.organization_id, COALESCE(o.name, ''), s.head_terms, `+terms+`
-		FROM services s LEFT JOIN organizations o ON o.id = s.organization_id`+join+` WHERE `+where, args...)
+		FROM services s LEFT JOIN organizations o ON o.id = s.organization_id`+join+` WHERE s.withdrawn = 0 AND `+where, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -193,7 +193,7 @@ func (d *DirectoryService) UpdateLocation(ctx context.Context, actor, id string,
 	}
 	after := listing.LocationText(l)
 	changed := false
-	for _, f := range listing.LocationFields {
+	for _, f := range listing.LocationValues {
 		if before[f] != after[f] {
 			changed = true
 			if err := audit(ctx, tx, actor, "update", "location", id, f, before[f], after[f]); err != nil {

@@ -31,20 +31,31 @@ func limitSQL(offset, limit int) string {
 // ListOrganizations returns organizations whose name contains search, by
 // name, and how many there are in all.
 func (d *DirectoryService) ListOrganizations(ctx context.Context, search string, offset, limit int) ([]*hsds.Organization, int, error) {
-	return listByName[hsds.Organization](ctx, d.db, "organizations", search, offset, limit)
+	where := ""
+	if !haven.StaffView(ctx) {
+		where = `withdrawn = 0` // taken down (withdraw.go)
+	}
+	// Organizations carry their locations: the public sees confidential
+	// ones as the area only (confidential.go).
+	return listByName(ctx, d.db, "organizations", where, search, offset, limit, redactOrganizations)
 }
 
-// listByName lists the rows of table whose name contains search, by name,
-// each decoded from its data column, and how many match in all.
-func listByName[T any](ctx context.Context, db *DB, table, search string, offset, limit int) ([]*T, int, error) {
+// listByName lists the rows of table whose name contains search and that
+// meet where (when not empty), by name, each decoded from its data column
+// and passed through finish (when not nil), and how many match in all.
+func listByName[T any](ctx context.Context, db *DB, table, where, search string, offset, limit int,
+	finish func(context.Context, *Tx, []*T) error) ([]*T, int, error) {
 	tx, err := db.BeginTx(ctx, true)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer tx.Rollback()
-	where, args := "1 = 1", []any{}
+	if where == "" {
+		where = "1 = 1"
+	}
+	var args []any
 	if strings.TrimSpace(search) != "" {
-		where, args = `lower(name) LIKE $1 ESCAPE '\'`, []any{likePattern(search)}
+		where, args = where+` AND lower(name) LIKE $1 ESCAPE '\'`, []any{likePattern(search)}
 	}
 	var total int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE `+where, args...).Scan(&total); err != nil {
@@ -67,7 +78,14 @@ func listByName[T any](ctx context.Context, db *DB, table, search string, offset
 		}
 		out = append(out, v)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	rows.Close()
+	if finish != nil {
+		return out, total, finish(ctx, tx, out)
+	}
+	return out, total, nil
 }
 
 // ListTaxonomyTerms returns taxonomy terms by code, and how many match.
@@ -140,7 +158,7 @@ func (d *DirectoryService) FindTaxonomyTermByID(ctx context.Context, id string) 
 // ListTaxonomies returns taxonomies whose name contains search, by name,
 // and how many there are in all.
 func (d *DirectoryService) ListTaxonomies(ctx context.Context, search string, offset, limit int) ([]*hsds.Taxonomy, int, error) {
-	return listByName[hsds.Taxonomy](ctx, d.db, "taxonomies", search, offset, limit)
+	return listByName[hsds.Taxonomy](ctx, d.db, "taxonomies", "", search, offset, limit, nil)
 }
 
 // FindTaxonomyByID returns one taxonomy, or ENOTFOUND.
@@ -186,6 +204,7 @@ func (d *DirectoryService) ListServiceAtLocations(ctx context.Context, f haven.D
 	f.Near, f.RadiusKm = nil, 0 // applied to the row's own place below
 	where, args := directoryWhere(d.db.dialect, f, q, "")
 	from := `service_at_locations sal JOIN services s ON s.id = sal.service_id
+		JOIN locations wl ON wl.id = sal.location_id AND wl.withdrawn = 0
 		LEFT JOIN search_places p ON p.service_id = sal.service_id AND p.location_id = sal.location_id`
 	order := `s.name, sal.id`
 	if near != nil {
@@ -250,6 +269,9 @@ func (d *DirectoryService) FindServiceAtLocations(ctx context.Context, ids []str
 	}
 	svcs, err := loadServices(ctx, tx, svcIDs)
 	if err != nil {
+		return nil, err
+	}
+	if svcs, err = publicServices(ctx, tx, svcs); err != nil {
 		return nil, err
 	}
 	byID := map[string]*hsds.ServiceAtLocation{}

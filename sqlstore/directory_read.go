@@ -193,7 +193,11 @@ func (d *DirectoryService) FindServicesByID(ctx context.Context, ids []string) (
 		return nil, err
 	}
 	defer tx.Rollback()
-	return loadServices(ctx, tx, ids)
+	svcs, err := loadServices(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return publicServices(ctx, tx, svcs)
 }
 
 // FindOrganizationByID returns an organization with its services' ids, or
@@ -215,7 +219,17 @@ func (d *DirectoryService) FindOrganizationByID(ctx context.Context, id string) 
 	if o == nil {
 		return nil, nil, haven.Errorf(haven.ENOTFOUND, "No organization has the id %q.", id)
 	}
-	svcIDs, err := queryStrings(ctx, tx, `SELECT id FROM services WHERE organization_id = $1 ORDER BY name, id`, id)
+	if err := publicOrganization(ctx, tx, o); err != nil {
+		return nil, nil, err
+	}
+	if err := redactOrganizations(ctx, tx, []*hsds.Organization{o}); err != nil {
+		return nil, nil, err
+	}
+	q := `SELECT id FROM services WHERE organization_id = $1 ORDER BY name, id`
+	if !haven.StaffView(ctx) {
+		q = `SELECT id FROM services WHERE organization_id = $1 AND withdrawn = 0 ORDER BY name, id`
+	}
+	svcIDs, err := queryStrings(ctx, tx, q, id)
 	return o, svcIDs, err
 }
 
@@ -261,6 +275,9 @@ func (d *DirectoryService) EachService(ctx context.Context, fn func(*hsds.Servic
 		}
 		svcs, err := loadServices(ctx, tx, ids)
 		if err != nil {
+			return err
+		}
+		if svcs, err = publicServices(ctx, tx, svcs); err != nil {
 			return err
 		}
 		for _, s := range svcs {

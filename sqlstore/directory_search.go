@@ -18,7 +18,7 @@ var _ haven.DirectorySearcher = (*DirectoryService)(nil)
 // leaving out the facet named by except. When q is not empty its match
 // expression is the first argument.
 func directoryWhere(dl *dialect, f haven.DirectoryFilter, q analyze.Query, except string) (string, []any) {
-	conds := []string{"1 = 1"}
+	conds := []string{"s.withdrawn = 0"} // withdrawn services are never found (withdraw.go)
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)

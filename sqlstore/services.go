@@ -69,6 +69,7 @@ var (
 	_ haven.CountryService         = (*CountryService)(nil)
 	_ haven.DirectoryService       = (*DirectoryService)(nil)
 	_ haven.DirectoryEditor        = (*DirectoryService)(nil)
+	_ haven.TakedownService        = (*DirectoryService)(nil)
 	_ haven.ResourceService        = (*ResourceService)(nil)
 	_ haven.ResourceEditor         = (*ResourceService)(nil)
 )
