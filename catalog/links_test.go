@@ -50,7 +50,9 @@ func TestCatalogFacts(t *testing.T) {
 	}{
 		{"digital-dangers-ict-and-trafficking-in-women", "year 2008 (La Strada)", func(r *haven.Resource) bool { return r.Year == 2008 }},
 		{"identification-legal-advocacy-trafficking-victims-2d-edition", "year 2005, no Legal Momentum attribution",
-			func(r *haven.Resource) bool { return r.Year == 2005 && !strings.Contains(r.Publisher, "Legal Momentum") }},
+			func(r *haven.Resource) bool {
+				return r.Year == 2005 && !strings.Contains(r.Publisher, "Legal Momentum")
+			}},
 		{"trafficking-in-persons-guide-for-ngos", "DOL Women's Bureau, 2002, not Ann Jordan",
 			func(r *haven.Resource) bool {
 				return r.Year == 2002 && strings.Contains(r.Publisher, "Women's Bureau") && !strings.Contains(r.Desc["en"]+r.Publisher, "Jordan")
