@@ -115,5 +115,13 @@ func fillResourceLinks(ctx context.Context, tx *Tx, e *haven.Resource) (bool, er
 			return false, err
 		}
 	}
-	return changed, nil
+	if !changed {
+		return false, nil
+	}
+	// The publisher is among the entry's search terms.
+	rs, err = queryResources(ctx, tx, `SELECT `+resourceColumns+` FROM resources r WHERE r.id = $1`, e.ID)
+	if err != nil {
+		return false, err
+	}
+	return true, indexResource(ctx, tx, rs[0])
 }

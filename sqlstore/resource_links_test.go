@@ -19,8 +19,11 @@ func oldCatalog(tb testing.TB) []*haven.Resource {
 	}
 	for _, r := range entries {
 		r.URL, r.URLKind, r.Note, r.HowToFind = "", "", nil, nil
-		if r.ID == "digital-dangers-ict-and-trafficking-in-women" {
+		switch r.ID {
+		case "digital-dangers-ict-and-trafficking-in-women", "identification-legal-advocacy-trafficking-victims-2d-edition":
 			r.Year = 0
+		case "trafficking-in-persons-guide-for-ngos":
+			r.Publisher, r.Year = "", 0
 		}
 	}
 	return entries
@@ -99,6 +102,13 @@ func TestFillResourceLinks(t *testing.T) {
 		}
 		if fields["url"] != "https://humantraffickinghotline.org/about-us/what-we-do" || fields["note.en"] == "" {
 			t.Errorf("audit trail of the fill: %v", fields)
+		}
+
+		// A filled publisher is found by search, as in a library seeded
+		// with it.
+		hits, err := svc.FindResources(ctx, haven.ResourceFilter{Query: "Women's Bureau"})
+		if err != nil || hits.Total != 1 || hits.Items[0].ID != "trafficking-in-persons-guide-for-ngos" {
+			t.Errorf("search for the filled publisher: %+v %v", hits, err)
 		}
 
 		// The next start finds nothing to do.
