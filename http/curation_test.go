@@ -289,8 +289,8 @@ func TestEditResourceAudited(t *testing.T) {
 	for _, m := range regexp.MustCompile(`name="(\w+)" type="text" value="([^"]*)"`).FindAllStringSubmatch(page, -1) {
 		form.Set(m[1], m[2])
 	}
-	for _, m := range regexp.MustCompile(`(?s)name="(description_\w+)"[^>]*>([^<]*)</textarea>`).FindAllStringSubmatch(page, -1) {
-		form.Set(m[1], m[2])
+	for _, m := range regexp.MustCompile(`(?s)name="((?:description|note|find)_\w+)"[^>]*>([^<]*)</textarea>`).FindAllStringSubmatch(page, -1) {
+		form.Set(m[1], html.UnescapeString(m[2]))
 	}
 	for _, m := range regexp.MustCompile(`name="(\w+)" value="([^"]+)" checked`).FindAllStringSubmatch(page, -1) {
 		form.Add(m[1], m[2])

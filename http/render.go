@@ -127,6 +127,10 @@ func mustRenderer() *renderer {
 			return f
 		},
 		"tel":        telURI,
+		"linkLabel":  linkLabelKey,
+		"urlHost":    urlHost,
+		"ownTool":    ownTool,
+		"urlKinds":   func() []string { return haven.URLKinds },
 		"roleList":   func() []string { return haven.Roles },
 		"answerList": func() []string { return []string{"yes", "no", "unsure", "declined"} },
 		"statusList": func() []string { return statuses },

@@ -243,6 +243,14 @@ func (m *Main) openDB(ctx context.Context, cfg *dbConfig) (*sqlstore.DB, error) 
 	if n > 0 {
 		m.Logger.Info("loaded the resource library from the seed catalog", "entries", n)
 	}
+	// A library seeded from an older catalog gets the addresses found since,
+	// where no curator has touched the entry.
+	if n, err := sqlstore.NewResourceService(db).FillResourceLinks(ctx, entries); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("fill the library's web addresses: %w", err)
+	} else if n > 0 {
+		m.Logger.Info("filled web addresses of library entries from the seed catalog", "entries", n)
+	}
 	// Haven's own service categories, so curators can assign any of them.
 	_, pages, err := learning.Load()
 	if err != nil {
