@@ -33,11 +33,14 @@ type Pinger interface {
 
 // Server is Haven's HTTP server.
 type Server struct {
-	Resources   haven.ResourceService
-	Editor      haven.ResourceEditor
-	Directory   haven.DirectoryService
-	DirEditor   haven.DirectoryEditor
-	Countries   haven.CountryService
+	Resources haven.ResourceService
+	Editor    haven.ResourceEditor
+	Directory haven.DirectoryService
+	DirEditor haven.DirectoryEditor
+	Countries haven.CountryService
+	// Tiers keeps the Trafficking in Persons Report tiers; when nil, the
+	// Countries service is asked, if it keeps them.
+	Tiers       haven.CountryTierService
 	Accounts    haven.AccountService
 	Audit       haven.AuditService
 	Curation    haven.CurationService
@@ -163,6 +166,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /directory/states/{code}", s.handleState)
 	s.handle(mux, "GET /directory/countries", s.handleCountries)
 	s.handle(mux, "GET /directory/countries/{code}", s.handleCountry)
+	s.handle(mux, "GET /countries", s.handleWorld)
+	s.handle(mux, "GET /countries/{code}", s.handleWorldCountry)
 	s.handle(mux, "GET /services/{id}", s.handleService)
 	s.handle(mux, "GET /organizations/{id}", s.handleOrganization)
 	s.handle(mux, "GET /referral", s.handleReferral)
