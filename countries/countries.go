@@ -6,8 +6,8 @@
 package countries
 
 import (
-	_ "embed"
 	"bufio"
+	_ "embed"
 	"fmt"
 	"io"
 	"regexp"
