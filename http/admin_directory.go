@@ -399,7 +399,9 @@ func (s *Server) handleSaveCountry(w http.ResponseWriter, r *http.Request) {
 			f.Errors["hotlines"] = p.L.T("form.hotline", i+1)
 			break
 		}
-		if (h.Note == "") != (h.NoteES == "") {
+		// A note in Spanish alone would leave English readers nothing; the
+		// English one alone (the older three-part line) shows in both.
+		if h.Note == "" && h.NoteES != "" {
 			f.Errors["hotlines"] = p.L.T("form.hotline.note", i+1)
 			break
 		}
