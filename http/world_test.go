@@ -10,6 +10,7 @@ import (
 
 	"haven"
 	"haven/countries"
+	"haven/internal/testpg"
 	"haven/sample"
 	"haven/sqlstore"
 )
@@ -91,7 +92,11 @@ func TestWorldPages(t *testing.T) {
 }
 
 func TestWorldCountryEditAudited(t *testing.T) {
-	s, db := MustCurationServer(t)
+	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) { worldCountryEditAudited(t, e.Fresh(t)) })
+}
+
+func worldCountryEditAudited(t *testing.T, dsn string) {
+	s, db := MustCurationServerOn(t, dsn)
 	mustSeedCountries(t, db)
 	c := signIn(t, s, "curator@example.org")
 	if w := get(s, "/countries/IE", c); !strings.Contains(w.Body.String(), `href="/admin/countries/IE/edit"`) {
