@@ -126,3 +126,21 @@ func FuzzParseTiers(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseHotlines(f *testing.F) {
+	f.Add(hotlinesTSV[:1500])
+	f.Fuzz(func(t *testing.T, in string) {
+		hs, err := ParseHotlines("f.tsv", strings.NewReader(in))
+		if err != nil {
+			if haven.ErrorCode(err) != haven.EINVALID || !strings.HasPrefix(haven.ErrorMessage(err), "f.tsv: ") {
+				t.Fatalf("error %v", err)
+			}
+			return
+		}
+		for _, h := range hs {
+			if !Known(h.Country) || h.Name == "" || !strings.ContainsAny(h.Phone, "0123456789") || !dateRE.MatchString(h.Checked) {
+				t.Fatalf("accepted %+v", h)
+			}
+		}
+	})
+}

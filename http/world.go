@@ -243,12 +243,8 @@ func (s *Server) handleWorldCountry(w http.ResponseWriter, r *http.Request) {
 	}
 	if sum != nil {
 		d.Summary, d.Sample = sum.Summary.In(p.Lang), sum.Sample
-		for _, h := range sum.Hotlines {
-			note := h.Note
-			if p.Lang == "es" && h.NoteES != "" {
-				note = h.NoteES
-			}
-			d.Hotlines = append(d.Hotlines, hotlineView{h.Name, h.Phone, note, h.Checked})
+		for _, h := range localHotlines(sum.Hotlines, p.Lang) {
+			d.Hotlines = append(d.Hotlines, hotlineView{h.Name, h.Phone, h.Note, h.Checked})
 		}
 	}
 	if code != "XK" { // the directory knows ISO codes only
@@ -270,4 +266,16 @@ func (s *Server) handleWorldCountry(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "world_country", p)
+}
+
+// localHotlines returns hotlines with each note in lang, where one is
+// written in it.
+func localHotlines(hs []haven.CountryHotline, lang string) []haven.CountryHotline {
+	out := slices.Clone(hs)
+	for i := range out {
+		if lang == "es" && out[i].NoteES != "" {
+			out[i].Note = out[i].NoteES
+		}
+	}
+	return out
 }

@@ -81,6 +81,10 @@ func TestWorldPages(t *testing.T) {
 			}
 		}
 	}
+	// The directory's own country page shows the notes in Spanish too.
+	if _, body := page("/directory/countries/IE?lang=es"); !strings.Contains(body, "Línea de la policía") || !strings.Contains(body, "Aún no se ha escrito un resumen") {
+		t.Error("/directory/countries/IE in Spanish: no Spanish hotline note, or no plain 'no summary'")
+	}
 	_, body := page("/countries")
 	svg := body[strings.Index(body, "<svg"):strings.Index(body, "</svg>")]
 	if n := strings.Count(svg, `<a href="/countries/`); n != 188 {
