@@ -31,6 +31,10 @@ type ProviderDraft struct {
 // and counts.
 type DirectoryService interface {
 	DirectorySearcher
+	// Engine names what answers the store's own searches ("sqlite",
+	// "postgres"), as DirectoryResult.Engine does, for the HSDS lists
+	// that return ids rather than a DirectoryResult.
+	Engine() string
 	// FindServiceByID returns a service, or ENOTFOUND.
 	FindServiceByID(ctx context.Context, id string) (*hsds.Service, error)
 	// FindServicesByID returns the services of those ids that exist, in the

@@ -2,6 +2,7 @@ package http
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -51,9 +52,8 @@ func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.T
 			c.Distance = l.T("directory.distance", math.Round(*h.DistanceKm*10)/10)
 		}
 	} else if len(sv.ServiceAtLocations) > 0 && sv.ServiceAtLocations[0].Location != nil {
-		for _, a := range sv.ServiceAtLocations[0].Location.Addresses {
+		if a := sv.ServiceAtLocations[0].Location.MainAddress(); a != nil {
 			c.City, c.State, c.Country = a.City, a.StateProvince, a.Country
-			break
 		}
 	}
 	if p := firstPhone(sv); p != "" {
@@ -71,6 +71,24 @@ func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.T
 	c.Today = todaysHours(l, allSchedules(sv), now)
 	c.Eligibility = truncate(sv.EligibilityDescription, 180)
 	return c
+}
+
+// hitCards makes the cards of search hits, each with its own service:
+// a hit whose service is gone (the index lags the database by a moment)
+// gets no card, rather than shifting the rest onto their neighbours'
+// places.
+func hitCards(l *i18n.Localizer, hits []haven.DirectoryHit, svcs []*hsds.Service, now time.Time) []serviceCard {
+	byID := make(map[string]*hsds.Service, len(svcs))
+	for _, sv := range svcs {
+		byID[sv.ID] = sv
+	}
+	cards := make([]serviceCard, 0, len(hits))
+	for i := range hits {
+		if sv := byID[hits[i].ServiceID]; sv != nil {
+			cards = append(cards, card(l, &hits[i], sv, now))
+		}
+	}
+	return cards
 }
 
 func firstPhone(sv *hsds.Service) string {
@@ -199,8 +217,8 @@ type radiusOption struct {
 	Selected bool
 }
 
-// directoryPerPage is the /directory page size.
-const directoryPerPage = 20
+// directoryParams are /directory's: Haven's, 20 services a page.
+var directoryParams = haven.DirectoryParams{PerPage: 20}
 
 // searchPage fills the data of a page that lists providers: /directory and
 // each state's and country's page.
@@ -213,23 +231,27 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 			q.Set("postcode", place)
 		}
 	}
+	if q.Get("radius_km") != "" && q.Get("near") == "" && q.Get("postcode") == "" {
+		q.Del("radius_km") // a distance without a place means nothing: ignore it on the page
+	}
+	f, err := haven.ParseDirectoryQuery(q, directoryParams)
 	// A place Haven cannot read is most often a typo: say so at the field
 	// and search without it, rather than leave the visitor on an error page.
-	if _, err := parsePlace(q.Get("near"), q.Get("postcode")); err != nil {
+	if pe := (*haven.ParamError)(nil); errors.As(err, &pe) && (pe.Param == "near" || pe.Param == "postcode") {
 		d.PlaceError = p.L.T("directory.place.invalid", truncate(placeParam(q), 60))
 		d.BadPlace = placeParam(q)
 		q.Del("near")
 		q.Del("postcode")
+		q.Del("radius_km")
+		f, err = haven.ParseDirectoryQuery(q, directoryParams)
 	}
-	if q.Get("radius_km") != "" && q.Get("near") == "" && q.Get("postcode") == "" {
-		q.Del("radius_km") // a distance without a place means nothing: ignore it on the page
-	}
-	f, page, perPage, err := parseDirectoryFilter(q, directoryPerPage)
 	if err != nil {
 		s.renderError(w, r, err)
 		return false
 	}
-	res, err := s.Directory.SearchDirectory(r.Context(), f)
+	f.Facets = haven.DirectoryFacets // the page shows them all
+	page, perPage := pageOf(f)
+	res, err := s.searchDirectory(r.Context(), f)
 	if err != nil {
 		s.renderError(w, r, err)
 		return false
@@ -248,10 +270,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 		s.renderError(w, r, err)
 		return false
 	}
-	now := time.Now()
-	for i, sv := range svcs {
-		d.Cards = append(d.Cards, card(p.L, &res.Hits[i], sv, now))
-	}
+	d.Cards = hitCards(p.L, res.Hits, svcs, time.Now())
 	d.Filter, d.Total, d.Page = f, res.Total, page
 	d.Query, d.Place, d.Radius = f.Query, placeParam(q), q.Get("radius_km")
 	if d.BadPlace != "" {
@@ -351,7 +370,7 @@ type statesData struct {
 func (s *Server) handleStates(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "", "directory", nil)
 	p.Title = p.L.T("states.title")
-	res, err := s.Directory.SearchDirectory(r.Context(), haven.DirectoryFilter{Country: "US", Limit: 1})
+	res, err := s.searchDirectory(r.Context(), haven.DirectoryFilter{Country: "US", Limit: 1, Facets: []string{"state"}})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -405,7 +424,7 @@ type countryRow struct {
 func (s *Server) handleCountries(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "", "directory", nil)
 	p.Title = p.L.T("countries.title")
-	res, err := s.Directory.SearchDirectory(r.Context(), haven.DirectoryFilter{Limit: 1})
+	res, err := s.searchDirectory(r.Context(), haven.DirectoryFilter{Limit: 1, Facets: []string{"country"}})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -539,9 +558,8 @@ func (s *Server) serviceView(l *i18n.Localizer, sv *hsds.Service) serviceView {
 			continue
 		}
 		pv := placeView{Name: loc.Name, Transportation: loc.Transportation}
-		for _, a := range loc.Addresses {
-			pv.Lines = addressLines(a)
-			break
+		if a := loc.MainAddress(); a != nil {
+			pv.Lines = addressLines(*a)
 		}
 		for _, a := range loc.Accessibility {
 			pv.Access = append(pv.Access, strings.TrimSpace(a.Description+" "+a.Details))

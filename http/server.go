@@ -36,12 +36,16 @@ type Server struct {
 	Resources haven.ResourceService
 	Editor    haven.ResourceEditor
 	Directory haven.DirectoryService
+	// Search answers directory searches, when something other than
+	// Directory does (an index); nil means Directory.
+	Search    haven.DirectorySearcher
 	DirEditor haven.DirectoryEditor
 	Countries haven.CountryService
 	// Tiers keeps the Trafficking in Persons Report tiers; when nil, the
 	// Countries service is asked, if it keeps them.
 	Tiers       haven.CountryTierService
 	Accounts    haven.AccountService
+	Security    haven.AccountSecurityService // passwords and second factors (sealed with Vault)
 	Audit       haven.AuditService
 	Curation    haven.CurationService
 	Suggestions haven.SuggestionService
@@ -89,8 +93,7 @@ type Server struct {
 	patterns       []string
 	keySecret      []byte        // keys rate limits without keeping addresses
 	hashSlots      chan struct{} // bounds concurrent password checks
-	accountLimiter *auth.Limiter
-	clientLimiter  *auth.Limiter
+	signinThrottle *auth.Throttle
 	suggestLimiter *auth.Limiter
 	apiLimiter     *auth.Limiter
 	setupOnce      sync.Once
@@ -111,9 +114,9 @@ func NewServer() *Server {
 	s.Screening = bank
 	s.keySecret = auth.NewSecret()
 	s.hashSlots = make(chan struct{}, 4)
-	// Sign-in: 5 tries an account and 20 a client, refilled slowly.
-	s.accountLimiter = auth.NewLimiter(5.0/900, 5, 100_000)
-	s.clientLimiter = auth.NewLimiter(20.0/900, 20, 100_000)
+	// Sign-in guesses slow down per client and account, never lock an
+	// account (see auth.Throttle). In memory: see README on several servers.
+	s.signinThrottle = auth.NewThrottle(100_000)
 	s.suggestLimiter = newSuggestLimiter()
 	mux := http.NewServeMux()
 	s.routes(mux)
@@ -189,6 +192,14 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /signout", s.handleSignout)
 	s.handle(mux, "GET /account", s.requireRole(anyRole, s.handleAccount))
 	s.handle(mux, "POST /account/sessions/revoke", s.requireRole(anyRole, s.handleRevokeSession))
+	s.handle(mux, "GET /signin/code", s.handleSigninCodeForm)
+	s.handle(mux, "POST /signin/code", s.handleSigninCode)
+	s.handle(mux, "POST /account/password", s.requireRole(anyRole, s.handleChangePassword))
+	s.handle(mux, "GET /account/2fa", s.requireRole(anyRole, s.handleSecondFactor))
+	s.handle(mux, "GET /account/2fa/qr.png", s.requireRole(anyRole, s.handleSecondFactorQR))
+	s.handle(mux, "POST /account/2fa", s.requireRole(anyRole, s.handleEnableSecondFactor))
+	s.handle(mux, "POST /account/2fa/disable", s.requireRole(anyRole, s.handleDisableSecondFactor))
+	s.handle(mux, "POST /admin/security", s.requireRole(haven.RoleAdmin, s.handleSecondFactorSetting))
 	s.handle(mux, "GET /admin", s.requireRole(haven.RoleCurator, s.handleDashboard))
 	s.handle(mux, "GET /admin/resources/new", s.requireRole(haven.RoleCurator, s.handleNewResource))
 	s.handle(mux, "POST /admin/resources", s.requireRole(haven.RoleCurator, s.handleSaveResource))

@@ -106,7 +106,7 @@ func (s *Server) handleWorld(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	res, err := s.Directory.SearchDirectory(r.Context(), haven.DirectoryFilter{Limit: 1})
+	res, err := s.searchDirectory(r.Context(), haven.DirectoryFilter{Limit: 1, Facets: []string{"country"}})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -248,7 +248,7 @@ func (s *Server) handleWorldCountry(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if code != "XK" { // the directory knows ISO codes only
-		res, err := s.Directory.SearchDirectory(r.Context(), haven.DirectoryFilter{Country: code, Limit: countryCards})
+		res, err := s.searchDirectory(r.Context(), haven.DirectoryFilter{Country: code, Limit: countryCards})
 		if err != nil {
 			s.renderError(w, r, err)
 			return
@@ -258,11 +258,7 @@ func (s *Server) handleWorldCountry(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		now := time.Now()
-		for i, sv := range svcs {
-			d.Cards = append(d.Cards, card(p.L, &res.Hits[i], sv, now))
-		}
-		d.Total = res.Total
+		d.Cards, d.Total = hitCards(p.L, res.Hits, svcs, time.Now()), res.Total
 	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "world_country", p)

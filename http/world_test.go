@@ -49,7 +49,7 @@ func TestWorldPages(t *testing.T) {
 	}{
 		{"/countries", 200, []string{`aria-label="IE 2, Ireland: Tier 2"`, `aria-label="XK 2, Kosovo: Tier 2"`, `aria-label="HT SC, Haiti: Special Case"`,
 			`href="` + haven.TierReportURL + `"`, "2025 Trafficking in Persons Report", "Tier 2 Watch List", "(25)",
-			`<a href="/countries/AQ">Antarctica</a>`, "Western Hemisphere"}, nil},
+			`<a href="/countries/AQ">Antarctica</a>`, "Western Hemisphere", `<a href="/countries/MX">Mexico</a>: Tier 2 <span class="count">(`}, nil},
 		{"/countries?lang=es", 200, []string{`aria-label="IE 2, Irlanda: Nivel 2"`, "Informe sobre la Trata de Personas 2025", "Nivel 2 en observación",
 			`<a href="/countries/AQ">Antártida</a>`, "Hemisferio Occidental"}, nil},
 		{"/countries/IE", 200, []string{"The report places Ireland on Tier 2.", "significant efforts", `href="tel:1800666111"`, "Garda Confidential Line",

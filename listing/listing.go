@@ -281,8 +281,7 @@ func LocationText(l *hsds.Location) map[string]string {
 	if l.Longitude != nil {
 		v["longitude"] = strconv.FormatFloat(*l.Longitude, 'f', -1, 64)
 	}
-	if len(l.Addresses) > 0 {
-		a := l.Addresses[0]
+	if a := l.MainAddress(); a != nil { // the address pages show
 		v["address_1"], v["address_2"], v["city"], v["state_province"], v["postal_code"], v["country"] =
 			a.Address1, a.Address2, a.City, a.StateProvince, a.PostalCode, a.Country
 	}
@@ -319,7 +318,7 @@ func ApplyLocationText(l *hsds.Location, values map[string]string) error {
 	if len(l.Addresses) == 0 {
 		l.Addresses = []hsds.Address{{ID: newID(), LocationID: l.ID, AddressType: "physical"}}
 	}
-	a := &l.Addresses[0]
+	a := l.MainAddress()
 	a.Address1, a.Address2, a.City, a.StateProvince, a.PostalCode, a.Country = values["address_1"], values["address_2"],
 		values["city"], strings.ToUpper(values["state_province"]), values["postal_code"], strings.ToUpper(values["country"])
 	return nil

@@ -115,9 +115,8 @@ func (tx *Tx) logChanges() error {
 		sorted = append(sorted, id)
 	}
 	slices.Sort(sorted)
-	const perInsert = 100
-	for start := 0; start < len(sorted); start += perInsert {
-		batch := sorted[start:min(start+perInsert, len(sorted))]
+	for start := 0; start < len(sorted); start += idsPerQuery {
+		batch := sorted[start:min(start+idsPerQuery, len(sorted))]
 		args := []any{at}
 		var values strings.Builder
 		for i, id := range batch {
@@ -146,17 +145,17 @@ func (tx *Tx) servicesShowing(ctx context.Context) ([]string, error) {
 		{`SELECT id FROM services WHERE organization_id IN (%s)`, tx.changes.orgs},
 		{`SELECT service_id FROM service_at_locations WHERE location_id IN (%s)`, tx.changes.locations},
 	} {
-		keys := make([]any, 0, len(q.keys))
+		keys := make([]string, 0, len(q.keys))
 		for k := range q.keys {
 			keys = append(keys, k)
 		}
-		for start := 0; start < len(keys); start += 500 {
-			batch := keys[start:min(start+500, len(keys))]
-			found, err := queryStrings(ctx, tx, fmt.Sprintf(q.query, placeholders(1, len(batch))), batch...)
-			if err != nil {
-				return nil, err
-			}
+		err := eachIDBatch(keys, func(in string, args []any) error {
+			found, err := queryStrings(ctx, tx, fmt.Sprintf(q.query, in), args...)
 			out = append(out, found...)
+			return err
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	slices.Sort(out)

@@ -58,7 +58,7 @@ func (cs *CountryService) ReplaceCountryTiers(ctx context.Context, actor string,
 	seen := map[string]bool{}
 	for i, t := range tiers {
 		switch {
-		case !countryRE.MatchString(t.Country):
+		case !haven.IsCountryCode(t.Country):
 			return 0, haven.Errorf(haven.EINVALID, "row %d: country %q is not an ISO 3166-1 alpha-2 code", i+1, t.Country)
 		case seen[t.Country]:
 			return 0, haven.Errorf(haven.EINVALID, "row %d: country %s is listed twice", i+1, t.Country)

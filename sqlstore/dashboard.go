@@ -87,19 +87,13 @@ func (c *CurationService) LinkURLs(ctx context.Context) ([]string, error) {
 			out = append(out, u)
 		}
 	}
-	rows, err := c.db.read.QueryContext(ctx, `SELECT url FROM resources WHERE url <> '' AND retired_at = '' ORDER BY id`)
+	urls, err := queryStrings(ctx, c.db.read, `SELECT url FROM resources WHERE url <> '' AND retired_at = '' ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var u string
-		if err := rows.Scan(&u); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	for _, u := range urls {
 		add(u)
 	}
-	rows.Close()
 	dir := NewDirectoryService(c.db)
 	err = dir.EachService(ctx, func(s *hsds.Service) error {
 		add(s.URL)

@@ -787,33 +787,19 @@ func searchDoc(s *hsds.Service, in docInputs) (doc haven.DirectoryDoc, body []st
 	return doc, body
 }
 
-// cityOf returns the city search results show for a location: that of its
-// physical address, else of its first address by id — as the store reads
-// it back (see directoryDocs).
+// cityOf returns the city search results show for a location, that of its
+// main address (see hsds.Location.MainAddress).
 func cityOf(l *hsds.Location) string {
-	var a *hsds.Address
-	for i := range l.Addresses {
-		b := &l.Addresses[i]
-		if a == nil || (b.AddressType == "physical") != (a.AddressType == "physical") && b.AddressType == "physical" ||
-			(b.AddressType == "physical") == (a.AddressType == "physical") && b.ID < a.ID {
-			a = b
-		}
+	if a := l.MainAddress(); a != nil {
+		return a.City
 	}
-	if a == nil {
-		return ""
-	}
-	return a.City
+	return ""
 }
 
-// placeOf returns the state and country a location is in, from its first
-// physical address (or its first address of any kind).
+// placeOf returns the state and country a location is in, from its main
+// address.
 func placeOf(l *hsds.Location) (state, country string) {
-	var a *hsds.Address
-	for i := range l.Addresses {
-		if a == nil || (l.Addresses[i].AddressType == "physical" && a.AddressType != "physical") {
-			a = &l.Addresses[i]
-		}
-	}
+	a := l.MainAddress()
 	if a == nil {
 		return "", ""
 	}

@@ -58,6 +58,7 @@ func NewCountryService(db *DB) *CountryService { return &CountryService{db: db} 
 
 var (
 	_ haven.AccountService         = (*AccountService)(nil)
+	_ haven.AccountSecurityService = (*AccountService)(nil)
 	_ haven.AuditService           = (*AuditService)(nil)
 	_ haven.SuggestionService      = (*SuggestionService)(nil)
 	_ haven.LearningService        = (*LearningService)(nil)

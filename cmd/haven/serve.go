@@ -161,16 +161,10 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 		ix.AfterBuild = func() { debug.FreeOSMemory() }
 		go ix.Run(ctx) // builds in the background, then follows every write
 	}
-	// Searches are counted under the engine that answers them.
-	engine := func() string {
-		if searcher.Index != nil && (search == searchindex.IndexOnly || searcher.Index.Ready()) {
-			return "index"
-		}
-		return db.Engine()
-	}
-	srv.Directory, srv.DirEditor = havenhttp.CountSearches(searchingDirectory{dir, searcher}, engine, mx), dir
+	srv.Directory, srv.Search, srv.DirEditor = dir, searcher, dir
 	srv.SearchReady = searcher.Ready
-	srv.Countries, srv.Accounts, srv.Audit = sqlstore.NewCountryService(db), sqlstore.NewAccountService(db), sqlstore.NewAuditService(db)
+	accounts := sqlstore.NewAccountService(db)
+	srv.Countries, srv.Accounts, srv.Security, srv.Audit = sqlstore.NewCountryService(db), accounts, accounts, sqlstore.NewAuditService(db)
 	srv.Curation, srv.Learning, srv.Records = sqlstore.NewCurationService(db), sqlstore.NewLearningService(db), sqlstore.NewScreeningRecordService(db)
 	if srv.Sections, _, err = learning.Load(); err != nil {
 		return err
@@ -218,21 +212,6 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	m.Logger.Info("stopped")
 	return nil
 }
-
-// searchingDirectory is the directory store with its searches answered by
-// a searchindex.Switch.
-type searchingDirectory struct {
-	*sqlstore.DirectoryService
-	search *searchindex.Switch
-}
-
-func (d searchingDirectory) SearchDirectory(ctx context.Context, f haven.DirectoryFilter) (*haven.DirectoryResult, error) {
-	return d.search.SearchDirectory(ctx, f)
-}
-
-// Ready reports whether directory searches can be answered (see
-// searchindex.Switch.Ready), for a readiness check.
-func (d searchingDirectory) Ready() bool { return d.search.Ready() }
 
 // openDB opens the database, applies pending migrations and seeds the
 // library on first use. Every command that touches data goes through it.
