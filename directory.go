@@ -232,5 +232,9 @@ type CountrySummary struct {
 type CountryHotline struct {
 	Name  string `json:"name"`
 	Phone string `json:"phone"`
-	Note  string `json:"note,omitempty"`
+	Note  string `json:"note,omitempty"` // in English
+	// NoteES is the note in Spanish; Checked is the date (YYYY-MM-DD) the
+	// number was last checked against a source, "" when never.
+	NoteES  string `json:"note_es,omitempty"`
+	Checked string `json:"checked,omitempty"`
 }

@@ -118,6 +118,7 @@ type CountryService interface {
 	FindCountrySummary(ctx context.Context, country string) (*CountrySummary, error)
 	// SaveCountrySummary stores a country's summary; with an actor (a
 	// curator's edit) each changed field is audited. EINVALID for a bad
-	// country code or a summary missing a language.
+	// country code or a summary in one language only; a summary empty in
+	// both means none has been written.
 	SaveCountrySummary(ctx context.Context, actor string, c *CountrySummary) error
 }

@@ -474,6 +474,12 @@ func (s *Server) handleCountry(w http.ResponseWriter, r *http.Request) {
 	}
 	if sum != nil {
 		d.Summary, d.SummaryText, d.Hotlines = sum, sum.Summary.In(p.Lang), sum.Hotlines
+		if d.SummaryText == "" {
+			d.SummaryText = p.L.T("world.nosummary", name) // never a blank as if written
+		}
+		if p.Lang == "es" {
+			d.Hotlines = localHotlines(sum.Hotlines, p.Lang)
+		}
 	}
 	if !s.searchPage(w, r, p, d, q) {
 		return

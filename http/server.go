@@ -38,9 +38,12 @@ type Server struct {
 	Directory haven.DirectoryService
 	// Search answers directory searches, when something other than
 	// Directory does (an index); nil means Directory.
-	Search      haven.DirectorySearcher
-	DirEditor   haven.DirectoryEditor
-	Countries   haven.CountryService
+	Search    haven.DirectorySearcher
+	DirEditor haven.DirectoryEditor
+	Countries haven.CountryService
+	// Tiers keeps the Trafficking in Persons Report tiers; when nil, the
+	// Countries service is asked, if it keeps them.
+	Tiers       haven.CountryTierService
 	Accounts    haven.AccountService
 	Security    haven.AccountSecurityService // passwords and second factors (sealed with Vault)
 	Audit       haven.AuditService
@@ -167,6 +170,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /directory/states/{code}", s.handleState)
 	s.handle(mux, "GET /directory/countries", s.handleCountries)
 	s.handle(mux, "GET /directory/countries/{code}", s.handleCountry)
+	s.handle(mux, "GET /countries", s.handleWorld)
+	s.handle(mux, "GET /countries/{code}", s.handleWorldCountry)
 	s.handle(mux, "GET /services/{id}", s.handleService)
 	s.handle(mux, "GET /organizations/{id}", s.handleOrganization)
 	s.handle(mux, "GET /referral", s.handleReferral)

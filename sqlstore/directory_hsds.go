@@ -307,7 +307,8 @@ func (cs *CountryService) SaveCountrySummary(ctx context.Context, actor string, 
 	if !haven.IsCountryCode(c.Country) {
 		return haven.Errorf(haven.EINVALID, "country %q is not an ISO 3166-1 alpha-2 code", c.Country)
 	}
-	if c.Summary["en"] == "" || c.Summary["es"] == "" {
+	// Both empty means no summary yet (a country with only hotlines).
+	if (c.Summary["en"] == "") != (c.Summary["es"] == "") {
 		return haven.Errorf(haven.EINVALID, "country %s: the summary needs English and Spanish", c.Country)
 	}
 	hot := c.Hotlines

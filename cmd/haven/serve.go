@@ -263,6 +263,12 @@ func (m *Main) openDB(ctx context.Context, cfg *dbConfig) (*sqlstore.DB, error) 
 	} else if n > 0 {
 		m.Logger.Info("loaded the learning pages", "pages", n)
 	}
+	if ok, err := seedCountries(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load the country tiers and hotlines: %w", err)
+	} else if ok {
+		m.Logger.Info("loaded the country tiers (TIP Report 2025) and national hotlines")
+	}
 	tax, terms := categoryTaxonomy()
 	if err := sqlstore.NewDirectoryService(db).EnsureTaxonomy(ctx, tax, terms); err != nil {
 		db.Close()
