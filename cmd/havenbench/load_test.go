@@ -87,7 +87,10 @@ func TestMixAgainstHaven(t *testing.T) {
 	}
 
 	index := serveSample(t, db, searchindex.IndexOnly)
-	load, err := runLoad(ctx, loadConfig{base: index, conns: 2, duration: 400 * time.Millisecond, timeout: 10 * time.Second})
+	// Long enough for each connection to reach the service pages of the
+	// mix (one request in seven) on a loaded machine, where a /directory
+	// page can take 100 ms: 400 ms sometimes ended before any.
+	load, err := runLoad(ctx, loadConfig{base: index, conns: 2, duration: 2 * time.Second, timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
