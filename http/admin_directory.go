@@ -10,6 +10,7 @@ import (
 	"haven/geo"
 	"haven/hsds"
 	"haven/listing"
+	"haven/phone"
 )
 
 func (s *Server) handleCreateTerm(w http.ResponseWriter, r *http.Request) {
@@ -199,9 +200,7 @@ type organizationForm struct {
 
 func organizationValues(o *hsds.Organization) map[string]string {
 	v := map[string]string{"name": o.Name, "alternate_name": o.AlternateName, "description": o.Description, "email": o.Email, "website": o.Website}
-	if len(o.Phones) > 0 {
-		v["phone"] = o.Phones[0].Number
-	}
+	v["phone"] = phone.Display(listing.OrganizationPhone(o), visitorRegion)
 	return v
 }
 
@@ -257,7 +256,13 @@ type serviceForm struct {
 	Fields []string
 }
 
-func serviceValues(sv *hsds.Service) map[string]string { return listing.ServiceText(sv) }
+// serviceValues are a service's fields as its form shows them: the phone
+// in national format, which the store reads back to the same number.
+func serviceValues(sv *hsds.Service) map[string]string {
+	v := listing.ServiceText(sv)
+	v["phone"] = phone.Display(v["phone"], visitorRegion)
+	return v
+}
 
 func (s *Server) handleEditService(w http.ResponseWriter, r *http.Request) {
 	s.editListing(w, r, s.serviceEditor())

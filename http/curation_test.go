@@ -399,7 +399,7 @@ func TestEditServiceAndCountry(t *testing.T) {
 		t.Fatalf("edit: %d %s", w.Code, w.Body.String())
 	}
 	got, err := s.Directory.FindServiceByID(context.Background(), sv.ID)
-	if err != nil || got.Name != sv.Name+" (renamed)" || got.URL != "https://example.org/new" || got.Phones[0].Number != "+1 (713) 555-0199" {
+	if err != nil || got.Name != sv.Name+" (renamed)" || got.URL != "https://example.org/new" || got.Phones[0].Number != "+17135550199" {
 		t.Fatalf("edit not saved: %+v %v", got, err)
 	}
 	if len(got.Languages) != 2 || got.Languages[1].Code != "fr" || len(got.Schedules) != 1 || got.Schedules[0].ByDay != "SA,SU" {
@@ -564,7 +564,7 @@ func TestSuggestions(t *testing.T) {
 		t.Fatalf("accept: %d %s", w.Code, w.Body.String())
 	}
 	got, _ := s.Directory.FindServiceByID(context.Background(), sv.ID)
-	if got.Phones[0].Number != "+1 (713) 555-0112" {
+	if got.Phones[0].Number != "+17135550112" {
 		t.Errorf("phone after accepting: %q", got.Phones[0].Number)
 	}
 	trail, _ := sqlstore.NewAuditService(db).AuditTrail(context.Background(), "service", sv.ID, 0)

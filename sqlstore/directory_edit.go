@@ -113,6 +113,20 @@ func (d *DirectoryService) UpdateOrganization(ctx context.Context, actor, id str
 	}
 	changed := false
 	for field, value := range changes {
+		if field == "phone" {
+			// Typed numbers are stored normalized, extension apart.
+			before := listing.OrganizationPhone(o)
+			if err := listing.SetOrganizationPhone(o, value); err != nil {
+				return err
+			}
+			if after := listing.OrganizationPhone(o); after != before {
+				if err := audit(ctx, tx, actor, "update", "organization", id, field, before, after); err != nil {
+					return err
+				}
+				changed = true
+			}
+			continue
+		}
 		p := listing.OrganizationField(o, field)
 		if p == nil {
 			return haven.Errorf(haven.EINVALID, "Unknown field %q.", field)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"haven/hsds"
+	"haven/listing"
 )
 
 // ImportOptions tune an import.
@@ -82,6 +83,9 @@ func (d *DirectoryService) Import(ctx context.Context, next func() (*hsds.Servic
 				err = hsds.Errors(errs)
 			} else {
 				seen[s.ID] = n
+				// Numbers that read are stored in E.164; the others stay as
+				// the source wrote them, as before.
+				listing.NormalizePhones(s)
 				err = d.importOne(ctx, tx, s, opt)
 			}
 		}
