@@ -15,8 +15,8 @@ import (
 	"haven"
 	"haven/geo"
 	"haven/hsds"
-	"haven/phone"
 	"haven/i18n"
+	"haven/phone"
 )
 
 func newLineEncoder(w io.Writer) *json.Encoder {
