@@ -100,6 +100,13 @@ func (d *DirectoryService) UpdateOrganization(ctx context.Context, actor, id str
 		return err
 	}
 	defer tx.Rollback()
+	if err := updateOrganization(ctx, tx, actor, id, changes); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func updateOrganization(ctx context.Context, tx *Tx, actor, id string, changes map[string]string) error {
 	orgs := map[string]*hsds.Organization{}
 	if err := loadDocs(ctx, tx, "organizations", set{id: true}, func(id string) any {
 		orgs[id] = &hsds.Organization{}
@@ -157,10 +164,7 @@ func (d *DirectoryService) UpdateOrganization(ctx context.Context, actor, id str
 	if err := putOrganization(ctx, tx, o); err != nil {
 		return err
 	}
-	if err := reindexServices(ctx, tx, `SELECT id FROM services WHERE organization_id = $1`, id); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return reindexServices(ctx, tx, `SELECT id FROM services WHERE organization_id = $1`, id)
 }
 
 // VerifyOrganization records that a curator confirmed an organization today.
@@ -192,6 +196,13 @@ func (d *DirectoryService) UpdateLocation(ctx context.Context, actor, id string,
 		return err
 	}
 	defer tx.Rollback()
+	if err := updateLocation(ctx, tx, actor, id, values); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func updateLocation(ctx context.Context, tx *Tx, actor, id string, values map[string]string) error {
 	l, err := findLocation(ctx, tx, id)
 	if haven.ErrorCode(err) == haven.EINVALID {
 		return haven.Errorf(haven.ENOTFOUND, "No location has the id %q.", id)
@@ -221,10 +232,7 @@ func (d *DirectoryService) UpdateLocation(ctx context.Context, actor, id string,
 	if err := putLocation(ctx, tx, l); err != nil {
 		return err
 	}
-	if err := reindexServices(ctx, tx, `SELECT DISTINCT service_id FROM service_at_locations WHERE location_id = $1`, id); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return reindexServices(ctx, tx, `SELECT DISTINCT service_id FROM service_at_locations WHERE location_id = $1`, id)
 }
 
 // CreateService adds a service, with its location and, when asked, a new
