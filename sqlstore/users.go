@@ -194,11 +194,11 @@ func audit(ctx context.Context, tx *Tx, actor, action, recordType, recordID, fie
 // AuditTrail returns the audit lines of one record, oldest first, or the
 // latest limit lines of all records when recordType is "".
 func (a *AuditService) AuditTrail(ctx context.Context, recordType, recordID string, limit int) ([]haven.AuditEntry, error) {
-	q := `SELECT `+auditColumns+` FROM audit_log
+	q := `SELECT ` + auditColumns + ` FROM audit_log
 		WHERE record_type = $1 AND record_id = $2 ORDER BY id`
 	args := []any{recordType, recordID}
 	if recordType == "" {
-		q = `SELECT `+auditColumns+` FROM audit_log ORDER BY id DESC LIMIT $1`
+		q = `SELECT ` + auditColumns + ` FROM audit_log ORDER BY id DESC LIMIT $1`
 		args = []any{limit}
 	}
 	rows, err := a.db.read.QueryContext(ctx, q, args...)
