@@ -110,6 +110,7 @@ func (s *Server) handleCreateService(w http.ResponseWriter, r *http.Request) {
 	for _, k := range listing.LocationFields {
 		f.Location[k] = strings.TrimSpace(r.PostForm.Get("loc_" + k))
 	}
+	readHoursDays(p, r.PostForm, f.Service, f.Errors)
 	if f.Service["name"] == "" {
 		f.Errors["name"] = p.L.T("form.required.name")
 	}
@@ -288,6 +289,7 @@ func (s *Server) serviceEditor() *listingEditor {
 				return serviceForm{S: sv, Values: values, Errors: errs, Saved: saved, Fields: listing.ServiceFields}
 			}}, nil
 		},
+		read: readHoursDays,
 		check: func(p *page, values, errs map[string]string) {
 			if values["name"] == "" {
 				errs["name"] = p.L.T("form.required.name")

@@ -234,6 +234,7 @@ func TestRoles(t *testing.T) {
 		"POST /admin/services/{id}/verify": haven.RoleCurator, "GET /admin/countries/{code}/edit": haven.RoleCurator,
 		"POST /admin/countries/{code}": haven.RoleCurator, "GET /admin/suggestions": haven.RoleCurator,
 		"POST /admin/suggestions/{id}/accept": haven.RoleCurator, "POST /admin/suggestions/{id}/reject": haven.RoleCurator,
+		"GET /admin/suggestions/{id}": haven.RoleCurator, "POST /admin/history/{type}/{id}/{entry}/undo": haven.RoleCurator,
 		"GET /admin/organizations/{id}/edit": haven.RoleCurator, "POST /admin/organizations/{id}": haven.RoleCurator,
 		"POST /admin/organizations/{id}/verify": haven.RoleCurator,
 		"POST /admin/terms":                     haven.RoleCurator, "POST /admin/organizations/{id}/retire": haven.RoleCurator,
