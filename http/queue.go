@@ -33,24 +33,27 @@ func suggestionField(recordType, kind string) string {
 }
 
 // currentValue returns a suggestion's field as it is now, as curators read
-// it (a phone in national format); ok is false when Haven cannot apply the
+// it (a phone in national format), and the country a number written
+// without its code is read in; ok is false when Haven cannot apply the
 // suggestion itself.
-func (s *Server) currentValue(r *http.Request, sg *haven.Suggestion) (value string, ok bool) {
+func (s *Server) currentValue(r *http.Request, sg *haven.Suggestion) (value, region string, ok bool) {
+	region = phone.DefaultRegion
 	field := suggestionField(sg.RecordType, sg.Kind)
 	if field == "" {
-		return "", false
+		return "", region, false
 	}
 	switch sg.RecordType {
 	case "service":
 		sv, err := s.Directory.FindServiceByID(r.Context(), sg.RecordID)
 		if err != nil {
-			return "", false
+			return "", region, false
 		}
 		value, ok = listing.ServiceField(sv, field)
+		region = listing.ServiceRegion(sv)
 	case "organization":
 		o, _, err := s.Directory.FindOrganizationByID(r.Context(), sg.RecordID)
 		if err != nil {
-			return "", false
+			return "", region, false
 		}
 		if field == "phone" {
 			value, ok = listing.OrganizationPhone(o), true
@@ -60,24 +63,24 @@ func (s *Server) currentValue(r *http.Request, sg *haven.Suggestion) (value stri
 	case "resource":
 		res, err := s.Resources.FindResourceByID(r.Context(), sg.RecordID)
 		if err != nil || field != "url" {
-			return "", false
+			return "", region, false
 		}
 		value, ok = res.URL, true
 	}
 	if field == "phone" {
 		value = phone.Display(value, visitorRegion)
 	}
-	return value, ok
+	return value, region, ok
 }
 
 // proposedValue is what accepting a suggestion would store, as curators
-// read it: a phone normalized, then shown in national format.
-func proposedValue(sg *haven.Suggestion) string {
+// read it: a phone read as of region, then shown in national format.
+func proposedValue(sg *haven.Suggestion, region string) string {
 	if sg.Kind == "closed" {
 		return "inactive"
 	}
 	if sg.Kind == "phone" {
-		if n, ok := phone.Normalize(sg.NewValue, phone.DefaultRegion); ok {
+		if n, ok := phone.Normalize(sg.NewValue, region); ok {
 			return phone.Display(n, visitorRegion)
 		}
 	}

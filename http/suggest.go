@@ -136,8 +136,9 @@ func (s *Server) handleSuggestionQueue(w http.ResponseWriter, r *http.Request) {
 	for _, sg := range list {
 		it := queueItem{S: sg}
 		it.Title, _ = s.suggestTarget(r, sg.RecordType, sg.RecordID)
-		it.Current, it.Applies = s.currentValue(r, sg)
-		it.Proposed = proposedValue(sg)
+		var region string
+		it.Current, region, it.Applies = s.currentValue(r, sg)
+		it.Proposed = proposedValue(sg, region)
 		switch sg.RecordType {
 		case "service":
 			it.Edit = "/admin/services/" + sg.RecordID + "/edit"

@@ -62,7 +62,7 @@ var serviceTextFields = map[string]textField{
 			var number, ext string
 			if v != "" {
 				var ok bool
-				if number, ext, ok = phone.Parse(v, serviceRegion(s)); !ok {
+				if number, ext, ok = phone.Parse(v, ServiceRegion(s)); !ok {
 					return haven.Errorf(haven.EINVALID, "%q is not a phone number; write it as dialed, such as (979) 555-0101 ext. 12 or +52 55 5555 1234.", v)
 				}
 			}
@@ -184,9 +184,37 @@ var (
 	hoursLine    = regexp.MustCompile(`^((?:MO|TU|WE|TH|FR|SA|SU)(?:,(?:MO|TU|WE|TH|FR|SA|SU))*)\s+([0-2][0-9]:[0-5][0-9])\s*-\s*([0-2][0-9]:[0-5][0-9])$`)
 )
 
-// serviceRegion is the country a service's numbers written without a
+// RestorePhone sets a service's first phone back to text as an audit line
+// wrote it, without reading it as a number: an undo puts back what was
+// there, a number imported as given included.
+func RestorePhone(s *hsds.Service, text string) {
+	if text == "" {
+		SetServiceField(s, "phone", "", nil)
+		return
+	}
+	number, ext := phone.Split(text)
+	if len(s.Phones) == 0 {
+		s.Phones = []hsds.Phone{{ID: newID(), ServiceID: s.ID}}
+	}
+	s.Phones[0].Number, s.Phones[0].Extension = number, extNumber(ext)
+}
+
+// RestoreOrganizationPhone is RestorePhone for an organization.
+func RestoreOrganizationPhone(o *hsds.Organization, text string) {
+	if text == "" {
+		SetOrganizationPhone(o, "")
+		return
+	}
+	number, ext := phone.Split(text)
+	if len(o.Phones) == 0 {
+		o.Phones = []hsds.Phone{{ID: newID(), OrganizationID: o.ID}}
+	}
+	o.Phones[0].Number, o.Phones[0].Extension = number, extNumber(ext)
+}
+
+// ServiceRegion is the country a service's numbers written without a
 // country code belong to: its first location's.
-func serviceRegion(s *hsds.Service) string {
+func ServiceRegion(s *hsds.Service) string {
 	for _, sal := range s.ServiceAtLocations {
 		if sal.Location != nil {
 			for _, a := range sal.Location.Addresses {
@@ -251,7 +279,7 @@ func extNumber(s string) *float64 {
 // apart; one that does not read stays as given, for a curator to see. It
 // returns the numbers that did not read.
 func NormalizePhones(s *hsds.Service) (unread []string) {
-	region := serviceRegion(s)
+	region := ServiceRegion(s)
 	fix := func(ps []hsds.Phone) {
 		for i := range ps {
 			p := &ps[i]

@@ -58,19 +58,21 @@ func Split(text string) (number, ext string) {
 }
 
 // Display writes a number for a reader in country from (an ISO 3166
-// code): in national format when the number is of that country —
-// "(979) 555-0101 ext. 12" — and in international format otherwise. Text
+// code): in national format when the number shares that country's calling
+// code — "(979) 555-0101 ext. 12" — and in international format otherwise. Text
 // it cannot read (numbers imported as given) comes back as it is.
 func Display(text, from string) string {
 	number, ext := Split(text)
-	n, err := phonenumbers.Parse(number, DefaultRegion)
-	if err != nil || !strings.HasPrefix(strings.TrimSpace(number), "+") && !phonenumbers.IsPossibleNumber(n) {
-		return text
+	if _, _, ok := Parse(number, DefaultRegion); !ok {
+		return text // as the source gave it: shown so, saved back unchanged
 	}
+	n, _ := phonenumbers.Parse(number, DefaultRegion)
 	if ext != "" {
 		n.Extension = &ext
 	}
-	if phonenumbers.GetRegionCodeForNumber(n) == strings.ToUpper(from) {
+	// Numbers of the same calling code (the North American plan's +1 for
+	// the U.S., Canada, Puerto Rico…) are dialed as national ones.
+	if int(n.GetCountryCode()) == phonenumbers.GetCountryCodeForRegion(strings.ToUpper(from)) {
 		return phonenumbers.Format(n, phonenumbers.NATIONAL)
 	}
 	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)

@@ -47,7 +47,9 @@ func updateService(ctx context.Context, tx *Tx, actor, id string, changes map[st
 		if before == value {
 			continue
 		}
-		if err := listing.SetServiceField(s, field, value, categoryLookup(ctx, tx)); err != nil {
+		if field == "phone" && auditLinkOf(ctx).undoes != 0 {
+			listing.RestorePhone(s, value) // back as it was, read or not
+		} else if err := listing.SetServiceField(s, field, value, categoryLookup(ctx, tx)); err != nil {
 			return err
 		}
 		if after, _ := listing.ServiceField(s, field); after != before {
@@ -123,7 +125,9 @@ func updateOrganization(ctx context.Context, tx *Tx, actor, id string, changes m
 		if field == "phone" {
 			// Typed numbers are stored normalized, extension apart.
 			before := listing.OrganizationPhone(o)
-			if err := listing.SetOrganizationPhone(o, value); err != nil {
+			if auditLinkOf(ctx).undoes != 0 {
+				listing.RestoreOrganizationPhone(o, value)
+			} else if err := listing.SetOrganizationPhone(o, value); err != nil {
 				return err
 			}
 			if after := listing.OrganizationPhone(o); after != before {
