@@ -33,6 +33,9 @@ type ImportOptions struct {
 type ImportReport struct {
 	Imported int
 	Skipped  []error // the invalid records, with SkipInvalid
+	// PhonesAsGiven counts the phone numbers that did not read as numbers
+	// and were kept as the source wrote them.
+	PhonesAsGiven int
 }
 
 // Import reads services from next until it returns io.EOF and writes them
@@ -85,8 +88,10 @@ func (d *DirectoryService) Import(ctx context.Context, next func() (*hsds.Servic
 				seen[s.ID] = n
 				// Numbers that read are stored in E.164; the others stay as
 				// the source wrote them, as before.
-				listing.NormalizePhones(s)
-				err = d.importOne(ctx, tx, s, opt)
+				unread := len(listing.NormalizePhones(s))
+				if err = d.importOne(ctx, tx, s, opt); err == nil {
+					rep.PhonesAsGiven += unread
+				}
 			}
 		}
 		if err != nil {

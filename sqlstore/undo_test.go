@@ -72,3 +72,30 @@ func TestAcceptLinksAndUndo(t *testing.T) {
 		}
 	})
 }
+
+// TestImportNormalizesPhones stores the numbers that read in E.164, the
+// extension apart, and keeps the others as the source gave them, counted.
+func TestImportNormalizesPhones(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		db := MustOpenDB(t, e)
+		svcs := MustSample(t, 2)
+		svcs[0].Phones[0].Number = "+1 (979) 555-0101 x12"
+		svcs[1].Phones[0].Number = "ask at the desk"
+		rep, err := sqlstore.NewDirectoryService(db).Import(ctx, sliceSource(svcs), sqlstore.ImportOptions{Name: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.PhonesAsGiven != 1 {
+			t.Errorf("PhonesAsGiven = %d, want 1", rep.PhonesAsGiven)
+		}
+		a, _ := sqlstore.NewDirectoryService(db).FindServiceByID(ctx, svcs[0].ID)
+		if p := a.Phones[0]; p.Number != "+19795550101" || p.Extension == nil || *p.Extension != 12 {
+			t.Errorf("a number that reads: %q ext %v", p.Number, p.Extension)
+		}
+		b, _ := sqlstore.NewDirectoryService(db).FindServiceByID(ctx, svcs[1].ID)
+		if b.Phones[0].Number != "ask at the desk" {
+			t.Errorf("a number that does not read: %q, want it as given", b.Phones[0].Number)
+		}
+	})
+}
