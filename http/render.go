@@ -156,6 +156,20 @@ func mustRenderer() *renderer {
 			}
 			return v
 		},
+		// An audit line's action and field, in the page's language when
+		// Haven has words for them.
+		"actionLabel": func(p *page, a string) string {
+			if p.L.Has("action." + a) {
+				return p.L.T("action." + a)
+			}
+			return a
+		},
+		"fieldLabel": func(p *page, f string) string {
+			if p.L.Has("field." + f) {
+				return p.L.T("field." + f)
+			}
+			return f
+		},
 		"recordLabel": func(p *page, typ string) string {
 			if p.L.Has("record." + typ) {
 				return p.L.T("record." + typ)
