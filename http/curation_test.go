@@ -330,7 +330,7 @@ func TestEditResourceAudited(t *testing.T) {
 	}
 	// Verify in one click; retire takes it off the public pages.
 	post(s, "/admin/resources/law-enforcement-pocket-card/verify", nil, c)
-	if h := get(s, "/admin/history/resource/law-enforcement-pocket-card", c).Body.String(); !strings.Contains(h, "verify") {
+	if h := get(s, "/admin/history/resource/law-enforcement-pocket-card", c).Body.String(); !strings.Contains(h, "verified") {
 		t.Error("history lacks the verification")
 	}
 	post(s, "/admin/resources/law-enforcement-pocket-card/retire", nil, c)
