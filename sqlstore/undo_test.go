@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"haven"
@@ -98,4 +99,48 @@ func TestImportNormalizesPhones(t *testing.T) {
 			t.Errorf("a number that does not read: %q, want it as given", b.Phones[0].Number)
 		}
 	})
+}
+
+// TestOrganizationPhone stores a typed number normalized, refuses one that
+// does not read, and undoes the change.
+func TestOrganizationPhone(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		db := MustOpenDB(t, e)
+		svcs := MustSample(t, 1)
+		MustImport(t, db, svcs)
+		dir := sqlstore.NewDirectoryService(db)
+		id := svcs[0].OrganizationID
+		if err := dir.UpdateOrganization(ctx, "c@example.org", id, map[string]string{"phone": "call us"}); haven.ErrorCode(err) != haven.EINVALID {
+			t.Errorf("a phone that does not read: %v, want EINVALID", err)
+		}
+		if err := dir.UpdateOrganization(ctx, "c@example.org", id, map[string]string{"phone": "(979) 555-0101 ext. 3"}); err != nil {
+			t.Fatal(err)
+		}
+		o, _, _ := dir.FindOrganizationByID(ctx, id)
+		if p := o.Phones[0]; p.Number != "+19795550101" || p.Extension == nil || *p.Extension != 3 {
+			t.Errorf("organization phone: %q ext %v", p.Number, p.Extension)
+		}
+		lines, _ := sqlstore.NewAuditService(db).AuditTrail(ctx, "organization", id, 0)
+		last := lines[len(lines)-1]
+		if last.Field != "phone" || last.After != "+19795550101 ext. 3" {
+			t.Fatalf("audit: %+v", last)
+		}
+		if err := dir.UndoChange(ctx, "c@example.org", last.ID); err != nil {
+			t.Fatal(err)
+		}
+		o, _, _ = dir.FindOrganizationByID(ctx, id)
+		if len(o.Phones) > 0 && o.Phones[0].Number+extOf(o.Phones[0].Extension) != last.Before {
+			t.Errorf("after undo: %+v, want %q", o.Phones, last.Before)
+		} else if len(o.Phones) == 0 && last.Before != "" {
+			t.Errorf("after undo no phone, want %q", last.Before)
+		}
+	})
+}
+
+func extOf(e *float64) string {
+	if e == nil {
+		return ""
+	}
+	return fmt.Sprintf(" ext. %v", *e)
 }
