@@ -25,13 +25,20 @@ type Dashboard struct {
 	StaleCount                                         int
 	Broken                                             []BrokenLink
 	Recent                                             []AuditEntry
+	// Exposed are shelters and other sensitive services whose location is
+	// not confidential, for review, and ExposedCount how many there are;
+	// Withdrawn the listings taken down from public view.
+	Exposed      []ExposedService
+	ExposedCount int
+	Withdrawn    []WithdrawnListing
 }
 
 // CurationService tells curators what needs their attention.
 type CurationService interface {
 	// Dashboard counts and lists listings not verified since staleBefore,
-	// broken and redirected links, pending suggestions and the latest
-	// changes.
+	// broken and redirected links, pending suggestions, the latest
+	// changes, sensitive services at locations not marked confidential,
+	// and withdrawn listings.
 	Dashboard(ctx context.Context, staleBefore time.Time) (*Dashboard, error)
 }
 

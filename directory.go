@@ -3,7 +3,6 @@ package haven
 import (
 	"context"
 	"math"
-	"regexp"
 	"time"
 
 	"haven/geo"
@@ -26,6 +25,11 @@ type DirectoryFilter struct {
 	// AllStatuses includes inactive and defunct services.
 	AllStatuses bool
 
+	// Facets names the facets to count (see DirectoryFacets); the result
+	// holds those and no others. Counting is most of a search's work on a
+	// large directory, so only callers that show counts ask for them.
+	Facets []string
+
 	// OrganizationID, TaxonomyTermID, TaxonomyID and ModifiedAfter serve the
 	// HSDS API's filters.
 	OrganizationID string
@@ -37,11 +41,9 @@ type DirectoryFilter struct {
 	Limit  int
 }
 
-// LatLon is a point on Earth in degrees.
-type LatLon struct {
-	Lat float64 `json:"latitude"`
-	Lon float64 `json:"longitude"`
-}
+// LatLon is a point on Earth in degrees: geo's Point, so that a filter's
+// place goes to distance functions as it is.
+type LatLon = geo.Point
 
 // DirectoryHit is one service in search results, at the place that matched
 // (the nearest one when the search has a place).
@@ -62,11 +64,29 @@ type DirectoryHit struct {
 type DirectoryResult struct {
 	Total  int
 	Hits   []DirectoryHit
-	Facets map[string][]FacetCount // category, state, country, language
+	Facets map[string][]FacetCount // those the filter asked for
+	// Engine names what answered: "index", "sqlite" or "postgres".
+	Engine string
 }
 
 // DirectoryFacets are the facets of a directory search.
 var DirectoryFacets = []string{"category", "state", "country", "language"}
+
+// FacetIndex returns the position of a facet in DirectoryFacets, -1 for
+// none.
+func FacetIndex(name string) int {
+	switch name {
+	case "category":
+		return 0
+	case "state":
+		return 1
+	case "country":
+		return 2
+	case "language":
+		return 3
+	}
+	return -1
+}
 
 // DirectorySearcher finds services. The SQL store implements it as the
 // reference; faster implementations sit beside it and must agree with it.
@@ -78,36 +98,88 @@ type DirectorySearcher interface {
 // MaxRadiusKm bounds a distance search; a wider one is no longer "near".
 const MaxRadiusKm = 1000
 
-var (
-	stateRE    = regexp.MustCompile(`^([A-Z]{2}|[A-Z]{2}-[A-Z0-9]{1,3})$`)
-	countryRE  = regexp.MustCompile(`^[A-Z]{2}$`)
-	languageRE = regexp.MustCompile(`^[a-z]{2}$`)
-	codeRE     = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,100}$`)
-)
-
 // Validate checks a filter's values, naming the first bad one. Every
 // DirectorySearcher validates alike, so that all refuse the same filters.
+// It is cheap (no regular expressions), since a searcher validates again a
+// filter ParseDirectoryQuery has checked.
 func (f DirectoryFilter) Validate() error {
-	switch {
-	case f.State != "" && !stateRE.MatchString(f.State):
-		return Errorf(EINVALID, "state %q is not a U.S. state code (TX) or an ISO 3166-2 code (MX-CMX).", f.State)
-	case f.Country != "" && !countryRE.MatchString(f.Country):
-		return Errorf(EINVALID, "country %q is not an ISO 3166-1 alpha-2 code such as US or MX.", f.Country)
-	case f.Language != "" && !languageRE.MatchString(f.Language):
-		return Errorf(EINVALID, "language %q is not an ISO 639-1 code such as en or es.", f.Language)
-	case f.Category != "" && !codeRE.MatchString(f.Category):
-		return Errorf(EINVALID, "category %q is not a taxonomy code.", f.Category)
-	case f.RadiusKm < 0 || f.RadiusKm > MaxRadiusKm || math.IsNaN(f.RadiusKm):
-		return Errorf(EINVALID, "The radius must be from 0 to %d km.", MaxRadiusKm)
-	case f.RadiusKm > 0 && f.Near == nil:
-		return Errorf(EINVALID, "A radius needs a place to measure from.")
-	case f.Near != nil && !(geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}).Valid():
-		return Errorf(EINVALID, "The place is not a valid latitude and longitude.")
-	case f.Offset < 0 || f.Limit < 0:
-		return Errorf(EINVALID, "offset and limit must not be negative.")
+	if _, err := f.validate(); err != nil {
+		return err
 	}
 	return nil
 }
+
+// validate is Validate, also naming the query parameter at fault.
+func (f DirectoryFilter) validate() (string, *Error) {
+	switch {
+	case f.State != "" && !isStateCode(f.State):
+		return "state", Errorf(EINVALID, "state %q is not a U.S. state code (TX) or an ISO 3166-2 code (MX-CMX).", f.State)
+	case f.Country != "" && !IsCountryCode(f.Country):
+		return "country", Errorf(EINVALID, "country %q is not an ISO 3166-1 alpha-2 code such as US or MX.", f.Country)
+	case f.Language != "" && !(len(f.Language) == 2 && isLower(f.Language[0]) && isLower(f.Language[1])):
+		return "language", Errorf(EINVALID, "language %q is not an ISO 639-1 code such as en or es.", f.Language)
+	case f.Category != "" && !isCode(f.Category):
+		return "category", Errorf(EINVALID, "category %q is not a taxonomy code.", f.Category)
+	case f.RadiusKm < 0 || f.RadiusKm > MaxRadiusKm || math.IsNaN(f.RadiusKm):
+		return "radius_km", Errorf(EINVALID, "The radius must be from 0 to %d km.", MaxRadiusKm)
+	case f.RadiusKm > 0 && f.Near == nil:
+		return "radius_km", Errorf(EINVALID, "A radius needs a place to measure from.")
+	case f.Near != nil && !f.Near.Valid():
+		return "near", Errorf(EINVALID, "The place is not a valid latitude and longitude.")
+	case f.Offset < 0 || f.Limit < 0:
+		return "page", Errorf(EINVALID, "offset and limit must not be negative.")
+	}
+	for _, name := range f.Facets {
+		if FacetIndex(name) < 0 {
+			return "facets", Errorf(EINVALID, "there is no facet %q: the facets are category, state, country and language.", name)
+		}
+	}
+	return "", nil
+}
+
+// IsCountryCode reports whether s has the form of an ISO 3166-1 alpha-2
+// code: two upper-case letters.
+func IsCountryCode(s string) bool { return len(s) == 2 && isUpper(s[0]) && isUpper(s[1]) }
+
+// isStateCode reports whether s is two upper-case letters (TX), or an
+// ISO 3166-2 code: those, a hyphen and one to three upper-case letters or
+// digits (MX-CMX).
+func isStateCode(s string) bool {
+	if len(s) < 2 || !isUpper(s[0]) || !isUpper(s[1]) {
+		return false
+	}
+	if len(s) == 2 {
+		return true
+	}
+	if len(s) < 4 || len(s) > 6 || s[2] != '-' {
+		return false
+	}
+	for i := 3; i < len(s); i++ {
+		if !isUpper(s[i]) && !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// isCode reports whether s is a taxonomy code: 1 to 100 letters, digits
+// and . _ : -.
+func isCode(s string) bool {
+	if len(s) < 1 || len(s) > 100 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isUpper(c) && !isLower(c) && !isDigit(c) && c != '.' && c != '_' && c != ':' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
+func isLower(c byte) bool { return 'a' <= c && c <= 'z' }
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // DirectoryDoc is what directory search knows of one service. The SQL store
 // writes it beside the service in the transaction that writes the service,
@@ -160,5 +232,9 @@ type CountrySummary struct {
 type CountryHotline struct {
 	Name  string `json:"name"`
 	Phone string `json:"phone"`
-	Note  string `json:"note,omitempty"`
+	Note  string `json:"note,omitempty"` // in English
+	// NoteES is the note in Spanish; Checked is the date (YYYY-MM-DD) the
+	// number was last checked against a source, "" when never.
+	NoteES  string `json:"note_es,omitempty"`
+	Checked string `json:"checked,omitempty"`
 }

@@ -31,6 +31,10 @@ type ProviderDraft struct {
 // and counts.
 type DirectoryService interface {
 	DirectorySearcher
+	// Engine names what answers the store's own searches ("sqlite",
+	// "postgres"), as DirectoryResult.Engine does, for the HSDS lists
+	// that return ids rather than a DirectoryResult.
+	Engine() string
 	// FindServiceByID returns a service, or ENOTFOUND.
 	FindServiceByID(ctx context.Context, id string) (*hsds.Service, error)
 	// FindServicesByID returns the services of those ids that exist, in the
@@ -120,6 +124,7 @@ type CountryService interface {
 	FindCountrySummary(ctx context.Context, country string) (*CountrySummary, error)
 	// SaveCountrySummary stores a country's summary; with an actor (a
 	// curator's edit) each changed field is audited. EINVALID for a bad
-	// country code or a summary missing a language.
+	// country code or a summary in one language only; a summary empty in
+	// both means none has been written.
 	SaveCountrySummary(ctx context.Context, actor string, c *CountrySummary) error
 }

@@ -40,6 +40,15 @@ type Resource struct {
 	Desc      Localized `json:"description"`
 	Hotline   *Hotline  `json:"hotline,omitempty"`
 
+	// URLKind says what URL leads to (one of URLKinds), "" when unknown.
+	URLKind string `json:"url_kind,omitempty"`
+	// Note tells what changed since the seed page, such as an
+	// organization's new name.
+	Note Localized `json:"note,omitempty"`
+	// HowToFind tells a reader how to find the item where no address
+	// leads to it, or where the address is not the item itself.
+	HowToFind Localized `json:"how_to_find,omitempty"`
+
 	// Position orders entries within their section as the seed does.
 	Position int `json:"-"`
 	// LastVerified is when a curator last confirmed the entry ("" never),
@@ -118,7 +127,7 @@ func (r *Resource) Validate() error {
 			return bad("url", "%s", p)
 		}
 	}
-	return nil
+	return r.validLinkFields()
 }
 
 // ResourceFilter selects library entries. Empty fields do not filter.

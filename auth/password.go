@@ -1,6 +1,7 @@
 // Package auth holds Haven's account-security primitives: argon2id password
 // hashing in the PHC string format, a password policy, session tokens that
-// are stored only as hashes, and an in-memory rate limiter.
+// are stored only as hashes, an in-memory rate limiter, the sign-in
+// throttle, and TOTP and recovery codes for a second factor.
 //
 // The package does no I/O and keeps no global state beyond read-only tables,
 // so it can be used from HTTP handlers, the command line and tests alike.

@@ -82,6 +82,8 @@ func tourPages(x ids) []pageCase {
 		{name: "service", path: "/services/" + x.service, status: 200, shot: true},
 		{name: "organization", path: "/organizations/" + x.org, status: 200, shot: true},
 		{name: "referral", path: "/referral?id=" + x.service + "&id=" + x.service2, status: 200, shot: true},
+		{name: "directory-picked", path: "/directory?q=legal&sheet=" + x.service + "," + x.service2, status: 200},
+		{name: "compare", path: "/referral/compare?ids=" + x.service + "," + x.service2 + "&place=77002", status: 200, shot: true},
 		{name: "referral-discreet", path: "/referral?discreet=1&id=" + x.service + "&id=" + x.service2, status: 200},
 		{name: "suggest", path: "/suggest?type=service&id=" + x.service, status: 200},
 		{name: "screening", path: "/screening", status: 200, shot: true},
@@ -299,9 +301,17 @@ func inspectPage(tb *tab) pageCheck {
 	const d = document.documentElement;
 	const out = {lang: d.lang, scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, culprits: []};
 	if (d.scrollWidth > d.clientWidth) {
+		// What a box of its own scrolls sideways (a wide table, the
+		// phone's one-line navigation) does not stick out of the page.
+		const inScroller = e => {
+			for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+				if (getComputedStyle(a).overflowX !== "visible") return true;
+			}
+			return false;
+		};
 		for (const e of document.querySelectorAll("body *")) {
 			const r = e.getBoundingClientRect();
-			if (r.right > d.clientWidth + 1 && out.culprits.length < 8) {
+			if (r.right > d.clientWidth + 1 && out.culprits.length < 8 && !inScroller(e)) {
 				out.culprits.push(e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (typeof e.className === "string" && e.className ? "." + e.className : "") + " right=" + Math.round(r.right));
 			}
 		}

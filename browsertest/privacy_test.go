@@ -47,8 +47,8 @@ func TestPrivateVisit(t *testing.T) {
 			tb.load(200, chromedp.Click(chromedp.CSS(`nav a[href="/directory"]`)))
 			tb.do(chromedp.SendKeys(chromedp.ID("q"), "legal"), chromedp.SendKeys(chromedp.ID("place"), "77002"))
 			tb.load(200, chromedp.KeyEvent(kb.Enter))
-			tb.do(chromedp.Click(chromedp.CSS(`main .svc .pick input`)))
-			tb.load(200, chromedp.Click(chromedp.CSS(`main .sheet-actions button`)))
+			tb.load(200, chromedp.Click(chromedp.CSS(`main .svc .pick a`)))
+			tb.load(200, chromedp.Click(chromedp.CSS(`main .picked a[href^="/referral?"]`)))
 			if !strings.Contains(tb.location(), "/referral?") {
 				t.Fatalf("the referral sheet did not open: at %s", tb.location())
 			}

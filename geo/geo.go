@@ -37,7 +37,8 @@ func (p Point) String() string {
 	return strconv.FormatFloat(p.Lat, 'f', -1, 64) + "," + strconv.FormatFloat(p.Lon, 'f', -1, 64)
 }
 
-func radians(deg float64) float64 { return deg * math.Pi / 180 }
+// Radians converts degrees to radians.
+func Radians(deg float64) float64 { return deg * math.Pi / 180 }
 func degrees(rad float64) float64 { return rad * 180 / math.Pi }
 
 // DistanceKm returns the great-circle distance between a and b in
@@ -45,9 +46,9 @@ func degrees(rad float64) float64 { return rad * 180 / math.Pi }
 // The spherical model is within about 0.5% of the ellipsoid, well inside
 // the uncertainty of a ZIP centroid.
 func DistanceKm(a, b Point) float64 {
-	lat1, lat2 := radians(a.Lat), radians(b.Lat)
+	lat1, lat2 := Radians(a.Lat), Radians(b.Lat)
 	sinDLat := math.Sin((lat2 - lat1) / 2)
-	sinDLon := math.Sin(radians(b.Lon-a.Lon) / 2)
+	sinDLon := math.Sin(Radians(b.Lon-a.Lon) / 2)
 	h := sinDLat*sinDLat + math.Cos(lat1)*math.Cos(lat2)*sinDLon*sinDLon
 	// Rounding can push h a hair above 1 for antipodal points, and Asin
 	// of anything above 1 is NaN.
@@ -87,7 +88,7 @@ func BoundingBox(p Point, radiusKm float64) (minLat, minLon, maxLat, maxLon floa
 	// at latitude lat is asin(sin d / cos lat) — not d / cos lat, which
 	// is too small for large circles. Because the circle stops short of
 	// both poles here, |lat| + d < 90° and the ratio is below 1.
-	ratio := math.Sin(d) / math.Cos(radians(p.Lat))
+	ratio := math.Sin(d) / math.Cos(Radians(p.Lat))
 	if ratio >= 1 {
 		return minLat, -180, maxLat, 180
 	}

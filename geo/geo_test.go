@@ -177,7 +177,7 @@ func TestDistanceKm(t *testing.T) {
 // bearingDeg (clockwise from north), with longitude in [-180, 180].
 func destination(p Point, bearingDeg, distKm float64) Point {
 	d := distKm / EarthRadiusKm
-	lat1, lon1, th := radians(p.Lat), radians(p.Lon), radians(bearingDeg)
+	lat1, lon1, th := Radians(p.Lat), Radians(p.Lon), Radians(bearingDeg)
 	lat2 := math.Asin(math.Sin(lat1)*math.Cos(d) + math.Cos(lat1)*math.Sin(d)*math.Cos(th))
 	lon2 := lon1 + math.Atan2(math.Sin(th)*math.Sin(d)*math.Cos(lat1), math.Cos(d)-math.Sin(lat1)*math.Sin(lat2))
 	lon := math.Remainder(degrees(lon2), 360) // to [-180, 180]

@@ -45,13 +45,16 @@ type Package struct {
 
 // tabRow is one row of a table as read.
 type tabRow struct {
-	v       reflect.Value // pointer to a struct holding only the row's columns
-	key     string        // idKey of its id
-	line    int
-	label   string
-	broken  bool          // a reference of the row points nowhere (already reported)
-	reached bool          // nested into something returned
-	built   reflect.Value // the nested object, once built
+	v      reflect.Value // pointer to a struct holding only the row's columns
+	key    string        // idKey of its id
+	line   int
+	label  string
+	broken bool // a reference of the row points nowhere (already reported)
+	// noStreet: an address row without address_1, which only a
+	// confidential location's address may leave out (checkStreets).
+	noStreet bool
+	reached  bool          // nested into something returned
+	built    reflect.Value // the nested object, once built
 }
 
 // tableData is one table of a package.
@@ -121,7 +124,9 @@ func readTable(r io.Reader, file string, t *table) (rows []*tabRow, rowErrs []*F
 		if id != "" && utf8.ValidString(id) && len(id) <= 100 {
 			label = fmt.Sprintf("%s %s (line %d)", t.label, id, line)
 		}
-		c := &checker{file: file, record: label, tabular: true}
+		// An address's street is checked once its location is known
+		// (checkStreets).
+		c := &checker{file: file, record: label, tabular: true, streetless: t.name == "address"}
 		v := reflect.New(t.goType)
 		sv := v.Elem()
 		for i, cell := range rec {
@@ -162,7 +167,8 @@ func readTable(r io.Reader, file string, t *table) (rows []*tabRow, rowErrs []*F
 				continue
 			}
 			byID[key] = line
-			rows = append(rows, &tabRow{v: v, key: key, line: line, label: label})
+			rows = append(rows, &tabRow{v: v, key: key, line: line, label: label,
+				noStreet: t.name == "address" && sv.Field(t.fields[t.colIndex["address_1"]]).String() == ""})
 		}
 		// A row without an id was reported as missing its required id; it
 		// cannot be linked, so it is left out.
@@ -337,6 +343,7 @@ func (a *assembler) assemble() *Package {
 	a.fwd = map[[2]int]map[string][]*tabRow{}
 	a.poly = map[polyKey][]*tabRow{}
 	a.checkReferences()
+	a.checkStreets()
 	p := &Package{}
 	take := func(name string, fn func(reflect.Value)) {
 		td := a.data[tableByName[name].index]
@@ -401,6 +408,26 @@ func (a *assembler) checkReferences() {
 				a.indexPoly(td, r, "resource_id", "resource_type")
 			}
 		}
+	}
+}
+
+// checkStreets reports the addresses without address_1 whose location is
+// not marked x_confidential (or not found).
+func (a *assembler) checkStreets() {
+	at, lt := tableByName["address"], tableByName["location"]
+	td := a.data[at.index]
+	if td == nil {
+		return
+	}
+	street := &at.columns[at.colIndex["address_1"]]
+	for _, r := range td.rows {
+		if !r.noStreet {
+			continue
+		}
+		if l := a.lookup(lt, r.v.Elem().Field(at.fields[at.colIndex["location_id"]]).String()); l != nil && confidentialValue(lt, l.v.Elem()) {
+			continue
+		}
+		a.add(td, r, street.name, "%s", missingReason(at, street))
 	}
 }
 

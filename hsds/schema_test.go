@@ -208,6 +208,9 @@ func TestTablesMatchDataPackage(t *testing.T) {
 		if r.Name == "service" || r.Name == "organization" {
 			want = append(want, "x_last_verified", "x_sample")
 		}
+		if r.Name == "location" {
+			want = append(want, "x_confidential")
+		}
 		if !slices.Equal(Columns(r.Name), want) {
 			t.Errorf("Columns(%s) = %v", r.Name, Columns(r.Name))
 		}

@@ -33,6 +33,9 @@ var extraColumns = []column{
 	{name: "x_sample", typ: "boolean", extra: true},
 }
 
+// confidentialColumn is Haven's extension column of locations.csv.
+var confidentialColumn = column{name: "x_confidential", typ: "boolean", extra: true}
+
 // table describes one HSDS object: its CSV file, its columns and how its Go
 // struct nests other objects.
 type table struct {
@@ -354,6 +357,9 @@ func init() {
 		t.goType = reflect.TypeOf(goTypes[t.name])
 		if t.name == "service" || t.name == "organization" {
 			t.columns = append(t.columns, extraColumns...)
+		}
+		if t.name == "location" {
+			t.columns = append(t.columns, confidentialColumn)
 		}
 		tableByName[t.name] = t
 		tableByType[t.goType] = t

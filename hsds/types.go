@@ -253,6 +253,10 @@ type Location struct {
 	Attributes []Attribute `json:"attributes,omitzero"`
 	// The metadata table contains a record of the changes that have been made to the data in order to maintain provenance information.
 	Metadata []Metadata `json:"metadata,omitzero"`
+	// Haven extension: true keeps the location's street address, coordinates
+	// and other identifying details from anyone but curators (a shelter for
+	// survivors). See confidential.go.
+	XConfidential *bool `json:"x_confidential,omitzero"`
 }
 
 // Phone is the HSDS 3.0 phone object (phones.csv). The details of the telephone numbers used to contact organizations, services, and locations.

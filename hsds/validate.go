@@ -165,6 +165,9 @@ type checker struct {
 	seen map[entityKey]entitySeen
 	rec  int
 	line int
+	// streetless: the objects checked are the addresses of a confidential
+	// location, which may leave out their street (streetOptional).
+	streetless bool
 }
 
 func (c *checker) add(field, format string, args ...any) {
@@ -181,6 +184,8 @@ func (c *checker) entity(t *table, v reflect.Value, p *path, depth int) {
 	if p != nil {
 		c.track(t, v, p)
 	}
+	outer := c.streetless
+	c.streetless = t.name == "location" && confidentialValue(t, v)
 	id := idOf(v)
 	for i := range t.children {
 		ch := &t.children[i]
@@ -199,6 +204,7 @@ func (c *checker) entity(t *table, v reflect.Value, p *path, depth int) {
 			c.entity(ch.t, cv, &cp, depth+1)
 		}
 	}
+	c.streetless = outer
 }
 
 // link checks that a nested object and its holder agree on the key that
@@ -245,8 +251,8 @@ func (c *checker) columns(t *table, v reflect.Value, p *path) {
 		default:
 			s := f.String()
 			if s == "" {
-				if required && !in.emptyOK[ci] {
-					c.add(p.field(col.name), "required field is missing")
+				if required && !in.emptyOK[ci] && !(c.streetless && streetOptional(t, col)) {
+					c.add(p.field(col.name), "%s", missingReason(t, col))
 				}
 				continue
 			}

@@ -18,6 +18,8 @@ type dashboardData struct {
 	Users     []*haven.User
 	StaleDate string
 	Months    int
+	// UsedBy maps a broken link to the library entries that use it.
+	UsedBy map[string][]*haven.Resource
 }
 
 func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
@@ -40,6 +42,10 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "", "admin", nil)
 	p.Title = p.L.T("admin.title")
 	data := dashboardData{D: d, StaleDate: formatDate(cut, p.Lang), Months: s.StaleMonths}
+	if data.UsedBy, err = s.resourcesByURL(r.Context(), d.Broken); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	if currentUser(r).Can(haven.RoleAdmin) {
 		if data.Users, err = s.Accounts.ListUsers(r.Context()); err != nil {
 			s.renderError(w, r, err)
@@ -100,6 +106,7 @@ func (s *Server) handleSaveResource(w http.ResponseWriter, r *http.Request) {
 	nr.Desc = haven.Localized{"en": strings.TrimSpace(f.Get("description_en")), "es": strings.TrimSpace(f.Get("description_es"))}
 	nr.Audiences, nr.Topics, nr.Languages = f["audiences"], f["topics"], f["languages"]
 	errs := map[string]string{}
+	parseResourceLinkFields(f, &nr, errs, p.L)
 	nr.Year = 0
 	if y := strings.TrimSpace(f.Get("year")); y != "" {
 		if n, err := strconv.Atoi(y); err != nil || n < 1900 || n > 2100 {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/mail"
 	"strings"
+	"time"
 
 	"haven"
 	"haven/geo"
@@ -107,7 +108,7 @@ func (s *Server) handleCreateService(w http.ResponseWriter, r *http.Request) {
 	for _, k := range listing.ServiceFields {
 		f.Service[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
-	for _, k := range listing.LocationFields {
+	for _, k := range listing.LocationValues {
 		f.Location[k] = strings.TrimSpace(r.PostForm.Get("loc_" + k))
 	}
 	readHoursDays(p, r.PostForm, f.Service, f.Errors)
@@ -117,7 +118,7 @@ func (s *Server) handleCreateService(w http.ResponseWriter, r *http.Request) {
 	if f.Org == nil && (f.OrgName == "" || f.OrgDesc == "") {
 		f.Errors["org_name"] = p.L.T("newservice.org.required")
 	}
-	for _, k := range []string{"address_1", "city", "state_province", "postal_code", "country"} {
+	for _, k := range requiredPlace(f.Location) {
 		if f.Location[k] == "" {
 			f.Errors["loc_"+k] = p.L.T("form.required.field")
 		}
@@ -144,6 +145,16 @@ func (s *Server) handleCreateService(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/services/"+id, http.StatusSeeOther)
 }
 
+// requiredPlace returns the fields a location's form must fill: its
+// address, whose street a confidential location may leave out, as its
+// import may (a shelter whose address is given on contact).
+func requiredPlace(values map[string]string) []string {
+	if values[listing.ConfidentialField] == "true" {
+		return []string{"city", "state_province", "postal_code", "country"}
+	}
+	return []string{"address_1", "city", "state_province", "postal_code", "country"}
+}
+
 type locationForm struct {
 	L      *hsds.Location
 	Values map[string]string
@@ -162,7 +173,9 @@ func (s *Server) handleSaveLocation(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) locationEditor() *listingEditor {
 	return &listingEditor{
-		path: "/admin/locations/", template: "location_edit", title: "location.edit", fields: listing.LocationFields, maxBody: 64 << 10,
+		// The form shows LocationFields as text fields and the
+		// ConfidentialField checkbox; it sends them all.
+		path: "/admin/locations/", template: "location_edit", title: "location.edit", fields: listing.LocationValues, maxBody: 64 << 10,
 		load: func(r *http.Request, id string) (*listingEdit, error) {
 			l, err := s.DirEditor.FindLocation(r.Context(), id)
 			if err != nil {
@@ -173,7 +186,7 @@ func (s *Server) locationEditor() *listingEditor {
 			}}, nil
 		},
 		check: func(p *page, values, errs map[string]string) {
-			for _, f := range []string{"address_1", "city", "state_province", "postal_code", "country"} {
+			for _, f := range requiredPlace(values) {
 				if values[f] == "" {
 					errs[f] = p.L.T("form.required.field")
 				}
@@ -338,11 +351,12 @@ type countryForm struct {
 	Saved                        bool
 }
 
-// hotlineLines shows hotlines one a line: "name | phone | note".
+// hotlineLines shows hotlines one a line: "name | phone | note in English
+// | note in Spanish | date checked".
 func hotlineLines(hs []haven.CountryHotline) string {
 	var b strings.Builder
 	for _, h := range hs {
-		b.WriteString(h.Name + " | " + h.Phone + " | " + h.Note + "\n")
+		b.WriteString(h.Name + " | " + h.Phone + " | " + h.Note + " | " + h.NoteES + " | " + h.Checked + "\n")
 	}
 	return b.String()
 }
@@ -379,10 +393,12 @@ func (s *Server) handleSaveCountry(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "", "admin", nil)
 	f := countryForm{Code: code, Name: geo.CountryName(code, p.Lang), En: strings.TrimSpace(r.PostForm.Get("summary_en")),
 		Es: strings.TrimSpace(r.PostForm.Get("summary_es")), Hotlines: r.PostForm.Get("hotlines"), Errors: map[string]string{}}
-	if f.En == "" {
+	// Both empty is allowed: the country page then says no summary has
+	// been written. One language alone is not.
+	if f.En == "" && f.Es != "" {
 		f.Errors["summary_en"] = p.L.T("form.required.description_en")
 	}
-	if f.Es == "" {
+	if f.Es == "" && f.En != "" {
 		f.Errors["summary_es"] = p.L.T("form.required.description_es")
 	}
 	var hot []haven.CountryHotline
@@ -390,13 +406,29 @@ func (s *Server) handleSaveCountry(w http.ResponseWriter, r *http.Request) {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
-		parts := strings.SplitN(line, "|", 3)
-		for len(parts) < 3 {
+		parts := strings.SplitN(line, "|", 5)
+		for len(parts) < 5 {
 			parts = append(parts, "")
 		}
-		h := haven.CountryHotline{Name: strings.TrimSpace(parts[0]), Phone: strings.TrimSpace(parts[1]), Note: strings.TrimSpace(parts[2])}
-		if h.Name == "" || h.Phone == "" {
+		for j := range parts {
+			parts[j] = strings.TrimSpace(parts[j])
+		}
+		h := haven.CountryHotline{Name: parts[0], Phone: parts[1], Note: parts[2], NoteES: parts[3], Checked: parts[4]}
+		if h.Name == "" || h.Phone == "" || !strings.ContainsAny(h.Phone, "0123456789") {
 			f.Errors["hotlines"] = p.L.T("form.hotline", i+1)
+			break
+		}
+		// A note in Spanish alone would leave English readers nothing; the
+		// English one alone (the older three-part line) shows in both.
+		if h.Note == "" && h.NoteES != "" {
+			f.Errors["hotlines"] = p.L.T("form.hotline.note", i+1)
+			break
+		}
+		// A line saved without a date was checked by the curator now.
+		if h.Checked == "" {
+			h.Checked = time.Now().UTC().Format("2006-01-02")
+		} else if _, err := time.Parse("2006-01-02", h.Checked); err != nil {
+			f.Errors["hotlines"] = p.L.T("form.hotline.date", i+1)
 			break
 		}
 		hot = append(hot, h)

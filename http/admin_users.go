@@ -14,6 +14,10 @@ type usersData struct {
 	Role   string
 	Errors map[string]string
 	Done   string
+	// SecondFactorRequired is the site setting; NoKey says it cannot be
+	// turned on, for want of a secret key.
+	SecondFactorRequired, NoKey bool
+	SecondFactor                map[string]bool // by user id: has one on
 }
 
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, d usersData) {
@@ -23,6 +27,17 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	d.Users = users
+	if s.Security != nil {
+		if d.SecondFactorRequired, err = s.Security.SecondFactorRequired(r.Context()); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if d.SecondFactor, err = s.Security.SecondFactorUsers(r.Context()); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	d.NoKey = s.Vault == nil
 	p := s.newPage(r, "", "admin", d)
 	p.Title = p.L.T("users.title")
 	s.render(w, r, status, "users", p)

@@ -3,7 +3,6 @@ package http
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -57,6 +56,11 @@ func (s *Server) withUser(next http.Handler) http.Handler {
 			return
 		}
 		ctx := context.WithValue(context.WithValue(r.Context(), userKey{}, u), sessionKey{}, sess)
+		if u.Can(haven.RoleCurator) {
+			// Curators and admins see confidential locations whole; no
+			// one else does (see haven.WithStaffView).
+			ctx = haven.WithStaffView(ctx)
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -84,6 +88,14 @@ func (s *Server) requireRole(role string, h http.HandlerFunc) http.HandlerFunc {
 			s.renderError(w, r, haven.Errorf(haven.EUNAUTHORIZED, "Please sign in."))
 		case u.Disabled || (role != anyRole && !u.Can(role)):
 			s.renderError(w, r, haven.Errorf(haven.EFORBIDDEN, "Your account may not do this."))
+		case !enrolPath(r.URL.Path) && s.mustEnrol(r, u):
+			// The site requires a second factor of this user: nothing
+			// else until it is set up.
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)
+			} else {
+				s.renderError(w, r, haven.Errorf(haven.EFORBIDDEN, "Please set up a second factor first, at /account/2fa."))
+			}
 		default:
 			h(w, r)
 		}
@@ -120,17 +132,12 @@ func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 		p.Data = signinData{Email: email, Next: localPath(r.PostForm.Get("next")), Error: msg}
 		s.render(w, r, status, "signin", p)
 	}
-	// Two limits: one per account, against guessing one password; one per
-	// client, against trying many accounts.
-	for _, lim := range []struct {
-		l   *auth.Limiter
-		key string
-	}{{s.accountLimiter, "account:" + email}, {s.clientLimiter, s.clientKey(r)}} {
-		if ok, wait := lim.l.Allow(lim.key); !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-			fail(http.StatusTooManyRequests, p.L.T("signin.toomany"))
-			return
-		}
+	// The throttle keys on this client and this account: guesses from
+	// elsewhere never hold back the owner (see auth.Throttle).
+	client, account := s.signinClient(r), s.accountKey(email)
+	if wait := s.signinThrottle.Wait(client, account); wait > 0 {
+		fail(http.StatusTooManyRequests, tooMany(w, p.L, wait))
+		return
 	}
 	// Each check takes DefaultParams' 64 MiB: a few at a time, so a burst
 	// of sign-ins cannot exhaust memory.
@@ -145,6 +152,7 @@ func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 		// Spend the time a real check takes, so that the answer's timing
 		// does not tell which accounts exist.
 		auth.DummyVerify(password, s.PasswordParams)
+		s.signinThrottle.Fail(client, account)
 		if haven.ErrorCode(err) != haven.ENOTFOUND {
 			s.log(r.Context()).Error("sign-in lookup", "err", err)
 		}
@@ -153,6 +161,7 @@ func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 	}
 	ok, rehash, err := auth.VerifyPassword(password, u.PasswordHash, s.PasswordParams)
 	if err != nil || !ok || u.Disabled {
+		s.signinThrottle.Fail(client, account)
 		fail(http.StatusUnauthorized, p.L.T("signin.wrong"))
 		return
 	}
@@ -163,7 +172,19 @@ func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 			s.Accounts.SetPasswordHash(r.Context(), u.ID, h)
 		}
 	}
-	s.accountLimiter.Reset("account:" + email)
+	if s.Security != nil {
+		// With a second factor, the password opens only the code form.
+		f, err := s.Security.SecondFactor(r.Context(), u.ID)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if f.Enabled() {
+			s.startChallenge(w, r, u, localPath(r.PostForm.Get("next")))
+			return
+		}
+	}
+	s.signinThrottle.Succeed(client, account)
 	token, hash := auth.NewToken()
 	if err := s.Accounts.CreateSession(r.Context(), &haven.Session{TokenHash: hash, UserID: u.ID, UserAgent: r.UserAgent()}); err != nil {
 		s.renderError(w, r, err)
@@ -192,6 +213,15 @@ func (s *Server) handleSignout(w http.ResponseWriter, r *http.Request) {
 type accountData struct {
 	User     *haven.User
 	Sessions []sessionView
+	accountForm
+	SecondFactor bool
+}
+
+// accountForm is what the password form sends back: its errors, or what
+// was done.
+type accountForm struct {
+	Errors map[string]string
+	Done   string
 }
 
 type sessionView struct {
@@ -200,6 +230,10 @@ type sessionView struct {
 }
 
 func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) {
+	s.renderAccount(w, r, http.StatusOK, accountForm{Done: r.URL.Query().Get("done")})
+}
+
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, form accountForm) {
 	u := currentUser(r)
 	sessions, err := s.Accounts.ListSessions(r.Context(), u.ID)
 	if err != nil {
@@ -208,14 +242,22 @@ func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "", "admin", nil)
 	p.Title = p.L.T("account.title")
-	d := accountData{User: u}
+	d := accountData{User: u, accountForm: form}
+	if s.Security != nil {
+		f, err := s.Security.SecondFactor(r.Context(), u.ID)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		d.SecondFactor = f.Enabled()
+	}
 	for _, x := range sessions {
 		d.Sessions = append(d.Sessions, sessionView{Hash: x.TokenHash, Agent: x.UserAgent,
 			Created: x.CreatedAt.Format("2006-01-02 15:04"), Seen: x.LastSeenAt.Format("2006-01-02 15:04"),
 			Current: currentSession(r) != nil && x.TokenHash == currentSession(r).TokenHash})
 	}
 	p.Data = d
-	s.render(w, r, http.StatusOK, "account", p)
+	s.render(w, r, status, "account", p)
 }
 
 func (s *Server) handleRevokeSession(w http.ResponseWriter, r *http.Request) {

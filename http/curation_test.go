@@ -41,10 +41,11 @@ func MustCurationServerOn(t testing.TB, dsn string) (*havenhttp.Server, *sqlstor
 	s, _, db := MustServerOn(t, dsn)
 	s.PasswordParams = cheap
 	dir := sqlstore.NewDirectoryService(db)
-	s.Directory, s.DirEditor, s.Countries = dir, dir, sqlstore.NewCountryService(db)
+	s.Directory, s.DirEditor, s.Takedowns, s.Countries = dir, dir, dir, sqlstore.NewCountryService(db)
 	res := sqlstore.NewResourceService(db)
 	s.Resources, s.Editor, s.Accounts, s.Audit, s.Curation, s.Suggestions, s.Learning = res, res, sqlstore.NewAccountService(db),
 		sqlstore.NewAuditService(db), sqlstore.NewCurationService(db), sqlstore.NewSuggestionService(db), sqlstore.NewLearningService(db)
+	s.Security = sqlstore.NewAccountService(db)
 	for _, role := range haven.Roles {
 		hash, err := auth.HashPassword(testPassword, cheap)
 		if err != nil {
@@ -244,6 +245,9 @@ func TestRoles(t *testing.T) {
 		"GET /admin/locations/{id}/edit": haven.RoleCurator, "POST /admin/locations/{id}": haven.RoleCurator,
 		"GET /admin/resources/new": haven.RoleCurator, "POST /admin/resources": haven.RoleCurator,
 		"GET /admin/users": haven.RoleAdmin, "POST /admin/users": haven.RoleAdmin, "POST /admin/users/{id}": haven.RoleAdmin,
+		"POST /account/password": haven.RoleScreener, "GET /account/2fa": haven.RoleScreener, "GET /account/2fa/qr.png": haven.RoleScreener,
+		"POST /account/2fa": haven.RoleScreener, "POST /account/2fa/disable": haven.RoleScreener, "POST /admin/security": haven.RoleAdmin,
+		"GET /admin/takedown/{kind}/{id}": haven.RoleCurator, "POST /admin/takedown/{kind}/{id}": haven.RoleCurator,
 	}
 	for _, p := range s.Patterns() {
 		if strings.Contains(p, "/admin") || strings.Contains(p, "/account") {
@@ -286,8 +290,8 @@ func TestEditResourceAudited(t *testing.T) {
 	for _, m := range regexp.MustCompile(`name="(\w+)" type="text" value="([^"]*)"`).FindAllStringSubmatch(page, -1) {
 		form.Set(m[1], m[2])
 	}
-	for _, m := range regexp.MustCompile(`(?s)name="(description_\w+)"[^>]*>([^<]*)</textarea>`).FindAllStringSubmatch(page, -1) {
-		form.Set(m[1], m[2])
+	for _, m := range regexp.MustCompile(`(?s)name="((?:description|note|find)_\w+)"[^>]*>([^<]*)</textarea>`).FindAllStringSubmatch(page, -1) {
+		form.Set(m[1], html.UnescapeString(m[2]))
 	}
 	for _, m := range regexp.MustCompile(`name="(\w+)" value="([^"]+)" checked`).FindAllStringSubmatch(page, -1) {
 		form.Add(m[1], m[2])

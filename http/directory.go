@@ -2,6 +2,7 @@ package http
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -37,11 +38,18 @@ type serviceCard struct {
 	Eligibility              string
 	Sample                   bool
 	Status                   string
+	// Link is the service's page, carrying the picks of a referral sheet
+	// in the making; Pick adds the service to them or takes it off, and
+	// Picked says it is on.
+	Link, Pick string
+	Picked     bool
+	// Confidential says the place shown keeps its address secret.
+	Confidential bool
 }
 
 // card builds a service's card in the visitor's language.
 func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.Time) serviceCard {
-	c := serviceCard{ID: sv.ID, Name: sv.Name, Status: sv.Status, Sample: sv.XSample != nil && *sv.XSample}
+	c := serviceCard{ID: sv.ID, Name: sv.Name, Status: sv.Status, Sample: sv.XSample != nil && *sv.XSample, Link: "/services/" + sv.ID}
 	if sv.Organization != nil {
 		c.OrgID, c.OrgName = sv.Organization.ID, sv.Organization.Name
 		c.Sample = c.Sample || (sv.Organization.XSample != nil && *sv.Organization.XSample)
@@ -52,14 +60,14 @@ func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.T
 			c.Distance = l.T("directory.distance", math.Round(*h.DistanceKm*10)/10)
 		}
 	} else if len(sv.ServiceAtLocations) > 0 && sv.ServiceAtLocations[0].Location != nil {
-		for _, a := range sv.ServiceAtLocations[0].Location.Addresses {
+		if a := sv.ServiceAtLocations[0].Location.MainAddress(); a != nil {
 			c.City, c.State, c.Country = a.City, a.StateProvince, a.Country
-			break
 		}
 	}
 	if p := firstPhone(sv); p != "" {
 		c.Phone, c.PhoneTel = phone.Display(p, visitorRegion), telURI(p)
 	}
+	c.Confidential = shownConfidential(h, sv)
 	for _, lang := range sv.Languages {
 		name := lang.Name
 		if lang.Code != "" {
@@ -72,6 +80,24 @@ func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.T
 	c.Today = todaysHours(l, allSchedules(sv), now)
 	c.Eligibility = truncate(sv.EligibilityDescription, 180)
 	return c
+}
+
+// hitCards makes the cards of search hits, each with its own service:
+// a hit whose service is gone (the index lags the database by a moment)
+// gets no card, rather than shifting the rest onto their neighbours'
+// places.
+func hitCards(l *i18n.Localizer, hits []haven.DirectoryHit, svcs []*hsds.Service, now time.Time) []serviceCard {
+	byID := make(map[string]*hsds.Service, len(svcs))
+	for _, sv := range svcs {
+		byID[sv.ID] = sv
+	}
+	cards := make([]serviceCard, 0, len(hits))
+	for i := range hits {
+		if sv := byID[hits[i].ServiceID]; sv != nil {
+			cards = append(cards, card(l, &hits[i], sv, now))
+		}
+	}
+	return cards
 }
 
 func firstPhone(sv *hsds.Service) string {
@@ -135,7 +161,7 @@ func todaysHours(l *i18n.Localizer, scheds []hsds.Schedule, now time.Time) strin
 		if open == "00:00" && (close == "23:59" || close == "00:00" || close == "24:00") {
 			return l.T("directory.open24")
 		}
-		spans = append(spans, open+"–"+close)
+		spans = append(spans, clock(l.Lang, open)+"–"+clock(l.Lang, close))
 	}
 	switch {
 	case len(spans) > 0:
@@ -164,6 +190,7 @@ type directoryData struct {
 	Page, Pages          int
 	Empty                bool // the directory holds no services at all
 	Sheet                []string
+	Picks                picks
 	HasPlace             bool
 	Radii                []radiusOption
 	Heading              string
@@ -194,8 +221,8 @@ type radiusOption struct {
 	Selected bool
 }
 
-// directoryPerPage is the /directory page size.
-const directoryPerPage = 20
+// directoryParams are /directory's: Haven's, 20 services a page.
+var directoryParams = haven.DirectoryParams{PerPage: 20}
 
 // searchPage fills the data of a page that lists providers: /directory and
 // each state's and country's page.
@@ -208,23 +235,27 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 			q.Set("postcode", place)
 		}
 	}
+	if q.Get("radius_km") != "" && q.Get("near") == "" && q.Get("postcode") == "" {
+		q.Del("radius_km") // a distance without a place means nothing: ignore it on the page
+	}
+	f, err := haven.ParseDirectoryQuery(q, directoryParams)
 	// A place Haven cannot read is most often a typo: say so at the field
 	// and search without it, rather than leave the visitor on an error page.
-	if _, err := parsePlace(q.Get("near"), q.Get("postcode")); err != nil {
+	if pe := (*haven.ParamError)(nil); errors.As(err, &pe) && (pe.Param == "near" || pe.Param == "postcode") {
 		d.PlaceError = p.L.T("directory.place.invalid", truncate(placeParam(q), 60))
 		d.BadPlace = placeParam(q)
 		q.Del("near")
 		q.Del("postcode")
+		q.Del("radius_km")
+		f, err = haven.ParseDirectoryQuery(q, directoryParams)
 	}
-	if q.Get("radius_km") != "" && q.Get("near") == "" && q.Get("postcode") == "" {
-		q.Del("radius_km") // a distance without a place means nothing: ignore it on the page
-	}
-	f, page, perPage, err := parseDirectoryFilter(q, directoryPerPage)
 	if err != nil {
 		s.renderError(w, r, err)
 		return false
 	}
-	res, err := s.Directory.SearchDirectory(r.Context(), f)
+	f.Facets = haven.DirectoryFacets // the page shows them all
+	page, perPage := pageOf(f)
+	res, err := s.searchDirectory(r.Context(), f)
 	if err != nil {
 		s.renderError(w, r, err)
 		return false
@@ -243,10 +274,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 		s.renderError(w, r, err)
 		return false
 	}
-	now := time.Now()
-	for i, sv := range svcs {
-		d.Cards = append(d.Cards, card(p.L, &res.Hits[i], sv, now))
-	}
+	d.Cards = hitCards(p.L, res.Hits, svcs, time.Now())
 	d.Filter, d.Total, d.Page = f, res.Total, page
 	d.Query, d.Place, d.Radius = f.Query, placeParam(q), q.Get("radius_km")
 	if d.BadPlace != "" {
@@ -292,6 +320,13 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 		d.Chips = append(d.Chips, chip{p.L.T("directory.near", d.Place), withParam(&u, "page", "")})
 	}
 	d.Sheet = sheetIDs(q)
+	d.Picks = newPicks(d.Sheet)
+	if d.PlaceError == "" {
+		d.Picks = d.Picks.withPlace(d.Place)
+	}
+	for i := range d.Cards {
+		d.Cards[i].pickFrom(r.URL, d.Sheet)
+	}
 	return true
 }
 
@@ -306,7 +341,8 @@ func placeParam(q url.Values) string {
 // list lives in the URL, never in a cookie.
 func sheetIDs(q url.Values) []string {
 	var out []string
-	for _, v := range append(q["id"], strings.Split(q.Get("sheet"), ",")...) {
+	list := append(strings.Split(q.Get("sheet"), ","), strings.Split(q.Get("ids"), ",")...)
+	for _, v := range append(q["id"], list...) {
 		v = strings.ToLower(strings.TrimSpace(v))
 		if hsds.ValidUUID(v) && !slices.Contains(out, v) && len(out) < maxSheet {
 			out = append(out, v)
@@ -346,7 +382,7 @@ type statesData struct {
 func (s *Server) handleStates(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "", "directory", nil)
 	p.Title = p.L.T("states.title")
-	res, err := s.Directory.SearchDirectory(r.Context(), haven.DirectoryFilter{Country: "US", Limit: 1})
+	res, err := s.searchDirectory(r.Context(), haven.DirectoryFilter{Country: "US", Limit: 1, Facets: []string{"state"}})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -400,7 +436,7 @@ type countryRow struct {
 func (s *Server) handleCountries(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "", "directory", nil)
 	p.Title = p.L.T("countries.title")
-	res, err := s.Directory.SearchDirectory(r.Context(), haven.DirectoryFilter{Limit: 1})
+	res, err := s.searchDirectory(r.Context(), haven.DirectoryFilter{Limit: 1, Facets: []string{"country"}})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -433,6 +469,12 @@ func (s *Server) handleCountry(w http.ResponseWriter, r *http.Request) {
 	}
 	if sum != nil {
 		d.Summary, d.SummaryText, d.Hotlines = sum, sum.Summary.In(p.Lang), sum.Hotlines
+		if d.SummaryText == "" {
+			d.SummaryText = p.L.T("world.nosummary", name) // never a blank as if written
+		}
+		if p.Lang == "es" {
+			d.Hotlines = localHotlines(sum.Hotlines, p.Lang)
+		}
 	}
 	if !s.searchPage(w, r, p, d, q) {
 		return
@@ -456,12 +498,17 @@ type serviceView struct {
 	Verified   string
 	Stale      bool
 	Inactive   bool
+	Picks      servicePicks
 }
 
 type placeView struct {
 	Name, Lines, MapURL string
-	Transportation      string
-	Access              []string
+	// Confidential says the address is given on contact; Lines then hold
+	// the area only and the notice's last line.
+	Confidential   bool
+	StaffOnly      bool // a confidential place shown whole to staff
+	Transportation string
+	Access         []string
 }
 
 type phoneView struct {
@@ -495,7 +542,7 @@ func scheduleLines(l *i18n.Localizer, scheds []hsds.Schedule) []string {
 			if hhmm(s.OpensAt) == "00:00" && (hhmm(s.ClosesAt) == "23:59" || hhmm(s.ClosesAt) == "24:00") {
 				line = strings.TrimSpace(line + " " + l.T("directory.open24"))
 			} else {
-				line = strings.TrimSpace(line + " " + hhmm(s.OpensAt) + "–" + hhmm(s.ClosesAt))
+				line = strings.TrimSpace(line + " " + clock(l.Lang, hhmm(s.OpensAt)) + "–" + clock(l.Lang, hhmm(s.ClosesAt)))
 			}
 		}
 		if s.Description != "" {
@@ -520,17 +567,24 @@ func addressLines(a hsds.Address) string {
 	return strings.Join(parts, "\n")
 }
 
-func (s *Server) serviceView(l *i18n.Localizer, sv *hsds.Service) serviceView {
+// serviceView builds a service's page. A confidential location is shown
+// as the public sees it unless staff is set, when it is shown whole and
+// marked.
+func (s *Server) serviceView(l *i18n.Localizer, sv *hsds.Service, staff bool) serviceView {
 	v := serviceView{S: sv, Card: card(l, nil, sv, time.Now()), Inactive: sv.Status == "inactive" || sv.Status == "defunct"}
 	for _, sal := range sv.ServiceAtLocations {
 		loc := sal.Location
 		if loc == nil {
 			continue
 		}
-		pv := placeView{Name: loc.Name, Transportation: loc.Transportation}
-		for _, a := range loc.Addresses {
-			pv.Lines = addressLines(a)
-			break
+		if loc.Confidential() && !staff {
+			// Only the area is shown; the address is given on contact.
+			v.Places = append(v.Places, confidentialPlace(l, loc, v.Card.Phone))
+			continue
+		}
+		pv := placeView{Name: loc.Name, Transportation: loc.Transportation, StaffOnly: loc.Confidential()}
+		if a := loc.MainAddress(); a != nil {
+			pv.Lines = addressLines(*a)
 		}
 		for _, a := range loc.Accessibility {
 			pv.Access = append(pv.Access, strings.TrimSpace(a.Description+" "+a.Details))
@@ -581,12 +635,30 @@ func parseDate(s string) (time.Time, error) { return time.Parse("2006-01-02", s)
 
 var monthsES = []string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"}
 
-// formatDate writes a date the way each language does: "3 March 2026", "3 de marzo de 2026".
+// formatDate writes a date the way each language does: "March 3, 2026"
+// (U.S. English), "3 de marzo de 2026".
 func formatDate(t time.Time, lang string) string {
 	if lang == "es" {
 		return fmt.Sprintf("%d de %s de %d", t.Day(), monthsES[t.Month()-1], t.Year())
 	}
-	return t.Format("2 January 2006")
+	return t.Format("January 2, 2006")
+}
+
+// clock writes a time of day ("17:00") the way each language reads it:
+// "5:00 PM" in U.S. English, "17:00" in Spanish. Anything it cannot read
+// is returned as it is.
+func clock(lang, hm string) string {
+	if lang == "es" {
+		return hm
+	}
+	if hm == "24:00" {
+		return "12:00 AM"
+	}
+	t, err := time.Parse("15:04", hm)
+	if err != nil {
+		return hm
+	}
+	return t.Format("3:04 PM")
 }
 
 func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
@@ -596,7 +668,9 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, sv.Name, "directory", nil)
-	p.Data = s.serviceView(p.L, sv)
+	v := s.serviceView(p.L, sv, haven.StaffView(r.Context()))
+	v.Picks = newServicePicks(sheetIDs(r.URL.Query()), sv.ID)
+	p.Data = v
 	s.render(w, r, http.StatusOK, "service", p)
 }
 

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"golang.org/x/text/language"
@@ -26,77 +24,16 @@ import (
 //go:embed openapi.json
 var openAPIDoc []byte
 
-// parseDirectoryFilter reads the directory search parameters shared by the
-// API and the /directory page.
-func parseDirectoryFilter(q url.Values, defPerPage int) (haven.DirectoryFilter, int, int, error) {
-	var f haven.DirectoryFilter
-	f.Query = strings.TrimSpace(q.Get("q"))
-	if !utf8.ValidString(f.Query) {
-		return f, 0, 0, haven.Errorf(haven.EINVALID, "Parameter q is not valid UTF-8.")
-	}
-	if utf8.RuneCountInString(f.Query) > maxQueryLen {
-		return f, 0, 0, haven.Errorf(haven.EINVALID, "Parameter q is longer than %d characters.", maxQueryLen)
-	}
-	f.State = strings.ToUpper(strings.TrimSpace(q.Get("state")))
-	f.Country = strings.ToUpper(strings.TrimSpace(q.Get("country")))
-	f.Category = strings.TrimSpace(q.Get("category"))
-	f.Language = strings.ToLower(strings.TrimSpace(q.Get("language")))
-	switch q.Get("status") {
-	case "":
-	case "all":
-		f.AllStatuses = true
-	default:
-		return f, 0, 0, haven.Errorf(haven.EINVALID, "Parameter status may only be \"all\".")
-	}
-	near, err := parsePlace(q.Get("near"), q.Get("postcode"))
-	if err != nil {
-		return f, 0, 0, err
-	}
-	f.Near = near
-	if s := q.Get("radius_km"); s != "" {
-		r, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsNaN(r) || r <= 0 || r > haven.MaxRadiusKm {
-			return f, 0, 0, haven.Errorf(haven.EINVALID, "Parameter radius_km must be a number above 0 and at most %d.", haven.MaxRadiusKm)
-		}
-		if near == nil {
-			return f, 0, 0, haven.Errorf(haven.EINVALID, "Parameter radius_km needs a place: give near=lat,lon or postcode.")
-		}
-		f.RadiusKm = r
-	}
-	page, err := intParam(q, "page", 1, 1, 1_000_000)
-	if err != nil {
-		return f, 0, 0, err
-	}
-	perPage, err := intParam(q, "per_page", defPerPage, 1, maxPerPage)
-	if err != nil {
-		return f, 0, 0, err
-	}
-	f.Limit, f.Offset = perPage, (page-1)*perPage
-	if err := f.Validate(); err != nil {
-		return f, 0, 0, err
-	}
-	return f, page, perPage, nil
-}
+// The parameters of the directory searches: Haven's own, and the HSDS
+// API's lists.
+var (
+	havenParams     = haven.DirectoryParams{PerPage: defaultPerPage}
+	hsdsParams      = haven.DirectoryParams{HSDS: true, PerPage: hsdsPerPage}
+	hsdsPlaceParams = haven.DirectoryParams{HSDS: true, HSDSPlace: true, PerPage: hsdsPerPage}
+)
 
-// parsePlace reads near=lat,lon or a U.S. ZIP code; near wins when both are
-// given.
-func parsePlace(near, postcode string) (*haven.LatLon, error) {
-	if near = strings.TrimSpace(near); near != "" {
-		p, err := geo.ParseLatLon(near)
-		if err != nil {
-			return nil, haven.Errorf(haven.EINVALID, "Parameter %s.", err.Error())
-		}
-		return &haven.LatLon{Lat: p.Lat, Lon: p.Lon}, nil
-	}
-	if postcode = strings.TrimSpace(postcode); postcode != "" {
-		p, ok := geo.LookupZIP(postcode)
-		if !ok {
-			return nil, haven.Errorf(haven.EINVALID, "Postcode %q is not a U.S. ZIP code Haven knows.", truncate(postcode, 20))
-		}
-		return &haven.LatLon{Lat: p.Lat, Lon: p.Lon}, nil
-	}
-	return nil, nil
-}
+// pageOf returns the page number and size of a parsed filter.
+func pageOf(f haven.DirectoryFilter) (page, perPage int) { return f.Offset/f.Limit + 1, f.Limit }
 
 // SearchItem is one hit of GET /api/v1/search.
 type SearchItem struct {
@@ -211,26 +148,37 @@ func languageName(code, uiLang string) string {
 	return code
 }
 
+// SearchProviders answers a directory search as GET /api/v1/search does,
+// through search, so that the command line and the API cannot drift apart.
+func SearchProviders(ctx context.Context, search haven.DirectorySearcher, q url.Values, lang string) (*SearchResponse, error) {
+	f, err := haven.ParseDirectoryQuery(q, havenParams)
+	if err != nil {
+		return nil, err
+	}
+	f.Facets = haven.DirectoryFacets // the response lists them all
+	res, err := search.SearchDirectory(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	labelDirectoryFacets(res.Facets, i18n.New(lang))
+	page, perPage := pageOf(f)
+	body := &SearchResponse{Total: res.Total, Page: page, PerPage: perPage, Items: make([]SearchItem, 0, len(res.Hits)), Facets: res.Facets}
+	for _, h := range res.Hits {
+		body.Items = append(body.Items, searchItem(h))
+	}
+	return body, nil
+}
+
 func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 	lang, err := apiLang(r)
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return
 	}
-	f, page, perPage, err := parseDirectoryFilter(r.URL.Query(), defaultPerPage)
+	body, err := SearchProviders(r.Context(), countedSearch{s}, r.URL.Query(), lang)
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return
-	}
-	res, err := s.Directory.SearchDirectory(r.Context(), f)
-	if err != nil {
-		writeJSONError(w, r, s.Logger, err)
-		return
-	}
-	labelDirectoryFacets(res.Facets, i18n.New(lang))
-	body := SearchResponse{Total: res.Total, Page: page, PerPage: perPage, Items: make([]SearchItem, 0, len(res.Hits)), Facets: res.Facets}
-	for _, h := range res.Hits {
-		body.Items = append(body.Items, searchItem(h))
 	}
 	writeJSON(w, http.StatusOK, body)
 }
@@ -252,7 +200,8 @@ type Page struct {
 	Contents   any  `json:"contents"`
 }
 
-func newPage(total, page, perPage, size int, contents any) Page {
+func newPage(f haven.DirectoryFilter, total, size int, contents any) Page {
+	page, perPage := pageOf(f)
 	pages := (total + perPage - 1) / perPage
 	return Page{TotalItems: total, TotalPages: pages, PageNumber: page, Size: size,
 		FirstPage: page == 1, LastPage: page >= pages, Empty: total == 0, Contents: contents}
@@ -266,52 +215,6 @@ func boolParam(q url.Values, name string) (bool, error) {
 		return true, nil
 	}
 	return false, haven.Errorf(haven.EINVALID, "Parameter %s must be true or false.", name)
-}
-
-func uuidParam(q url.Values, name string) (string, error) {
-	v := q.Get(name)
-	if v != "" && !hsds.ValidUUID(v) {
-		return "", haven.Errorf(haven.EINVALID, "Parameter %s must be a UUID.", name)
-	}
-	return strings.ToLower(v), nil
-}
-
-// hsdsFilter reads the parameters the HSDS list endpoints share.
-func hsdsFilter(q url.Values) (haven.DirectoryFilter, int, int, error) {
-	var f haven.DirectoryFilter
-	f.Query = strings.TrimSpace(q.Get("search"))
-	if !utf8.ValidString(f.Query) || utf8.RuneCountInString(f.Query) > maxQueryLen {
-		return f, 0, 0, haven.Errorf(haven.EINVALID, "Parameter search must be valid UTF-8 of at most %d characters.", maxQueryLen)
-	}
-	var err error
-	for _, p := range []struct {
-		name string
-		dst  *string
-	}{{"taxonomy_term_id", &f.TaxonomyTermID}, {"taxonomy_id", &f.TaxonomyID}, {"organization_id", &f.OrganizationID}} {
-		if *p.dst, err = uuidParam(q, p.name); err != nil {
-			return f, 0, 0, err
-		}
-	}
-	if s := q.Get("modified_after"); s != "" {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			if t, err = time.Parse("2006-01-02", s); err != nil {
-				return f, 0, 0, haven.Errorf(haven.EINVALID, "Parameter modified_after must be an RFC 3339 date-time such as 2025-01-31T00:00:00Z.")
-			}
-		}
-		// HSDS says "on or after"; stored times have whole seconds.
-		f.ModifiedAfter = t.Add(-time.Second)
-	}
-	page, err := intParam(q, "page", 1, 1, 1_000_000)
-	if err != nil {
-		return f, 0, 0, err
-	}
-	perPage, err := intParam(q, "per_page", hsdsPerPage, 1, maxPerPage)
-	if err != nil {
-		return f, 0, 0, err
-	}
-	f.Limit, f.Offset = perPage, (page-1)*perPage
-	return f, page, perPage, nil
 }
 
 func (s *Server) handleHSDSRoot(w http.ResponseWriter, r *http.Request) {
@@ -356,7 +259,7 @@ type minimalService struct {
 
 func (s *Server) handleHSDSServices(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f, page, perPage, err := hsdsFilter(q)
+	f, err := haven.ParseDirectoryQuery(q, hsdsParams)
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return
@@ -389,7 +292,7 @@ func (s *Server) handleHSDSServices(w http.ResponseWriter, r *http.Request) {
 		s.streamServices(w, r, f, shape)
 		return
 	}
-	res, err := s.Directory.SearchDirectory(r.Context(), f)
+	res, err := s.searchDirectory(r.Context(), f)
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return
@@ -403,7 +306,7 @@ func (s *Server) handleHSDSServices(w http.ResponseWriter, r *http.Request) {
 	for _, sv := range svcs {
 		contents = append(contents, shape(sv))
 	}
-	writeJSON(w, http.StatusOK, newPage(res.Total, page, perPage, len(contents), contents))
+	writeJSON(w, http.StatusOK, newPage(f, res.Total, len(contents), contents))
 }
 
 func hitIDs(hits []haven.DirectoryHit) []string {
@@ -421,7 +324,7 @@ func (s *Server) streamServices(w http.ResponseWriter, r *http.Request, f haven.
 	enc := newLineEncoder(w)
 	f.Offset, f.Limit = 0, 500
 	for {
-		res, err := s.Directory.SearchDirectory(r.Context(), f)
+		res, err := s.searchDirectory(r.Context(), f)
 		if err != nil {
 			s.log(r.Context()).Error("ndjson export", "err", err)
 			return // the status is sent; a cut-off stream is the signal
@@ -503,7 +406,7 @@ func publicActor(actor string) string {
 
 func (s *Server) handleHSDSOrganizations(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f, page, perPage, err := hsdsFilter(q)
+	f, err := haven.ParseDirectoryQuery(q, hsdsParams)
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return
@@ -536,7 +439,7 @@ func (s *Server) handleHSDSOrganizations(w http.ResponseWriter, r *http.Request)
 		}
 		contents = append(contents, o)
 	}
-	writeJSON(w, http.StatusOK, newPage(total, page, perPage, len(contents), contents))
+	writeJSON(w, http.StatusOK, newPage(f, total, len(contents), contents))
 }
 
 // withServices nests an organization's services, fully, each without its
@@ -578,7 +481,7 @@ func (s *Server) handleHSDSOrganization(w http.ResponseWriter, r *http.Request) 
 
 func (s *Server) handleHSDSServiceAtLocations(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f, page, perPage, err := hsdsFilter(q)
+	f, err := haven.ParseDirectoryQuery(q, hsdsPlaceParams)
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return
@@ -588,33 +491,7 @@ func (s *Server) handleHSDSServiceAtLocations(w http.ResponseWriter, r *http.Req
 		writeJSONError(w, r, s.Logger, err)
 		return
 	}
-	// postcode + proximity (metres) is HSDS; latitude + longitude + proximity
-	// is the extension Open Referral asks for in specification issue 480.
-	var near string
-	if lat, lon := q.Get("latitude"), q.Get("longitude"); lat != "" || lon != "" {
-		if lat == "" || lon == "" {
-			writeJSONError(w, r, s.Logger, haven.Errorf(haven.EINVALID, "Give latitude and longitude together."))
-			return
-		}
-		near = lat + "," + lon
-	}
-	if f.Near, err = parsePlace(near, q.Get("postcode")); err != nil {
-		writeJSONError(w, r, s.Logger, err)
-		return
-	}
-	if p := q.Get("proximity"); p != "" {
-		m, err := strconv.ParseFloat(p, 64)
-		if err != nil || math.IsNaN(m) || m <= 0 || m > haven.MaxRadiusKm*1000 {
-			writeJSONError(w, r, s.Logger, haven.Errorf(haven.EINVALID, "Parameter proximity must be a distance in metres above 0 and at most %d.", haven.MaxRadiusKm*1000))
-			return
-		}
-		if f.Near == nil {
-			writeJSONError(w, r, s.Logger, haven.Errorf(haven.EINVALID, "Parameter proximity needs postcode, or latitude and longitude."))
-			return
-		}
-		f.RadiusKm = m / 1000
-	}
-	ids, total, err := s.Directory.ListServiceAtLocations(r.Context(), f)
+	ids, total, err := s.listServiceAtLocations(r.Context(), f)
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return
@@ -641,7 +518,7 @@ func (s *Server) handleHSDSServiceAtLocations(w http.ResponseWriter, r *http.Req
 		}
 		contents = append(contents, sal)
 	}
-	writeJSON(w, http.StatusOK, newPage(total, page, perPage, len(contents), contents))
+	writeJSON(w, http.StatusOK, newPage(f, total, len(contents), contents))
 }
 
 func (s *Server) handleHSDSServiceAtLocation(w http.ResponseWriter, r *http.Request) {
@@ -658,7 +535,7 @@ func (s *Server) handleHSDSServiceAtLocation(w http.ResponseWriter, r *http.Requ
 }
 
 func (s *Server) handleHSDSTaxonomies(w http.ResponseWriter, r *http.Request) {
-	f, page, perPage, err := hsdsFilter(r.URL.Query())
+	f, err := haven.ParseDirectoryQuery(r.URL.Query(), hsdsParams)
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return
@@ -668,7 +545,7 @@ func (s *Server) handleHSDSTaxonomies(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, r, s.Logger, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newPage(total, page, perPage, len(ts), nonNil(ts)))
+	writeJSON(w, http.StatusOK, newPage(f, total, len(ts), nonNil(ts)))
 }
 
 func (s *Server) handleHSDSTaxonomy(w http.ResponseWriter, r *http.Request) {
@@ -682,13 +559,13 @@ func (s *Server) handleHSDSTaxonomy(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleHSDSTerms(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f, page, perPage, err := hsdsFilter(q)
+	f, err := haven.ParseDirectoryQuery(q, hsdsParams)
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return
 	}
 	tf := haven.TermFilter{Search: f.Query, TaxonomyID: f.TaxonomyID, Offset: f.Offset, Limit: f.Limit}
-	if tf.ParentID, err = uuidParam(q, "parent_id"); err == nil {
+	if tf.ParentID, err = haven.UUIDParam(q, "parent_id"); err == nil {
 		tf.TopOnly, err = boolParam(q, "top_only")
 	}
 	if err != nil {
@@ -700,7 +577,7 @@ func (s *Server) handleHSDSTerms(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, r, s.Logger, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newPage(total, page, perPage, len(ts), nonNil(ts)))
+	writeJSON(w, http.StatusOK, newPage(f, total, len(ts), nonNil(ts)))
 }
 
 func (s *Server) handleHSDSTerm(w http.ResponseWriter, r *http.Request) {

@@ -404,7 +404,7 @@ func TestDirectoryPages(t *testing.T) {
 		status   int
 		contains []string
 	}{
-		{"/directory", 200, []string{"Find providers", "services found", "Sample data — not a real provider", `name="id"`, "Make a referral sheet"}},
+		{"/directory", 200, []string{"Find providers", "services found", "Sample data — not a real provider", `Pick<span class="visually-hidden">: `, "Pick services for a referral sheet"}},
 		{"/directory?place=77002&radius_km=100", 200, []string{"km away", "Nearest first.", "Near 77002"}},
 		{"/directory?q=legal&lang=es", 200, []string{"Buscar proveedores", "Servicios legales"}},
 		// A place Haven cannot read is shown at its field, announced, and the

@@ -54,28 +54,16 @@ func parseResourceFilter(q url.Values, defPerPage int) (haven.ResourceFilter, in
 		}
 		*p.dst = v
 	}
-	page, err := intParam(q, "page", 1, 1, 1_000_000)
+	page, err := haven.IntParam(q, "page", 1, 1, 1_000_000)
 	if err != nil {
 		return f, 0, 0, err
 	}
-	perPage, err := intParam(q, "per_page", defPerPage, 1, maxPerPage)
+	perPage, err := haven.IntParam(q, "per_page", defPerPage, 1, maxPerPage)
 	if err != nil {
 		return f, 0, 0, err
 	}
 	f.Limit, f.Offset = perPage, (page-1)*perPage
 	return f, page, perPage, nil
-}
-
-func intParam(q url.Values, name string, def, min, max int) (int, error) {
-	s := q.Get(name)
-	if s == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < min || n > max {
-		return 0, haven.Errorf(haven.EINVALID, "Parameter %s must be a whole number from %d to %d.", name, min, max)
-	}
-	return n, nil
 }
 
 func truncate(s string, n int) string {

@@ -16,7 +16,6 @@ import (
 
 	"haven"
 	"haven/auth"
-	"haven/metrics"
 )
 
 // Limits bound what one request, one client and the busiest endpoints may
@@ -300,27 +299,35 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, body)
 }
 
-// CountSearches wraps a directory so that each search it runs is counted
-// for /metrics under the name of the engine that answers it, which engine
-// reports at the time (an index may take over from SQL once built).
-func CountSearches(d haven.DirectoryService, engine func() string, m *metrics.Metrics) haven.DirectoryService {
-	return countedDirectory{DirectoryService: d, engine: engine, m: m}
+// searchDirectory runs a directory search through Search (or Directory),
+// and counts it for /metrics under the engine that answered.
+func (s *Server) searchDirectory(ctx context.Context, f haven.DirectoryFilter) (*haven.DirectoryResult, error) {
+	var search haven.DirectorySearcher = s.Directory
+	if s.Search != nil {
+		search = s.Search
+	}
+	res, err := search.SearchDirectory(ctx, f)
+	if err == nil {
+		s.Metrics.Search(res.Engine)
+	}
+	return res, err
 }
 
-type countedDirectory struct {
-	haven.DirectoryService
-	engine func() string
-	m      *metrics.Metrics
+// countedSearch is the server's searchDirectory as a DirectorySearcher.
+type countedSearch struct{ s *Server }
+
+func (c countedSearch) SearchDirectory(ctx context.Context, f haven.DirectoryFilter) (*haven.DirectoryResult, error) {
+	return c.s.searchDirectory(ctx, f)
 }
 
-func (d countedDirectory) SearchDirectory(ctx context.Context, f haven.DirectoryFilter) (*haven.DirectoryResult, error) {
-	d.m.Search(d.engine())
-	return d.DirectoryService.SearchDirectory(ctx, f)
-}
-
-func (d countedDirectory) ListServiceAtLocations(ctx context.Context, f haven.DirectoryFilter) ([]string, int, error) {
-	d.m.Search(d.engine())
-	return d.DirectoryService.ListServiceAtLocations(ctx, f)
+// listServiceAtLocations lists service_at_location ids, a search SQL
+// always answers, and counts it for /metrics under the store's engine.
+func (s *Server) listServiceAtLocations(ctx context.Context, f haven.DirectoryFilter) ([]string, int, error) {
+	ids, total, err := s.Directory.ListServiceAtLocations(ctx, f)
+	if err == nil {
+		s.Metrics.Search(s.Directory.Engine())
+	}
+	return ids, total, err
 }
 
 // log returns the logger for a request's context: every line it writes

@@ -40,7 +40,6 @@ func TestMetrics(t *testing.T) {
 	m := metrics.New()
 	m.WatchDB(db)
 	s.Metrics = m
-	s.Directory = havenhttp.CountSearches(s.Directory, func() string { return "sqlite" }, m)
 	ctx := context.Background()
 	for _, l := range []struct {
 		url, final, err string

@@ -1,11 +1,9 @@
 package http
 
 import (
-	"math"
 	"net/url"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"haven"
 	"haven/hsds"
@@ -20,62 +18,6 @@ func invalidOnly(t *testing.T, err error) {
 	if haven.ErrorCode(err) != haven.EINVALID || len(haven.ErrorMessage(err)) < 10 {
 		t.Fatalf("want an EINVALID error with a message, got %v", err)
 	}
-}
-
-func FuzzParseDirectoryFilter(f *testing.F) {
-	for _, s := range []string{"q=shelter&state=tx", "near=30.2,-97.7&radius_km=25", "postcode=78701&radius_km=1e999",
-		"radius_km=5", "page=0", "per_page=101", "status=closed", "q=%ff", "near=NaN,0", "near=1,2,3", "category=legal-services&page=999999"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, raw string) {
-		q, err := url.ParseQuery(raw)
-		if err != nil {
-			return
-		}
-		flt, page, perPage, err := parseDirectoryFilter(q, defaultPerPage)
-		if err != nil {
-			invalidOnly(t, err)
-			return
-		}
-		if page < 1 || perPage < 1 || perPage > maxPerPage || flt.Offset < 0 || flt.Limit != perPage {
-			t.Fatalf("bad paging: page %d per_page %d offset %d", page, perPage, flt.Offset)
-		}
-		if !utf8.ValidString(flt.Query) || utf8.RuneCountInString(flt.Query) > maxQueryLen {
-			t.Fatalf("query let through: %q", flt.Query)
-		}
-		if flt.RadiusKm != 0 && (flt.Near == nil || math.IsNaN(flt.RadiusKm) || flt.RadiusKm <= 0 || flt.RadiusKm > haven.MaxRadiusKm) {
-			t.Fatalf("radius %v let through (near %v)", flt.RadiusKm, flt.Near)
-		}
-		if n := flt.Near; n != nil && (math.IsNaN(n.Lat) || math.IsNaN(n.Lon) || math.Abs(n.Lat) > 90 || math.Abs(n.Lon) > 180) {
-			t.Fatalf("place %v let through", *n)
-		}
-	})
-}
-
-func FuzzHSDSFilter(f *testing.F) {
-	for _, s := range []string{"search=legal&page=2&per_page=5", "taxonomy_id=not-a-uuid", "modified_after=2025-01-31",
-		"modified_after=2025-01-31T00:00:00Z", "modified_after=9999-99-99", "organization_id=0191D6D4-0000-7000-8000-000000000000", "per_page=-5"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, raw string) {
-		q, err := url.ParseQuery(raw)
-		if err != nil {
-			return
-		}
-		flt, page, perPage, err := hsdsFilter(q)
-		if err != nil {
-			invalidOnly(t, err)
-			return
-		}
-		if page < 1 || perPage < 1 || perPage > maxPerPage || flt.Offset < 0 {
-			t.Fatalf("bad paging: page %d per_page %d offset %d", page, perPage, flt.Offset)
-		}
-		for _, id := range []string{flt.TaxonomyID, flt.TaxonomyTermID, flt.OrganizationID} {
-			if id != "" && !hsds.ValidUUID(id) {
-				t.Fatalf("id %q let through", id)
-			}
-		}
-	})
 }
 
 func FuzzSheetIDs(f *testing.F) {
@@ -129,13 +71,13 @@ func FuzzIntParam(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
-		n, err := intParam(url.Values{"page": {v}}, "page", 1, 1, 1_000_000)
+		n, err := haven.IntParam(url.Values{"page": {v}}, "page", 1, 1, 1_000_000)
 		if err != nil {
 			invalidOnly(t, err)
 			return
 		}
 		if n < 1 || n > 1_000_000 {
-			t.Fatalf("intParam(%q) = %d, out of range", v, n)
+			t.Fatalf("haven.IntParam(%q) = %d, out of range", v, n)
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"haven"
 	"haven/hsds"
 	"haven/i18n"
 	"haven/referral"
@@ -33,6 +34,7 @@ type referralData struct {
 	More     string
 	Discreet bool   // the sheet for a person who may be searched
 	Other    string // the discreet sheet from the full one, and back
+	Compare  string // the services side by side, when there are two or three
 }
 
 // discreetSheet reports whether a request asks for the discreet sheet.
@@ -77,21 +79,28 @@ func discreetEntries(l *i18n.Localizer, in []sheetEntry) []sheetEntry {
 func (s *Server) sheetEntries(l *i18n.Localizer, svcs []*hsds.Service, ids []string) []sheetEntry {
 	var out []sheetEntry
 	for _, sv := range svcs {
-		v := s.serviceView(l, sv)
+		v := s.serviceView(l, sv, false)
 		e := sheetEntry{ID: sv.ID, Name: sv.Name, Organization: v.Card.OrgName, Phones: v.Phones, Email: sv.Email,
 			Hours: v.Hours, Languages: v.Languages, Eligibility: sv.EligibilityDescription, Apply: sv.ApplicationProcess,
 			Documents: strings.Join(v.Documents, "; "), Sample: v.Card.Sample}
 		if len(v.Places) > 0 {
 			e.Address = v.Places[0].Lines
 		}
-		if v.Verified != "" {
-			e.Verified = l.T("service.verifiedon", v.Verified)
-		}
+		e.Verified = v.Verified // the date: the page's label says "Last verified"
 		rest := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == sv.ID })
 		e.Remove = "/referral?" + sheetQuery(rest)
 		out = append(out, e)
 	}
 	return out
+}
+
+// verifiedLine is the PDF's "Last verified on DATE" line, which has no
+// label of its own.
+func verifiedLine(l *i18n.Localizer, date string) string {
+	if date == "" {
+		return ""
+	}
+	return l.T("service.verifiedon", date)
 }
 
 func sheetQuery(ids []string) string {
@@ -104,7 +113,9 @@ func sheetQuery(ids []string) string {
 
 func (s *Server) handleReferral(w http.ResponseWriter, r *http.Request) {
 	ids := sheetIDs(r.URL.Query())
-	svcs, err := s.Directory.FindServicesByID(r.Context(), ids)
+	// A sheet is handed to the person referred: it shows confidential
+	// locations as the public sees them, whoever prints it.
+	svcs, err := s.Directory.FindServicesByID(haven.WithoutStaffView(r.Context()), ids)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -114,7 +125,8 @@ func (s *Server) handleReferral(w http.ResponseWriter, r *http.Request) {
 	q := sheetQuery(ids)
 	d := referralData{Date: formatDate(time.Now(), p.Lang), Entries: s.sheetEntries(p.L, svcs, ids),
 		PDF: "/referral.pdf?" + q, Download: "/referral.pdf?download=1&" + q,
-		More: "/directory?sheet=" + url.QueryEscape(strings.Join(ids, ",")), Other: "/referral?discreet=1&" + q}
+		More: "/directory?sheet=" + url.QueryEscape(strings.Join(ids, ",")), Other: "/referral?discreet=1&" + q,
+		Compare: newPicks(ids).Compare}
 	if discreetSheet(r) {
 		p.Title = p.L.T("referral.discreet.title")
 		d.Discreet, d.Entries, d.Other = true, discreetEntries(p.L, d.Entries), "/referral?"+q
@@ -129,7 +141,9 @@ func (s *Server) handleReferral(w http.ResponseWriter, r *http.Request) {
 // the discreet sheet.
 func (s *Server) handleReferralPDF(w http.ResponseWriter, r *http.Request) {
 	ids := sheetIDs(r.URL.Query())
-	svcs, err := s.Directory.FindServicesByID(r.Context(), ids)
+	// A sheet is handed to the person referred: it shows confidential
+	// locations as the public sees them, whoever prints it.
+	svcs, err := s.Directory.FindServicesByID(haven.WithoutStaffView(r.Context()), ids)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -161,7 +175,7 @@ func (s *Server) handleReferralPDF(w http.ResponseWriter, r *http.Request) {
 		}
 		sheet.Entries = append(sheet.Entries, referral.Entry{Name: e.Name, Organization: e.Organization, Address: e.Address,
 			Phones: phones, Email: e.Email, Hours: e.Hours, Languages: e.Languages, Eligibility: e.Eligibility,
-			HowToApply: e.Apply, Documents: e.Documents, Sample: e.Sample, LastVerified: e.Verified})
+			HowToApply: e.Apply, Documents: e.Documents, Sample: e.Sample, LastVerified: verifiedLine(l, e.Verified)})
 	}
 	var buf bytes.Buffer
 	if err := referral.PDF(&buf, sheet); err != nil {

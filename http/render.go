@@ -147,8 +147,12 @@ func mustRenderer() *renderer {
 			}
 			return f
 		},
-		"tel":      telURI,
-		"undoable": undoable,
+		"tel":       telURI,
+		"linkLabel": linkLabelKey,
+		"urlHost":   urlHost,
+		"ownTool":   ownTool,
+		"urlKinds":  func() []string { return haven.URLKinds },
+		"undoable":  undoable,
 		// A phone in an audit line is shown as curators read it.
 		"auditValue": func(field, v string) string {
 			if field == "phone" {

@@ -228,7 +228,7 @@ func (s *Server) screeningResult(w http.ResponseWriter, r *http.Request, p *page
 	if len(needs) == 0 {
 		needs = screeningNeeds["none"]
 	}
-	near, err := parsePlace(placeNear(d.Place), placePostcode(d.Place))
+	near, err := haven.ParsePlace(placeNear(d.Place), placePostcode(d.Place))
 	if err != nil {
 		d.Error = haven.ErrorMessage(err)
 	}
@@ -243,7 +243,7 @@ func (s *Server) screeningResult(w http.ResponseWriter, r *http.Request, p *page
 			if near != nil {
 				f.RadiusKm = 150
 			}
-			hits, err := s.Directory.SearchDirectory(r.Context(), f)
+			hits, err := s.searchDirectory(r.Context(), f)
 			if err != nil {
 				s.renderError(w, r, err)
 				return

@@ -33,16 +33,24 @@ type Pinger interface {
 
 // Server is Haven's HTTP server.
 type Server struct {
-	Resources   haven.ResourceService
-	Editor      haven.ResourceEditor
-	Directory   haven.DirectoryService
-	DirEditor   haven.DirectoryEditor
-	Countries   haven.CountryService
+	Resources haven.ResourceService
+	Editor    haven.ResourceEditor
+	Directory haven.DirectoryService
+	// Search answers directory searches, when something other than
+	// Directory does (an index); nil means Directory.
+	Search    haven.DirectorySearcher
+	DirEditor haven.DirectoryEditor
+	Countries haven.CountryService
+	// Tiers keeps the Trafficking in Persons Report tiers; when nil, the
+	// Countries service is asked, if it keeps them.
+	Tiers       haven.CountryTierService
 	Accounts    haven.AccountService
+	Security    haven.AccountSecurityService // passwords and second factors (sealed with Vault)
 	Audit       haven.AuditService
 	Curation    haven.CurationService
 	Suggestions haven.SuggestionService
 	Learning    haven.LearningService
+	Takedowns   haven.TakedownService // without it, the take-down pages are not found
 	// Screening is the screening tool's question bank.
 	Screening *screening.Bank
 	// Records keeps saved screening interviews, sealed with Vault. With no
@@ -86,8 +94,7 @@ type Server struct {
 	patterns       []string
 	keySecret      []byte        // keys rate limits without keeping addresses
 	hashSlots      chan struct{} // bounds concurrent password checks
-	accountLimiter *auth.Limiter
-	clientLimiter  *auth.Limiter
+	signinThrottle *auth.Throttle
 	suggestLimiter *auth.Limiter
 	apiLimiter     *auth.Limiter
 	setupOnce      sync.Once
@@ -108,9 +115,9 @@ func NewServer() *Server {
 	s.Screening = bank
 	s.keySecret = auth.NewSecret()
 	s.hashSlots = make(chan struct{}, 4)
-	// Sign-in: 5 tries an account and 20 a client, refilled slowly.
-	s.accountLimiter = auth.NewLimiter(5.0/900, 5, 100_000)
-	s.clientLimiter = auth.NewLimiter(20.0/900, 20, 100_000)
+	// Sign-in guesses slow down per client and account, never lock an
+	// account (see auth.Throttle). In memory: see README on several servers.
+	s.signinThrottle = auth.NewThrottle(100_000)
 	s.suggestLimiter = newSuggestLimiter()
 	mux := http.NewServeMux()
 	s.routes(mux)
@@ -163,10 +170,13 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /directory/states/{code}", s.handleState)
 	s.handle(mux, "GET /directory/countries", s.handleCountries)
 	s.handle(mux, "GET /directory/countries/{code}", s.handleCountry)
+	s.handle(mux, "GET /countries", s.handleWorld)
+	s.handle(mux, "GET /countries/{code}", s.handleWorldCountry)
 	s.handle(mux, "GET /services/{id}", s.handleService)
 	s.handle(mux, "GET /organizations/{id}", s.handleOrganization)
 	s.handle(mux, "GET /referral", s.handleReferral)
 	s.handle(mux, "GET /referral.pdf", s.handleReferralPDF)
+	s.handle(mux, "GET /referral/compare", s.handleCompare)
 	s.handle(mux, "GET /report", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/suggest?"+r.URL.RawQuery, http.StatusSeeOther)
 	})
@@ -185,6 +195,14 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /signout", s.handleSignout)
 	s.handle(mux, "GET /account", s.requireRole(anyRole, s.handleAccount))
 	s.handle(mux, "POST /account/sessions/revoke", s.requireRole(anyRole, s.handleRevokeSession))
+	s.handle(mux, "GET /signin/code", s.handleSigninCodeForm)
+	s.handle(mux, "POST /signin/code", s.handleSigninCode)
+	s.handle(mux, "POST /account/password", s.requireRole(anyRole, s.handleChangePassword))
+	s.handle(mux, "GET /account/2fa", s.requireRole(anyRole, s.handleSecondFactor))
+	s.handle(mux, "GET /account/2fa/qr.png", s.requireRole(anyRole, s.handleSecondFactorQR))
+	s.handle(mux, "POST /account/2fa", s.requireRole(anyRole, s.handleEnableSecondFactor))
+	s.handle(mux, "POST /account/2fa/disable", s.requireRole(anyRole, s.handleDisableSecondFactor))
+	s.handle(mux, "POST /admin/security", s.requireRole(haven.RoleAdmin, s.handleSecondFactorSetting))
 	s.handle(mux, "GET /admin", s.requireRole(haven.RoleCurator, s.handleDashboard))
 	s.handle(mux, "GET /admin/resources/new", s.requireRole(haven.RoleCurator, s.handleNewResource))
 	s.handle(mux, "POST /admin/resources", s.requireRole(haven.RoleCurator, s.handleSaveResource))
@@ -208,6 +226,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/terms", s.requireRole(haven.RoleCurator, s.handleCreateTerm))
 	s.handle(mux, "POST /admin/organizations/{id}/retire", s.requireRole(haven.RoleCurator, s.handleRetireOrganization))
 	s.handle(mux, "POST /admin/terms/{id}", s.requireRole(haven.RoleCurator, s.handleSaveTerm))
+	s.handle(mux, "GET /admin/takedown/{kind}/{id}", s.requireRole(haven.RoleCurator, s.handleTakedown))
+	s.handle(mux, "POST /admin/takedown/{kind}/{id}", s.requireRole(haven.RoleCurator, s.handleTakedownAction))
 	s.handle(mux, "GET /admin/countries/{code}/edit", s.requireRole(haven.RoleCurator, s.handleEditCountry))
 	s.handle(mux, "POST /admin/countries/{code}", s.requireRole(haven.RoleCurator, s.handleSaveCountry))
 

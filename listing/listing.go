@@ -401,10 +401,19 @@ func OrganizationField(o *hsds.Organization, name string) *string {
 	return nil
 }
 
-// LocationFields are what curators edit of a location, its first address
-// included.
+// LocationFields are what curators edit of a location as text, its first
+// address included.
 var LocationFields = []string{"name", "address_1", "address_2", "city", "state_province", "postal_code", "country",
 	"latitude", "longitude", "transportation"}
+
+// ConfidentialField is a location's x_confidential, a checkbox on the form:
+// "true" marks the location confidential (its address is kept from the
+// public), "" does not.
+const ConfidentialField = "x_confidential"
+
+// LocationValues are every value of a location's form, audited one by one:
+// the text of LocationFields and ConfidentialField.
+var LocationValues = append(slices.Clone(LocationFields), ConfidentialField)
 
 // LocationText returns a location's editable fields as text.
 func LocationText(l *hsds.Location) map[string]string {
@@ -415,18 +424,32 @@ func LocationText(l *hsds.Location) map[string]string {
 	if l.Longitude != nil {
 		v["longitude"] = strconv.FormatFloat(*l.Longitude, 'f', -1, 64)
 	}
-	if len(l.Addresses) > 0 {
-		a := l.Addresses[0]
+	if a := l.MainAddress(); a != nil { // the address pages show
 		v["address_1"], v["address_2"], v["city"], v["state_province"], v["postal_code"], v["country"] =
 			a.Address1, a.Address2, a.City, a.StateProvince, a.PostalCode, a.Country
+	}
+	if l.Confidential() {
+		v[ConfidentialField] = "true"
 	}
 	return v
 }
 
 // ApplyLocationText sets a location's fields from form text; a U.S.
-// location left without coordinates gets its ZIP code's centroid.
+// location left without coordinates gets its ZIP code's centroid. Without
+// a ConfidentialField value the location stays as confidential as it was.
 func ApplyLocationText(l *hsds.Location, values map[string]string) error {
 	var err error
+	if v, ok := values[ConfidentialField]; ok {
+		switch v {
+		case "":
+			l.XConfidential = nil
+		case "true":
+			yes := true
+			l.XConfidential = &yes
+		default:
+			return haven.Errorf(haven.EINVALID, "%s: %q is neither true nor empty.", ConfidentialField, v)
+		}
+	}
 	if values["latitude"] == "" && values["longitude"] == "" && strings.EqualFold(values["country"], "US") {
 		if p, ok := geo.LookupZIP(values["postal_code"]); ok {
 			values["latitude"] = strconv.FormatFloat(p.Lat, 'f', 4, 64)
@@ -453,7 +476,7 @@ func ApplyLocationText(l *hsds.Location, values map[string]string) error {
 	if len(l.Addresses) == 0 {
 		l.Addresses = []hsds.Address{{ID: newID(), LocationID: l.ID, AddressType: "physical"}}
 	}
-	a := &l.Addresses[0]
+	a := l.MainAddress()
 	a.Address1, a.Address2, a.City, a.StateProvince, a.PostalCode, a.Country = values["address_1"], values["address_2"],
 		values["city"], strings.ToUpper(values["state_province"]), values["postal_code"], strings.ToUpper(values["country"])
 	return nil

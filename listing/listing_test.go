@@ -66,3 +66,42 @@ func TestLocationText(t *testing.T) {
 		t.Errorf("latitude %q: %v, want EINVALID", v["latitude"], err)
 	}
 }
+
+// TestLocationConfidential: the form's checkbox sends "true" or "", which
+// marks or unmarks the location; without the value the mark stays; any
+// other value is refused, naming the field.
+func TestLocationConfidential(t *testing.T) {
+	yes := true
+	for _, c := range []struct {
+		name    string
+		before  *bool
+		values  map[string]string
+		want    bool
+		invalid bool
+	}{
+		{"marks", nil, map[string]string{listing.ConfidentialField: "true"}, true, false},
+		{"unmarks", &yes, map[string]string{listing.ConfidentialField: ""}, false, false},
+		{"keeps when absent", &yes, map[string]string{}, true, false},
+		{"refuses other values", nil, map[string]string{listing.ConfidentialField: "on"}, false, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			l := &hsds.Location{ID: "l1", XConfidential: c.before}
+			err := listing.ApplyLocationText(l, c.values)
+			if c.invalid {
+				if haven.ErrorCode(err) != haven.EINVALID || !strings.Contains(haven.ErrorMessage(err), listing.ConfidentialField) {
+					t.Errorf("%v, want EINVALID naming %s", err, listing.ConfidentialField)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l.Confidential() != c.want {
+				t.Errorf("confidential %v, want %v", l.Confidential(), c.want)
+			}
+			if got := listing.LocationText(l)[listing.ConfidentialField]; (got == "true") != c.want {
+				t.Errorf("text %q, want confidential %v", got, c.want)
+			}
+		})
+	}
+}

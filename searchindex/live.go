@@ -82,6 +82,9 @@ func (ix *Index) Len() int {
 	return len(x.byService)
 }
 
+// Engine is the index's name in DirectoryResult.Engine.
+const Engine = "index"
+
 // Supports reports whether the index answers a filter. It leaves the HSDS
 // API's filters by organization, taxonomy and modification time to SQL.
 func Supports(f haven.DirectoryFilter) bool {

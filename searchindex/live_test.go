@@ -166,6 +166,27 @@ func TestSwitch(t *testing.T) {
 	if _, err := mustBuild(t, dir, -1).SearchDirectory(ctx, byOrg); err == nil {
 		t.Error("the index answered a filter by organization it cannot apply")
 	}
+	// Each result names what answered it, for the metrics: the index
+	// once built, SQL for the filters the index leaves to it.
+	built := &searchindex.Switch{Mode: searchindex.Auto, SQL: dir, Index: mustBuild(t, dir, -1)}
+	for _, c := range []struct {
+		sw   *searchindex.Switch
+		f    haven.DirectoryFilter
+		want string
+	}{
+		{built, haven.DirectoryFilter{AllStatuses: true}, "index"},
+		{built, byOrg, db.Engine()},
+		{sw, byOrg, db.Engine()},
+		{&searchindex.Switch{Mode: searchindex.Auto, SQL: dir, Index: unbuilt}, haven.DirectoryFilter{}, db.Engine()},
+		{&searchindex.Switch{Mode: searchindex.SQLOnly, SQL: dir}, haven.DirectoryFilter{}, db.Engine()},
+	} {
+		res, err := c.sw.SearchDirectory(ctx, c.f)
+		if err != nil {
+			t.Errorf("%s mode, %+v: %v", c.sw.Mode, c.f, err)
+		} else if res.Engine != c.want {
+			t.Errorf("%s mode, %+v: answered by %q, want %q", c.sw.Mode, c.f, res.Engine, c.want)
+		}
+	}
 	sql := &searchindex.Switch{Mode: searchindex.SQLOnly, SQL: dir}
 	if !sql.Ready() {
 		t.Error("SQL mode not ready")

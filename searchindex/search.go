@@ -38,9 +38,14 @@ const defaultSmallSet = 2048
 // search answers a filter that has been validated and that the index
 // supports.
 func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
-	res := &haven.DirectoryResult{Hits: []haven.DirectoryHit{}, Facets: make(map[string][]haven.FacetCount, numFacets)}
-	for _, name := range haven.DirectoryFacets {
-		res.Facets[name] = []haven.FacetCount{}
+	res := &haven.DirectoryResult{Hits: []haven.DirectoryHit{}, Engine: Engine}
+	var want [numFacets]bool // the facets to count
+	if len(f.Facets) > 0 {
+		res.Facets = make(map[string][]haven.FacetCount, len(f.Facets))
+		for _, name := range f.Facets {
+			res.Facets[name] = []haven.FacetCount{}
+			want[haven.FacetIndex(name)] = true
+		}
 	}
 	q := analyze.ParseQuery(f.Query)
 	if strings.TrimSpace(f.Query) != "" && q.Empty() {
@@ -55,14 +60,17 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	for _, g := range q {
 		operands = append(operands, x.union(x.post, g))
 	}
-	gs := x.groupSets(q, operands, x.baseOf(f.AllStatuses), f.AllStatuses)
+	var gs []*groupSet // only counting uses them
+	if len(f.Facets) > 0 {
+		gs = x.groupSets(q, operands, x.baseOf(f.AllStatuses), f.AllStatuses)
+	}
 	operands = append(operands, x.baseOf(f.AllStatuses))
 	core := intersect(operands)
 	var inRadius []near // with a radius: every service in it, at its distance
 	if f.Near != nil && f.RadiusKm > 0 {
 		// Last, so that only the places of services matching the rest
 		// are measured.
-		core, inRadius = x.within(geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}, f.RadiusKm, core)
+		core, inRadius = x.within(*f.Near, f.RadiusKm, core)
 	}
 
 	var filters [numFacets]*roaring.Bitmap
@@ -88,7 +96,7 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	var ins [numFacets]*roaring.Bitmap
 	for k := range ins {
 		ins[k] = all
-		if filters[k] != nil {
+		if want[k] && filters[k] != nil {
 			ins[k] = core
 			for j, fb := range filters {
 				if j != k && fb != nil {
@@ -101,12 +109,12 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	defer scratchPool.Put(sc)
 	var done [numFacets]bool
 	for k := range ins {
-		if done[k] {
+		if done[k] || !want[k] {
 			continue
 		}
 		var kinds []int
 		for j := k; j < numFacets; j++ {
-			if ins[j] == ins[k] {
+			if want[j] && ins[j] == ins[k] {
 				kinds, done[j] = append(kinds, j), true
 			}
 		}
@@ -126,7 +134,7 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	case inRadius != nil:
 		page = x.pageNearest(all, inRadius, offset, limit)
 	case f.Near != nil:
-		page = x.pageByDistance(all, geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}, offset, limit)
+		page = x.pageByDistance(all, *f.Near, offset, limit)
 	case !q.Empty():
 		page = x.pageByRank(all, q, offset, limit)
 	default:
@@ -212,15 +220,15 @@ func (x *index) within(p geo.Point, radius float64, set *roaring.Bitmap) (*roari
 	// The haversine's h grows with the distance: compare it with the h of
 	// the radius, and leave only a hair's breadth either side to the
 	// distance itself, so that the answer is exactly geo.DistanceKm's.
-	lat1, cosLat1 := radians(p.Lat), math.Cos(radians(p.Lat))
+	lat1, cosLat1 := geo.Radians(p.Lat), math.Cos(geo.Radians(p.Lat))
 	hr := math.Pow(math.Sin(radius/geo.EarthRadiusKm/2), 2)
 	check := func(pts []gridPoint) {
 		for _, g := range pts {
 			if g.lat < minLat || g.lat > maxLat || g.lon < minLon || g.lon > maxLon || !set.Contains(g.doc) {
 				continue
 			}
-			sinDLat := math.Sin((radians(g.lat) - lat1) / 2)
-			sinDLon := math.Sin(radians(g.lon-p.Lon) / 2)
+			sinDLat := math.Sin((geo.Radians(g.lat) - lat1) / 2)
+			sinDLon := math.Sin(geo.Radians(g.lon-p.Lon) / 2)
 			h := sinDLat*sinDLat + cosLat1*g.cosLat*sinDLon*sinDLon
 			if h > hr*(1+1e-9) {
 				continue
@@ -839,16 +847,16 @@ func (x *index) nearest(set *roaring.Bitmap, p geo.Point, keep int) []near {
 		// the meridian there, or the nearer pole).
 		bound := math.Inf(1)
 		if low := float64(pla-r) * gridDeg; low > -90 {
-			bound = min(bound, radians(p.Lat-low)*geo.EarthRadiusKm)
+			bound = min(bound, geo.Radians(p.Lat-low)*geo.EarthRadiusKm)
 		}
 		if high := float64(pla+r+1) * gridDeg; high < 90 {
-			bound = min(bound, radians(high-p.Lat)*geo.EarthRadiusKm)
+			bound = min(bound, geo.Radians(high-p.Lat)*geo.EarthRadiusKm)
 		}
 		if 2*r+1 < cells {
 			dl := min(p.Lon-float64(plo-r)*gridDeg, float64(plo+r+1)*gridDeg-p.Lon)
-			lonBound := math.Pi/2 - radians(math.Abs(p.Lat))
+			lonBound := math.Pi/2 - geo.Radians(math.Abs(p.Lat))
 			if dl < 90 {
-				lonBound = math.Asin(math.Sin(radians(dl)) * math.Cos(radians(p.Lat)))
+				lonBound = math.Asin(math.Sin(geo.Radians(dl)) * math.Cos(geo.Radians(p.Lat)))
 			}
 			bound = min(bound, lonBound*geo.EarthRadiusKm)
 		}
@@ -885,8 +893,6 @@ func wrapCell(lo int32) int32 {
 	return ((lo+half)%(2*half)+2*half)%(2*half) - half
 }
 
-func radians(deg float64) float64 { return deg * math.Pi / 180 }
-
 // hits turns documents into results, each at the place SQL would show:
 // the nearest one when the search has a place, else the first by location
 // id, unless a later one is in the state or country filtered on.
@@ -895,7 +901,7 @@ func (x *index) hits(page []uint32, f haven.DirectoryFilter) []haven.DirectoryHi
 	var slab []float64 // latitude, longitude and distance of every hit, in one allocation
 	var p geo.Point
 	if f.Near != nil {
-		p = geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}
+		p = *f.Near
 	}
 	matches := func(state, country string) bool {
 		return (f.State == "" || state == f.State) && (f.Country == "" || country == f.Country)

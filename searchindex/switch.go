@@ -29,7 +29,8 @@ func ParseMode(s string) (Mode, error) {
 }
 
 // Switch sends each search to the implementation its mode picks. Filters
-// the index does not support (see Supports) always go to SQL.
+// the index does not support (see Supports) always go to SQL. The result's
+// Engine says which answered.
 type Switch struct {
 	Mode  Mode
 	SQL   haven.DirectorySearcher

@@ -33,6 +33,9 @@ const ChangeRetention = 24 * time.Hour
 // changeSet is what one transaction changed, as sets of ids.
 type changeSet struct {
 	services, orgs, locations map[string]struct{}
+	// placed holds the locations whose place in search changed (their
+	// coordinates or confidentiality): their services are indexed again.
+	placed map[string]struct{}
 	// overflow says more services changed than are listed one by one, so
 	// that a large import need not hold every id.
 	overflow bool
@@ -55,7 +58,7 @@ func addID(m *map[string]struct{}, id string) {
 }
 
 func (c *changeSet) size() int {
-	n := len(c.services) + len(c.orgs) + len(c.locations)
+	n := len(c.services) + len(c.orgs) + len(c.locations) + len(c.placed)
 	if c.overflow {
 		n += MaxListedChanges
 	}
@@ -82,6 +85,9 @@ func (tx *Tx) logChanges() error {
 		return nil
 	}
 	ctx := tx.ctx
+	if err := tx.reindexPlaced(ctx); err != nil {
+		return err
+	}
 	// The services that show a rewritten organization's name or a
 	// rewritten location's city: their stored documents are made again
 	// from what SQL reads live, and they are logged with the rest.
@@ -115,9 +121,8 @@ func (tx *Tx) logChanges() error {
 		sorted = append(sorted, id)
 	}
 	slices.Sort(sorted)
-	const perInsert = 100
-	for start := 0; start < len(sorted); start += perInsert {
-		batch := sorted[start:min(start+perInsert, len(sorted))]
+	for start := 0; start < len(sorted); start += idsPerQuery {
+		batch := sorted[start:min(start+idsPerQuery, len(sorted))]
 		args := []any{at}
 		var values strings.Builder
 		for i, id := range batch {
@@ -146,17 +151,17 @@ func (tx *Tx) servicesShowing(ctx context.Context) ([]string, error) {
 		{`SELECT id FROM services WHERE organization_id IN (%s)`, tx.changes.orgs},
 		{`SELECT service_id FROM service_at_locations WHERE location_id IN (%s)`, tx.changes.locations},
 	} {
-		keys := make([]any, 0, len(q.keys))
+		keys := make([]string, 0, len(q.keys))
 		for k := range q.keys {
 			keys = append(keys, k)
 		}
-		for start := 0; start < len(keys); start += 500 {
-			batch := keys[start:min(start+500, len(keys))]
-			found, err := queryStrings(ctx, tx, fmt.Sprintf(q.query, placeholders(1, len(batch))), batch...)
-			if err != nil {
-				return nil, err
-			}
+		err := eachIDBatch(keys, func(in string, args []any) error {
+			found, err := queryStrings(ctx, tx, fmt.Sprintf(q.query, in), args...)
 			out = append(out, found...)
+			return err
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	slices.Sort(out)

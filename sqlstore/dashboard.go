@@ -52,6 +52,12 @@ func (cs *CurationService) Dashboard(ctx context.Context, staleBefore time.Time)
 	if d.Recent, err = NewAuditService(cs.db).AuditTrail(ctx, "", "", 20); err != nil {
 		return nil, err
 	}
+	if d.Exposed, d.ExposedCount, err = cs.ExposedServices(ctx, 50); err != nil {
+		return nil, err
+	}
+	if d.Withdrawn, err = NewDirectoryService(cs.db).ListWithdrawn(ctx); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -87,21 +93,16 @@ func (c *CurationService) LinkURLs(ctx context.Context) ([]string, error) {
 			out = append(out, u)
 		}
 	}
-	rows, err := c.db.read.QueryContext(ctx, `SELECT url FROM resources WHERE url <> '' AND retired_at = '' ORDER BY id`)
+	urls, err := queryStrings(ctx, c.db.read, `SELECT url FROM resources WHERE url <> '' AND retired_at = '' ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var u string
-		if err := rows.Scan(&u); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	for _, u := range urls {
 		add(u)
 	}
-	rows.Close()
 	dir := NewDirectoryService(c.db)
-	err = dir.EachService(ctx, func(s *hsds.Service) error {
+	// Link checks are staff work: they see confidential locations whole.
+	err = dir.EachService(haven.WithStaffView(ctx), func(s *hsds.Service) error {
 		add(s.URL)
 		if s.Organization != nil {
 			add(s.Organization.Website)

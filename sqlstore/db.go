@@ -209,6 +209,8 @@ type Tx struct {
 	// changes collects what the transaction did to search documents, for
 	// the directory_changes log written at commit.
 	changes changeSet
+	// anyWithdrawn caches whether any location is withdrawn (withdraw.go).
+	anyWithdrawn *bool
 }
 
 // unchanged reports whether the transaction already wrote this object with

@@ -440,12 +440,15 @@ func putLocation(ctx context.Context, tx *Tx, l *hsds.Location) error {
 		return err
 	} else if before != nil && *before != data {
 		addID(&tx.changes.locations, l.ID)
+		if placeChanged(*before, l) {
+			addID(&tx.changes.placed, l.ID)
+		}
 	}
-	if err := tx.exec(ctx, `INSERT INTO locations (id, organization_id, name, latitude, longitude, data)
-		VALUES ($1, $2, $3, $4, $5, $6)
+	if err := tx.exec(ctx, `INSERT INTO locations (id, organization_id, name, latitude, longitude, data, confidential)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, name = excluded.name,
-			latitude = excluded.latitude, longitude = excluded.longitude, data = excluded.data`,
-		l.ID, null(l.OrganizationID), l.Name, l.Latitude, l.Longitude, data); err != nil {
+			latitude = excluded.latitude, longitude = excluded.longitude, data = excluded.data, confidential = excluded.confidential`,
+		l.ID, null(l.OrganizationID), l.Name, l.Latitude, l.Longitude, data, boolInt(l.XConfidential)); err != nil {
 		return fmt.Errorf("location %s: %w", l.ID, err)
 	}
 	if !fresh {
@@ -656,6 +659,9 @@ func searchInputs(ctx context.Context, tx *Tx, s *hsds.Service) (haven.Directory
 		}
 		in.terms = append(in.terms, t)
 	}
+	if err := dropWithdrawnLocations(ctx, tx, &in); err != nil {
+		return haven.DirectoryDoc{}, nil, err
+	}
 	if o := s.Organization; o != nil {
 		in.orgName, in.orgAlt = o.Name, o.AlternateName
 	} else if err := tx.QueryRowContext(ctx, `SELECT name FROM organizations WHERE id = $1`, s.OrganizationID).Scan(&in.orgName); err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -707,6 +713,14 @@ func writeSearch(ctx context.Context, tx *Tx, id string, doc haven.DirectoryDoc,
 // putSearchDoc stores a service's encoded search document (searchdoc.go).
 func putSearchDoc(ctx context.Context, tx *Tx, id string, doc *haven.DirectoryDoc, fresh bool) error {
 	enc := encodeSearchDoc(doc)
+	if !fresh {
+		// A withdrawn service has no document: indexes drop it.
+		if out, err := serviceWithdrawn(ctx, tx, id); err != nil {
+			return err
+		} else if out {
+			return tx.exec(ctx, `DELETE FROM search_docs WHERE service_id = $1`, id)
+		}
+	}
 	if fresh {
 		return tx.exec(ctx, `INSERT INTO search_docs (service_id, doc) VALUES ($1, $2)`, id, enc)
 	}
@@ -762,8 +776,9 @@ func searchDoc(s *hsds.Service, in docInputs) (doc haven.DirectoryDoc, body []st
 		}
 		seen[l.ID] = true
 		state, country := placeOf(l)
+		lat, lon := searchPoint(l)
 		doc.Places = append(doc.Places, haven.DirectoryPlace{LocationID: l.ID, State: state, Country: country,
-			City: cityOf(l), Lat: l.Latitude, Lon: l.Longitude})
+			City: cityOf(l), Lat: lat, Lon: lon})
 	}
 	slices.SortFunc(doc.Places, func(a, b haven.DirectoryPlace) int { return strings.Compare(a.LocationID, b.LocationID) })
 	termNames := make([]string, 0, len(in.terms))
@@ -787,33 +802,19 @@ func searchDoc(s *hsds.Service, in docInputs) (doc haven.DirectoryDoc, body []st
 	return doc, body
 }
 
-// cityOf returns the city search results show for a location: that of its
-// physical address, else of its first address by id — as the store reads
-// it back (see directoryDocs).
+// cityOf returns the city search results show for a location, that of its
+// main address (see hsds.Location.MainAddress).
 func cityOf(l *hsds.Location) string {
-	var a *hsds.Address
-	for i := range l.Addresses {
-		b := &l.Addresses[i]
-		if a == nil || (b.AddressType == "physical") != (a.AddressType == "physical") && b.AddressType == "physical" ||
-			(b.AddressType == "physical") == (a.AddressType == "physical") && b.ID < a.ID {
-			a = b
-		}
+	if a := l.MainAddress(); a != nil {
+		return a.City
 	}
-	if a == nil {
-		return ""
-	}
-	return a.City
+	return ""
 }
 
-// placeOf returns the state and country a location is in, from its first
-// physical address (or its first address of any kind).
+// placeOf returns the state and country a location is in, from its main
+// address.
 func placeOf(l *hsds.Location) (state, country string) {
-	var a *hsds.Address
-	for i := range l.Addresses {
-		if a == nil || (l.Addresses[i].AddressType == "physical" && a.AddressType != "physical") {
-			a = &l.Addresses[i]
-		}
-	}
+	a := l.MainAddress()
 	if a == nil {
 		return "", ""
 	}

@@ -174,13 +174,18 @@ func (d *DirectoryService) FindDirectoryDocs(ctx context.Context, ids []string) 
 	return out, err
 }
 
-// eachIDBatch calls fn with ids in batches of at most 100, each as the
-// placeholders of an IN list and their arguments: SQLite looks up each
-// numbered parameter by a linear search, so longer lists cost more.
+// idsPerQuery is how many ids one statement lists, in an IN list or in the
+// rows of an INSERT: SQLite looks up each numbered parameter by a linear
+// search, so binding n of them costs O(n²), and 100 keeps binding small
+// while a page of results (20) takes one statement and a batch of an
+// export (1,000) ten.
+const idsPerQuery = 100
+
+// eachIDBatch calls fn with ids in batches of at most idsPerQuery, each as
+// the placeholders of an IN list and their arguments.
 func eachIDBatch(ids []string, fn func(in string, args []any) error) error {
-	const perQuery = 100
-	for start := 0; start < len(ids); start += perQuery {
-		batch := ids[start:min(start+perQuery, len(ids))]
+	for start := 0; start < len(ids); start += idsPerQuery {
+		batch := ids[start:min(start+idsPerQuery, len(ids))]
 		args := make([]any, len(batch))
 		for i, id := range batch {
 			args[i] = id
@@ -201,7 +206,7 @@ func directoryDocs(ctx context.Context, tx *Tx, where string, args ...any) ([]*h
 		join = ` LEFT JOIN services_fts f ON f.rowid = s.rowid`
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT s.id, s.name, s.status, s.organization_id, COALESCE(o.name, ''), s.head_terms, `+terms+`
-		FROM services s LEFT JOIN organizations o ON o.id = s.organization_id`+join+` WHERE `+where, args...)
+		FROM services s LEFT JOIN organizations o ON o.id = s.organization_id`+join+` WHERE s.withdrawn = 0 AND `+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -228,9 +233,7 @@ func directoryDocs(ctx context.Context, tx *Tx, where string, args ...any) ([]*h
 	}
 	in := `service_id IN (` + placeholders(1, len(ids)) + `)`
 
-	// The city is read as placeHits reads it.
-	rows, err = tx.QueryContext(ctx, `SELECT p.service_id, p.location_id, p.state, p.country, p.latitude, p.longitude,
-		COALESCE((SELECT a.city FROM addresses a WHERE a.location_id = p.location_id ORDER BY a.address_type = 'physical' DESC, a.id LIMIT 1), '')
+	rows, err = tx.QueryContext(ctx, `SELECT p.service_id, p.location_id, p.state, p.country, p.latitude, p.longitude, `+mainCitySQL+`
 		FROM search_places p WHERE `+in+` ORDER BY p.service_id, p.location_id`, ids...)
 	if err != nil {
 		return nil, err

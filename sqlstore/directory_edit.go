@@ -222,7 +222,7 @@ func updateLocation(ctx context.Context, tx *Tx, actor, id string, values map[st
 	}
 	after := listing.LocationText(l)
 	changed := false
-	for _, f := range listing.LocationFields {
+	for _, f := range listing.LocationValues {
 		if before[f] != after[f] {
 			changed = true
 			if err := audit(ctx, tx, actor, "update", "location", id, f, before[f], after[f]); err != nil {

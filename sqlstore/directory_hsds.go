@@ -31,37 +31,61 @@ func limitSQL(offset, limit int) string {
 // ListOrganizations returns organizations whose name contains search, by
 // name, and how many there are in all.
 func (d *DirectoryService) ListOrganizations(ctx context.Context, search string, offset, limit int) ([]*hsds.Organization, int, error) {
-	tx, err := d.db.BeginTx(ctx, true)
+	where := ""
+	if !haven.StaffView(ctx) {
+		where = `withdrawn = 0` // taken down (withdraw.go)
+	}
+	// Organizations carry their locations: the public sees confidential
+	// ones as the area only (confidential.go).
+	return listByName(ctx, d.db, "organizations", where, search, offset, limit, redactOrganizations)
+}
+
+// listByName lists the rows of table whose name contains search and that
+// meet where (when not empty), by name, each decoded from its data column
+// and passed through finish (when not nil), and how many match in all.
+func listByName[T any](ctx context.Context, db *DB, table, where, search string, offset, limit int,
+	finish func(context.Context, *Tx, []*T) error) ([]*T, int, error) {
+	tx, err := db.BeginTx(ctx, true)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer tx.Rollback()
-	where, args := "1 = 1", []any{}
+	if where == "" {
+		where = "1 = 1"
+	}
+	var args []any
 	if strings.TrimSpace(search) != "" {
-		where, args = `lower(name) LIKE $1 ESCAPE '\'`, []any{likePattern(search)}
+		where, args = where+` AND lower(name) LIKE $1 ESCAPE '\'`, []any{likePattern(search)}
 	}
 	var total int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM organizations WHERE `+where, args...).Scan(&total); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT data FROM organizations WHERE `+where+` ORDER BY name, id`+limitSQL(offset, limit), args...)
+	rows, err := tx.QueryContext(ctx, `SELECT data FROM `+table+` WHERE `+where+` ORDER BY name, id`+limitSQL(offset, limit), args...)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer rows.Close()
-	var out []*hsds.Organization
+	var out []*T
 	for rows.Next() {
 		var data string
 		if err := rows.Scan(&data); err != nil {
 			return nil, 0, err
 		}
-		o := &hsds.Organization{}
-		if err := json.Unmarshal([]byte(data), o); err != nil {
+		v := new(T)
+		if err := json.Unmarshal([]byte(data), v); err != nil {
 			return nil, 0, err
 		}
-		out = append(out, o)
+		out = append(out, v)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	rows.Close()
+	if finish != nil {
+		return out, total, finish(ctx, tx, out)
+	}
+	return out, total, nil
 }
 
 // ListTaxonomyTerms returns taxonomy terms by code, and how many match.
@@ -131,39 +155,10 @@ func (d *DirectoryService) FindTaxonomyTermByID(ctx context.Context, id string) 
 	return nil, haven.Errorf(haven.ENOTFOUND, "No taxonomy term has the id %q.", id)
 }
 
-// ListTaxonomies returns taxonomies whose name contains search.
+// ListTaxonomies returns taxonomies whose name contains search, by name,
+// and how many there are in all.
 func (d *DirectoryService) ListTaxonomies(ctx context.Context, search string, offset, limit int) ([]*hsds.Taxonomy, int, error) {
-	tx, err := d.db.BeginTx(ctx, true)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer tx.Rollback()
-	where, args := "1 = 1", []any{}
-	if strings.TrimSpace(search) != "" {
-		where, args = `lower(name) LIKE $1 ESCAPE '\'`, []any{likePattern(search)}
-	}
-	var total int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM taxonomies WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT data FROM taxonomies WHERE `+where+` ORDER BY name, id`+limitSQL(offset, limit), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []*hsds.Taxonomy
-	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
-			return nil, 0, err
-		}
-		t := &hsds.Taxonomy{}
-		if err := json.Unmarshal([]byte(data), t); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, t)
-	}
-	return out, total, rows.Err()
+	return listByName[hsds.Taxonomy](ctx, d.db, "taxonomies", "", search, offset, limit, nil)
 }
 
 // FindTaxonomyByID returns one taxonomy, or ENOTFOUND.
@@ -190,6 +185,10 @@ func (d *DirectoryService) listTaxonomiesWhere(ctx context.Context, id string) (
 	return []*hsds.Taxonomy{t}, 1, json.Unmarshal([]byte(data), t)
 }
 
+// Engine names the database engine, "sqlite" or "postgres", as
+// DirectoryResult.Engine does.
+func (d *DirectoryService) Engine() string { return d.db.dialect.name }
+
 // ListServiceAtLocations returns the ids of the service_at_location rows
 // whose service matches f; with a place and radius, the row's own location
 // must lie within it, and rows come nearest first.
@@ -205,6 +204,7 @@ func (d *DirectoryService) ListServiceAtLocations(ctx context.Context, f haven.D
 	f.Near, f.RadiusKm = nil, 0 // applied to the row's own place below
 	where, args := directoryWhere(d.db.dialect, f, q, "")
 	from := `service_at_locations sal JOIN services s ON s.id = sal.service_id
+		JOIN locations wl ON wl.id = sal.location_id AND wl.withdrawn = 0
 		LEFT JOIN search_places p ON p.service_id = sal.service_id AND p.location_id = sal.location_id`
 	order := `s.name, sal.id`
 	if near != nil {
@@ -241,25 +241,23 @@ func (d *DirectoryService) FindServiceAtLocations(ctx context.Context, ids []str
 	}
 	defer tx.Rollback()
 	svcOf := map[string]string{}
-	for start := 0; start < len(ids); start += 500 {
-		batch := ids[start:min(start+500, len(ids))]
-		args := make([]any, len(batch))
-		for i, id := range batch {
-			args[i] = id
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, service_id FROM service_at_locations WHERE id IN (`+placeholders(1, len(args))+`)`, args...)
+	err = eachIDBatch(ids, func(in string, args []any) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, service_id FROM service_at_locations WHERE id IN (`+in+`)`, args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var id, sid string
 			if err := rows.Scan(&id, &sid); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			svcOf[id] = sid
 		}
-		rows.Close()
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
 	}
 	var svcIDs []string
 	seen := set{}
@@ -271,6 +269,9 @@ func (d *DirectoryService) FindServiceAtLocations(ctx context.Context, ids []str
 	}
 	svcs, err := loadServices(ctx, tx, svcIDs)
 	if err != nil {
+		return nil, err
+	}
+	if svcs, err = publicServices(ctx, tx, svcs); err != nil {
 		return nil, err
 	}
 	byID := map[string]*hsds.ServiceAtLocation{}
@@ -303,10 +304,11 @@ func (cs *CountryService) PutCountrySummary(ctx context.Context, c *haven.Countr
 // SaveCountrySummary stores a country's summary; with an actor (a curator's
 // edit) each changed field is audited in the same transaction.
 func (cs *CountryService) SaveCountrySummary(ctx context.Context, actor string, c *haven.CountrySummary) error {
-	if !countryRE.MatchString(c.Country) {
+	if !haven.IsCountryCode(c.Country) {
 		return haven.Errorf(haven.EINVALID, "country %q is not an ISO 3166-1 alpha-2 code", c.Country)
 	}
-	if c.Summary["en"] == "" || c.Summary["es"] == "" {
+	// Both empty means no summary yet (a country with only hotlines).
+	if (c.Summary["en"] == "") != (c.Summary["es"] == "") {
 		return haven.Errorf(haven.EINVALID, "country %s: the summary needs English and Spanish", c.Country)
 	}
 	hot := c.Hotlines

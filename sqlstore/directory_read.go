@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -13,33 +14,27 @@ import (
 // order of ids; ids not found are left out.
 func loadServices(ctx context.Context, tx *Tx, ids []string) ([]*hsds.Service, error) {
 	byID := map[string]*hsds.Service{}
-	for start := 0; start < len(ids); start += 500 {
-		batch := ids[start:min(start+500, len(ids))]
-		args := make([]any, len(batch))
-		for i, id := range batch {
-			args[i] = id
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT data FROM services WHERE id IN (`+placeholders(1, len(args))+`)`, args...)
+	err := eachIDBatch(ids, func(in string, args []any) error {
+		rows, err := tx.QueryContext(ctx, `SELECT data FROM services WHERE id IN (`+in+`)`, args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var data string
 			if err := rows.Scan(&data); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			s := &hsds.Service{}
 			if err := json.Unmarshal([]byte(data), s); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("stored service: %w", err)
+				return fmt.Errorf("stored service: %w", err)
 			}
 			byID[s.ID] = s
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
 	}
 	out := make([]*hsds.Service, 0, len(byID))
 	for _, id := range ids {
@@ -146,33 +141,27 @@ func (s set) add(id string) {
 // loadDocs reads the data column of the rows with the given ids into the
 // values dst returns for each id.
 func loadDocs(ctx context.Context, tx *Tx, table string, ids set, dst func(id string) any) error {
-	all := make([]any, 0, len(ids))
+	all := make([]string, 0, len(ids))
 	for id := range ids {
 		all = append(all, id)
 	}
-	for start := 0; start < len(all); start += 500 {
-		batch := all[start:min(start+500, len(all))]
-		rows, err := tx.QueryContext(ctx, `SELECT id, data FROM `+table+` WHERE id IN (`+placeholders(1, len(batch))+`)`, batch...)
+	return eachIDBatch(all, func(in string, args []any) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, data FROM `+table+` WHERE id IN (`+in+`)`, args...)
 		if err != nil {
 			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var id, data string
 			if err := rows.Scan(&id, &data); err != nil {
-				rows.Close()
 				return err
 			}
 			if err := json.Unmarshal([]byte(data), dst(id)); err != nil {
-				rows.Close()
 				return fmt.Errorf("stored %s %s: %w", table, id, err)
 			}
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-	}
-	return nil
+		return rows.Err()
+	})
 }
 
 // DirectoryService reads and writes the provider directory.
@@ -204,7 +193,11 @@ func (d *DirectoryService) FindServicesByID(ctx context.Context, ids []string) (
 		return nil, err
 	}
 	defer tx.Rollback()
-	return loadServices(ctx, tx, ids)
+	svcs, err := loadServices(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return publicServices(ctx, tx, svcs)
 }
 
 // FindOrganizationByID returns an organization with its services' ids, or
@@ -226,12 +219,28 @@ func (d *DirectoryService) FindOrganizationByID(ctx context.Context, id string) 
 	if o == nil {
 		return nil, nil, haven.Errorf(haven.ENOTFOUND, "No organization has the id %q.", id)
 	}
-	svcIDs, err := queryStrings(ctx, tx, `SELECT id FROM services WHERE organization_id = $1 ORDER BY name, id`, id)
+	if err := publicOrganization(ctx, tx, o); err != nil {
+		return nil, nil, err
+	}
+	if err := redactOrganizations(ctx, tx, []*hsds.Organization{o}); err != nil {
+		return nil, nil, err
+	}
+	q := `SELECT id FROM services WHERE organization_id = $1 ORDER BY name, id`
+	if !haven.StaffView(ctx) {
+		q = `SELECT id FROM services WHERE organization_id = $1 AND withdrawn = 0 ORDER BY name, id`
+	}
+	svcIDs, err := queryStrings(ctx, tx, q, id)
 	return o, svcIDs, err
 }
 
-func queryStrings(ctx context.Context, tx *Tx, query string, args ...any) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
+// querier runs queries: a *Tx, or a pool.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// queryStrings returns the one column of a query's rows.
+func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -266,6 +275,9 @@ func (d *DirectoryService) EachService(ctx context.Context, fn func(*hsds.Servic
 		}
 		svcs, err := loadServices(ctx, tx, ids)
 		if err != nil {
+			return err
+		}
+		if svcs, err = publicServices(ctx, tx, svcs); err != nil {
 			return err
 		}
 		for _, s := range svcs {

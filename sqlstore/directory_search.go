@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -15,13 +14,11 @@ import (
 
 var _ haven.DirectorySearcher = (*DirectoryService)(nil)
 
-var countryRE = regexp.MustCompile(`^[A-Z]{2}$`)
-
 // directoryWhere builds the WHERE clause over services s for a filter,
 // leaving out the facet named by except. When q is not empty its match
 // expression is the first argument.
 func directoryWhere(dl *dialect, f haven.DirectoryFilter, q analyze.Query, except string) (string, []any) {
-	conds := []string{"1 = 1"}
+	conds := []string{"s.withdrawn = 0"} // withdrawn services are never found (withdraw.go)
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
@@ -59,7 +56,7 @@ func directoryWhere(dl *dialect, f haven.DirectoryFilter, q analyze.Query, excep
 		conds = append(conds, `s.last_modified > `+arg(f.ModifiedAfter.UTC().Format(time.RFC3339)))
 	}
 	if f.Near != nil && f.RadiusKm > 0 {
-		minLat, minLon, maxLat, maxLon := geo.BoundingBox(geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}, f.RadiusKm)
+		minLat, minLon, maxLat, maxLon := geo.BoundingBox(*f.Near, f.RadiusKm)
 		// The box uses the coordinate index; the exact distance trims its corners.
 		conds = append(conds, `EXISTS (SELECT 1 FROM search_places p WHERE p.service_id = s.id
 			AND p.latitude BETWEEN `+arg(minLat)+` AND `+arg(maxLat)+`
@@ -82,9 +79,12 @@ func (d *DirectoryService) SearchDirectory(ctx context.Context, f haven.Director
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	res := &haven.DirectoryResult{Hits: []haven.DirectoryHit{}, Facets: map[string][]haven.FacetCount{}}
-	for _, facet := range haven.DirectoryFacets {
-		res.Facets[facet] = []haven.FacetCount{}
+	res := &haven.DirectoryResult{Hits: []haven.DirectoryHit{}, Engine: d.db.dialect.name}
+	if len(f.Facets) > 0 {
+		res.Facets = make(map[string][]haven.FacetCount, len(f.Facets))
+		for _, facet := range f.Facets {
+			res.Facets[facet] = []haven.FacetCount{}
+		}
 	}
 	q := analyze.ParseQuery(f.Query)
 	if strings.TrimSpace(f.Query) != "" && q.Empty() {
@@ -138,7 +138,7 @@ func (d *DirectoryService) SearchDirectory(ctx context.Context, f haven.Director
 	if err := placeHits(ctx, tx, f, res.Hits); err != nil {
 		return nil, err
 	}
-	for _, facet := range haven.DirectoryFacets {
+	for _, facet := range f.Facets {
 		if res.Facets[facet], err = directoryFacet(ctx, tx, f, q, facet); err != nil {
 			return nil, fmt.Errorf("facet %s: %w", facet, err)
 		}
@@ -152,20 +152,10 @@ func placeHits(ctx context.Context, tx *Tx, f haven.DirectoryFilter, hits []have
 	if len(hits) == 0 {
 		return nil
 	}
-	args := make([]any, len(hits))
+	ids := make([]string, len(hits))
+	index := make(map[string]int, len(hits))
 	for i, h := range hits {
-		args[i] = h.ServiceID
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT p.service_id, p.location_id, p.state, p.country, p.latitude, p.longitude,
-		COALESCE((SELECT a.city FROM addresses a WHERE a.location_id = p.location_id ORDER BY a.address_type = 'physical' DESC, a.id LIMIT 1), '')
-		FROM search_places p WHERE p.service_id IN (`+placeholders(1, len(args))+`) ORDER BY p.location_id`, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	index := map[string]int{}
-	for i, h := range hits {
-		index[h.ServiceID] = i
+		ids[i], index[h.ServiceID] = h.ServiceID, i
 	}
 	better := func(h *haven.DirectoryHit, state, country string, dist *float64) bool {
 		if h.LocationID == "" {
@@ -179,24 +169,37 @@ func placeHits(ctx context.Context, tx *Tx, f haven.DirectoryFilter, hits []have
 		}
 		return !matches(h.State, h.Country) && matches(state, country)
 	}
-	for rows.Next() {
-		var sid, lid, state, country, city string
-		var lat, lon *float64
-		if err := rows.Scan(&sid, &lid, &state, &country, &lat, &lon, &city); err != nil {
+	return eachIDBatch(ids, func(in string, args []any) error {
+		rows, err := tx.QueryContext(ctx, `SELECT p.service_id, p.location_id, p.state, p.country, p.latitude, p.longitude, `+mainCitySQL+`
+			FROM search_places p WHERE p.service_id IN (`+in+`) ORDER BY p.location_id`, args...)
+		if err != nil {
 			return err
 		}
-		var dist *float64
-		if f.Near != nil && lat != nil && lon != nil {
-			d := geo.DistanceKm(geo.Point{Lat: f.Near.Lat, Lon: f.Near.Lon}, geo.Point{Lat: *lat, Lon: *lon})
-			dist = &d
+		defer rows.Close()
+		for rows.Next() {
+			var sid, lid, state, country, city string
+			var lat, lon *float64
+			if err := rows.Scan(&sid, &lid, &state, &country, &lat, &lon, &city); err != nil {
+				return err
+			}
+			var dist *float64
+			if f.Near != nil && lat != nil && lon != nil {
+				d := geo.DistanceKm(*f.Near, geo.Point{Lat: *lat, Lon: *lon})
+				dist = &d
+			}
+			h := &hits[index[sid]]
+			if better(h, state, country, dist) {
+				h.LocationID, h.State, h.Country, h.City, h.Lat, h.Lon, h.DistanceKm = lid, state, country, city, lat, lon, dist
+			}
 		}
-		h := &hits[index[sid]]
-		if better(h, state, country, dist) {
-			h.LocationID, h.State, h.Country, h.City, h.Lat, h.Lon, h.DistanceKm = lid, state, country, city, lat, lon, dist
-		}
-	}
-	return rows.Err()
+		return rows.Err()
+	})
 }
+
+// mainCitySQL selects the city of place p's location's main address, by
+// the rule of hsds.Location.MainAddress.
+const mainCitySQL = `COALESCE((SELECT a.city FROM addresses a WHERE a.location_id = p.location_id
+	ORDER BY a.address_type = 'physical' DESC, a.id LIMIT 1), '')`
 
 // directoryFacet counts the services of each value of one facet, under every
 // filter but its own; values come most frequent first.

@@ -25,7 +25,8 @@ func NewResourceService(db *DB) *ResourceService { return &ResourceService{db: d
 var _ haven.ResourceService = (*ResourceService)(nil)
 
 const resourceColumns = `r.id, r.section, r.kind, r.title, r.region, r.publisher, r.year, r.url,
-	r.description_en, r.description_es, r.hotline, r.position, r.created_at, r.updated_at, r.last_verified, r.retired_at`
+	r.description_en, r.description_es, r.hotline, r.position, r.created_at, r.updated_at, r.last_verified, r.retired_at,
+	r.url_kind, r.note_en, r.note_es, r.find_en, r.find_es`
 
 // sectionOrder sorts sections as the seed page lists them.
 const sectionOrder = `CASE r.section WHEN 'documents' THEN 1 WHEN 'organizations' THEN 2
@@ -193,10 +194,13 @@ func queryResources(ctx context.Context, tx *Tx, query string, args ...any) ([]*
 	for rows.Next() {
 		r := &haven.Resource{Desc: haven.Localized{}, Audiences: []string{}, Topics: []string{}, Languages: []string{}}
 		var en, es, hotline, created, updated, retired string
+		var noteEN, noteES, findEN, findES string
 		if err := rows.Scan(&r.ID, &r.Section, &r.Kind, &r.Title, &r.Region, &r.Publisher, &r.Year, &r.URL,
-			&en, &es, &hotline, &r.Position, &created, &updated, &r.LastVerified, &retired); err != nil {
+			&en, &es, &hotline, &r.Position, &created, &updated, &r.LastVerified, &retired,
+			&r.URLKind, &noteEN, &noteES, &findEN, &findES); err != nil {
 			return nil, err
 		}
+		r.Note, r.HowToFind = localizedOrNil(noteEN, noteES), localizedOrNil(findEN, findES)
 		r.Retired = retired != ""
 		r.Desc["en"], r.Desc["es"] = en, es
 		r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
@@ -301,10 +305,12 @@ func createResource(ctx context.Context, tx *Tx, r *haven.Resource) error {
 	}
 	r.CreatedAt, r.UpdatedAt = tx.now, tx.now
 	if _, err := tx.ExecContext(ctx, `INSERT INTO resources (id, section, kind, title, region, publisher, year, url,
-		description_en, description_es, hotline, position, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		description_en, description_es, hotline, position, created_at, updated_at,
+		url_kind, note_en, note_es, find_en, find_es)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
 		r.ID, r.Section, r.Kind, r.Title, r.Region, r.Publisher, r.Year, r.URL,
-		r.Desc["en"], r.Desc["es"], hotline, r.Position, formatTime(tx.now), formatTime(tx.now)); err != nil {
+		r.Desc["en"], r.Desc["es"], hotline, r.Position, formatTime(tx.now), formatTime(tx.now),
+		r.URLKind, r.Note["en"], r.Note["es"], r.HowToFind["en"], r.HowToFind["es"]); err != nil {
 		return err
 	}
 	for table, vs := range map[string][]string{
@@ -400,8 +406,10 @@ func (s *ResourceService) UpdateResource(ctx context.Context, actor string, r *h
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE resources SET section = $2, kind = $3, title = $4, region = $5, publisher = $6, year = $7,
-		url = $8, description_en = $9, description_es = $10, updated_at = $11 WHERE id = $1`,
-		r.ID, r.Section, r.Kind, r.Title, r.Region, r.Publisher, r.Year, r.URL, r.Desc["en"], r.Desc["es"], formatTime(tx.now)); err != nil {
+		url = $8, description_en = $9, description_es = $10, updated_at = $11,
+		url_kind = $12, note_en = $13, note_es = $14, find_en = $15, find_es = $16 WHERE id = $1`,
+		r.ID, r.Section, r.Kind, r.Title, r.Region, r.Publisher, r.Year, r.URL, r.Desc["en"], r.Desc["es"], formatTime(tx.now),
+		r.URLKind, r.Note["en"], r.Note["es"], r.HowToFind["en"], r.HowToFind["es"]); err != nil {
 		return err
 	}
 	for table, vs := range map[string][]string{"resource_audiences": r.Audiences, "resource_topics": r.Topics, "resource_languages": r.Languages} {
@@ -433,7 +441,10 @@ func resourceFields(a, b *haven.Resource) []fieldChange {
 	return []fieldChange{
 		{"title", a.Title, b.Title}, {"section", a.Section, b.Section}, {"kind", a.Kind, b.Kind},
 		{"region", a.Region, b.Region}, {"publisher", a.Publisher, b.Publisher}, {"year", year(a.Year), year(b.Year)},
-		{"url", a.URL, b.URL}, {"description.en", a.Desc["en"], b.Desc["en"]}, {"description.es", a.Desc["es"], b.Desc["es"]},
+		{"url", a.URL, b.URL}, {"url_kind", a.URLKind, b.URLKind},
+		{"note.en", a.Note["en"], b.Note["en"]}, {"note.es", a.Note["es"], b.Note["es"]},
+		{"how_to_find.en", a.HowToFind["en"], b.HowToFind["en"]}, {"how_to_find.es", a.HowToFind["es"], b.HowToFind["es"]},
+		{"description.en", a.Desc["en"], b.Desc["en"]}, {"description.es", a.Desc["es"], b.Desc["es"]},
 		{"audiences", strings.Join(a.Audiences, ","), strings.Join(b.Audiences, ",")},
 		{"topics", strings.Join(a.Topics, ","), strings.Join(b.Topics, ",")},
 		{"languages", strings.Join(a.Languages, ","), strings.Join(b.Languages, ",")},

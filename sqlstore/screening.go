@@ -304,25 +304,10 @@ func (ss *ScreeningRecordService) PurgeScreenings(ctx context.Context, actor str
 
 // expiredScreenings lists the records last saved before cutoff, oldest
 // first, at most limit of them (all for a negative limit).
-func (db *DB) expiredScreenings(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, cutoff time.Time, limit int) ([]string, error) {
+func (db *DB) expiredScreenings(ctx context.Context, q querier, cutoff time.Time, limit int) ([]string, error) {
 	query, args := `SELECT id FROM screening_records WHERE updated_at < $1 ORDER BY updated_at, id`, []any{formatTime(cutoff)}
 	if limit >= 0 {
 		query, args = query+` LIMIT $2`, append(args, limit)
 	}
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryStrings(ctx, q, query, args...)
 }

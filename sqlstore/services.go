@@ -58,6 +58,7 @@ func NewCountryService(db *DB) *CountryService { return &CountryService{db: db} 
 
 var (
 	_ haven.AccountService         = (*AccountService)(nil)
+	_ haven.AccountSecurityService = (*AccountService)(nil)
 	_ haven.AuditService           = (*AuditService)(nil)
 	_ haven.SuggestionService      = (*SuggestionService)(nil)
 	_ haven.LearningService        = (*LearningService)(nil)
@@ -68,6 +69,7 @@ var (
 	_ haven.CountryService         = (*CountryService)(nil)
 	_ haven.DirectoryService       = (*DirectoryService)(nil)
 	_ haven.DirectoryEditor        = (*DirectoryService)(nil)
+	_ haven.TakedownService        = (*DirectoryService)(nil)
 	_ haven.ResourceService        = (*ResourceService)(nil)
 	_ haven.ResourceEditor         = (*ResourceService)(nil)
 )

@@ -103,10 +103,11 @@ func TestSuggestionQueue(t *testing.T) {
 		if s, _ := sqlstore.NewDirectoryService(db).FindServiceByID(ctx, svcs[1].ID); s.Status != "inactive" {
 			t.Errorf("accepting \"closed\" left status %q", s.Status)
 		}
+		before, _ := sqlstore.NewResourceService(db).FindResourceByID(ctx, "vital-voices")
 		if err := sqlstore.NewSuggestionService(db).ResolveSuggestion(ctx, "c@example.org", site.ID, false, ""); err != nil {
 			t.Fatal(err)
 		}
-		if r, _ := sqlstore.NewResourceService(db).FindResourceByID(ctx, "vital-voices"); r.URL != "" {
+		if r, _ := sqlstore.NewResourceService(db).FindResourceByID(ctx, "vital-voices"); r.URL != before.URL {
 			t.Errorf("a rejected suggestion changed the entry: %q", r.URL)
 		}
 		if list, _ := sqlstore.NewSuggestionService(db).ListSuggestions(ctx, "pending"); len(list) != 0 {

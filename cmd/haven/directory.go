@@ -16,6 +16,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"haven"
 	"haven/hsds"
 	"haven/sqlstore"
 )
@@ -179,13 +180,22 @@ func exportCommand() *command {
 	return &command{
 		name:    "export",
 		summary: "export the whole provider directory as HSDS 3.0",
-		usage:   "[--db DSN] --format json|ndjson|csv [--spreadsheet-safe] --out PATH|-",
+		usage:   "[--db DSN] --format json|ndjson|csv [--spreadsheet-safe] --out PATH|- [--include-confidential]",
 		help: `Writes every service, fully nested, as Open Referral HSDS 3.0:
   json    one JSON array of services
   ndjson  one service a line
   csv     a tabular data package: --out names a folder that receives
           datapackage.json and one CSV file a table
 What is exported imports back unchanged.
+
+Confidential locations (x_confidential: true, such as shelters) are
+exported as the public sees them: city, state, postal code and country
+only. --include-confidential exports them whole, for backups and trusted
+transfers; keep such a file as safe as the database. A default export
+imports into another Haven (a confidential location may lack its street),
+but imported back over the database it came from it replaces the
+confidential details with the area only: back up with
+--include-confidential.
 
 CSV files keep the data exactly, for exchange with other systems. To open
 them in a spreadsheet, add --spreadsheet-safe: any text cell starting with
@@ -197,7 +207,11 @@ longer import back exactly).`,
 			format := fs.String("format", "ndjson", "json, ndjson or csv")
 			out := fs.String("out", "", "output file, folder (csv), or - for standard output")
 			safe := fs.Bool("spreadsheet-safe", false, "csv: put a ' before text a spreadsheet would run as a formula")
+			whole := fs.Bool("include-confidential", false, "export confidential locations whole (street, coordinates, phones)")
 			return func(ctx context.Context, m *Main, args []string) error {
+				if *whole {
+					ctx = haven.WithStaffView(ctx)
+				}
 				if *out == "" {
 					return fmt.Errorf("export needs --out PATH (or --out - for standard output)")
 				}

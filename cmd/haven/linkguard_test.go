@@ -84,6 +84,10 @@ func linkCheckNeverProbesInternal(t *testing.T, dsn string) {
 		t.Fatal(err)
 	}
 
+	// The library's addresses are the same one, so the check never leaves
+	// this machine and still has one address to visit.
+	pointLibraryAt(t, db, func(string) string { return target })
+
 	out := MustRunMain(t, dsn, "links", "check", "--host-delay", "0")
 	if !strings.Contains(out, "checked 1 links: 0 broken or redirected") || !strings.Contains(out, "1 not checked") {
 		t.Errorf("links check: %s", out)

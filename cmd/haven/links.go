@@ -73,6 +73,11 @@ func checkLinks(ctx context.Context, db *sqlstore.DB, c *linkcheck.Checker, prog
 	if err != nil {
 		return n, err
 	}
+	// Results of addresses no one uses any more (a curator fixed them)
+	// leave the dashboard.
+	if _, err := links.ForgetLinkChecks(ctx, urls); err != nil {
+		return n, err
+	}
 	results, err := c.Check(ctx, urls, progress)
 	n.total = len(results)
 	for _, r := range results {

@@ -50,6 +50,9 @@ func TestLinksCheck(t *testing.T) {
 	}, sqlstore.ImportOptions{Name: "t"}); err != nil {
 		t.Fatal(err)
 	}
+	// The library's addresses lead to the working page, so the check
+	// stays on this server.
+	pointLibraryAt(t, db, func(string) string { return srv.URL + "/ok" })
 	db.Close()
 
 	out := MustRunMain(t, dsn, "links", "check", "--host-delay", "0", "--allow-private") // the test server is on loopback

@@ -132,6 +132,12 @@ func (m *Main) loadSample(ctx context.Context, db *sqlstore.DB) error {
 		return fmt.Errorf("load sample data: %w", err)
 	}
 	for _, c := range sample.CountrySummaries() {
+		// Keep the country's real hotlines: only the summary is sample.
+		if old, err := sqlstore.NewCountryService(db).FindCountrySummary(ctx, c.Country); err != nil {
+			return err
+		} else if old != nil && len(old.Hotlines) > 0 {
+			c.Hotlines = old.Hotlines
+		}
 		if err := sqlstore.NewCountryService(db).PutCountrySummary(ctx, &c); err != nil {
 			return fmt.Errorf("load sample country summary: %w", err)
 		}

@@ -161,16 +161,10 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 		ix.AfterBuild = func() { debug.FreeOSMemory() }
 		go ix.Run(ctx) // builds in the background, then follows every write
 	}
-	// Searches are counted under the engine that answers them.
-	engine := func() string {
-		if searcher.Index != nil && (search == searchindex.IndexOnly || searcher.Index.Ready()) {
-			return "index"
-		}
-		return db.Engine()
-	}
-	srv.Directory, srv.DirEditor = havenhttp.CountSearches(searchingDirectory{dir, searcher}, engine, mx), dir
+	srv.Directory, srv.Search, srv.DirEditor, srv.Takedowns = dir, searcher, dir, dir
 	srv.SearchReady = searcher.Ready
-	srv.Countries, srv.Accounts, srv.Audit = sqlstore.NewCountryService(db), sqlstore.NewAccountService(db), sqlstore.NewAuditService(db)
+	accounts := sqlstore.NewAccountService(db)
+	srv.Countries, srv.Accounts, srv.Security, srv.Audit = sqlstore.NewCountryService(db), accounts, accounts, sqlstore.NewAuditService(db)
 	srv.Curation, srv.Learning, srv.Records = sqlstore.NewCurationService(db), sqlstore.NewLearningService(db), sqlstore.NewScreeningRecordService(db)
 	if srv.Sections, _, err = learning.Load(); err != nil {
 		return err
@@ -219,21 +213,6 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	return nil
 }
 
-// searchingDirectory is the directory store with its searches answered by
-// a searchindex.Switch.
-type searchingDirectory struct {
-	*sqlstore.DirectoryService
-	search *searchindex.Switch
-}
-
-func (d searchingDirectory) SearchDirectory(ctx context.Context, f haven.DirectoryFilter) (*haven.DirectoryResult, error) {
-	return d.search.SearchDirectory(ctx, f)
-}
-
-// Ready reports whether directory searches can be answered (see
-// searchindex.Switch.Ready), for a readiness check.
-func (d searchingDirectory) Ready() bool { return d.search.Ready() }
-
 // openDB opens the database, applies pending migrations and seeds the
 // library on first use. Every command that touches data goes through it.
 func (m *Main) openDB(ctx context.Context, cfg *dbConfig) (*sqlstore.DB, error) {
@@ -264,6 +243,14 @@ func (m *Main) openDB(ctx context.Context, cfg *dbConfig) (*sqlstore.DB, error) 
 	if n > 0 {
 		m.Logger.Info("loaded the resource library from the seed catalog", "entries", n)
 	}
+	// A library seeded from an older catalog gets the addresses found since,
+	// where no curator has touched the entry.
+	if n, err := sqlstore.NewResourceService(db).FillResourceLinks(ctx, entries); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("fill the library's web addresses: %w", err)
+	} else if n > 0 {
+		m.Logger.Info("filled web addresses of library entries from the seed catalog", "entries", n)
+	}
 	// Haven's own service categories, so curators can assign any of them.
 	_, pages, err := learning.Load()
 	if err != nil {
@@ -275,6 +262,12 @@ func (m *Main) openDB(ctx context.Context, cfg *dbConfig) (*sqlstore.DB, error) 
 		return nil, fmt.Errorf("load the learning pages: %w", err)
 	} else if n > 0 {
 		m.Logger.Info("loaded the learning pages", "pages", n)
+	}
+	if ok, err := seedCountries(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load the country tiers and hotlines: %w", err)
+	} else if ok {
+		m.Logger.Info("loaded the country tiers (TIP Report 2025) and national hotlines")
 	}
 	tax, terms := categoryTaxonomy()
 	if err := sqlstore.NewDirectoryService(db).EnsureTaxonomy(ctx, tax, terms); err != nil {

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"haven"
 	"haven/catalog"
 	"haven/hsds"
 	havenhttp "haven/http"
@@ -17,17 +16,6 @@ import (
 	"haven/searchindex"
 	"haven/sqlstore"
 )
-
-// searching is the directory with its searches answered as haven serve
-// --search says.
-type searching struct {
-	*sqlstore.DirectoryService
-	sw *searchindex.Switch
-}
-
-func (d searching) SearchDirectory(ctx context.Context, f haven.DirectoryFilter) (*haven.DirectoryResult, error) {
-	return d.sw.SearchDirectory(ctx, f)
-}
 
 // serveSample serves sample services from a real SQLite database over
 // loopback HTTP, as haven serve does, searching with the index or SQL.
@@ -48,7 +36,7 @@ func serveSample(t *testing.T, db *sqlstore.DB, mode searchindex.Mode) string {
 	}
 	s := havenhttp.NewServer()
 	s.Resources, s.DB, s.Learning, s.Sections = sqlstore.NewResourceService(db), db, sqlstore.NewLearningService(db), sections
-	s.Directory, s.Countries, s.SearchReady = searching{dir, sw}, sqlstore.NewCountryService(db), sw.Ready
+	s.Directory, s.Search, s.Countries, s.SearchReady = dir, sw, sqlstore.NewCountryService(db), sw.Ready
 	s.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	s.Limits.APIRate = 0 // as the script runs it: all the load comes from one client
 	if err := s.Open("127.0.0.1:0"); err != nil {
