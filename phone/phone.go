@@ -79,12 +79,15 @@ func Display(text, from string) string {
 }
 
 // Dial returns the digits a tel: URI dials for a number: the E.164 number
-// when it can be read, else the digits of the text, with a leading +; the
-// extension is left out, for phones that cannot dial it.
+// of one written with its country code, else the digits of the text (a
+// hotline's national number, which no region is known for), with a leading
+// +; the extension is left out, for phones that cannot dial it.
 func Dial(text string) string {
 	number, _ := Split(text)
-	if n, _, ok := Parse(number, DefaultRegion); ok {
-		return n
+	if strings.HasPrefix(strings.TrimSpace(number), "+") {
+		if n, _, ok := Parse(number, DefaultRegion); ok {
+			return n
+		}
 	}
 	var b strings.Builder
 	for i, r := range strings.TrimSpace(number) {
