@@ -61,6 +61,9 @@ type SuggestionService interface {
 	// ListSuggestions returns suggestions with the given status, oldest
 	// first.
 	ListSuggestions(ctx context.Context, status string) ([]*Suggestion, error)
+	// FindSuggestion returns one suggestion, whatever its status;
+	// ENOTFOUND for an unknown id.
+	FindSuggestion(ctx context.Context, id string) (*Suggestion, error)
 	// ResolveSuggestion accepts or rejects a pending suggestion, applying,
 	// audited, a value Haven can apply; value, when given, is the curator's
 	// corrected version. ENOTFOUND for an unknown suggestion; ECONFLICT for

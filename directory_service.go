@@ -83,6 +83,12 @@ type DirectoryEditor interface {
 	// VerifyService records that a curator confirmed a service today;
 	// ENOTFOUND for an unknown service.
 	VerifyService(ctx context.Context, actor, id string) error
+	// UndoChange sets the field one audit line changed (of a service,
+	// organization, location, or an entry's web address) back to its value
+	// before, audited as an undo of that line. ENOTFOUND for an unknown
+	// line; EINVALID for a line that is not one such field's change;
+	// ECONFLICT when the field has changed again since.
+	UndoChange(ctx context.Context, actor string, entryID int64) error
 	// UpdateOrganization applies changes to an organization's fields (see
 	// package listing). EINVALID for an unknown field or a bad value;
 	// ENOTFOUND for an unknown organization.

@@ -82,6 +82,10 @@ type AuditEntry struct {
 	Field      string
 	Before     string
 	After      string
+	// SuggestionID is the suggestion whose acceptance made the change.
+	SuggestionID string
+	// Undoes is the line this change undid, or 0.
+	Undoes int64
 }
 
 // Suggestion is what a member of the public reports or proposes, waiting

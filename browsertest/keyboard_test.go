@@ -102,11 +102,12 @@ func TestKeyboardFocus(t *testing.T) {
 func tabThrough(t *testing.T, tb *tab) int {
 	t.Helper()
 	n := eval[int](tb, `(() => {
-		const sel = 'a[href], button:not([disabled]), input:not([type="hidden"]):not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]';
+		const sel = 'a[href], button:not([disabled]), input:not([type="hidden"]):not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex], details > summary:first-of-type';
 		let i = 0;
 		const groups = {}; // Tab stops once in a group of radio buttons; arrows move within it
 		for (const e of document.querySelectorAll(sel)) {
 			if (e.tabIndex < 0 || e.closest("[inert], [hidden]")) continue;
+			if (e.tagName !== "SUMMARY" && e.closest("details:not([open])")) continue; // folded away
 			const s = getComputedStyle(e);
 			if (s.visibility === "hidden" || e.getClientRects().length === 0) continue;
 			if (e.type === "radio" && e.name) {
@@ -126,10 +127,11 @@ func tabThrough(t *testing.T, tb *tab) int {
 		Outline string
 		Shadow  string
 		SVGRing bool
+		Fields  bool // a time or date control: Tab stops at each of its parts
 	}
 	seen := map[int]bool{}
-	first := -2
-	for range n + 10 {
+	first, prev := -2, -2
+	for range 3*n + 10 { // a time control takes up to three stops
 		tb.do(chromedp.KeyEvent(kb.Tab))
 		s := eval[stop](tb, `(() => {
 			const e = document.activeElement;
@@ -142,6 +144,7 @@ func tabThrough(t *testing.T, tb *tab) int {
 				outline: s.outlineStyle === "none" || parseFloat(s.outlineWidth) === 0 ? "" : s.outlineStyle + " " + s.outlineWidth + " " + s.outlineColor,
 				shadow: s.boxShadow === "none" ? "" : s.boxShadow,
 				svgRing: e instanceof SVGElement && !!rect && parseFloat(getComputedStyle(rect).strokeWidth) >= 3,
+				fields: e.matches('input[type="time"], input[type="date"], input[type="datetime-local"]'),
 			};
 		})()`)
 		if s.Index == first || (s.Index == -1 && len(seen) > 0 && s.What == "body") {
@@ -154,10 +157,13 @@ func tabThrough(t *testing.T, tb *tab) int {
 			t.Errorf("Tab reached an element that was not expected to take focus: %s", s.What)
 			continue
 		}
+		if seen[s.Index] && s.Fields && s.Index == prev {
+			continue // the next part (minutes, AM/PM) of the same control
+		}
 		if seen[s.Index] {
 			t.Errorf("Tab reached %s twice in one pass", s.What)
 		}
-		seen[s.Index] = true
+		seen[s.Index], prev = true, s.Index
 		if s.Outline == "" && s.Shadow == "" && !s.SVGRing {
 			t.Errorf("no visible focus indicator on %s", s.What)
 		}

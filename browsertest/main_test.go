@@ -56,6 +56,8 @@ var (
 	axeSource string
 	// screenshotDir is where the layout screenshots go.
 	screenshotDir string
+	// havenDB is the main server's SQLite file.
+	havenDB string
 )
 
 func TestMain(m *testing.M) {
@@ -112,6 +114,7 @@ func run(m *testing.M) (int, error) {
 	// A secret key, so the admin can save screening records.
 	_, key := vault.NewKey()
 	os.Setenv("HAVEN_SECRET_KEY", key)
+	havenDB = db
 	served, err := startHaven(bin, filepath.Join(tmp, "serve.log"), "--db", db, "--sample", "--exit-url", exitURL)
 	if err != nil {
 		return 0, err

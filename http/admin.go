@@ -180,24 +180,8 @@ func (s *Server) handleRetireResource(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin", http.StatusSeeOther)
 }
 
-type historyData struct {
-	Type, ID string
-	Entries  []haven.AuditEntry
-}
-
 func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
-	if r.PathValue("type") == "screening" && !currentUser(r).Can(haven.RoleAdmin) {
-		s.renderError(w, r, haven.Errorf(haven.EFORBIDDEN, "The history of screening records is for administrators."))
-		return
-	}
-	entries, err := s.Audit.AuditTrail(r.Context(), r.PathValue("type"), r.PathValue("id"), 0)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	p := s.newPage(r, "", "admin", historyData{Type: r.PathValue("type"), ID: r.PathValue("id"), Entries: entries})
-	p.Title = p.L.T("history.title")
-	s.render(w, r, http.StatusOK, "history", p)
+	s.showHistory(w, r, http.StatusOK, "")
 }
 
 // slugify makes an entry id of a title: lower-case ASCII letters and

@@ -11,6 +11,7 @@ import (
 	"haven/geo"
 	"haven/hsds"
 	"haven/listing"
+	"haven/phone"
 )
 
 func (s *Server) handleCreateTerm(w http.ResponseWriter, r *http.Request) {
@@ -110,6 +111,7 @@ func (s *Server) handleCreateService(w http.ResponseWriter, r *http.Request) {
 	for _, k := range listing.LocationValues {
 		f.Location[k] = strings.TrimSpace(r.PostForm.Get("loc_" + k))
 	}
+	readHoursDays(p, r.PostForm, f.Service, f.Errors)
 	if f.Service["name"] == "" {
 		f.Errors["name"] = p.L.T("form.required.name")
 	}
@@ -212,9 +214,7 @@ type organizationForm struct {
 
 func organizationValues(o *hsds.Organization) map[string]string {
 	v := map[string]string{"name": o.Name, "alternate_name": o.AlternateName, "description": o.Description, "email": o.Email, "website": o.Website}
-	if len(o.Phones) > 0 {
-		v["phone"] = o.Phones[0].Number
-	}
+	v["phone"] = phone.Display(listing.OrganizationPhone(o), visitorRegion)
 	return v
 }
 
@@ -270,7 +270,13 @@ type serviceForm struct {
 	Fields []string
 }
 
-func serviceValues(sv *hsds.Service) map[string]string { return listing.ServiceText(sv) }
+// serviceValues are a service's fields as its form shows them: the phone
+// in national format, which the store reads back to the same number.
+func serviceValues(sv *hsds.Service) map[string]string {
+	v := listing.ServiceText(sv)
+	v["phone"] = phone.Display(v["phone"], visitorRegion)
+	return v
+}
 
 func (s *Server) handleEditService(w http.ResponseWriter, r *http.Request) {
 	s.editListing(w, r, s.serviceEditor())
@@ -296,6 +302,7 @@ func (s *Server) serviceEditor() *listingEditor {
 				return serviceForm{S: sv, Values: values, Errors: errs, Saved: saved, Fields: listing.ServiceFields}
 			}}, nil
 		},
+		read: readHoursDays,
 		check: func(p *page, values, errs map[string]string) {
 			if values["name"] == "" {
 				errs["name"] = p.L.T("form.required.name")

@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"haven"
@@ -20,6 +21,9 @@ type listingEditor struct {
 	maxBody  int64
 	// load finds the listing by id.
 	load func(r *http.Request, id string) (*listingEdit, error)
+	// read, when set, reads what the fields alone do not say (the service
+	// form's hours controls) into values, before check.
+	read func(p *page, form url.Values, values, errs map[string]string)
 	// check adds a message per bad field to errs.
 	check func(p *page, values, errs map[string]string)
 	// update saves the values; EINVALID shows the form again with the
@@ -66,6 +70,9 @@ func (s *Server) saveListing(w http.ResponseWriter, r *http.Request, e *listingE
 	values, errs := map[string]string{}, map[string]string{}
 	for _, f := range e.fields {
 		values[f] = strings.TrimSpace(r.PostForm.Get(f))
+	}
+	if e.read != nil {
+		e.read(p, r.PostForm, values, errs)
 	}
 	e.check(p, values, errs)
 	if len(errs) == 0 {

@@ -17,6 +17,7 @@ import (
 	"haven/geo"
 	"haven/hsds"
 	"haven/i18n"
+	"haven/phone"
 )
 
 func newLineEncoder(w io.Writer) *json.Encoder {
@@ -64,7 +65,7 @@ func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.T
 		}
 	}
 	if p := firstPhone(sv); p != "" {
-		c.Phone, c.PhoneTel = p, telURI(p)
+		c.Phone, c.PhoneTel = phone.Display(p, visitorRegion), telURI(p)
 	}
 	c.Confidential = shownConfidential(h, sv)
 	for _, lang := range sv.Languages {
@@ -121,13 +122,7 @@ func firstPhone(sv *hsds.Service) string {
 // marked safe for templates, which otherwise refuse tel: links they did not
 // write themselves; only digits and a leading + get through.
 func telURI(number string) template.URL {
-	var b strings.Builder
-	for i, r := range strings.TrimSpace(number) {
-		if r >= '0' && r <= '9' || (r == '+' && i == 0) {
-			b.WriteRune(r)
-		}
-	}
-	return template.URL("tel:" + b.String())
+	return template.URL("tel:" + phone.Dial(number))
 }
 
 func allSchedules(sv *hsds.Service) []hsds.Schedule {
@@ -596,11 +591,11 @@ func (s *Server) serviceView(l *i18n.Localizer, sv *hsds.Service, staff bool) se
 		}
 		v.Places = append(v.Places, pv)
 		for _, ph := range append(slices.Clone(sal.Phones), loc.Phones...) {
-			v.Phones = append(v.Phones, phoneView{ph.Number, telURI(ph.Number), ph.Description})
+			v.Phones = append(v.Phones, viewPhone(ph))
 		}
 	}
 	for _, ph := range sv.Phones {
-		v.Phones = append([]phoneView{{ph.Number, telURI(ph.Number), ph.Description}}, v.Phones...)
+		v.Phones = append([]phoneView{viewPhone(ph)}, v.Phones...)
 	}
 	v.Hours = scheduleLines(l, allSchedules(sv))
 	v.Languages = v.Card.Languages
@@ -705,7 +700,7 @@ func (s *Server) handleOrganization(w http.ResponseWriter, r *http.Request) {
 		v.Cards = append(v.Cards, card(p.L, nil, sv, now))
 	}
 	for _, ph := range o.Phones {
-		v.Phones = append(v.Phones, phoneView{ph.Number, telURI(ph.Number), ph.Description})
+		v.Phones = append(v.Phones, viewPhone(ph))
 	}
 	if t, err := time.Parse("2006-01-02", o.XLastVerified); err == nil {
 		v.Verified = formatDate(t, p.Lang)

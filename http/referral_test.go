@@ -3,6 +3,7 @@ package http_test
 import (
 	"bytes"
 	"compress/zlib"
+	havenphone "haven/phone"
 	"html"
 	"io"
 	"os/exec"
@@ -111,7 +112,8 @@ func pdfString(b []byte) []byte {
 func TestDiscreetSheet(t *testing.T) {
 	s, svcs := MustDirectoryServer(t)
 	ids := "id=" + svcs[0].ID + "&id=" + svcs[1].ID
-	phone := svcs[0].Phones[0].Number
+	// Shown in national format, as stored numbers are for U.S. visitors.
+	phone := havenphone.Display(svcs[0].Phones[0].Number, "US")
 	for _, lang := range []string{"en", "es"} {
 		l := i18n.New(lang)
 		t.Run(lang, func(t *testing.T) {

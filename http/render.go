@@ -19,6 +19,7 @@ import (
 
 	"haven"
 	"haven/i18n"
+	"haven/phone"
 )
 
 // The national hotline, shown on every page. These are the seed page's facts.
@@ -61,7 +62,21 @@ type fieldData struct {
 	Name    string
 	Value   string
 	Error   string
+	Hint    string // shown under the field, which it describes
 	Options []option
+}
+
+// DescribedBy lists the ids of what describes the field: its hint, its
+// error.
+func (f fieldData) DescribedBy() string {
+	var ids []string
+	if f.Hint != "" {
+		ids = append(ids, "h-"+f.Name)
+	}
+	if f.Error != "" {
+		ids = append(ids, "e-"+f.Name)
+	}
+	return strings.Join(ids, " ")
 }
 
 type option struct {
@@ -112,6 +127,12 @@ func mustRenderer() *renderer {
 		"fieldOf": func(p *page, name, value string, errs map[string]string) fieldData {
 			return fieldData{P: p, Name: name, Value: value, Error: errs[name]}
 		},
+		"hintedOf": func(p *page, name, value string, errs map[string]string) fieldData {
+			return fieldData{P: p, Name: name, Value: value, Error: errs[name], Hint: p.L.T("hint." + name)}
+		},
+		"hoursOf": func(p *page, text string, errs map[string]string) hoursFieldData {
+			return hoursFieldData{P: p, Text: text, Error: errs["hours"], Form: hoursFormOf(text)}
+		},
 		"selectOf": func(p *page, facet, selected string, errs map[string]string) fieldData {
 			f := fieldData{P: p, Name: facet, Error: errs[facet]}
 			for _, v := range haven.FacetValues(facet) {
@@ -126,11 +147,39 @@ func mustRenderer() *renderer {
 			}
 			return f
 		},
-		"tel":        telURI,
-		"linkLabel":  linkLabelKey,
-		"urlHost":    urlHost,
-		"ownTool":    ownTool,
-		"urlKinds":   func() []string { return haven.URLKinds },
+		"tel":       telURI,
+		"linkLabel": linkLabelKey,
+		"urlHost":   urlHost,
+		"ownTool":   ownTool,
+		"urlKinds":  func() []string { return haven.URLKinds },
+		"undoable":  undoable,
+		// A phone in an audit line is shown as curators read it.
+		"auditValue": func(field, v string) string {
+			if field == "phone" {
+				return phone.Display(v, visitorRegion)
+			}
+			return v
+		},
+		// An audit line's action and field, in the page's language when
+		// Haven has words for them.
+		"actionLabel": func(p *page, a string) string {
+			if p.L.Has("action." + a) {
+				return p.L.T("action." + a)
+			}
+			return a
+		},
+		"fieldLabel": func(p *page, f string) string {
+			if p.L.Has("field." + f) {
+				return p.L.T("field." + f)
+			}
+			return f
+		},
+		"recordLabel": func(p *page, typ string) string {
+			if p.L.Has("record." + typ) {
+				return p.L.T("record." + typ)
+			}
+			return typ
+		},
 		"roleList":   func() []string { return haven.Roles },
 		"answerList": func() []string { return []string{"yes", "no", "unsure", "declined"} },
 		"statusList": func() []string { return statuses },

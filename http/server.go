@@ -186,6 +186,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/users", s.requireRole(haven.RoleAdmin, s.handleCreateUser))
 	s.handle(mux, "POST /admin/users/{id}", s.requireRole(haven.RoleAdmin, s.handleUpdateUser))
 	s.handle(mux, "GET /admin/suggestions", s.requireRole(haven.RoleCurator, s.handleSuggestionQueue))
+	s.handle(mux, "GET /admin/suggestions/{id}", s.requireRole(haven.RoleCurator, s.handleSuggestion))
 	s.handle(mux, "POST /admin/suggestions/{id}/accept", s.requireRole(haven.RoleCurator, s.handleResolveSuggestion(true)))
 	s.handle(mux, "POST /admin/suggestions/{id}/reject", s.requireRole(haven.RoleCurator, s.handleResolveSuggestion(false)))
 
@@ -210,6 +211,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/resources/{id}/verify", s.requireRole(haven.RoleCurator, s.handleVerifyResource))
 	s.handle(mux, "POST /admin/resources/{id}/retire", s.requireRole(haven.RoleCurator, s.handleRetireResource))
 	s.handle(mux, "GET /admin/history/{type}/{id}", s.requireRole(haven.RoleCurator, s.handleHistory))
+	s.handle(mux, "POST /admin/history/{type}/{id}/{entry}/undo", s.requireRole(haven.RoleCurator, s.handleUndo))
 	s.handle(mux, "GET /admin/services/new", s.requireRole(haven.RoleCurator, s.handleNewService))
 	s.handle(mux, "POST /admin/services", s.requireRole(haven.RoleCurator, s.handleCreateService))
 	s.handle(mux, "GET /admin/services/{id}/edit", s.requireRole(haven.RoleCurator, s.handleEditService))

@@ -120,6 +120,10 @@ type queueItem struct {
 	S     *haven.Suggestion
 	Title string
 	Edit  string // where a curator edits the listing by hand
+	// Current is the field as it is now and Proposed what accepting
+	// stores, when Haven can apply the suggestion (Applies).
+	Current, Proposed string
+	Applies           bool
 }
 
 func (s *Server) handleSuggestionQueue(w http.ResponseWriter, r *http.Request) {
@@ -132,6 +136,9 @@ func (s *Server) handleSuggestionQueue(w http.ResponseWriter, r *http.Request) {
 	for _, sg := range list {
 		it := queueItem{S: sg}
 		it.Title, _ = s.suggestTarget(r, sg.RecordType, sg.RecordID)
+		var region string
+		it.Current, region, it.Applies = s.currentValue(r, sg)
+		it.Proposed = proposedValue(sg, region)
 		switch sg.RecordType {
 		case "service":
 			it.Edit = "/admin/services/" + sg.RecordID + "/edit"
@@ -154,6 +161,11 @@ func (s *Server) handleResolveSuggestion(accept bool) http.HandlerFunc {
 		}
 		if err := s.Suggestions.ResolveSuggestion(r.Context(), currentUser(r).Email, r.PathValue("id"), accept, r.PostForm.Get("value")); err != nil {
 			s.renderError(w, r, err)
+			return
+		}
+		if accept {
+			// The suggestion's page says what changed.
+			http.Redirect(w, r, "/admin/suggestions/"+r.PathValue("id")+"?done=accepted", http.StatusSeeOther)
 			return
 		}
 		http.Redirect(w, r, "/admin/suggestions", http.StatusSeeOther)

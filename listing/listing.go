@@ -16,6 +16,7 @@ import (
 	"haven"
 	"haven/geo"
 	"haven/hsds"
+	"haven/phone"
 )
 
 // ServiceFields are the fields of a service curators edit through the web
@@ -55,17 +56,24 @@ var serviceTextFields = map[string]textField{
 			if len(s.Phones) == 0 {
 				return ""
 			}
-			return s.Phones[0].Number
+			return phone.Text(s.Phones[0].Number, extText(s.Phones[0].Extension))
 		},
 		set: func(s *hsds.Service, v string, _ CategoryLookup) error {
+			var number, ext string
+			if v != "" {
+				var ok bool
+				if number, ext, ok = phone.Parse(v, ServiceRegion(s)); !ok {
+					return haven.Errorf(haven.EINVALID, "%q is not a phone number; write it as dialed, such as (979) 555-0101 ext. 12 or +52 55 5555 1234.", v)
+				}
+			}
 			switch {
 			case v == "" && len(s.Phones) > 0:
 				s.Phones = s.Phones[1:]
 			case v == "":
 			case len(s.Phones) == 0:
-				s.Phones = []hsds.Phone{{ID: newID(), ServiceID: s.ID, Number: v}}
+				s.Phones = []hsds.Phone{{ID: newID(), ServiceID: s.ID, Number: number, Extension: extNumber(ext)}}
 			default:
-				s.Phones[0].Number = v
+				s.Phones[0].Number, s.Phones[0].Extension = number, extNumber(ext)
 			}
 			if len(s.Phones) == 0 {
 				s.Phones = nil
@@ -175,6 +183,132 @@ var (
 	languageCode = regexp.MustCompile(`^[a-z]{2}$`)
 	hoursLine    = regexp.MustCompile(`^((?:MO|TU|WE|TH|FR|SA|SU)(?:,(?:MO|TU|WE|TH|FR|SA|SU))*)\s+([0-2][0-9]:[0-5][0-9])\s*-\s*([0-2][0-9]:[0-5][0-9])$`)
 )
+
+// RestorePhone sets a service's first phone back to text as an audit line
+// wrote it, without reading it as a number: an undo puts back what was
+// there, a number imported as given included.
+func RestorePhone(s *hsds.Service, text string) {
+	if text == "" {
+		SetServiceField(s, "phone", "", nil)
+		return
+	}
+	number, ext := phone.Split(text)
+	if len(s.Phones) == 0 {
+		s.Phones = []hsds.Phone{{ID: newID(), ServiceID: s.ID}}
+	}
+	s.Phones[0].Number, s.Phones[0].Extension = number, extNumber(ext)
+}
+
+// RestoreOrganizationPhone is RestorePhone for an organization.
+func RestoreOrganizationPhone(o *hsds.Organization, text string) {
+	if text == "" {
+		SetOrganizationPhone(o, "")
+		return
+	}
+	number, ext := phone.Split(text)
+	if len(o.Phones) == 0 {
+		o.Phones = []hsds.Phone{{ID: newID(), OrganizationID: o.ID}}
+	}
+	o.Phones[0].Number, o.Phones[0].Extension = number, extNumber(ext)
+}
+
+// ServiceRegion is the country a service's numbers written without a
+// country code belong to: its first location's.
+func ServiceRegion(s *hsds.Service) string {
+	for _, sal := range s.ServiceAtLocations {
+		if sal.Location != nil {
+			for _, a := range sal.Location.Addresses {
+				if a.Country != "" {
+					return a.Country
+				}
+			}
+		}
+	}
+	return phone.DefaultRegion
+}
+
+// OrganizationPhone returns an organization's first phone as text.
+func OrganizationPhone(o *hsds.Organization) string {
+	if len(o.Phones) == 0 {
+		return ""
+	}
+	return phone.Text(o.Phones[0].Number, extText(o.Phones[0].Extension))
+}
+
+// SetOrganizationPhone sets an organization's first phone from typed text,
+// normalized; "" removes it. EINVALID for text that is not a number.
+func SetOrganizationPhone(o *hsds.Organization, v string) error {
+	if v == "" {
+		if len(o.Phones) > 0 {
+			o.Phones = o.Phones[1:]
+		}
+		if len(o.Phones) == 0 {
+			o.Phones = nil
+		}
+		return nil
+	}
+	number, ext, ok := phone.Parse(v, phone.DefaultRegion)
+	if !ok {
+		return haven.Errorf(haven.EINVALID, "%q is not a phone number; write it as dialed, such as (979) 555-0101 ext. 12 or +52 55 5555 1234.", v)
+	}
+	if len(o.Phones) == 0 {
+		o.Phones = []hsds.Phone{{ID: newID(), OrganizationID: o.ID}}
+	}
+	o.Phones[0].Number, o.Phones[0].Extension = number, extNumber(ext)
+	return nil
+}
+
+// HSDS 3.0 gives a phone's extension as a number.
+func extText(e *float64) string {
+	if e == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*e, 'f', -1, 64)
+}
+
+func extNumber(s string) *float64 {
+	f, err := strconv.ParseFloat(s, 64)
+	if s == "" || err != nil {
+		return nil
+	}
+	return &f
+}
+
+// NormalizePhones stores each phone of a service (its own, its locations',
+// its organization's) that reads as a number in E.164, its extension
+// apart; one that does not read stays as given, for a curator to see. It
+// returns the numbers that did not read.
+func NormalizePhones(s *hsds.Service) (unread []string) {
+	region := ServiceRegion(s)
+	fix := func(ps []hsds.Phone) {
+		for i := range ps {
+			p := &ps[i]
+			text := p.Number
+			if e := extText(p.Extension); e != "" {
+				text += " ext. " + e
+			}
+			if number, ext, ok := phone.Parse(text, region); ok {
+				p.Number, p.Extension = number, extNumber(ext)
+			} else if p.Number != "" {
+				unread = append(unread, p.Number)
+			}
+		}
+	}
+	fix(s.Phones)
+	for i := range s.ServiceAtLocations {
+		fix(s.ServiceAtLocations[i].Phones)
+		if l := s.ServiceAtLocations[i].Location; l != nil {
+			fix(l.Phones)
+		}
+	}
+	if s.Organization != nil {
+		fix(s.Organization.Phones)
+	}
+	for i := range s.Contacts {
+		fix(s.Contacts[i].Phones)
+	}
+	return unread
+}
 
 func hm(t string) string {
 	if len(t) >= 5 {

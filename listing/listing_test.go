@@ -25,7 +25,8 @@ func TestServiceFields(t *testing.T) {
 		{field: "hours", value: "weekdays 9-5", err: "Hours line 1"},
 		{field: "languages", value: "EN, es, es", want: "en, es"},
 		{field: "languages", value: "eng", err: "ISO 639-1"},
-		{field: "phone", value: "555-0100", want: "555-0100"},
+		{field: "phone", value: "(979) 555-0100 x7", want: "+19795550100 ext. 7"},
+		{field: "phone", value: "555-0100", err: "not a phone number"},
 		{field: "categories", value: "shelter", want: ""}, // no term loaded: shown only once stored
 		{field: "categories", value: "castles", err: "not a category"},
 		{field: "nickname", value: "x", err: "Unknown field"},

@@ -47,7 +47,9 @@ func updateService(ctx context.Context, tx *Tx, actor, id string, changes map[st
 		if before == value {
 			continue
 		}
-		if err := listing.SetServiceField(s, field, value, categoryLookup(ctx, tx)); err != nil {
+		if field == "phone" && auditLinkOf(ctx).undoes != 0 {
+			listing.RestorePhone(s, value) // back as it was, read or not
+		} else if err := listing.SetServiceField(s, field, value, categoryLookup(ctx, tx)); err != nil {
 			return err
 		}
 		if after, _ := listing.ServiceField(s, field); after != before {
@@ -100,6 +102,13 @@ func (d *DirectoryService) UpdateOrganization(ctx context.Context, actor, id str
 		return err
 	}
 	defer tx.Rollback()
+	if err := updateOrganization(ctx, tx, actor, id, changes); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func updateOrganization(ctx context.Context, tx *Tx, actor, id string, changes map[string]string) error {
 	orgs := map[string]*hsds.Organization{}
 	if err := loadDocs(ctx, tx, "organizations", set{id: true}, func(id string) any {
 		orgs[id] = &hsds.Organization{}
@@ -113,6 +122,22 @@ func (d *DirectoryService) UpdateOrganization(ctx context.Context, actor, id str
 	}
 	changed := false
 	for field, value := range changes {
+		if field == "phone" {
+			// Typed numbers are stored normalized, extension apart.
+			before := listing.OrganizationPhone(o)
+			if auditLinkOf(ctx).undoes != 0 {
+				listing.RestoreOrganizationPhone(o, value)
+			} else if err := listing.SetOrganizationPhone(o, value); err != nil {
+				return err
+			}
+			if after := listing.OrganizationPhone(o); after != before {
+				if err := audit(ctx, tx, actor, "update", "organization", id, field, before, after); err != nil {
+					return err
+				}
+				changed = true
+			}
+			continue
+		}
 		p := listing.OrganizationField(o, field)
 		if p == nil {
 			return haven.Errorf(haven.EINVALID, "Unknown field %q.", field)
@@ -143,10 +168,7 @@ func (d *DirectoryService) UpdateOrganization(ctx context.Context, actor, id str
 	if err := putOrganization(ctx, tx, o); err != nil {
 		return err
 	}
-	if err := reindexServices(ctx, tx, `SELECT id FROM services WHERE organization_id = $1`, id); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return reindexServices(ctx, tx, `SELECT id FROM services WHERE organization_id = $1`, id)
 }
 
 // VerifyOrganization records that a curator confirmed an organization today.
@@ -178,6 +200,13 @@ func (d *DirectoryService) UpdateLocation(ctx context.Context, actor, id string,
 		return err
 	}
 	defer tx.Rollback()
+	if err := updateLocation(ctx, tx, actor, id, values); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func updateLocation(ctx context.Context, tx *Tx, actor, id string, values map[string]string) error {
 	l, err := findLocation(ctx, tx, id)
 	if haven.ErrorCode(err) == haven.EINVALID {
 		return haven.Errorf(haven.ENOTFOUND, "No location has the id %q.", id)
@@ -207,10 +236,7 @@ func (d *DirectoryService) UpdateLocation(ctx context.Context, actor, id string,
 	if err := putLocation(ctx, tx, l); err != nil {
 		return err
 	}
-	if err := reindexServices(ctx, tx, `SELECT DISTINCT service_id FROM service_at_locations WHERE location_id = $1`, id); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return reindexServices(ctx, tx, `SELECT DISTINCT service_id FROM service_at_locations WHERE location_id = $1`, id)
 }
 
 // CreateService adds a service, with its location and, when asked, a new

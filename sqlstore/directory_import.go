@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"haven/hsds"
+	"haven/listing"
 )
 
 // ImportOptions tune an import.
@@ -32,6 +33,9 @@ type ImportOptions struct {
 type ImportReport struct {
 	Imported int
 	Skipped  []error // the invalid records, with SkipInvalid
+	// PhonesAsGiven counts the phone numbers that did not read as numbers
+	// and were kept as the source wrote them.
+	PhonesAsGiven int
 }
 
 // Import reads services from next until it returns io.EOF and writes them
@@ -82,7 +86,12 @@ func (d *DirectoryService) Import(ctx context.Context, next func() (*hsds.Servic
 				err = hsds.Errors(errs)
 			} else {
 				seen[s.ID] = n
-				err = d.importOne(ctx, tx, s, opt)
+				// Numbers that read are stored in E.164; the others stay as
+				// the source wrote them, as before.
+				unread := len(listing.NormalizePhones(s))
+				if err = d.importOne(ctx, tx, s, opt); err == nil {
+					rep.PhonesAsGiven += unread
+				}
 			}
 		}
 		if err != nil {

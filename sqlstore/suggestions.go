@@ -96,7 +96,9 @@ func (q *SuggestionService) ResolveSuggestion(ctx context.Context, actor, id str
 	status := "rejected"
 	if accept {
 		status = "accepted"
-		if err := applySuggestion(ctx, tx, actor, s, value); err != nil {
+		// The lines the change writes name the suggestion, and its page
+		// lists them.
+		if err := applySuggestion(withAuditLink(ctx, auditLink{suggestion: id}), tx, actor, s, value); err != nil {
 			return err
 		}
 	}
@@ -126,6 +128,10 @@ func applySuggestion(ctx context.Context, tx *Tx, actor string, s *haven.Suggest
 		return updateService(ctx, tx, actor, s.RecordID, map[string]string{"url": value})
 	case s.RecordType == "service" && s.Kind == "closed":
 		return updateService(ctx, tx, actor, s.RecordID, map[string]string{"status": "inactive"})
+	case s.RecordType == "organization" && s.Kind == "phone" && value != "":
+		return updateOrganization(ctx, tx, actor, s.RecordID, map[string]string{"phone": value})
+	case s.RecordType == "organization" && s.Kind == "website" && value != "":
+		return updateOrganization(ctx, tx, actor, s.RecordID, map[string]string{"website": value})
 	case s.RecordType == "resource" && s.Kind == "website" && value != "":
 		var before string
 		if err := tx.QueryRowContext(ctx, `SELECT url FROM resources WHERE id = $1`, s.RecordID).Scan(&before); err != nil {

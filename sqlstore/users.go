@@ -182,19 +182,23 @@ func (a *AccountService) DeleteSession(ctx context.Context, userID, tokenHash st
 // transaction, so the change and its record stand or fall together. There
 // is deliberately no function that updates or deletes the trail.
 func audit(ctx context.Context, tx *Tx, actor, action, recordType, recordID, field, before, after string) error {
-	return tx.exec(ctx, `INSERT INTO audit_log (at, actor, action, record_type, record_id, field, before, after)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		formatTime(tx.now), actor, action, recordType, recordID, field, before, after)
+	link := auditLinkOf(ctx)
+	if link.undoes != 0 && action == "update" {
+		action = "undo"
+	}
+	return tx.exec(ctx, `INSERT INTO audit_log (at, actor, action, record_type, record_id, field, before, after, suggestion_id, undoes)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		formatTime(tx.now), actor, action, recordType, recordID, field, before, after, link.suggestion, link.undoes)
 }
 
 // AuditTrail returns the audit lines of one record, oldest first, or the
 // latest limit lines of all records when recordType is "".
 func (a *AuditService) AuditTrail(ctx context.Context, recordType, recordID string, limit int) ([]haven.AuditEntry, error) {
-	q := `SELECT id, at, actor, action, record_type, record_id, field, before, after FROM audit_log
+	q := `SELECT ` + auditColumns + ` FROM audit_log
 		WHERE record_type = $1 AND record_id = $2 ORDER BY id`
 	args := []any{recordType, recordID}
 	if recordType == "" {
-		q = `SELECT id, at, actor, action, record_type, record_id, field, before, after FROM audit_log ORDER BY id DESC LIMIT $1`
+		q = `SELECT ` + auditColumns + ` FROM audit_log ORDER BY id DESC LIMIT $1`
 		args = []any{limit}
 	}
 	rows, err := a.db.read.QueryContext(ctx, q, args...)
@@ -204,12 +208,10 @@ func (a *AuditService) AuditTrail(ctx context.Context, recordType, recordID stri
 	defer rows.Close()
 	var out []haven.AuditEntry
 	for rows.Next() {
-		var e haven.AuditEntry
-		var at string
-		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.RecordType, &e.RecordID, &e.Field, &e.Before, &e.After); err != nil {
+		e, err := scanAudit(rows)
+		if err != nil {
 			return nil, err
 		}
-		e.At = parseTime(at)
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -129,6 +129,9 @@ func (m *Main) importPath(ctx context.Context, dir *sqlstore.DirectoryService, p
 	}
 	secs := time.Since(start).Seconds()
 	fmt.Fprintf(m.Stdout, "imported %d services from %s in %.1fs (%.0f services/s)\n", rep.Imported, name, secs, float64(rep.Imported)/max(secs, 1e-9))
+	if rep.PhonesAsGiven > 0 {
+		fmt.Fprintf(m.Stdout, "%d phone numbers did not read as numbers and were kept as given; the others are stored in E.164\n", rep.PhonesAsGiven)
+	}
 	return rep, nil
 }
 
