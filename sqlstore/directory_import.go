@@ -230,6 +230,11 @@ func checkRefs(ctx context.Context, tx *Tx, s *hsds.Service, file string) error 
 			}
 		}
 	}
+	copies, err := checkPublicCopies(ctx, tx, s, file)
+	if err != nil {
+		return err
+	}
+	errs = append(errs, copies...)
 	if len(errs) > 0 {
 		return errs
 	}

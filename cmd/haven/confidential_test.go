@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"haven/hsds"
@@ -136,5 +137,53 @@ func TestPublicExportImports(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+// TestPublicExportRefusedOverItsSource checks, on both engines, that a
+// public export imported back over the database it came from is refused,
+// naming the location, and changes nothing: the shelter keeps the street,
+// name and coordinates that exist nowhere else. With --skip-invalid the
+// shelter's record is left out and the others are taken; the full export
+// (--include-confidential) imports back over it.
+func TestPublicExportRefusedOverItsSource(t *testing.T) {
+	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) {
+		dir := t.TempDir()
+		db := e.Fresh(t)
+		in := filepath.Join(dir, "in.ndjson")
+		b, _ := json.Marshal(confidentialShelter())
+		os.WriteFile(in, append(b, '\n'), 0o644)
+		MustRunMain(t, db, "import", in)
+		sample := filepath.Join(dir, "sample.ndjson")
+		MustRunMain(t, "", "sample", "--services", "3", "--out", sample)
+		MustRunMain(t, db, "import", sample)
+
+		full := filepath.Join(dir, "full.ndjson")
+		public := filepath.Join(dir, "public.ndjson")
+		MustRunMain(t, db, "export", "--format", "ndjson", "--out", full, "--include-confidential")
+		MustRunMain(t, db, "export", "--format", "ndjson", "--out", public)
+
+		_, err := runMain(db, "import", public)
+		if err == nil || !strings.Contains(err.Error(), "public copy of a confidential location") ||
+			!strings.Contains(err.Error(), confidentialShelter().ID) {
+			t.Fatalf("importing the public export over its source: %v", err)
+		}
+		after := filepath.Join(dir, "after.ndjson")
+		MustRunMain(t, db, "export", "--format", "ndjson", "--out", after, "--include-confidential")
+		if !bytes.Equal(mustRead(t, full), mustRead(t, after)) {
+			t.Error("the refused import changed the database")
+		}
+
+		out := MustRunMain(t, db, "import", "--skip-invalid", public)
+		if !strings.Contains(out, "imported 3 services; skipped 1") {
+			t.Errorf("--skip-invalid: %s", out)
+		}
+		MustRunMain(t, db, "export", "--format", "ndjson", "--out", after, "--include-confidential")
+		for _, secret := range shelterSecrets {
+			if !filesHold(t, after, secret) {
+				t.Errorf("after --skip-invalid the shelter lost %q", secret)
+			}
+		}
+		MustRunMain(t, db, "import", full)
 	})
 }

@@ -192,10 +192,9 @@ Confidential locations (x_confidential: true, such as shelters) are
 exported as the public sees them: city, state, postal code and country
 only. --include-confidential exports them whole, for backups and trusted
 transfers; keep such a file as safe as the database. A default export
-imports into another Haven (a confidential location may lack its street),
-but imported back over the database it came from it replaces the
-confidential details with the area only: back up with
---include-confidential.
+imports into another Haven (a confidential location may lack its street);
+imported back over a database that holds the full address it is refused,
+so that nothing is erased. Back up with --include-confidential.
 
 CSV files keep the data exactly, for exchange with other systems. To open
 them in a spreadsheet, add --spreadsheet-safe: any text cell starting with
