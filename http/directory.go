@@ -324,8 +324,9 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 	if d.PlaceError == "" {
 		d.Picks = d.Picks.withPlace(d.Place)
 	}
+	links := newSheetLinker(r.URL)
 	for i := range d.Cards {
-		d.Cards[i].pickFrom(r.URL, d.Sheet)
+		d.Cards[i].pickFrom(links, d.Sheet)
 	}
 	return true
 }

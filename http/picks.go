@@ -49,24 +49,52 @@ func (p picks) withPlace(place string) picks {
 
 // withSheet is the address u with the sheet's list set to ids, on the same
 // page of results.
-func withSheet(u *url.URL, ids []string) string {
+func withSheet(u *url.URL, ids []string) string { return newSheetLinker(u).link(ids) }
+
+// sheetLinker makes the links of one page to itself with other picks: the
+// page's query is read once, not once a card, and each link is the query
+// as url.Values.Encode would write it (keys sorted) with sheet set.
+type sheetLinker struct {
+	path, before, after string // the query's parts sorting before and after "sheet"
+}
+
+func newSheetLinker(u *url.URL) sheetLinker {
 	q := u.Query()
 	q.Del("id")
 	q.Del("ids")
 	q.Del("sheet")
+	lo, hi := url.Values{}, url.Values{}
+	for k, v := range q {
+		if k < "sheet" {
+			lo[k] = v
+		} else {
+			hi[k] = v
+		}
+	}
+	return sheetLinker{path: u.Path, before: lo.Encode(), after: hi.Encode()}
+}
+
+func (l sheetLinker) link(ids []string) string {
+	parts := make([]string, 0, 3)
+	if l.before != "" {
+		parts = append(parts, l.before)
+	}
 	if len(ids) > 0 {
-		q.Set("sheet", strings.Join(ids, ","))
+		parts = append(parts, "sheet="+url.QueryEscape(strings.Join(ids, ",")))
 	}
-	if enc := q.Encode(); enc != "" {
-		return u.Path + "?" + enc
+	if l.after != "" {
+		parts = append(parts, l.after)
 	}
-	return u.Path
+	if len(parts) == 0 {
+		return l.path
+	}
+	return l.path + "?" + strings.Join(parts, "&")
 }
 
 // pickFrom sets the card's links for a results page at u whose sheet holds
 // sheet: its page carries the picks, and its pick link adds it to them or
 // takes it off, coming back to the same card.
-func (c *serviceCard) pickFrom(u *url.URL, sheet []string) {
+func (c *serviceCard) pickFrom(links sheetLinker, sheet []string) {
 	c.Picked = slices.Contains(sheet, c.ID)
 	if len(sheet) > 0 {
 		c.Link = "/services/" + c.ID + "?sheet=" + url.QueryEscape(strings.Join(sheet, ","))
@@ -78,7 +106,7 @@ func (c *serviceCard) pickFrom(u *url.URL, sheet []string) {
 		}
 		next = append(next, c.ID)
 	}
-	c.Pick = withSheet(u, next) + "#svc-" + c.ID
+	c.Pick = links.link(next) + "#svc-" + c.ID
 }
 
 // servicePicks is what the service page offers for the sheet in the
