@@ -63,10 +63,11 @@ func Split(text string) (number, ext string) {
 // it cannot read (numbers imported as given) comes back as it is.
 func Display(text, from string) string {
 	number, ext := Split(text)
-	if _, _, ok := Parse(number, DefaultRegion); !ok {
+	// One parse, the same test as Parse's: pages show many numbers.
+	n, err := phonenumbers.Parse(strings.TrimSpace(number), DefaultRegion)
+	if strings.TrimSpace(number) == "" || err != nil || phonenumbers.IsPossibleNumberWithReason(n) != phonenumbers.IS_POSSIBLE {
 		return text // as the source gave it: shown so, saved back unchanged
 	}
-	n, _ := phonenumbers.Parse(number, DefaultRegion)
 	if ext != "" {
 		n.Extension = &ext
 	}
