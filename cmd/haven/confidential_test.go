@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -96,15 +97,7 @@ func TestExportConfidential(t *testing.T) {
 // no street and no coordinates, even in what staff see.
 func TestPublicExportImports(t *testing.T) {
 	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) {
-		dir := t.TempDir()
-		db := e.Fresh(t)
-		in := filepath.Join(dir, "in.ndjson")
-		b, _ := json.Marshal(confidentialShelter())
-		os.WriteFile(in, append(b, '\n'), 0o644)
-		MustRunMain(t, db, "import", in)
-		sample := filepath.Join(dir, "sample.ndjson")
-		MustRunMain(t, "", "sample", "--services", "5", "--out", sample)
-		MustRunMain(t, db, "import", sample)
+		dir, db := shelterAmongSamples(t, e, 5)
 		for _, format := range []string{"ndjson", "json", "csv"} {
 			public := filepath.Join(dir, "public."+format)
 			MustRunMain(t, db, "export", "--format", format, "--out", public)
@@ -148,15 +141,7 @@ func TestPublicExportImports(t *testing.T) {
 // (--include-confidential) imports back over it.
 func TestPublicExportRefusedOverItsSource(t *testing.T) {
 	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) {
-		dir := t.TempDir()
-		db := e.Fresh(t)
-		in := filepath.Join(dir, "in.ndjson")
-		b, _ := json.Marshal(confidentialShelter())
-		os.WriteFile(in, append(b, '\n'), 0o644)
-		MustRunMain(t, db, "import", in)
-		sample := filepath.Join(dir, "sample.ndjson")
-		MustRunMain(t, "", "sample", "--services", "3", "--out", sample)
-		MustRunMain(t, db, "import", sample)
+		dir, db := shelterAmongSamples(t, e, 3)
 
 		full := filepath.Join(dir, "full.ndjson")
 		public := filepath.Join(dir, "public.ndjson")
@@ -186,4 +171,22 @@ func TestPublicExportRefusedOverItsSource(t *testing.T) {
 		}
 		MustRunMain(t, db, "import", full)
 	})
+}
+
+// shelterAmongSamples makes a database on engine e holding the
+// confidential shelter and n sample services, and a folder for the test's
+// files.
+func shelterAmongSamples(t *testing.T, e testpg.Engine, n int) (dir, db string) {
+	t.Helper()
+	dir, db = t.TempDir(), e.Fresh(t)
+	in := filepath.Join(dir, "in.ndjson")
+	b, _ := json.Marshal(confidentialShelter())
+	if err := os.WriteFile(in, append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	MustRunMain(t, db, "import", in)
+	sample := filepath.Join(dir, "sample.ndjson")
+	MustRunMain(t, "", "sample", "--services", strconv.Itoa(n), "--out", sample)
+	MustRunMain(t, db, "import", sample)
+	return dir, db
 }
