@@ -10,39 +10,18 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"haven/internal/testnet"
 )
 
-// countingListener counts the connections it accepts.
-type countingListener struct {
-	net.Listener
-	n atomic.Int32
-}
-
-func (l *countingListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err == nil {
-		l.n.Add(1)
-	}
-	return c, err
-}
-
 // mustInternalServer starts a server on loopback standing for something on
-// the host or its private network, and returns its port and its listener.
-func mustInternalServer(t *testing.T) (string, *countingListener) {
+// the host or its private network, and returns its port and the server.
+func mustInternalServer(t *testing.T) (string, *testnet.Internal) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl := &countingListener{Listener: ln}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "secret") })}
-	go srv.Serve(cl)
-	t.Cleanup(func() { srv.Close() })
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	return port, cl
+	s := testnet.MustInternal(t, "secret")
+	return s.Port(), s
 }
 
 // loopbackResolver answers every A query for every name with 127.0.0.1,
@@ -150,7 +129,7 @@ func TestGuardNeverContactsInternalAddresses(t *testing.T) {
 			t.Errorf("%s: the redirect inward is not recorded: %+v", r.URL, r)
 		}
 	}
-	if n := internal.n.Load(); n != 0 {
+	if n := internal.Connections(); n != 0 {
 		t.Errorf("the internal server accepted %d connections; want 0", n)
 	}
 
@@ -162,7 +141,7 @@ func TestGuardNeverContactsInternalAddresses(t *testing.T) {
 	if r := checkOne(t, c, "http://rebind.example:"+port+"/x"); !r.OK() {
 		t.Errorf("with AllowPrivate, a name resolving to loopback: %+v", r)
 	}
-	if internal.n.Load() == 0 {
+	if internal.Connections() == 0 {
 		t.Error("with AllowPrivate the internal server was never asked")
 	}
 }
@@ -180,7 +159,7 @@ func TestGuardIsTheDefault(t *testing.T) {
 	if r := checkOne(t, &zero, "http://127.0.0.1:"+port+"/"); r.Error != ErrPrivateAddress {
 		t.Errorf("zero Checker: got %+v; want %q", r, ErrPrivateAddress)
 	}
-	if n := internal.n.Load(); n != 0 {
+	if n := internal.Connections(); n != 0 {
 		t.Errorf("the internal server accepted %d connections; want 0", n)
 	}
 }

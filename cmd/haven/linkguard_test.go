@@ -3,34 +3,18 @@ package main
 import (
 	"context"
 	"io"
-	"net"
-	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"haven"
 	"haven/hsds"
+	"haven/internal/testnet"
 	"haven/internal/testpg"
 	"haven/linkcheck"
 	"haven/sample"
 	"haven/sqlstore"
 )
-
-// countingListener counts the connections it accepts.
-type countingListener struct {
-	net.Listener
-	n atomic.Int32
-}
-
-func (l *countingListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err == nil {
-		l.n.Add(1)
-	}
-	return c, err
-}
 
 // TestLinkCheckNeverProbesInternal plays the attack on both engines: a
 // visitor suggests a loopback address as a service's web site, a curator
@@ -43,15 +27,8 @@ func TestLinkCheckNeverProbesInternal(t *testing.T) {
 }
 
 func linkCheckNeverProbesInternal(t *testing.T, dsn string) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	internal := &countingListener{Listener: ln}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "admin panel") })}
-	go srv.Serve(internal)
-	defer srv.Close()
-	target := "http://" + ln.Addr().String() + "/admin"
+	internal := testnet.MustInternal(t, "admin panel")
+	target := "http://" + internal.Addr + "/admin"
 
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, dsn)
@@ -96,7 +73,7 @@ func linkCheckNeverProbesInternal(t *testing.T, dsn string) {
 	if err := linkJob(db, time.Hour, m).Run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n := internal.n.Load(); n != 0 {
+	if n := internal.Connections(); n != 0 {
 		t.Fatalf("the internal listener accepted %d connections; want 0", n)
 	}
 	d, err := sqlstore.NewCurationService(db).Dashboard(ctx, time.Now())
@@ -109,15 +86,15 @@ func linkCheckNeverProbesInternal(t *testing.T, dsn string) {
 
 	// The operator allows private addresses: now it is checked, and works.
 	MustRunMain(t, dsn, "links", "check", "--host-delay", "0", "--allow-private")
-	if internal.n.Load() == 0 {
+	if internal.Connections() == 0 {
 		t.Fatal("--allow-private: the link was not checked")
 	}
-	before := internal.n.Load()
+	before := internal.Connections()
 	m.linksAllowPrivate = true // serve --links-allow-private
 	if err := linkJob(db, time.Hour, m).Run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if internal.n.Load() == before {
+	if internal.Connections() == before {
 		t.Error("serve --links-allow-private: the scheduled check did not visit the link")
 	}
 	if d, _ = sqlstore.NewCurationService(db).Dashboard(ctx, time.Now()); len(d.Broken) != 0 {
