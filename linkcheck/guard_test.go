@@ -1,10 +1,6 @@
 package linkcheck
 
 import (
-	"context"
-	"encoding/binary"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -22,52 +18,6 @@ func mustInternalServer(t *testing.T) (string, *testnet.Internal) {
 	t.Helper()
 	s := testnet.MustInternal(t, "secret")
 	return s.Port(), s
-}
-
-// loopbackResolver answers every A query for every name with 127.0.0.1,
-// as a hostile name server does, and AAAA queries with nothing; it never
-// leaves the process.
-func loopbackResolver() *net.Resolver {
-	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, address string) (net.Conn, error) {
-		client, server := net.Pipe()
-		go serveLoopbackA(server)
-		return client, nil
-	}}
-}
-
-func serveLoopbackA(c net.Conn) {
-	defer c.Close()
-	for {
-		var n [2]byte
-		if _, err := io.ReadFull(c, n[:]); err != nil {
-			return
-		}
-		q := make([]byte, binary.BigEndian.Uint16(n[:]))
-		if _, err := io.ReadFull(c, q); err != nil || len(q) < 12 {
-			return
-		}
-		end := 12
-		for end < len(q) && q[end] != 0 {
-			end += int(q[end]) + 1
-		}
-		end += 5
-		if end > len(q) {
-			return
-		}
-		resp := slices.Clone(q[:end])
-		resp[2] = 0x80 | q[2]&0x79 // QR, opcode, RD
-		resp[3] = 0x80             // RA, no error
-		clear(resp[6:12])
-		binary.BigEndian.PutUint16(resp[4:], 1)
-		if qtype := binary.BigEndian.Uint16(q[end-4:]); qtype == 1 {
-			binary.BigEndian.PutUint16(resp[6:], 1)
-			resp = append(resp, 0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 1)
-		}
-		binary.BigEndian.PutUint16(n[:], uint16(len(resp)))
-		if _, err := c.Write(append(n[:], resp...)); err != nil {
-			return
-		}
-	}
 }
 
 // guardedChecker is a default Checker (the guard on) with test timings and

@@ -250,15 +250,25 @@ func TestConnectionRefused(t *testing.T) {
 
 // nxdomainResolver is a resolver that never leaves the process: every query
 // is answered NXDOMAIN by an in-memory DNS server over a pipe.
-func nxdomainResolver() *net.Resolver {
+func nxdomainResolver() *net.Resolver { return pipeResolver(false) }
+
+// loopbackResolver answers every A query for every name with 127.0.0.1,
+// as a hostile name server does, and AAAA queries with nothing; it never
+// leaves the process.
+func loopbackResolver() *net.Resolver { return pipeResolver(true) }
+
+// pipeResolver is a resolver whose name server is in memory, over a pipe
+// (not a PacketConn, so DNS-over-TCP framing): it answers A queries with
+// 127.0.0.1 when loopback is set, and NXDOMAIN to everything otherwise.
+func pipeResolver(loopback bool) *net.Resolver {
 	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, address string) (net.Conn, error) {
-		client, server := net.Pipe() // not a PacketConn, so DNS-over-TCP framing
-		go serveNXDOMAIN(server)
+		client, server := net.Pipe()
+		go serveDNS(server, loopback)
 		return client, nil
 	}}
 }
 
-func serveNXDOMAIN(c net.Conn) {
+func serveDNS(c net.Conn, loopback bool) {
 	defer c.Close()
 	for {
 		var n [2]byte
@@ -282,6 +292,13 @@ func serveNXDOMAIN(c net.Conn) {
 		resp[3] = 0x80 | 3         // RA, NXDOMAIN
 		binary.BigEndian.PutUint16(resp[4:], 1)
 		clear(resp[6:12]) // no answers, authority or additional records
+		if loopback {
+			resp[3] = 0x80 // RA, no error
+			if qtype := binary.BigEndian.Uint16(q[end-4:]); qtype == 1 {
+				binary.BigEndian.PutUint16(resp[6:], 1)
+				resp = append(resp, 0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 1)
+			}
+		}
 		binary.BigEndian.PutUint16(n[:], uint16(len(resp)))
 		if _, err := c.Write(append(n[:], resp...)); err != nil {
 			return
