@@ -27,6 +27,25 @@ func (tb *tab) history() page.GetNavigationHistoryResult {
 	return h
 }
 
+// checkBackLeavesHaven goes Back from the neutral site, as the browser's
+// button does, and checks that it lands on the page before Haven. The page
+// may come from the back-forward cache, with no load to wait for: it waits
+// for the address to change instead.
+func checkBackLeavesHaven(t testing.TB, tb *tab, h page.GetNavigationHistoryResult) {
+	t.Helper()
+	tb.do(call(page.NavigateToHistoryEntry, page.NavigateToHistoryEntryParams{EntryID: h.Entries[h.CurrentIndex-1].ID}))
+	got := ""
+	for range 100 {
+		if got = eval[string](tb, `location.href`); got != exitURL {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got != otherURL+"/before" {
+		t.Errorf("Back went to %s, want the page before Haven", got)
+	}
+}
+
 // current is the URL of the tab's current history entry.
 func (tb *tab) current() string {
 	h := tb.history()
@@ -75,20 +94,7 @@ func TestQuickExit(t *testing.T) {
 						t.Errorf("Haven's page %s is still in the history", e.URL)
 					}
 				}
-				// Back, as the browser's button does. The page may come from
-				// the back-forward cache, with no load to wait for: wait for
-				// the document to change instead.
-				tb.do(call(page.NavigateToHistoryEntry, page.NavigateToHistoryEntryParams{EntryID: after.Entries[after.CurrentIndex-1].ID}))
-				got := ""
-				for range 100 {
-					if got = eval[string](tb, `location.href`); got != exitURL {
-						break
-					}
-					time.Sleep(50 * time.Millisecond)
-				}
-				if got != otherURL+"/before" {
-					t.Errorf("Back went to %s, want the page before Haven", got)
-				}
+				checkBackLeavesHaven(t, tb, after)
 			})
 		}
 	}

@@ -150,17 +150,7 @@ func TestVisitIsOneEntry(t *testing.T) {
 					t.Errorf("Haven's page %s is in the history: %v", e.URL, urls(h))
 				}
 			}
-			tb.do(call(page.NavigateToHistoryEntry, page.NavigateToHistoryEntryParams{EntryID: h.Entries[h.CurrentIndex-1].ID}))
-			got := ""
-			for range 100 {
-				if got = eval[string](tb, `location.href`); got != exitURL {
-					break
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
-			if got != otherURL+"/before" {
-				t.Errorf("Back went to %s, want the page before Haven", got)
-			}
+			checkBackLeavesHaven(t, tb, h)
 		})
 	}
 }
