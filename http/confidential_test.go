@@ -114,16 +114,7 @@ func confidentialServer(t *testing.T, dsn string, index bool) (*havenhttp.Server
 	MustImportSample(t, db, 30)
 	dir := sqlstore.NewDirectoryService(db)
 	svcs := []*hsds.Service{shelterUS.service(locPhones[shelterUS.loc]), shelterMX.service(locPhones[shelterMX.loc])}
-	i := 0
-	if _, err := dir.Import(context.Background(), func() (*hsds.Service, error) {
-		if i == len(svcs) {
-			return nil, io.EOF
-		}
-		i++
-		return svcs[i-1], nil
-	}, sqlstore.ImportOptions{Name: "shelters"}); err != nil {
-		t.Fatal(err)
-	}
+	mustImportServices(t, dir, "shelters", svcs...)
 	var ix *searchindex.Index
 	if index {
 		ix = searchindex.New(dir, nil)
@@ -468,16 +459,7 @@ func TestConfidentialCuratorMarks(t *testing.T) {
 		l.XConfidential = nil
 		svc.Organization.Locations = []hsds.Location{*l}
 		dir := sqlstore.NewDirectoryService(db)
-		done := false
-		if _, err := dir.Import(ctx, func() (*hsds.Service, error) {
-			if done {
-				return nil, io.EOF
-			}
-			done = true
-			return svc, nil
-		}, sqlstore.ImportOptions{Name: "shelter"}); err != nil {
-			t.Fatal(err)
-		}
+		mustImportServices(t, dir, "shelter", svc)
 		ix := searchindex.New(dir, nil)
 		if err := ix.Build(ctx); err != nil {
 			t.Fatal(err)
@@ -721,16 +703,7 @@ func TestLocationFormStreetOnlyConfidential(t *testing.T) {
 		svc := sh.service(locPhones[sh.loc])
 		svc.ServiceAtLocations[0].Location.XConfidential = nil
 		dir := sqlstore.NewDirectoryService(db)
-		done := false
-		if _, err := dir.Import(ctx, func() (*hsds.Service, error) {
-			if done {
-				return nil, io.EOF
-			}
-			done = true
-			return svc, nil
-		}, sqlstore.ImportOptions{Name: "shelter"}); err != nil {
-			t.Fatal(err)
-		}
+		mustImportServices(t, dir, "shelter", svc)
 		curator := signIn(t, s, "curator@example.org")
 		l, err := dir.FindLocation(ctx, sh.loc)
 		if err != nil {
@@ -757,4 +730,19 @@ func TestLocationFormStreetOnlyConfidential(t *testing.T) {
 			t.Errorf("saved: %+v", l.Addresses[0])
 		}
 	})
+}
+
+// mustImportServices imports svcs through the store's import, as file name.
+func mustImportServices(t testing.TB, dir *sqlstore.DirectoryService, name string, svcs ...*hsds.Service) {
+	t.Helper()
+	i := 0
+	if _, err := dir.Import(context.Background(), func() (*hsds.Service, error) {
+		if i == len(svcs) {
+			return nil, io.EOF
+		}
+		i++
+		return svcs[i-1], nil
+	}, sqlstore.ImportOptions{Name: name}); err != nil {
+		t.Fatal(err)
+	}
 }
