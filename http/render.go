@@ -19,6 +19,7 @@ import (
 
 	"haven"
 	"haven/i18n"
+	"haven/screening"
 	"haven/phone"
 )
 
@@ -182,6 +183,15 @@ func mustRenderer() *renderer {
 		},
 		"roleList":   func() []string { return haven.Roles },
 		"answerList": func() []string { return []string{"yes", "no", "unsure", "declined"} },
+		// The screening interview's choices (screening.go).
+		"yesNoList":   func() []string { return []string{"yes", "no"} },
+		"langList":    func() []string { return []string{"en", "es"} },
+		"consentList": func() []string { return []string{"screen", "save", "share"} },
+		"appearsList": func() []string { return []string{"", string(screening.AppearsMinor), string(screening.AppearsAdult)} },
+		"noteKinds":   func() []string { return []string{screening.NoteSummary, screening.NoteQuote} },
+		"consentOf":   consentOf,
+		"screenedOf":  screened,
+		"itemsOf":     func(p *page, items []interviewItem) itemsData { return itemsData{P: p, Items: items} },
 		"statusList": func() []string { return statuses },
 		"yearText": func(y int) string {
 			if y == 0 {

@@ -47,6 +47,7 @@ func MustScreeningServerOn(t *testing.T, dsn string) (*havenhttp.Server, *sqlsto
 	s.Logger = slog.New(slog.NewJSONHandler(&logs, nil))
 	key, _ := vault.NewKey()
 	s.Vault, s.Records = vault.NewKeyring(key), sqlstore.NewScreeningRecordService(db)
+	s.Drafts = sqlstore.NewScreeningDraftService(db)
 	hash, err := auth.HashPassword(testPassword, cheap)
 	if err != nil {
 		t.Fatal(err)

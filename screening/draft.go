@@ -69,6 +69,8 @@ type Draft struct {
 	Bank        int       `json:"bank"`
 	Language    string    `json:"language"` // the language the questions are asked in
 	Started     time.Time `json:"started"`  // server time
+	// Ended is the server's time the result was last reached.
+	Ended       time.Time `json:"ended,omitzero"`
 	SafeToTalk  string    `json:"safe_to_talk,omitempty"`
 	SafeContact string    `json:"safe_contact,omitempty"`
 	// Interpreter and Consent as recorded before any question.

@@ -115,7 +115,7 @@ func DraftOf(r Record) (Draft, error) {
 		return Draft{}, haven.Errorf(haven.EINVALID, "This record was made with question bank 1 and can be read but not amended. Start a new interview instead.")
 	}
 	iv := r.Interview
-	d := Draft{Bank: iv.BankVersion, Language: r.Language, Started: r.Started, SafeToTalk: iv.SafeToTalk, SafeContact: iv.SafeContact,
+	d := Draft{Bank: iv.BankVersion, Language: r.Language, Started: r.Started, Ended: iv.Ended, SafeToTalk: iv.SafeToTalk, SafeContact: iv.SafeContact,
 		Interpreter: iv.Interpreter, Consent: iv.Consent, Interviewer: iv.Interviewer, Appears: iv.Appears, Answers: Answers{}, Notes: map[string]Note{},
 		Place: r.Place, PersonLanguage: r.PersonLanguage, ForeignBorn: iv.ForeignBorn, Reference: r.Reference}
 	for id, a := range r.Answers {
