@@ -383,7 +383,9 @@ func (s *Server) applyStep(d *screening.Draft, step string, f url.Values) error 
 	}
 	switch step {
 	case stepIntro:
-		pick(&d.Language, "qlang", "en", "es")
+		if f.Get("qlang") != "" {
+			pick(&d.Language, "qlang", "en", "es")
+		}
 		pick(&d.SafeToTalk, "safe_to_talk", "", "yes", "no")
 		pick(&d.Interpreter.Mode, "interp_mode", append([]string{""}, screening.InterpreterModes...)...)
 		pick(&d.Consent.Screen, "consent_screen", "", "yes", "no")
@@ -553,7 +555,9 @@ func resultCategories(d screening.Draft, res screening.Result2) []string {
 	if len(res.Both) > 0 {
 		keys = append(keys, "both")
 	}
-	keys = append(keys, "none")
+	if len(keys) == 0 {
+		keys = append(keys, "none")
+	}
 	var cats []string
 	for _, k := range keys {
 		for _, c := range needCategories[k] {

@@ -274,6 +274,9 @@ func (s *Server) handleScreeningExport(w http.ResponseWriter, r *http.Request) {
 		out.Result = exportResult{Level: string(iv.Result.Level), Summary: iv.Shown.Summary, Labor: iv.Result.Labor, Sex: iv.Result.Sex, Minor: iv.Result.Child}
 		out.Disclaimer = iv.Shown.Disclaimer
 		for _, it := range iv.Items {
+			if it.Answer == "" && it.Note == "" {
+				continue
+			}
 			out.Record.Answers = append(out.Record.Answers, exportAnswer{Section: it.Section, Question: it.ID, Text: it.Text, Answer: string(it.Answer), Note: it.Note})
 		}
 	}
