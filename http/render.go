@@ -19,8 +19,8 @@ import (
 
 	"haven"
 	"haven/i18n"
-	"haven/screening"
 	"haven/phone"
+	"haven/screening"
 )
 
 // The national hotline, shown on every page. These are the seed page's facts.
@@ -192,7 +192,7 @@ func mustRenderer() *renderer {
 		"consentOf":   consentOf,
 		"screenedOf":  screened,
 		"itemsOf":     func(p *page, items []interviewItem) itemsData { return itemsData{P: p, Items: items} },
-		"statusList": func() []string { return statuses },
+		"statusList":  func() []string { return statuses },
 		"yearText": func(y int) string {
 			if y == 0 {
 				return ""

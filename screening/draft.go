@@ -66,9 +66,9 @@ type Interviewer struct {
 // steps it is kept sealed, on the server for a signed-in screener and in
 // the page for anyone else.
 type Draft struct {
-	Bank        int       `json:"bank"`
-	Language    string    `json:"language"` // the language the questions are asked in
-	Started     time.Time `json:"started"`  // server time
+	Bank     int       `json:"bank"`
+	Language string    `json:"language"` // the language the questions are asked in
+	Started  time.Time `json:"started"`  // server time
 	// Ended is the server's time the result was last reached.
 	Ended       time.Time `json:"ended,omitzero"`
 	SafeToTalk  string    `json:"safe_to_talk,omitempty"`
