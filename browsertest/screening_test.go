@@ -94,7 +94,7 @@ func checkLabels(t *testing.T, tb *tab) {
 		const text = [...l.childNodes].filter(n => n.nodeType === 3).map(n => {
 			const range = document.createRange(); range.selectNodeContents(n); return range.getClientRects().length;
 		});
-		return r.right > innerWidth + 0.5 || text.some(n => n > 1);
+		return l.getClientRects().length > 1 || r.right > innerWidth + 0.5 || text.some(n => n > 1);
 	}).map(l => l.textContent.trim())`)
 	if len(bad) > 0 {
 		t.Errorf("%s: labels that wrap or overflow at %d px: %q", tb.location(), 390, bad)
