@@ -99,6 +99,7 @@ type persona struct {
 	appears     string
 	place       string
 	foreignBorn bool
+	language    string // the person's language, for providers
 	// want and wantNot are checked on the result page, in each language.
 	want, wantNot map[string][]string
 	// steps the interview must and must not go through
@@ -122,6 +123,7 @@ func (p persona) fill(step, body string, form url.Values) {
 		if p.foreignBorn {
 			form.Set("foreign_born", "yes")
 		}
+		form.Set("plang", p.language)
 	}
 }
 
@@ -154,7 +156,7 @@ func TestScreeningPersonas(t *testing.T) {
 	}, {
 		name:    "minor in commercial sex",
 		answers: map[string]string{"age-under-18": "yes", "child-sex-exchange": "yes", "child-age-lie": "yes"},
-		def:     "no", place: "77002", foreignBorn: true,
+		def:     "no", place: "77002", foreignBorn: true, language: "es",
 		want: map[string][]string{
 			"en": {"Strong signs of trafficking seen", "The minor rule applies", "No force, fraud or coercion needs to be shown", "Protect the child", "mandated reporter", "1-800-843-5678", "Request for Assistance for Child Victims"},
 			"es": {"Se vieron señales fuertes de trata", "Se aplica la regla para menores", "Proteja al menor", "1-800-843-5678", "Solicitud de Asistencia para Menores"},
@@ -238,6 +240,14 @@ func TestScreeningPersonas(t *testing.T) {
 					for _, m := range ids {
 						if !slices.ContainsFunc(categories[m[1]], func(c string) bool { return c == "shelter" || c == "housing" || c == "crisis-hotline" }) {
 							t.Errorf("service %s (%v) does not meet the need for a bed", m[1], categories[m[1]])
+						}
+					}
+				}
+				if p.language != "" {
+					for _, m := range ids {
+						sv := svcs[slices.IndexFunc(svcs, func(sv *hsds.Service) bool { return sv.ID == m[1] })]
+						if !slices.ContainsFunc(sv.Languages, func(l hsds.Language) bool { return l.Code == p.language }) {
+							t.Errorf("service %s does not speak %s", sv.ID, p.language)
 						}
 					}
 				}
