@@ -345,7 +345,7 @@ func TestNoPlaintextOnDisk(t *testing.T) {
 		t.Fatalf("nothing read from %s", filepath.Base(path))
 	}
 	raw = append(raw, logs.Bytes()...)
-	for _, needle := range []string{noteMarker, "Quetzal", placeMarker, refMarker, "sit-sex", "ctrl-leave", "ctrl-documents", `"answers"`, `"items"`, "Test Agency"} {
+	for _, needle := range []string{noteMarker, "Quetzal", placeMarker, refMarker, "sit-sex", "ctrl-leave", "ctrl-documents", `"answers"`, `"items"`, "Test Clinic", "Lingua Test Agency"} {
 		if bytes.Contains(raw, []byte(needle)) {
 			t.Errorf("%q is readable in the database file, its WAL or the log", needle)
 		}
