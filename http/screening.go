@@ -335,6 +335,12 @@ func (s *Server) handleInterviewPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data.Number, data.Steps = i+1, len(steps)
+	if d.Consent.Screen == "" && d.SafeToTalk != "no" {
+		// Before consent is given, count the steps it would open.
+		would := d
+		would.Consent.Screen = "yes"
+		data.Steps = len(s.interviewSteps(would))
+	}
 	for _, code := range personLanguages {
 		data.Langs = append(data.Langs, langOption{code, languageName(code, p.Lang)})
 	}
