@@ -245,6 +245,8 @@ type interviewData struct {
 	// someone not signed in.
 	SignIn  string
 	CanKeep bool
+	// MissingConsent asks for the consent to screen, yes or no.
+	MissingConsent bool
 
 	Result    *screening.Result2
 	Labor     []interviewItem
@@ -335,6 +337,7 @@ func (s *Server) handleInterviewPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data.Number, data.Steps = i+1, len(steps)
+	data.MissingConsent = step == stepIntro && r.URL.Query().Get("missing") == "consent"
 	if d.Consent.Screen == "" && d.SafeToTalk != "no" {
 		// Before consent is given, count the steps it would open.
 		would := d
@@ -478,6 +481,12 @@ func (s *Server) handleInterviewPost(w http.ResponseWriter, r *http.Request) {
 	default:
 		next = s.neighbour(d, step, 1)
 	}
+	// Consent to screen must be recorded, yes or no, before going on;
+	// the first step comes back with everything else kept.
+	missing := step == stepIntro && next != "" && next != stepResult && d.Consent.Screen == "" && d.SafeToTalk != "no"
+	if missing {
+		next = stepIntro
+	}
 	if next == stepResult {
 		d.Ended = time.Now().UTC().Truncate(time.Second)
 	}
@@ -488,6 +497,10 @@ func (s *Server) handleInterviewPost(w http.ResponseWriter, r *http.Request) {
 	}
 	if next == "" {
 		http.Redirect(w, r, "/screening", http.StatusSeeOther)
+		return
+	}
+	if missing {
+		http.Redirect(w, r, ref.StepURL(next)+"&missing=consent", http.StatusSeeOther)
 		return
 	}
 	http.Redirect(w, r, ref.StepURL(next), http.StatusSeeOther)

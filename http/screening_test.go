@@ -291,6 +291,13 @@ func TestScreeningSteps(t *testing.T) {
 			t.Errorf("intro lacks %q", want)
 		}
 	}
+	// Going on without recording consent brings the first step back,
+	// asking for it.
+	w = post(s, "/screening/interview/intro", formValues(page), nil)
+	if loc := w.Header().Get("Location"); w.Code != 303 || !strings.Contains(loc, "/screening/interview/intro?") ||
+		!strings.Contains(get(s, loc, nil).Body.String(), "agrees to answer the screening questions, yes or no") {
+		t.Errorf("no consent recorded: %d %s", w.Code, loc)
+	}
 	form := formValues(page)
 	form.Set("consent_screen", "yes")
 	form.Set("safe_to_talk", "yes")
