@@ -433,3 +433,23 @@ func TestRecordFormat1Unchanged(t *testing.T) {
 		t.Errorf("a format-1 record reopened as a draft: %v", err)
 	}
 }
+
+// FuzzParse2: whatever bytes it is given, parse2 returns a bank that
+// validates or an error naming bank2.json, never a panic.
+func FuzzParse2(f *testing.F) {
+	f.Add(bank2JSON)
+	f.Add([]byte(`{"version":2}`))
+	f.Add([]byte(`{"version":2,"questions":[{"id":"a","section":"x","ask_if":["a"]}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := parse2(data)
+		if err != nil {
+			if !strings.Contains(err.Error(), "bank2.json") {
+				t.Errorf("error without the file's name: %v", err)
+			}
+			return
+		}
+		if _, err := b.Score2(Answers{}, ""); err != nil {
+			t.Errorf("a valid bank does not score empty answers: %v", err)
+		}
+	})
+}
