@@ -89,7 +89,7 @@ func tourPages(x ids) []pageCase {
 		{name: "screening", path: "/screening", status: 200, shot: true},
 		{name: "screening-step", status: 200, shot: true, visit: func(tb *tab, lang string) {
 			tb.open(withLang(havenURL+"/screening", lang), 200)
-			tb.post(200, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
+			tb.load(200, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
 		}},
 		{name: "screening-result", status: 200, shot: true, visit: func(tb *tab, lang string) { screenTo(tb, lang, true) }},
 		{name: "signin", path: "/signin", status: 200, shot: true},
@@ -139,23 +139,29 @@ func withLang(u, lang string) string {
 }
 
 // screenTo drives the screening interview from the guide to the result by
-// clicking, as a screener would; with answers, it says yes to the first
-// question of every section.
+// clicking, as a screener would: consent and safe to talk first; with
+// answers, it says yes to the first question of every section. Each step
+// is a POST answered by a redirect to the next step's page.
 func screenTo(tb *tab, lang string, answers bool) {
 	tb.t.Helper()
 	tb.open(withLang(havenURL+"/screening", lang), 200)
-	tb.post(200, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
+	tb.load(200, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
 	for range 20 {
 		if eval[bool](tb, `!!document.querySelector("main .level")`) {
 			return
 		}
-		if answers && eval[bool](tb, `!!document.querySelector('main input[type="radio"][value="yes"]')`) {
-			tb.do(chromedp.Click(chromedp.CSS(`main input[type="radio"][value="yes"]`)))
+		for _, sel := range []string{`input[name="safe_to_talk"][value="yes"]`, `input[name="consent_screen"][value="yes"]`, `input[name="consent_save"][value="yes"]`} {
+			if eval[bool](tb, `!!document.querySelector('main `+sel+`')`) {
+				tb.do(chromedp.Click(chromedp.CSS(`main ` + sel)))
+			}
+		}
+		if answers && eval[bool](tb, `!!document.querySelector('main input[name^="a_"][value="yes"]')`) {
+			tb.do(chromedp.Click(chromedp.CSS(`main input[name^="a_"][value="yes"]`)))
 		}
 		if eval[bool](tb, `!!document.querySelector('#f-place')`) {
 			tb.do(chromedp.SendKeys(chromedp.CSS(`#f-place`), "77002"))
 		}
-		tb.post(200, chromedp.Click(chromedp.CSS(`main button[value="next"]`)))
+		tb.load(200, chromedp.Click(chromedp.CSS(`main button[value="next"]`)))
 	}
 	tb.t.Fatal("the screening interview did not reach a result in 20 steps")
 }

@@ -20,6 +20,7 @@ import (
 	"haven"
 	"haven/i18n"
 	"haven/phone"
+	"haven/screening"
 )
 
 // The national hotline, shown on every page. These are the seed page's facts.
@@ -182,7 +183,16 @@ func mustRenderer() *renderer {
 		},
 		"roleList":   func() []string { return haven.Roles },
 		"answerList": func() []string { return []string{"yes", "no", "unsure", "declined"} },
-		"statusList": func() []string { return statuses },
+		// The screening interview's choices (screening.go).
+		"yesNoList":   func() []string { return []string{"yes", "no"} },
+		"langList":    func() []string { return []string{"en", "es"} },
+		"consentList": func() []string { return []string{"screen", "save", "share"} },
+		"appearsList": func() []string { return []string{"", string(screening.AppearsMinor), string(screening.AppearsAdult)} },
+		"noteKinds":   func() []string { return []string{screening.NoteSummary, screening.NoteQuote} },
+		"consentOf":   consentOf,
+		"screenedOf":  screened,
+		"itemsOf":     func(p *page, items []interviewItem) itemsData { return itemsData{P: p, Items: items} },
+		"statusList":  func() []string { return statuses },
 		"yearText": func(y int) string {
 			if y == 0 {
 				return ""

@@ -4,11 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"haven"
-	"haven/i18n"
 	"haven/screening"
 	"haven/vault"
 )
@@ -40,48 +38,7 @@ func validRecordID(id string) bool {
 	return true
 }
 
-// handleScreeningSave seals the posted interview as a new record, or as a
-// new version of the record it was amended from.
-func (s *Server) handleScreeningSave(w http.ResponseWriter, r *http.Request) {
-	if s.Vault == nil || s.Records == nil {
-		s.renderError(w, r, errNoKey)
-		return
-	}
-	if !s.parseForm(w, r, 256<<10) {
-		return
-	}
-	answers, notes, err := s.readAnswers(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	var d screeningData
-	d.Place = strings.TrimSpace(r.PostForm.Get("place"))
-	d.Language = strings.ToLower(strings.TrimSpace(r.PostForm.Get("language")))
-	s.readCarried(r, &d)
-	u := currentUser(r)
-	started, _ := time.Parse(time.RFC3339, d.Started)
-	rec := screening.Record{
-		Format: screening.RecordFormat, Interviewer: u.Email, InterviewerID: u.ID,
-		Started: started, Saved: time.Now().UTC().Truncate(time.Second), Language: i18n.FromRequest(r),
-		Interpreter: d.Interpreter, PersonLanguage: d.Language, Place: d.Place, Reference: d.Reference,
-		Answers: answers, Notes: notes,
-	}
-	if err := s.Screening.Check(rec); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	action, reason := "save", screening.ReasonSave
-	if d.Record != "" {
-		action, reason = "amend", screening.ReasonAmend
-	}
-	saved, err := s.Records.SaveScreening(r.Context(), u.Email, action, u.ID, d.Record, haven.ScreeningSeal(screening.Seal(s.Vault, rec, reason)))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/screening/records/"+saved.ID+"?saved=1", http.StatusSeeOther)
-}
+// handleScreeningSave is in screening.go, with the interview it saves.
 
 type recordsData struct {
 	Records []*haven.ScreeningRecord
@@ -132,6 +89,8 @@ type recordData struct {
 	chain    []vault.Version
 	// All carries the answers to the amend form.
 	All []hiddenField
+	// Asked are a format-2 record's questions as asked, by section.
+	Asked []askedSection
 }
 
 type recordSection struct {
@@ -181,8 +140,15 @@ func (s *Server) openRecord(r *http.Request, action, field string) (*recordData,
 		return nil, haven.Errorf(haven.EINTERNAL, "screening record %s: %v", id, err)
 	}
 	d.Content = content
-	if d.Result, err = s.Screening.Score(content.Answers); err != nil {
-		return nil, haven.Errorf(haven.EINTERNAL, "screening record %s: %v", id, err)
+	if content.Format == screening.RecordFormat2 && content.Interview != nil {
+		// A format-2 record carries its questions as asked and its result
+		// as shown: today's bank plays no part in reading it.
+		d.Asked = askedSections(content.Interview.Items)
+	} else {
+		d.MayAmend = false // bank 1 is frozen: its records are read, not amended
+		if d.Result, err = s.Screening.Score(content.Answers); err != nil {
+			return nil, haven.Errorf(haven.EINTERNAL, "screening record %s: %v", id, err)
+		}
 	}
 	savedAt, err := s.Records.ScreeningSavedAt(r.Context(), id)
 	if err != nil {
@@ -192,6 +158,9 @@ func (s *Server) openRecord(r *http.Request, action, field string) (*recordData,
 		d.Versions = append(d.Versions, recordVersion{Number: v.Number, Hash: v.Hash, Reason: screening.VersionReason(v), SavedAt: savedAt[v.Number]})
 	}
 	for _, sec := range s.Screening.Sections {
+		if d.Asked != nil {
+			break
+		}
 		rs := recordSection{Section: sec}
 		for _, q := range s.Screening.SectionQuestions(sec.ID) {
 			rs.Items = append(rs.Items, screeningQuestion{Q: q, Answer: string(content.Answers[q.ID]), Note: content.Notes[q.ID]})
@@ -240,6 +209,8 @@ type recordExport struct {
 	Record     exportContent   `json:"record"`
 	Result     exportResult    `json:"result"`
 	Disclaimer string          `json:"disclaimer"`
+	// Interview is a format-2 record's full content as saved.
+	Interview *screening.Interview `json:"interview,omitempty"`
 }
 
 type exportVersion struct {
@@ -298,6 +269,17 @@ func (s *Server) handleScreeningExport(w http.ResponseWriter, r *http.Request) {
 	for i, v := range d.chain {
 		out.Versions = append(out.Versions, exportVersion{Number: v.Number, Hash: v.Hash, PrevHash: v.PrevHash, Reason: screening.VersionReason(v), SavedAt: d.Versions[i].SavedAt})
 	}
+	if iv := c.Interview; iv != nil {
+		out.Interview = iv
+		out.Result = exportResult{Level: string(iv.Result.Level), Summary: iv.Shown.Summary, Labor: iv.Result.Labor, Sex: iv.Result.Sex, Minor: iv.Result.Child}
+		out.Disclaimer = iv.Shown.Disclaimer
+		for _, it := range iv.Items {
+			if it.Answer == "" && it.Note == "" {
+				continue
+			}
+			out.Record.Answers = append(out.Record.Answers, exportAnswer{Section: it.Section, Question: it.ID, Text: it.Text, Answer: string(it.Answer), Note: it.Note})
+		}
+	}
 	for _, sec := range d.Sections {
 		for _, it := range sec.Items {
 			if it.Answer == "" && it.Note == "" {
@@ -314,10 +296,15 @@ func (s *Server) handleScreeningExport(w http.ResponseWriter, r *http.Request) {
 	enc.Encode(out)
 }
 
-// handleScreeningAmend reopens a saved record in the interview, so its
-// author can correct or complete it; saving makes a new version.
+// handleScreeningAmend reopens a saved format-2 record in the interview,
+// so its author can correct or complete it; saving makes a new version.
 func (s *Server) handleScreeningAmend(w http.ResponseWriter, r *http.Request) {
 	d, err := s.openRecord(r, "view", "amend")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	draft, err := screening.DraftOf(d.Content)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -326,12 +313,11 @@ func (s *Server) handleScreeningAmend(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, haven.Errorf(haven.EFORBIDDEN, "Only the interviewer who saved this record may amend it."))
 		return
 	}
-	c := d.Content
-	sd := screeningData{Bank: s.Screening, Step: 1, Steps: len(s.Screening.Sections) + 1,
-		Place: c.Place, Language: c.PersonLanguage, Started: c.Started.UTC().Format(time.RFC3339),
-		Interpreter: c.Interpreter, Record: d.Rec.ID, Reference: c.Reference}
-	s.fillStep(&sd, c.Answers, c.Notes)
-	p := s.newPage(r, "", "screening", sd)
-	p.Title = p.L.T("screening.title")
-	s.render(w, r, http.StatusOK, "screening_step", p)
+	draft.Record = d.Rec.ID
+	ref, err := s.storeDraft(r.Context(), currentUser(r), draft, interviewRef{})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, ref.StepURL(stepIntro), http.StatusSeeOther)
 }

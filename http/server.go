@@ -3,6 +3,7 @@ package http
 
 import (
 	"context"
+	"crypto/cipher"
 	"embed"
 	"errors"
 	"log/slog"
@@ -51,8 +52,13 @@ type Server struct {
 	Suggestions haven.SuggestionService
 	Learning    haven.LearningService
 	Takedowns   haven.TakedownService // without it, the take-down pages are not found
-	// Screening is the screening tool's question bank.
-	Screening *screening.Bank
+	// Screening is the frozen question bank 1, which format-1 records were
+	// written against; Screening2 is the bank new interviews ask.
+	Screening  *screening.Bank
+	Screening2 *screening.Bank2
+	// Drafts keeps signed-in screeners' interviews in progress, sealed
+	// with Vault; without it, interviews travel sealed in the page.
+	Drafts haven.ScreeningDraftService
 	// Records keeps saved screening interviews, sealed with Vault. With no
 	// Vault (no secret key), nothing is saved or opened.
 	Records haven.ScreeningRecordService
@@ -92,6 +98,7 @@ type Server struct {
 	renderer *renderer
 
 	patterns       []string
+	draftAEAD      cipher.AEAD   // seals anonymous interviews carried in pages
 	keySecret      []byte        // keys rate limits without keeping addresses
 	hashSlots      chan struct{} // bounds concurrent password checks
 	signinThrottle *auth.Throttle
@@ -113,6 +120,12 @@ func NewServer() *Server {
 		panic(err) // embedded and tested: a broken bank is a build mistake
 	}
 	s.Screening = bank
+	if s.Screening2, err = screening.Load2(); err != nil {
+		panic(err)
+	}
+	// Interviews of people not signed in travel in the page, sealed under
+	// a key that lives only in this process: the server keeps nothing.
+	s.draftAEAD = newProcessAEAD()
 	s.keySecret = auth.NewSecret()
 	s.hashSlots = make(chan struct{}, 4)
 	// Sign-in guesses slow down per client and account, never lock an
@@ -152,7 +165,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /culture-and-diversity", s.handleSection("culture"))
 	s.handle(mux, "GET /learn/{slug}", s.handleLearnPage)
 	s.handle(mux, "GET /screening", s.handleScreeningGuide)
-	s.handle(mux, "POST /screening", s.handleScreeningStep)
+	s.handle(mux, "POST /screening/start", s.handleScreeningStart)
+	s.handle(mux, "GET /screening/interview/{step}", s.handleInterviewPage)
+	s.handle(mux, "POST /screening/interview/{step}", s.handleInterviewPost)
 	s.handle(mux, "POST /screening/save", s.requireRole(haven.RoleScreener, s.handleScreeningSave))
 	s.handle(mux, "GET /screening/records", s.requireRole(haven.RoleScreener, s.handleScreeningRecords))
 	s.handle(mux, "GET /screening/records/{id}", s.requireRole(haven.RoleScreener, s.handleScreeningRecord))

@@ -10,7 +10,21 @@
 // carries that disclaimer (Bank.Disclaimer) for every page that shows a
 // result.
 //
-// # The question bank
+// # Bank versions
+//
+// New interviews ask bank version 2 (bank2.json, Bank2, Load2, Score2): an
+// opening script and consents, urgent needs apart from indicators, age
+// first and a child pathway, questions that each ask one thing with yes
+// always the worrying answer, branching (AskIf), and a result (Result2)
+// that lists each sign once by kind and says when it is incomplete. Its
+// records are format 2 (RecordFormat2): self-contained, they keep each
+// question as asked and the result as shown. Score2's documentation gives
+// its rules.
+//
+// Bank version 1, described below, is frozen: format-1 records were
+// written against it and are still read with it.
+//
+// # The question bank (version 1)
 //
 // The bank is embedded from bank.json and checked by Load. It holds the
 // interviewer's guide, the U.S. minor rule, the disclaimer, ten sections in
@@ -25,7 +39,7 @@
 // question; it has no indicator set) and exactly one core work question asks
 // about commercial sex.
 //
-// # Scoring rules
+// # Scoring rules (version 1)
 //
 // Score applies these rules, and only these, so the same answers always give
 // the same Result:

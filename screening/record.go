@@ -13,8 +13,10 @@ import (
 	"haven/vault"
 )
 
-// RecordFormat is the version of Record's JSON layout. A saved record keeps
-// the format it was written in, so a later layout must still read it.
+// RecordFormat is the first version of Record's JSON layout, whose answers
+// are scored by the frozen bank 1. A saved record keeps the format it was
+// written in, so a later layout must still read it; new interviews are
+// saved in RecordFormat2.
 const RecordFormat = 1
 
 // Limits on what a record holds, so that a form cannot grow a record
@@ -48,6 +50,9 @@ type Record struct {
 	Reference string            `json:"reference,omitempty"`
 	Answers   Answers           `json:"answers"`
 	Notes     map[string]string `json:"notes,omitempty"`
+	// Interview holds what format 2 (RecordFormat2) adds; nil in format 1,
+	// whose JSON is unchanged.
+	Interview *Interview `json:"interview,omitempty"`
 }
 
 // Check reports the first problem with r against bank b as an error of
