@@ -121,13 +121,7 @@ func makeDirectoryLabel(l *i18n.Localizer, facet, value string) string {
 		}
 		return strings.ReplaceAll(value, "-", " ")
 	case "state":
-		if st, ok := geo.StateByCode(value); ok {
-			if l.Lang == "es" {
-				return st.NameES
-			}
-			return st.Name
-		}
-		return value
+		return geo.SubdivisionName(value, l.Lang) // "Texas", "Jalisco", "British Columbia"
 	case "country":
 		return geo.CountryName(value, l.Lang)
 	case "language":
