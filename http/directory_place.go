@@ -159,3 +159,32 @@ func (s *Server) fillPlaceView(ctx context.Context, l *i18n.Localizer, u *url.UR
 	}
 	return nil
 }
+
+// deadEndBody adds to an API search's answer the place it read, its
+// order and units, and, when it found nothing, the nearest services
+// beyond the radius and what dropping each filter would find.
+func deadEndBody(ctx context.Context, search haven.DirectorySearcher, f haven.DirectoryFilter, lang string, res *haven.DirectoryResult, body *SearchResponse) error {
+	body.Sort, body.Units = f.EffectiveSort(), haven.DistanceUnits(f, lang)
+	if f.Near == nil && f.Query == "" {
+		body.Sort = "name"
+	}
+	if p := f.Place; p != nil {
+		body.Place = &PlaceInfo{Label: p.Label(lang), Kind: string(p.Kind), Country: p.Country}
+		if p.HasPoint {
+			lat, lon := p.Point.Lat, p.Point.Lon
+			body.Place.Latitude, body.Place.Longitude = &lat, &lon
+		}
+	}
+	if res.Total > 0 {
+		return nil
+	}
+	de, err := haven.FindDeadEnd(ctx, search, f)
+	if err != nil || de == nil {
+		return err
+	}
+	for _, h := range de.Nearest {
+		body.Nearest = append(body.Nearest, searchItem(h))
+	}
+	body.Without = de.Without
+	return nil
+}
