@@ -111,7 +111,7 @@ func Resolve(s string) (Place, error) {
 	if p, ok := LookupZIP(s); ok {
 		return Place{Kind: KindZIP, Name: s[:5], Country: "US", Point: p, HasPoint: true}, nil
 	}
-	if strings.Trim(s, "0123456789.+-eE, ") == "" {
+	if strings.Trim(s, "0123456789.+-eE, ") == "" && strings.ContainsAny(s, "0123456789") {
 		// Digits only: a ZIP code Haven lacks, or coordinates.
 		if !strings.Contains(s, ",") {
 			return Place{}, ErrUnknownPlace

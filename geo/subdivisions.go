@@ -111,13 +111,21 @@ func ParseSubdivision(s, country string) (string, bool) {
 
 // stateByName finds a U.S. state by its folded English or Spanish name.
 func stateByName(folded string) (State, bool) {
-	for _, st := range States {
-		if Fold(st.Name) == folded || Fold(st.NameES) == folded {
-			return st, true
+	stateNamesOnce.Do(func() {
+		stateNames = make(map[string]State, 2*len(States))
+		for _, st := range States {
+			stateNames[Fold(st.Name)] = st
+			stateNames[Fold(st.NameES)] = st
 		}
-	}
-	return State{}, false
+	})
+	st, ok := stateNames[folded]
+	return st, ok
 }
+
+var (
+	stateNamesOnce sync.Once
+	stateNames     map[string]State // folded English and Spanish names
+)
 
 // mustReadGzCSV decodes an embedded, generated gzip'd CSV, checking its
 // header; a corrupt one is a broken build, which the tests catch.
