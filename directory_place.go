@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/language/display"
 
 	"haven/geo"
+	"haven/hsds"
 )
 
 // Issue 19: places, units, sort orders and filter values as people write
@@ -142,7 +143,7 @@ func normalizeFilterValues(f *DirectoryFilter) {
 			f.State = strings.ToUpper(f.State)
 		}
 	}
-	if f.Category != "" && len(f.Category) == 36 && isUUIDish(f.Category) {
+	if hsds.ValidUUID(f.Category) {
 		f.TaxonomyTermID, f.Category = strings.ToLower(f.Category), ""
 	}
 	if f.Language != "" {
@@ -152,16 +153,6 @@ func normalizeFilterValues(f *DirectoryFilter) {
 			f.Language = strings.ToLower(f.Language)
 		}
 	}
-}
-
-func isUUIDish(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(isDigit(c) || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F') || c == '-') {
-			return false
-		}
-	}
-	return strings.Count(s, "-") == 4
 }
 
 var (
