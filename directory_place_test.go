@@ -125,7 +125,7 @@ func TestEffectiveSort(t *testing.T) {
 		{haven.DirectoryFilter{Near: p, Query: "T visa"}, haven.SortBest},
 		{haven.DirectoryFilter{Near: p, Query: "T visa", Sort: haven.SortDistance}, haven.SortDistance},
 		{haven.DirectoryFilter{Near: p, Sort: haven.SortBest}, haven.SortDistance}, // no words to match
-		{haven.DirectoryFilter{Sort: haven.SortDistance}, haven.SortBest},         // no place to measure from
+		{haven.DirectoryFilter{Sort: haven.SortDistance}, haven.SortBest},          // no place to measure from
 	}
 	for _, tt := range tests {
 		if got := tt.f.EffectiveSort(); got != tt.want {
