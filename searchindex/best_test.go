@@ -49,7 +49,7 @@ func TestBestMatchBlendsWordsAndDistance(t *testing.T) {
 		lat, lon := houston.Lat+km/111.2, houston.Lon
 		s.ServiceAtLocations[0].Location.Latitude, s.ServiceAtLocations[0].Location.Longitude = &lat, &lon
 	}
-	place(svcs[0], "T Visa Clinic (sample)", "Immigration relief for survivors.", 48)                 // 30 miles
+	place(svcs[0], "T Visa Clinic (sample)", "Immigration relief for survivors.", 48)                    // 30 miles
 	place(svcs[1], "Community Advocacy Program (sample)", "Case management; help with T visa forms.", 8) // 5 miles
 	place(svcs[2], "Border T Visa Project (sample)", "Immigration relief for survivors.", 300)
 	clinic, program, far := svcs[0].ID, svcs[1].ID, svcs[2].ID
