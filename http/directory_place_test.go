@@ -90,6 +90,24 @@ func TestSearchAPIPlaces(t *testing.T) {
 		{"/api/v1/search?place=Houston&units=furlongs", 400, nil},
 		{"/api/v1/search?place=Houston&sort=random", 400, nil},
 	}
+	// The OpenAPI document describes every field of every answer.
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]any `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(do(s, "GET", "/api/openapi.json", nil).Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	described := func(t *testing.T, schema string, obj map[string]any) {
+		for k := range obj {
+			if _, ok := doc.Components.Schemas[schema].Properties[k]; !ok {
+				t.Errorf("field %q is not in the OpenAPI schema %s", k, schema)
+			}
+		}
+	}
 	for _, tt := range tests {
 		t.Run(tt.url, func(t *testing.T) {
 			w := do(s, "GET", tt.url, nil)
@@ -99,6 +117,16 @@ func TestSearchAPIPlaces(t *testing.T) {
 			var body map[string]any
 			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
 				t.Fatal(err)
+			}
+			if w.Code != 200 {
+				described(t, "Error", body)
+			} else {
+				described(t, "SearchResultList", body)
+				items, _ := body["items"].([]any)
+				near, _ := body["nearest_beyond_radius"].([]any)
+				for _, it := range append(items, near...) {
+					described(t, "SearchResult", it.(map[string]any))
+				}
 			}
 			if tt.check != nil {
 				tt.check(t, body)
