@@ -293,7 +293,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 	selected := map[string]string{"category": f.Category, "state": f.State, "country": f.Country, "language": f.Language}
 	for _, name := range haven.DirectoryFacets {
 		fv := facetView{Name: name, Label: p.L.T("dirfacet." + name), Selected: selected[name],
-			SelectedLabel: directoryLabel(p.L, name, selected[name]), ClearURL: withParam(r.URL, name, "")}
+			SelectedLabel: directoryLabel(p.L, name, selected[name]), ClearURL: clearFacetURL(r.URL, f, name)}
 		for _, c := range res.Facets[name] {
 			fv.Values = append(fv.Values, facetValueView{Value: c.Value, Label: directoryLabel(p.L, name, c.Value),
 				Count: c.Count, Selected: c.Value == selected[name]})
@@ -309,7 +309,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 	if f.Query != "" {
 		d.Chips = append([]chip{{"“" + f.Query + "”", withParam(r.URL, "q", "")}}, d.Chips...)
 	}
-	if d.Place != "" && d.PlaceError == "" {
+	if d.Place != "" && d.PlaceError == "" && (f.Near != nil || f.Place == nil) { // a state or country is its facet's chip
 		u := *r.URL
 		qq := u.Query()
 		for _, k := range []string{"near", "postcode", "place", "radius_km", "radius_mi", "units", "sort"} {

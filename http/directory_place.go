@@ -188,3 +188,20 @@ func deadEndBody(ctx context.Context, search haven.DirectorySearcher, f haven.Di
 	body.Without = de.Without
 	return nil
 }
+
+// clearFacetURL is the link that drops a facet's filter: with it the
+// place, when the filter came from a place that is a state or country
+// (place=Texas), which would otherwise set it again.
+func clearFacetURL(u *url.URL, f haven.DirectoryFilter, name string) string {
+	if p := f.Place; p != nil && f.Near == nil && (name == "state" || name == "country") {
+		q := u.Query()
+		q.Del("page")
+		q.Del("place")
+		q.Del(name)
+		if enc := q.Encode(); enc != "" {
+			return u.Path + "?" + enc
+		}
+		return u.Path
+	}
+	return withParam(u, name, "")
+}

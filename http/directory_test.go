@@ -422,7 +422,7 @@ func TestDirectoryPages(t *testing.T) {
 		{"/directory?place=Springfield&lang=es", 400, []string{"Hay varios lugares llamados “Springfield”"}},
 		{"/directory?place=Guadalajara&lang=es", 200, []string{"Cerca de Guadalajara, Jalisco, México", " km"}},
 		{"/directory?place=Houston&units=km", 200, []string{"km away", `name="radius_km"`}},
-		{"/directory?place=Texas", 200, []string{"Near Texas"}},
+		{"/directory?place=Texas", 200, []string{"State: Texas", `href="/directory" aria-label="Remove State: Texas"`}},
 		{"/directory?place=44.5,-100.5&radius_mi=5", 200, []string{"None within 5 miles. The nearest are:", "mi away"}},
 		{"/directory?state=TX&country=MX", 200, []string{"Nothing matches every filter", "Without the filter “State”", "Without the filter “Country”"}},
 		{"/directory?state=Luisiana&lang=es", 200, []string{"Estado: Luisiana"}},
