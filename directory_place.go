@@ -104,7 +104,7 @@ func resolvePlace(s string, f *DirectoryFilter) error {
 	case errors.As(err, &amb):
 		choices := make([]string, len(amb.Choices))
 		for i, c := range amb.Choices {
-			choices[i] = c.Label("en")
+			choices[i] = c.ChoiceLabel()
 		}
 		ce := &PlaceChoicesError{Choices: choices}
 		return &ParamError{Param: "place", Err: &Error{Code: EINVALID, Message: ce.Error()}, Choices: choices}

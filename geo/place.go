@@ -69,13 +69,24 @@ func (p Place) Label(lang string) string {
 		return CountryName(p.Country, lang)
 	}
 	if p.Country == "US" {
-		return p.Name + ", " + p.Region
+		name, _, _ := strings.Cut(p.Name, ",") // "Washington, D.C." is Washington, DC
+		return name + ", " + p.Region
 	}
 	parts := []string{p.Name}
 	if p.RegionName != "" && Fold(p.RegionName) != Fold(p.Name) {
 		parts = append(parts, p.RegionName)
 	}
 	return strings.Join(append(parts, CountryName(p.Country, lang)), ", ")
+}
+
+// ChoiceLabel is Label in English, except that a state is "Washington
+// state": among the choices of an ambiguous name, each must name its
+// place alone.
+func (p Place) ChoiceLabel() string {
+	if p.Kind == KindState {
+		return p.Name + " state"
+	}
+	return p.Label("en")
 }
 
 // ErrUnknownPlace is Resolve's error for a name it does not know.
@@ -88,7 +99,7 @@ type AmbiguousError struct{ Choices []Place }
 func (e *AmbiguousError) Error() string {
 	labels := make([]string, len(e.Choices))
 	for i, c := range e.Choices {
-		labels[i] = c.Label("en")
+		labels[i] = c.ChoiceLabel()
 	}
 	return "several places have that name: " + strings.Join(labels, "; ")
 }
@@ -146,11 +157,29 @@ func Resolve(s string) (Place, error) {
 	return choose(cands, len(quals) > 0)
 }
 
+func stateOf(st State) Place {
+	p := Place{Kind: KindState, Name: st.Name, Country: "US", Region: st.Code}
+	p.Point, p.HasPoint = stateCentre(st.Code)
+	return p
+}
+
 // wholeName finds a U.S. state or a country named alone; a city of a
 // million people or more with that name wins ("New York"), and one of
 // 300,000 or more makes the name ambiguous ("Washington").
 func wholeName(folded string) (Place, bool, error) {
 	var p Place
+	// "Washington state", "estado de Washington": the state, whatever
+	// city shares its name.
+	if name, ok := strings.CutSuffix(folded, " state"); ok {
+		if st, ok := stateByName(name); ok {
+			return stateOf(st), true, nil
+		}
+	}
+	if name, ok := strings.CutPrefix(folded, "estado de "); ok {
+		if st, ok := stateByName(name); ok {
+			return stateOf(st), true, nil
+		}
+	}
 	if st, ok := stateByName(folded); ok {
 		p = Place{Kind: KindState, Name: st.Name, Country: "US", Region: st.Code}
 	} else if st, ok := StateByCode(strings.ToUpper(folded)); ok && len(folded) == 2 {
@@ -291,6 +320,15 @@ func candidates(head string, quals []string) []Place {
 			break
 		}
 	}
+	// "CA" is California before Canada, "IN" Indiana before India: a
+	// two-letter qualifier that is a U.S. state's code keeps the U.S.
+	// places when there are any.
+	for _, q := range quals {
+		if _, ok := StateByCode(strings.ToUpper(q)); ok && len(q) == 2 && slices.ContainsFunc(out, func(p Place) bool { return p.Country == "US" }) {
+			out = slices.DeleteFunc(out, func(p Place) bool { return p.Country != "US" })
+			break
+		}
+	}
 	return out
 }
 
@@ -329,8 +367,9 @@ func gazetteer() *gazetteerData {
 			if p.Country == "US" {
 				p.Region = r[2]
 			}
-			k := Fold(p.Name)
-			g.cities[k] = append(g.cities[k], len(g.places))
+			for _, k := range cityKeys(p) {
+				g.cities[k] = append(g.cities[k], len(g.places))
+			}
 			g.places = append(g.places, p)
 		}
 		sums := map[string][3]float64{}
@@ -353,6 +392,20 @@ func gazetteer() *gazetteerData {
 		gaz = g
 	})
 	return &gaz
+}
+
+// cityKeys are the folded names a city is found by: its own, the part
+// before a comma ("Washington, D.C." is Washington, in DC), and for a U.S.
+// city named "X City" also X ("New York City" is New York).
+func cityKeys(p Place) []string {
+	keys := []string{Fold(p.Name)}
+	if before, _, ok := strings.Cut(p.Name, ","); ok {
+		keys = append(keys, Fold(before))
+	}
+	if base, ok := strings.CutSuffix(keys[0], " city"); ok && p.Country == "US" && p.Population >= 1_000_000 {
+		keys = append(keys, base)
+	}
+	return keys
 }
 
 // stateCentre is a rough centre of a U.S. state: the mean of its

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -24,6 +25,12 @@ func TestResolve(t *testing.T) {
 		{in: "San Antonio Texas", kind: KindCity, label: "San Antonio, TX"},
 		{in: "Texas", kind: KindState, label: "Texas", country: "US"},
 		{in: "Nueva York", kind: KindState, label: "New York"},
+		{in: "New York", kind: KindCity, label: "New York City, NY"},
+		{in: "New York, NY", kind: KindCity, label: "New York City, NY"},
+		{in: "Washington, DC", kind: KindCity, label: "Washington, DC"},
+		{in: "Washington", choices: []string{"Washington, DC", "Washington state"}},
+		{in: "Washington state", kind: KindState, label: "Washington"},
+		{in: "estado de Texas", kind: KindState, label: "Texas"},
 		{in: "Springfield, MO", kind: KindCity, label: "Springfield, MO"},
 		{in: "Springfield, Missouri", kind: KindCity, label: "Springfield, MO"},
 		{in: "Springfield", choices: []string{"Springfield, IL", "Springfield, MO", "Springfield, MA"}},
@@ -63,10 +70,10 @@ func TestResolve(t *testing.T) {
 			}
 			var labels []string
 			for _, c := range amb.Choices {
-				labels = append(labels, c.Label("en"))
+				labels = append(labels, c.ChoiceLabel())
 				// Every choice's label finds that place alone.
-				if back, err := Resolve(c.Label("en")); err != nil || back.Label("en") != c.Label("en") {
-					t.Errorf("choice %q resolves to %q, %v", c.Label("en"), back.Label("en"), err)
+				if back, err := Resolve(c.ChoiceLabel()); err != nil || back.Label("en") != c.Label("en") {
+					t.Errorf("choice %q resolves to %q, %v", c.ChoiceLabel(), back.Label("en"), err)
 				}
 			}
 			for _, want := range tt.choices {
@@ -233,5 +240,39 @@ func BenchmarkResolve(b *testing.B) {
 		for _, s := range []string{"Houston", "Springfield", "San Antonio Texas", "Qwxyzville"} {
 			Resolve(s)
 		}
+	}
+}
+
+// TestChoicesResolveBack: for names many places share, every choice
+// offered names one place that Resolve finds again, alone.
+func TestChoicesResolveBack(t *testing.T) {
+	g := gazetteer()
+	var names []string
+	for k, idx := range g.cities {
+		if len(idx) >= 3 {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	checked := 0
+	for i, name := range names {
+		if i%7 != 0 { // a spread of them keeps the test quick
+			continue
+		}
+		_, err := Resolve(name)
+		var amb *AmbiguousError
+		if !errors.As(err, &amb) {
+			continue
+		}
+		for _, c := range amb.Choices {
+			checked++
+			back, err := Resolve(c.ChoiceLabel())
+			if err != nil || back.Label("en") != c.Label("en") {
+				t.Errorf("%q: choice %q resolves to %q, %v", name, c.ChoiceLabel(), back.Label("en"), err)
+			}
+		}
+	}
+	if checked < 500 {
+		t.Errorf("only %d choices checked", checked)
 	}
 }
