@@ -2,6 +2,8 @@ package searchindex_test
 
 import (
 	"context"
+	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -83,6 +85,58 @@ func TestBestMatchBlendsWordsAndDistance(t *testing.T) {
 					t.Errorf("%s, sort %q, radius %v: %s gives %v, want %v", tt.f.Query, tt.f.Sort, tt.f.RadiusKm, name, got, tt.want)
 				}
 			}
+		}
+	})
+}
+
+// TestDeadEndsAgree: when a search finds nothing, what would find
+// something (the nearest beyond the radius, each filter's removal) is the
+// same from SQL and from the index, on each engine.
+func TestDeadEndsAgree(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		svcs := randomDataset(t, 150, 5)
+		db := mustOpen(t, e.Fresh(t))
+		mustImport(t, db, svcs)
+		dir := sqlstore.NewDirectoryService(db)
+		ix := mustBuild(t, dir, -1)
+		v := vocabOf(svcs)
+		r := rand.New(rand.NewPCG(5, 19))
+		asked, offered := 0, 0
+		for range 400 {
+			f := v.randomFilter(r)
+			f.Offset, f.Facets = 0, nil
+			if f.Near != nil && r.IntN(2) == 0 {
+				f.RadiusKm = 2 // most often nothing within
+			}
+			if f.Validate() != nil {
+				continue // the vocabulary holds a few codes no filter takes
+			}
+			res, err := dir.SearchDirectory(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total > 0 {
+				continue
+			}
+			asked++
+			want, err := haven.FindDeadEnd(ctx, dir, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := haven.FindDeadEnd(ctx, ix, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(want, got) {
+				t.Errorf("%+v: SQL offers %+v, the index %+v", f, want, got)
+			}
+			if want != nil {
+				offered++
+			}
+		}
+		if asked < 50 || offered*2 < asked {
+			t.Errorf("%d empty searches, %d with something to offer: the test proves little", asked, offered)
 		}
 	})
 }
