@@ -283,5 +283,5 @@ func distanceText(p *page, h haven.DirectoryHit) string {
 	if h.DistanceKm == nil {
 		return ""
 	}
-	return p.L.T("directory.distance", float64(int(*h.DistanceKm*10))/10)
+	return unitDistance(p.L, *h.DistanceKm, haven.DistanceUnits(haven.DirectoryFilter{}, p.Lang))
 }
