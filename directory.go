@@ -136,6 +136,8 @@ func (f DirectoryFilter) validate() (string, *Error) {
 		return "near", Errorf(EINVALID, "The place is not a valid latitude and longitude.")
 	case f.Sort != "" && f.Sort != SortBest && f.Sort != SortDistance:
 		return "sort", Errorf(EINVALID, "sort %q is not best or distance.", f.Sort)
+	case f.Units != "" && f.Units != "mi" && f.Units != "km":
+		return "units", Errorf(EINVALID, "units %q is not mi or km.", f.Units)
 	case f.Offset < 0 || f.Limit < 0:
 		return "page", Errorf(EINVALID, "offset and limit must not be negative.")
 	}
