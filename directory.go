@@ -22,6 +22,14 @@ type DirectoryFilter struct {
 	Near     *LatLon
 	RadiusKm float64
 
+	// Issue 19: how results are ordered and distances shown. Sort is
+	// SortBest, SortDistance or "" (see EffectiveSort); Place is the place
+	// the visitor typed, as read (nil for near= and postcode=); Units is
+	// "mi", "km" or "" (see DistanceUnits) and filters nothing.
+	Sort  string
+	Place *geo.Place
+	Units string
+
 	// AllStatuses includes inactive and defunct services.
 	AllStatuses bool
 
@@ -126,6 +134,10 @@ func (f DirectoryFilter) validate() (string, *Error) {
 		return "radius_km", Errorf(EINVALID, "A radius needs a place to measure from.")
 	case f.Near != nil && !f.Near.Valid():
 		return "near", Errorf(EINVALID, "The place is not a valid latitude and longitude.")
+	case f.Sort != "" && f.Sort != SortBest && f.Sort != SortDistance:
+		return "sort", Errorf(EINVALID, "sort %q is not best or distance.", f.Sort)
+	case f.Units != "" && f.Units != "mi" && f.Units != "km":
+		return "units", Errorf(EINVALID, "units %q is not mi or km.", f.Units)
 	case f.Offset < 0 || f.Limit < 0:
 		return "page", Errorf(EINVALID, "offset and limit must not be negative.")
 	}

@@ -38,6 +38,9 @@ const (
 type ParamError struct {
 	Param string
 	Err   *Error
+	// Choices, for an ambiguous place, name the places it could be
+	// ("Springfield, IL"), each read alone by place=.
+	Choices []string
 }
 
 func (e *ParamError) Error() string { return e.Err.Error() }
@@ -76,7 +79,7 @@ func ParseDirectoryQuery(q url.Values, p DirectoryParams) (DirectoryFilter, erro
 		// parameter the visitor or program gave.
 		switch {
 		case param == "radius_km" && f.Near == nil:
-			err = Errorf(EINVALID, "radius_km needs a place: give near=lat,lon or postcode.")
+			err = Errorf(EINVALID, "radius_km needs a place: give place, near=lat,lon or postcode.")
 		case param == "radius_km":
 			err = Errorf(EINVALID, "radius_km must be from 0 to %d.", MaxRadiusKm)
 		case param == "near":
@@ -95,10 +98,10 @@ func parseHavenParams(q url.Values, f *DirectoryFilter) error {
 	if utf8.RuneCountInString(f.Query) > MaxQueryLen {
 		return paramErrorf("q", "Parameter q is longer than %d characters.", MaxQueryLen)
 	}
-	f.State = strings.ToUpper(strings.TrimSpace(q.Get("state")))
+	f.State = strings.TrimSpace(q.Get("state"))
 	f.Country = strings.ToUpper(strings.TrimSpace(q.Get("country")))
 	f.Category = strings.TrimSpace(q.Get("category"))
-	f.Language = strings.ToLower(strings.TrimSpace(q.Get("language")))
+	f.Language = strings.TrimSpace(q.Get("language"))
 	switch q.Get("status") {
 	case "":
 	case "all":
@@ -106,21 +109,10 @@ func parseHavenParams(q url.Values, f *DirectoryFilter) error {
 	default:
 		return paramErrorf("status", "Parameter status may only be \"all\".")
 	}
-	near, err := ParsePlace(q.Get("near"), q.Get("postcode"))
-	if err != nil {
+	if err := parsePlaceParams(q, f); err != nil { // directory_place.go
 		return err
 	}
-	f.Near = near
-	if s := q.Get("radius_km"); s != "" {
-		r, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsNaN(r) || r <= 0 || r > MaxRadiusKm {
-			return paramErrorf("radius_km", "Parameter radius_km must be a number above 0 and at most %d.", MaxRadiusKm)
-		}
-		if near == nil {
-			return paramErrorf("radius_km", "Parameter radius_km needs a place: give near=lat,lon or postcode.")
-		}
-		f.RadiusKm = r
-	}
+	normalizeFilterValues(f)
 	return nil
 }
 

@@ -85,7 +85,11 @@ func FuzzParseDirectoryQuery(f *testing.F) {
 		"radius_km=5", "page=0", "per_page=101", "status=closed", "q=%ff", "near=NaN,0", "near=1,2,3", "category=legal-services&page=999999",
 		"search=legal&page=2&per_page=5", "taxonomy_id=not-a-uuid", "modified_after=2025-01-31",
 		"modified_after=2025-01-31T00:00:00Z", "modified_after=9999-99-99", "organization_id=0191D6D4-0000-7000-8000-000000000000", "per_page=-5",
-		"latitude=91&longitude=0&proximity=5", "postcode=77002&proximity=1e308"} {
+		"latitude=91&longitude=0&proximity=5", "postcode=77002&proximity=1e308",
+		// Issue 19: places by name, miles, units, orders, values as typed.
+		"place=Houston&radius_mi=25", "place=Springfield", "place=Texas&state=CA", "place=91,0", "place=Mexico&units=km",
+		"q=T+visa&place=77002&sort=best", "sort=distance", "radius_km=5&radius_mi=5", "state=BC&country=CA", "state=Jalisco",
+		"language=Spanish", "language=espa%C3%B1ol", "category=0191D6D4-0000-7000-8000-000000000000"} {
 		f.Add(s, false, false)
 		f.Add(s, true, true)
 	}

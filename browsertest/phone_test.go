@@ -245,7 +245,9 @@ func TestHomeWaysIn(t *testing.T) {
 				t.Errorf("one tap asked for the position %d times", n)
 			}
 			tb.load(200, chromedp.Submit(chromedp.ID("find-place")))
-			if !strings.Contains(tb.location(), "/directory?") || !strings.Contains(eval[string](tb, `document.querySelector("main").innerText`), "km") {
+			// Distances in miles in English, kilometres in Spanish (issue 19).
+			if text := eval[string](tb, `document.querySelector("main").innerText`); !strings.Contains(tb.location(), "/directory?") ||
+				!(strings.Contains(text, " mi away") || strings.Contains(text, " km")) {
 				t.Errorf("the search near the position led to %s without distances", tb.location())
 			}
 			if n := eval[int](tb, `localStorage.length + sessionStorage.length`); n != 0 || len(tb.cookies()) > 0 {

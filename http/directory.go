@@ -55,7 +55,7 @@ func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.T
 		c.Sample = c.Sample || (sv.Organization.XSample != nil && *sv.Organization.XSample)
 	}
 	if h != nil {
-		c.City, c.State, c.Country = h.City, h.State, h.Country
+		c.City, c.State, c.Country = h.City, geo.SubdivisionName(h.State, l.Lang), h.Country
 		if h.DistanceKm != nil {
 			c.Distance = l.T("directory.distance", math.Round(*h.DistanceKm*10)/10)
 		}
@@ -203,6 +203,7 @@ type directoryData struct {
 	// PlaceError says why the place box could not be read; BadPlace is
 	// what was typed there.
 	PlaceError, BadPlace string
+	PlaceView            searchPlaceView // directory_place.go
 }
 
 // status is the page's HTTP status: a place Haven could not read makes the
@@ -227,26 +228,22 @@ var directoryParams = haven.DirectoryParams{PerPage: 20}
 // searchPage fills the data of a page that lists providers: /directory and
 // each state's and country's page.
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *directoryData, q url.Values) bool {
-	// The place box takes a ZIP code or "lat,lon".
-	if place := strings.TrimSpace(q.Get("place")); place != "" {
-		if strings.Contains(place, ",") {
-			q.Set("near", place)
-		} else {
-			q.Set("postcode", place)
-		}
-	}
-	if q.Get("radius_km") != "" && q.Get("near") == "" && q.Get("postcode") == "" {
-		q.Del("radius_km") // a distance without a place means nothing: ignore it on the page
+	if placeParam(q) == "" {
+		// A distance without a place means nothing: ignore it on the page.
+		q.Del("radius_km")
+		q.Del("radius_mi")
 	}
 	f, err := haven.ParseDirectoryQuery(q, directoryParams)
 	// A place Haven cannot read is most often a typo: say so at the field
 	// and search without it, rather than leave the visitor on an error page.
-	if pe := (*haven.ParamError)(nil); errors.As(err, &pe) && (pe.Param == "near" || pe.Param == "postcode") {
-		d.PlaceError = p.L.T("directory.place.invalid", truncate(placeParam(q), 60))
+	if pe := (*haven.ParamError)(nil); errors.As(err, &pe) && (pe.Param == "near" || pe.Param == "postcode" || pe.Param == "place") {
+		d.PlaceError, d.PlaceView.PlaceChoices = placeProblem(p.L, r.URL, placeParam(q), pe)
 		d.BadPlace = placeParam(q)
 		q.Del("near")
 		q.Del("postcode")
+		q.Del("place")
 		q.Del("radius_km")
+		q.Del("radius_mi")
 		f, err = haven.ParseDirectoryQuery(q, directoryParams)
 	}
 	if err != nil {
@@ -275,14 +272,16 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 		return false
 	}
 	d.Cards = hitCards(p.L, res.Hits, svcs, time.Now())
+	setDistances(p.L, d.Cards, res.Hits, haven.DistanceUnits(f, p.Lang))
 	d.Filter, d.Total, d.Page = f, res.Total, page
 	d.Query, d.Place, d.Radius = f.Query, placeParam(q), q.Get("radius_km")
 	if d.BadPlace != "" {
 		d.Place = d.BadPlace // kept in the box, to be corrected
 	}
 	d.HasPlace = f.Near != nil
-	for _, v := range []string{"5", "10", "25", "50", "100", "250"} {
-		d.Radii = append(d.Radii, radiusOption{v, v == d.Radius})
+	if err := s.fillPlaceView(r.Context(), p.L, r.URL, f, d, res); err != nil {
+		s.renderError(w, r, err)
+		return false
 	}
 	d.Pages = (res.Total + perPage - 1) / perPage
 	if page > 1 {
@@ -294,7 +293,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 	selected := map[string]string{"category": f.Category, "state": f.State, "country": f.Country, "language": f.Language}
 	for _, name := range haven.DirectoryFacets {
 		fv := facetView{Name: name, Label: p.L.T("dirfacet." + name), Selected: selected[name],
-			SelectedLabel: directoryLabel(p.L, name, selected[name]), ClearURL: withParam(r.URL, name, "")}
+			SelectedLabel: directoryLabel(p.L, name, selected[name]), ClearURL: clearFacetURL(r.URL, f, name)}
 		for _, c := range res.Facets[name] {
 			fv.Values = append(fv.Values, facetValueView{Value: c.Value, Label: directoryLabel(p.L, name, c.Value),
 				Count: c.Count, Selected: c.Value == selected[name]})
@@ -310,14 +309,18 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 	if f.Query != "" {
 		d.Chips = append([]chip{{"“" + f.Query + "”", withParam(r.URL, "q", "")}}, d.Chips...)
 	}
-	if d.Place != "" && d.PlaceError == "" {
+	if d.Place != "" && d.PlaceError == "" && (f.Near != nil || f.Place == nil) { // a state or country is its facet's chip
 		u := *r.URL
 		qq := u.Query()
-		qq.Del("near")
-		qq.Del("postcode")
-		qq.Del("radius_km")
+		for _, k := range []string{"near", "postcode", "place", "radius_km", "radius_mi", "units", "sort"} {
+			qq.Del(k)
+		}
 		u.RawQuery = qq.Encode()
-		d.Chips = append(d.Chips, chip{p.L.T("directory.near", d.Place), withParam(&u, "page", "")})
+		label := d.Place
+		if f.Place != nil {
+			label = f.Place.Label(p.Lang)
+		}
+		d.Chips = append(d.Chips, chip{p.L.T("directory.near", label), withParam(&u, "page", "")})
 	}
 	d.Sheet = sheetIDs(q)
 	d.Picks = newPicks(d.Sheet)
@@ -328,6 +331,9 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 	for i := range d.Cards {
 		d.Cards[i].pickFrom(links, d.Sheet)
 	}
+	for i := range d.PlaceView.BeyondCards {
+		d.PlaceView.BeyondCards[i].pickFrom(links, d.Sheet)
+	}
 	return true
 }
 
@@ -335,7 +341,10 @@ func placeParam(q url.Values) string {
 	if v := strings.TrimSpace(q.Get("near")); v != "" {
 		return v
 	}
-	return strings.TrimSpace(q.Get("postcode"))
+	if v := strings.TrimSpace(q.Get("postcode")); v != "" {
+		return v
+	}
+	return strings.TrimSpace(q.Get("place"))
 }
 
 // sheetIDs reads the services already chosen for a referral sheet: the

@@ -42,6 +42,7 @@ type SearchItem struct {
 	Organization IDName      `json:"organization"`
 	Location     SearchPlace `json:"location"`
 	DistanceKm   *float64    `json:"distance_km,omitempty"`
+	DistanceMi   *float64    `json:"distance_mi,omitempty"`
 }
 
 // IDName names an object.
@@ -66,6 +67,23 @@ type SearchResponse struct {
 	PerPage int                           `json:"per_page"`
 	Items   []SearchItem                  `json:"items"`
 	Facets  map[string][]haven.FacetCount `json:"facets"`
+	// Issue 19: the place read from place=, the order used, the units
+	// the visitor's pages show, and, when nothing was found, the nearest
+	// services beyond the radius and what each filter's removal finds.
+	Place   *PlaceInfo         `json:"place,omitempty"`
+	Sort    string             `json:"sort"`
+	Units   string             `json:"units"`
+	Nearest []SearchItem       `json:"nearest_beyond_radius,omitempty"`
+	Without []haven.Relaxation `json:"without,omitempty"`
+}
+
+// PlaceInfo is a place as GET /api/v1/search read it.
+type PlaceInfo struct {
+	Label     string   `json:"label"`
+	Kind      string   `json:"kind"`
+	Country   string   `json:"country,omitempty"`
+	Latitude  *float64 `json:"latitude,omitempty"`
+	Longitude *float64 `json:"longitude,omitempty"`
 }
 
 func searchItem(h haven.DirectoryHit) SearchItem {
@@ -74,6 +92,8 @@ func searchItem(h haven.DirectoryHit) SearchItem {
 	if h.DistanceKm != nil {
 		d := math.Round(*h.DistanceKm*10) / 10
 		it.DistanceKm = &d
+		mi := math.Round(*h.DistanceKm/haven.KmPerMile*10) / 10
+		it.DistanceMi = &mi
 	}
 	return it
 }
@@ -121,13 +141,7 @@ func makeDirectoryLabel(l *i18n.Localizer, facet, value string) string {
 		}
 		return strings.ReplaceAll(value, "-", " ")
 	case "state":
-		if st, ok := geo.StateByCode(value); ok {
-			if l.Lang == "es" {
-				return st.NameES
-			}
-			return st.Name
-		}
-		return value
+		return geo.SubdivisionName(value, l.Lang) // "Texas", "Jalisco", "British Columbia"
 	case "country":
 		return geo.CountryName(value, l.Lang)
 	case "language":
@@ -165,6 +179,9 @@ func SearchProviders(ctx context.Context, search haven.DirectorySearcher, q url.
 	body := &SearchResponse{Total: res.Total, Page: page, PerPage: perPage, Items: make([]SearchItem, 0, len(res.Hits)), Facets: res.Facets}
 	for _, h := range res.Hits {
 		body.Items = append(body.Items, searchItem(h))
+	}
+	if err := deadEndBody(ctx, search, f, lang, res, body); err != nil { // directory_place.go
+		return nil, err
 	}
 	return body, nil
 }

@@ -386,8 +386,8 @@ func TestSearchAPI(t *testing.T) {
 	}
 	for _, url := range []string{
 		"/api/v1/search?postcode=99999", "/api/v1/search?radius_km=10", "/api/v1/search?near=91,0",
-		"/api/v1/search?near=abc", "/api/v1/search?state=Texas", "/api/v1/search?country=USA",
-		"/api/v1/search?language=spanish", "/api/v1/search?status=open", "/api/v1/search?page=-1",
+		"/api/v1/search?near=abc", "/api/v1/search?state=Narnia", "/api/v1/search?country=USA",
+		"/api/v1/search?language=klingonish", "/api/v1/search?status=open", "/api/v1/search?page=-1",
 		"/api/v1/search?near=30,-97&radius_km=5000",
 	} {
 		if w := do(s, "GET", url, nil); w.Code != 400 || !strings.Contains(w.Body.String(), `"error"`) {
@@ -405,15 +405,27 @@ func TestDirectoryPages(t *testing.T) {
 		contains []string
 	}{
 		{"/directory", 200, []string{"Find providers", "services found", "Sample data — not a real provider", `Pick<span class="visually-hidden">: `, "Pick services for a referral sheet"}},
-		{"/directory?place=77002&radius_km=100", 200, []string{"km away", "Nearest first.", "Near 77002"}},
+		{"/directory?place=77002&radius_km=100", 200, []string{"mi away", "Nearest first.", "Near 77002"}},
 		{"/directory?q=legal&lang=es", 200, []string{"Buscar proveedores", "Servicios legales"}},
 		// A place Haven cannot read is shown at its field, announced, and the
 		// search runs without it.
 		{"/directory?place=00000&radius_km=25", 400, []string{`Haven does not know the place “00000”`, `role="alert"`,
 			`aria-invalid="true" aria-describedby="place-error"`, `value="00000"`, "services found"}},
 		{"/directory?place=91,0&lang=es", 400, []string{`Haven no conoce el lugar “91,0”`, `aria-invalid="true"`}},
-		{"/directory/states/TX?place=77002", 200, []string{"km away", "Near 77002"}},
+		{"/directory/states/TX?place=77002", 200, []string{"mi away", "Near 77002"}},
 		{"/directory/states/TX?place=zzz", 400, []string{"“zzz”", `aria-invalid="true"`}},
+		// Issue 19: places by name, choices for an ambiguous one, units by
+		// the place's country, and never a dead end.
+		{"/directory?place=Houston", 200, []string{"Near Houston, TX", "mi away", "Nearest first.", `name="radius_mi"`, "Distances in"}},
+		{"/directory?place=San+Antonio+Texas&q=legal", 200, []string{"Near San Antonio, TX", "Best match first", `<option value="best" selected>Best match</option>`}},
+		{"/directory?place=Springfield", 400, []string{"Several places are called “Springfield”", `href="/directory?place=Springfield%2C+MO"`, `href="/directory?place=Springfield%2C+IL"`}},
+		{"/directory?place=Springfield&lang=es", 400, []string{"Hay varios lugares llamados “Springfield”"}},
+		{"/directory?place=Guadalajara&lang=es", 200, []string{"Cerca de Guadalajara, Jalisco, México", " km"}},
+		{"/directory?place=Houston&units=km", 200, []string{"km away", `name="radius_km"`}},
+		{"/directory?place=Texas", 200, []string{"State: Texas", `href="/directory" aria-label="Remove State: Texas"`}},
+		{"/directory?place=44.5,-100.5&radius_mi=5", 200, []string{"None within 5 miles. The nearest are:", "mi away"}},
+		{"/directory?state=TX&country=MX", 200, []string{"Nothing matches every filter", "Without the filter “State”", "Without the filter “Country”"}},
+		{"/directory?state=Luisiana&lang=es", 200, []string{"Estado: Luisiana"}},
 		{"/directory/states", 200, []string{"<svg", `href="/directory/states/TX"`, "Puerto Rico"}},
 		{"/directory/states/tx", 200, []string{"Texas", "National Human Trafficking Hotline"}},
 		{"/directory/states/ZZ", 404, nil},

@@ -168,14 +168,12 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
 	}
 	var from *geo.Point
 	place := strings.TrimSpace(q.Get("place"))
+	units := haven.DistanceUnits(haven.DirectoryFilter{}, p.Lang)
 	if place != "" {
-		near, postcode := "", place
-		if strings.Contains(place, ",") {
-			near, postcode = place, ""
-		}
 		// A place Haven cannot read leaves the distance out, no more.
-		if ll, err := haven.ParsePlace(near, postcode); err == nil && ll != nil {
-			from, d.Place = ll, place
+		if pl, err := geo.Resolve(place); err == nil && pl.HasPoint && pl.Kind != geo.KindState {
+			from, d.Place = &pl.Point, place
+			units = haven.DistanceUnits(haven.DirectoryFilter{Place: &pl, Units: q.Get("units")}, p.Lang)
 		}
 	}
 	// Like the referral sheet, a comparison may be handed to the person
@@ -187,13 +185,13 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, sv := range svcs {
-		d.Entries = append(d.Entries, s.compareEntry(p.L, sv, from))
+		d.Entries = append(d.Entries, s.compareEntry(p.L, sv, from, units))
 	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "compare", p)
 }
 
-func (s *Server) compareEntry(l *i18n.Localizer, sv *hsds.Service, from *geo.Point) compareEntry {
+func (s *Server) compareEntry(l *i18n.Localizer, sv *hsds.Service, from *geo.Point, units string) compareEntry {
 	v := s.serviceView(l, sv, false)
 	e := compareEntry{ID: sv.ID, Name: sv.Name, Organization: v.Card.OrgName, Sample: v.Card.Sample,
 		Hours: v.Hours, Languages: v.Languages, Eligibility: sv.EligibilityDescription}
@@ -213,7 +211,7 @@ func (s *Server) compareEntry(l *i18n.Localizer, sv *hsds.Service, from *geo.Poi
 			}
 		}
 		if !math.IsInf(best, 1) {
-			e.Distance = l.T("directory.distance", math.Round(best*10)/10)
+			e.Distance = unitDistance(l, best, units)
 		}
 	}
 	return e

@@ -117,7 +117,11 @@ func TestCompare(t *testing.T) {
 	}{
 		{"/referral/compare?ids=" + a + "," + b, []string{svcs[0].Name, svcs[1].Name, "Hours", "Languages", "Who can get help", "Fees", `<table class="table compare">`},
 			[]string{"Distance", "Pick two or three"}},
-		{"/referral/compare?ids=" + a + "," + b + "," + c + "&place=77002", []string{svcs[2].Name, "Distance", "km away", "Distances from 77002."}, nil},
+		{"/referral/compare?ids=" + a + "," + b + "," + c + "&place=77002", []string{svcs[2].Name, "Distance", "mi away", "Distances from 77002."}, nil},
+		// Issue 19: a place by name, in the units of its country or as asked.
+		{"/referral/compare?ids=" + a + "," + b + "&place=Houston,+TX", []string{"Distance", "mi away", "Distances from Houston, TX."}, nil},
+		{"/referral/compare?ids=" + a + "," + b + "&place=Houston&units=km", []string{"km away"}, nil},
+		{"/referral/compare?ids=" + a + "," + b + "&place=Texas", []string{svcs[0].Name}, []string{"Distance"}},
 		{"/referral/compare?lang=es&ids=" + a + "," + b + "&place=29.76,-95.37", []string{"Comparar servicios", "Horario", "Distancia", "km"}, nil},
 		{"/referral/compare?ids=" + a + "," + b + "&place=00000", []string{svcs[0].Name}, []string{"Distance"}},
 		{"/referral/compare?ids=" + a, []string{"Pick two or three services"}, []string{"<table"}},

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -333,6 +334,11 @@ func writeJSONError(w http.ResponseWriter, r *http.Request, logger *slog.Logger,
 	code := haven.ErrorCode(err)
 	if code == haven.EINTERNAL {
 		logger.Error("internal error", "err", err, "request_id", RequestID(r.Context()))
+	}
+	if pe := (*haven.ParamError)(nil); errors.As(err, &pe) && len(pe.Choices) > 0 {
+		// An ambiguous place: the choices, each a value for place= (issue 19).
+		writeJSON(w, errorStatus(code), map[string]any{"error": haven.ErrorMessage(err), "param": pe.Param, "choices": pe.Choices})
+		return
 	}
 	writeJSON(w, errorStatus(code), map[string]string{"error": haven.ErrorMessage(err)})
 }

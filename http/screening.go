@@ -650,6 +650,13 @@ func (s *Server) providers(r *http.Request, p *page, d screening.Draft, res scre
 		return err
 	}
 	data.Cards = hitCards(p.L, hits, svcs, time.Now())
+	// Miles for a U.S. ZIP code, as on the directory; a point goes by the
+	// page's language.
+	units := haven.DistanceUnits(haven.DirectoryFilter{}, p.Lang)
+	if country == "US" {
+		units = "mi"
+	}
+	setDistances(p.L, data.Cards, hits, units)
 	data.Sheet = "/referral?" + sheetQuery(ids)
 	return nil
 }

@@ -134,6 +134,11 @@ var benchQueries = []struct {
 	{"word+3-filters", haven.DirectoryFilter{Query: "trauma", State: "CA", Category: "mental-health", Language: "es", Limit: 20}},
 	{"word+2-filters", haven.DirectoryFilter{Query: "legal", Country: "US", Language: "es", Limit: 20}},
 	{"near-no-radius", haven.DirectoryFilter{Query: "legal", Near: houston, Limit: 20}},
+	// Issue 19: words and a place default to best match; nearest first
+	// is the order near-no-radius had before.
+	{"near-no-radius-nearest-first", haven.DirectoryFilter{Query: "legal", Near: houston, Sort: haven.SortDistance, Limit: 20}},
+	{"best-match+radius-50km", haven.DirectoryFilter{Query: "legal aid", Near: houston, RadiusKm: 50, Sort: haven.SortBest, Limit: 20}},
+	{"best-match-page-10", haven.DirectoryFilter{Query: "counseling", Near: chicago, Offset: 180, Limit: 20}},
 }
 
 func init() {

@@ -188,6 +188,7 @@ func (v *vocabulary) randomFilter(r *rand.Rand) haven.DirectoryFilter {
 			f.RadiusKm = pick(r, []float64{5, 25, 50, 300, haven.MaxRadiusKm})
 		}
 	}
+	f.Sort = pick(r, []string{"", "", haven.SortBest, haven.SortDistance}) // issue 19
 	f.AllStatuses = r.IntN(3) == 0
 	switch r.IntN(4) { // most questions count every facet, as the API does
 	case 0:
@@ -213,6 +214,10 @@ var fixedFilters = []haven.DirectoryFilter{
 	{Category: "legal-services", Offset: 5, Limit: 5},
 	{Near: &haven.LatLon{Lat: 29.7604, Lon: -95.3698}, RadiusKm: 300},
 	{Near: &haven.LatLon{Lat: 29.7604, Lon: -95.3698}, Query: "legal", Limit: 10},
+	// Issue 19: best match blends words and distance; nearest first.
+	{Near: &haven.LatLon{Lat: 29.7604, Lon: -95.3698}, Query: "T visa", Sort: haven.SortBest, Limit: 20},
+	{Near: &haven.LatLon{Lat: 29.7604, Lon: -95.3698}, Query: "legal aid", Sort: haven.SortDistance, Limit: 20},
+	{Near: &haven.LatLon{Lat: 29.7604, Lon: -95.3698}, RadiusKm: 300, Query: "safe house", Offset: 3, Limit: 5},
 	{Query: "the of"},
 	{Offset: 7},
 	{Query: "legal", State: "TX", Facets: []string{"state"}},

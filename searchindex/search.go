@@ -25,7 +25,8 @@ import (
 //   - each facet counts, for each of its values, the services matching
 //     every filter but the facet's own;
 //   - results come nearest first when a place is given, else by how many
-//     query words their name holds, then by name and service id; a page is
+//     query words their name holds, then by name and service id (with a
+//     place and words, best match blends the two: see best.go); a page is
 //     Limit results from Offset, and Limit 0 means all of them.
 
 // empty is a shared empty bitmap, never modified.
@@ -131,6 +132,8 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	var page []uint32
 	switch {
 	case offset >= res.Total:
+	case f.Near != nil && !q.Empty() && f.EffectiveSort() == haven.SortBest:
+		page = x.pageBest(all, q, *f.Near, offset, limit) // best.go
 	case inRadius != nil:
 		page = x.pageNearest(all, inRadius, offset, limit)
 	case f.Near != nil:

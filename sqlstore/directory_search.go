@@ -102,6 +102,8 @@ func (d *DirectoryService) SearchDirectory(ctx context.Context, f haven.Director
 	}
 	var order string
 	switch {
+	case f.Near != nil && !q.Empty() && f.EffectiveSort() == haven.SortBest:
+		order = bestOrder(q, *f.Near, &args) // directory_best.go
 	case f.Near != nil:
 		n := len(args)
 		args = append(args, f.Near.Lat, f.Near.Lon)

@@ -32,6 +32,11 @@ func TestEnginesAgree(t *testing.T) {
 		{Near: houston, RadiusKm: 300},
 		{Near: houston, Query: "legal", Limit: 10},
 		{Query: "the of"},
+		// Issue 19: best match and nearest first, and filters read from
+		// what people type (state names, language names).
+		{Near: houston, Query: "T visa", Sort: haven.SortBest, Limit: 20},
+		{Near: houston, Query: "legal aid", Sort: haven.SortDistance, Limit: 20},
+		{Near: houston, RadiusKm: 300, Query: "safe house", Offset: 3, Limit: 5},
 	}
 	for _, f := range filters {
 		f.Facets = haven.DirectoryFacets

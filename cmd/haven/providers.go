@@ -17,7 +17,7 @@ func providersCommand() *command {
 	return &command{
 		name:    "providers",
 		summary: "search the provider directory from the terminal",
-		usage:   `["QUERY"] [--state S] [--country C] [--category CODE] [--language L] [--near LAT,LON | --postcode ZIP] [--radius-km KM] [--all] [--json]`,
+		usage:   `["QUERY"] [--state S] [--country C] [--category CODE] [--language L] [--place PLACE | --near LAT,LON | --postcode ZIP] [--radius-km KM | --radius-mi MI] [--sort best|distance] [--all] [--json]`,
 		help: `Searches the provider directory exactly as GET /api/v1/search does: the
 same parameters, read and checked by the same code, and the same results,
 from SQL. It prints a table or, with --json, the API's JSON.`,
@@ -28,13 +28,16 @@ from SQL. It prints a table or, with --json, the API's JSON.`,
 			// Each flag is the API parameter of the same name, "-" for "_".
 			params := map[string]*string{}
 			for _, p := range []struct{ name, usage string }{
-				{"state", "filter by state: TX, or an ISO 3166-2 code such as MX-CMX"},
+				{"state", "filter by state: TX, Texas, or an ISO 3166-2 code such as MX-CMX"},
 				{"country", "filter by country, an ISO 3166-1 code such as US"},
-				{"category", "filter by category, a taxonomy code such as legal-services"},
-				{"language", "filter by language, an ISO 639-1 code such as es"},
+				{"category", "filter by category, a taxonomy code such as legal-services or a taxonomy term id"},
+				{"language", "filter by language: an ISO 639-1 code such as es, or a name such as Spanish"},
+				{"place", `a town, county, state, country, ZIP code or lat,lon, such as "Houston, TX"`},
 				{"near", "nearest first from this point, lat,lon"},
 				{"postcode", "nearest first from this U.S. ZIP code"},
-				{"radius_km", "only within this many kilometres of --near or --postcode"},
+				{"radius_km", "only within this many kilometres of the place"},
+				{"radius_mi", "only within this many miles of the place"},
+				{"sort", "best (best match) or distance (nearest first)"},
 				{"page", "page of results"},
 			} {
 				params[p.name] = fs.String(strings.ReplaceAll(p.name, "_", "-"), "", p.usage)
@@ -81,6 +84,19 @@ from SQL. It prints a table or, with --json, the API's JSON.`,
 				}
 				tw.Flush()
 				fmt.Fprintf(m.Stdout, "%d of %d services\n", len(body.Items), body.Total)
+				if len(body.Nearest) > 0 {
+					fmt.Fprintln(m.Stdout, "None within the radius. The nearest beyond it:")
+					for _, it := range body.Nearest {
+						fmt.Fprintf(m.Stdout, "  %s  %s  %.1f km\n", it.ID, truncate(it.Name, 50), *it.DistanceKm)
+					}
+				}
+				for _, w := range body.Without {
+					flag := map[string]string{"q": "the query", "radius": "the radius"}[w.Param]
+					if flag == "" {
+						flag = "--" + w.Param
+					}
+					fmt.Fprintf(m.Stdout, "Without %s: %d services\n", flag, w.Total)
+				}
 				return nil
 			}
 		},

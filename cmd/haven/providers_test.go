@@ -28,6 +28,9 @@ func TestProvidersMatchesAPI(t *testing.T) {
 		{[]string{"--state", "tx", "--language", "es"}, "state=tx&language=es"},
 		{[]string{"counseling", "--postcode", "77002", "--radius-km", "1000", "--per-page", "5", "--page", "2"}, "q=counseling&postcode=77002&radius_km=1000&per_page=5&page=2"},
 		{[]string{"--all", "--lang", "es"}, "status=all&lang=es"},
+		// Issue 19: places by name, miles, orders, values as typed.
+		{[]string{"legal", "--place", "Houston, TX", "--radius-mi", "500", "--sort", "distance"}, "q=legal&place=Houston%2C+TX&radius_mi=500&sort=distance"},
+		{[]string{"--state", "Texas", "--language", "Spanish"}, "state=Texas&language=Spanish"},
 	} {
 		cli := MustRunMain(t, db, append([]string{"providers", "--json"}, c.args...)...)
 		store, err := sqlstore.Open(context.Background(), db)
@@ -57,5 +60,12 @@ func TestProvidersMatchesAPI(t *testing.T) {
 	}
 	if _, err := runMain(db, "providers", "--radius-km", "5"); err == nil || !strings.Contains(err.Error(), "radius_km needs a place") {
 		t.Errorf("a radius without a place: %v", err)
+	}
+	if _, err := runMain(db, "providers", "--place", "Springfield"); err == nil || !strings.Contains(err.Error(), "Springfield, IL") {
+		t.Errorf("an ambiguous place: %v", err)
+	}
+	out = MustRunMain(t, db, "providers", "--state", "TX", "--country", "MX")
+	if !strings.Contains(out, "0 of 0 services") || !strings.Contains(out, "Without --state: ") {
+		t.Errorf("an empty search says nothing of what would find something:\n%s", out)
 	}
 }
