@@ -25,7 +25,7 @@ var (
 	radioName   = regexp.MustCompile(`name="(a_[a-z0-9-]+)" value="yes"`)
 	stepPath    = regexp.MustCompile(`^/screening/interview/([a-z0-9-]+)\?`)
 	cardID      = regexp.MustCompile(`id="svc-([0-9a-f-]{36})"`)
-	cardKm      = regexp.MustCompile(`<strong>[^<0-9]*([0-9.]+) km`)
+	cardKm      = regexp.MustCompile(`<strong>[^<0-9]*([0-9.]+) (?:km|mi)`) // a ZIP code gives miles
 )
 
 // walkInterview walks the interview as a browser would: POST a step, follow
