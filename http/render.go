@@ -20,6 +20,7 @@ import (
 	"haven"
 	"haven/i18n"
 	"haven/phone"
+	"haven/vault"
 )
 
 // The national hotline, shown on every page. These are the seed page's facts.
@@ -180,9 +181,10 @@ func mustRenderer() *renderer {
 			}
 			return typ
 		},
-		"roleList":   func() []string { return haven.Roles },
-		"answerList": func() []string { return []string{"yes", "no", "unsure", "declined"} },
-		"statusList": func() []string { return statuses },
+		"roleList":       func() []string { return haven.Roles },
+		"keyFingerprint": vault.PublicKeyFingerprint,
+		"answerList":     func() []string { return []string{"yes", "no", "unsure", "declined"} },
+		"statusList":     func() []string { return statuses },
 		"yearText": func(y int) string {
 			if y == 0 {
 				return ""
