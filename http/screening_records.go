@@ -167,7 +167,7 @@ type recordVersion struct {
 }
 
 type recordData struct {
-	Rec      *haven.ScreeningRecord
+	Rec *haven.ScreeningRecord
 	// Supervise shows the legal hold and deletion forms; Access lists who
 	// opened the record, for its author and supervisors.
 	Supervise bool
@@ -176,7 +176,7 @@ type recordData struct {
 	// Signed is the signed export a printout carries.
 	Signed *screening.SignedExport
 	// raw is the head version's plaintext, for the signed export.
-	raw []byte
+	raw      []byte
 	Content  screening.Record
 	Result   screening.Result
 	Sections []recordSection
