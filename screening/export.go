@@ -297,6 +297,10 @@ func readExportBlock(text string) (*SignedExport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the signed block's content is not valid base64 (a line is missing or changed): %v", err)
 	}
+	// Only canonical JSON is ever signed, so anything else was changed.
+	if again, err := Canonical(canon); err != nil || !bytes.Equal(again, canon) {
+		return nil, errors.New("the signed block's content is not the canonical JSON Haven signs: a line is missing or changed")
+	}
 	return signedParts(canon, pub, sig)
 }
 
