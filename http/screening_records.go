@@ -76,7 +76,16 @@ func (s *Server) handleScreeningSave(w http.ResponseWriter, r *http.Request) {
 	if d.Record != "" {
 		action, reason = "amend", screening.ReasonAmend
 	}
-	saved, err := s.Records.SaveScreening(r.Context(), u.Email, action, u.ID, d.Record, haven.ScreeningSeal(screening.Seal(s.Vault, rec, reason)))
+	pt, err := rec.Encode()
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	defer clear(pt)
+	// The notes are sealed apart, so that with the minimal-notes setting an
+	// amendment erases those of earlier versions (see screening.SealSplit).
+	seal := screening.SealSplit(s.Vault, pt, reason, rec.Saved, s.ScreeningMinimalNotes && d.Record != "")
+	saved, err := s.Records.SaveScreening(r.Context(), u.Email, action, u.ID, d.Record, haven.ScreeningSeal(seal))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -160,10 +169,11 @@ func (s *Server) recordRow(r *http.Request, rec *haven.ScreeningRecord) recordRo
 
 // recordVersion is one version as a record page lists it.
 type recordVersion struct {
-	Number  int
-	Hash    string
-	Reason  string
-	SavedAt time.Time
+	Number      int
+	Hash        string
+	Reason      string
+	SavedAt     time.Time
+	NotesErased bool // its note text was erased by a later amendment
 }
 
 type recordData struct {
@@ -173,6 +183,8 @@ type recordData struct {
 	Supervise bool
 	Access    []*haven.AuditEntry
 	Zone      *time.Location
+	// MinimalNotes: amending erases earlier note text (the setting).
+	MinimalNotes bool
 	// Signed is the signed export a printout carries.
 	Signed *screening.SignedExport
 	// raw is the head version's plaintext, for the signed export.
@@ -224,7 +236,7 @@ func (s *Server) openRecord(r *http.Request, action, field string) (*recordData,
 		return nil, err
 	}
 	d := &recordData{Rec: rec, Bank: s.Screening, MayAmend: rec.MayAmend(u), Intact: true, chain: versions,
-		Supervise: haven.MaySupervise(u, s.AdminsReadScreenings), Zone: s.zone()}
+		Supervise: haven.MaySupervise(u, s.AdminsReadScreenings), Zone: s.zone(), MinimalNotes: s.ScreeningMinimalNotes}
 	if breaks := vault.VerifyChain(versions); len(breaks) > 0 {
 		d.Intact, d.Problem = false, breaks[0].Reason
 	}
@@ -232,7 +244,7 @@ func (s *Server) openRecord(r *http.Request, action, field string) (*recordData,
 	if head.Number != rec.Versions || head.Hash != rec.HeadHash {
 		d.Intact, d.Problem = false, "the record row does not name the last version"
 	}
-	pt, err := s.Vault.OpenVersion(head)
+	pt, err := screening.OpenPlaintext(s.Vault, head)
 	if err != nil {
 		if errors.Is(err, vault.ErrUnknownKey) {
 			return nil, haven.Errorf(haven.EUNAVAILABLE, "This record was sealed with a key this server does not hold. Add the old key below the current one in the key file.")
@@ -252,7 +264,7 @@ func (s *Server) openRecord(r *http.Request, action, field string) (*recordData,
 		return nil, err
 	}
 	for _, v := range versions {
-		d.Versions = append(d.Versions, recordVersion{Number: v.Number, Hash: v.Hash, Reason: screening.VersionReason(v), SavedAt: savedAt[v.Number]})
+		d.Versions = append(d.Versions, recordVersion{Number: v.Number, Hash: v.Hash, Reason: screening.VersionReason(v), SavedAt: savedAt[v.Number], NotesErased: screening.NotesErased(v)})
 	}
 	for _, sec := range s.Screening.Sections {
 		rs := recordSection{Section: sec}
@@ -350,7 +362,8 @@ func (s *Server) signRecord(r *http.Request, d *recordData) (*screening.SignedEx
 		Record: d.raw, View: viewJSON,
 	}
 	for i, v := range d.chain {
-		p.Versions = append(p.Versions, screening.ExportVersion{Number: v.Number, Hash: v.Hash, PrevHash: v.PrevHash, Reason: screening.VersionReason(v), SavedAt: d.Versions[i].SavedAt.UTC()})
+		p.Versions = append(p.Versions, screening.ExportVersion{Number: v.Number, Hash: v.Hash, PrevHash: v.PrevHash, Reason: screening.VersionReason(v),
+			SavedAt: d.Versions[i].SavedAt.UTC(), NotesErased: d.Versions[i].NotesErased})
 	}
 	return screening.SignExport(s.Vault, p)
 }

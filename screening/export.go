@@ -54,6 +54,9 @@ type ExportVersion struct {
 	PrevHash string    `json:"prev_hash,omitempty"`
 	Reason   string    `json:"reason"`
 	SavedAt  time.Time `json:"saved_at"`
+	// NotesErased says that the version's note text was erased by a later
+	// amendment, under the organization's minimal-notes setting.
+	NotesErased bool `json:"notes_erased,omitempty"`
 }
 
 // ExportPayload is what is signed.

@@ -80,9 +80,26 @@ func (ss *ScreeningRecordService) SaveScreening(ctx context.Context, actor, acti
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.exec(ctx, `INSERT INTO screening_versions (record_id, number, prev_hash, sealed, meta, hash, saved_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		v.RecordID, v.Number, v.PrevHash, v.Sealed, v.Meta, v.Hash, now); err != nil {
+	if err := tx.exec(ctx, `INSERT INTO screening_versions (record_id, number, prev_hash, sealed, meta, hash, saved_at, detached) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		v.RecordID, v.Number, v.PrevHash, v.Sealed, v.Meta, v.Hash, now, v.Detached); err != nil {
 		return nil, err
+	}
+	if prev != nil && screening.ErasesPriorNotes(v) {
+		// The organization keeps notes minimal: the note text of earlier
+		// versions goes, in the same transaction as the version that says
+		// so in its hashed metadata (see screening.SealSplit).
+		erased, err := queryStrings(ctx, tx, `SELECT CAST(number AS TEXT) FROM screening_versions WHERE record_id = $1 AND number < $2 AND detached <> '' ORDER BY number`, rec.ID, v.Number)
+		if err != nil {
+			return nil, err
+		}
+		if len(erased) > 0 {
+			if err := tx.exec(ctx, `UPDATE screening_versions SET detached = '' WHERE record_id = $1 AND number < $2`, rec.ID, v.Number); err != nil {
+				return nil, err
+			}
+			if err := audit(ctx, tx, actor, "erase-notes", auditScreening, rec.ID, "notes", "", "versions "+strings.Join(erased, ",")); err != nil {
+				return nil, err
+			}
+		}
 	}
 	// The line names the version and its hash, never content.
 	if err := audit(ctx, tx, actor, action, auditScreening, rec.ID, "version", "", strconv.Itoa(v.Number)+" "+v.Hash); err != nil {
@@ -92,11 +109,11 @@ func (ss *ScreeningRecordService) SaveScreening(ctx context.Context, actor, acti
 	return rec, tx.Commit()
 }
 
-const versionColumns = `record_id, number, prev_hash, sealed, meta, hash`
+const versionColumns = `record_id, number, prev_hash, sealed, meta, hash, detached`
 
 func scanVersion(row interface{ Scan(...any) error }) (vault.Version, error) {
 	var v vault.Version
-	err := row.Scan(&v.RecordID, &v.Number, &v.PrevHash, &v.Sealed, &v.Meta, &v.Hash)
+	err := row.Scan(&v.RecordID, &v.Number, &v.PrevHash, &v.Sealed, &v.Meta, &v.Hash, &v.Detached)
 	return v, err
 }
 

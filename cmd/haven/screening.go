@@ -97,11 +97,24 @@ func rotateKeys(ctx context.Context, db *sqlstore.DB, keys *vault.Keyring, progr
 	if err != nil {
 		return 0, 0, err
 	}
-	at := time.Now().UTC().Format(time.RFC3339)
+	now := time.Now().UTC()
+	at := now.Format(time.RFC3339)
 	meta := vault.CanonicalMeta(map[string]string{"reason": screening.ReasonRotation, "at": at})
 	for i, rec := range recs {
 		made := false
 		_, err := sqlstore.NewScreeningRecordService(db).SaveScreening(ctx, "cli", "rotate", "", rec.ID, func(prev *vault.Version, id string) (vault.Version, error) {
+			if prev.Detached != "" {
+				// Notes sealed apart move with the rest.
+				v, ok, err := rotateSplit(keys, *prev, at)
+				if err != nil {
+					return vault.Version{}, fmt.Errorf("record %s: %w", id, err)
+				}
+				if !ok {
+					return vault.Version{}, haven.ErrScreeningUnchanged
+				}
+				made = true
+				return v, nil
+			}
 			v, ok, err := keys.RotateVersion(*prev, meta)
 			if err != nil {
 				return vault.Version{}, fmt.Errorf("record %s: %w", id, err)
@@ -130,6 +143,28 @@ func rotateKeys(ctx context.Context, db *sqlstore.DB, keys *vault.Keyring, progr
 // database for good. A record a case needs is put under a legal hold,
 // which retention never deletes.
 const defaultRetention = "3y"
+
+// rotateSplit moves a head whose notes are sealed apart to the current
+// key: both parts are sealed again in a new version, unless both already
+// are under it.
+func rotateSplit(keys *vault.Keyring, head vault.Version, at string) (vault.Version, bool, error) {
+	main, err1 := vault.DecodeSealed(head.Sealed)
+	notes, err2 := vault.DecodeSealed(head.Detached)
+	if err := errors.Join(err1, err2); err != nil {
+		return vault.Version{}, false, err
+	}
+	if main.KeyID == keys.CurrentID() && notes.KeyID == keys.CurrentID() {
+		return head, false, nil
+	}
+	pt, err := screening.OpenPlaintext(keys, head)
+	if err != nil {
+		return vault.Version{}, false, err
+	}
+	defer clear(pt)
+	when, _ := time.Parse(time.RFC3339, at)
+	v, err := screening.SealSplit(keys, pt, screening.ReasonRotation, when, false)(&head, head.RecordID)
+	return v, err == nil, err
+}
 
 func screeningCommand() *command {
 	return &command{
