@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"haven/screening"
+	"haven/sqlstore"
 	"haven/vault"
 )
 
@@ -164,5 +165,59 @@ func TestScreeningPrintVerifies(t *testing.T) {
 	s.Vault = nil
 	if w := get(s, "/.well-known/haven-screening-keys.txt", nil); w.Code != 404 {
 		t.Errorf("keys published without a key: %d", w.Code)
+	}
+}
+
+// TestScreeningMinimalNotes: with the organization's minimal-notes
+// setting, amending a record erases the note text of its earlier versions
+// from the database; the record still shows its current notes, the
+// history says what was erased, and the evidence still verifies.
+func TestScreeningMinimalNotes(t *testing.T) {
+	for _, minimal := range []bool{false, true} {
+		s, db, _ := MustScreeningServer(t)
+		s.ScreeningMinimalNotes = minimal
+		c := signIn(t, s, "screener@example.org")
+		yes := map[string]bool{"ctrl-leave-job": true}
+		id := saveFrom(t, s, c, "en", interview(t, s, c, "en", url.Values{"step": {"1"}}, yes))
+		if minimal != strings.Contains(html.UnescapeString(get(s, "/screening/records/"+id, c).Body.String()), "keeps notes minimal") {
+			t.Errorf("minimal %v: the notice beside the amend button is wrong", minimal)
+		}
+		w := post(s, "/screening/records/"+id+"/amend", url.Values{}, c)
+		form := formValues(w.Body.String())
+		form.Set("go", "next")
+		saveFrom(t, s, c, "en", interview(t, s, c, "en", form, map[string]bool{"ctrl-leave-job": true, "doc-taken": true}))
+
+		ctx := t.Context()
+		ss := sqlstore.NewScreeningRecordService(db)
+		_, versions, err := ss.FindScreening(ctx, id)
+		if err != nil || len(versions) != 2 {
+			t.Fatalf("versions: %d %v", len(versions), err)
+		}
+		if erased := versions[0].Detached == ""; erased != minimal {
+			t.Errorf("minimal %v: the first version's notes erased: %v", minimal, erased)
+		}
+		if versions[1].Detached == "" {
+			t.Error("the head's notes were erased")
+		}
+		page := html.UnescapeString(get(s, "/screening/records/"+id, c).Body.String())
+		if !strings.Contains(page, noteMarker) {
+			t.Error("the record lost its current notes")
+		}
+		if minimal != strings.Contains(page, "Note text erased") {
+			t.Errorf("minimal %v: the history's erasure note is wrong", minimal)
+		}
+		chains, _ := ss.ScreeningChains(ctx)
+		trails, _ := ss.ScreeningTrails(ctx)
+		if p := screening.Verify(chains, trails, s.Vault); p != nil {
+			t.Errorf("minimal %v: verify: %v", minimal, p)
+		}
+		trail, _ := sqlstore.NewAuditService(db).AuditTrail(ctx, "screening", id, 0)
+		audited := false
+		for _, e := range trail {
+			audited = audited || (e.Action == "erase-notes" && e.After == "versions 1")
+		}
+		if audited != minimal {
+			t.Errorf("minimal %v: erasure audited: %v", minimal, audited)
+		}
 	}
 }

@@ -8,7 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"haven"
+	"haven/internal/dbtest"
 	"haven/screening"
+	"haven/sqlstore"
 	"haven/vault"
 )
 
@@ -109,5 +112,63 @@ func TestParseAge(t *testing.T) {
 	}
 	if d, err := parseAge(defaultRetention); err != nil || d != 3*365*24*time.Hour {
 		t.Errorf("default retention %q: %v %v", defaultRetention, d, err)
+	}
+}
+
+// TestRotateSplitNotes: "keys rotate" moves notes sealed apart with the
+// rest, so they still open under the new key; "screening verify" passes
+// it, and fails a note erased behind Haven's back.
+func TestRotateSplitNotes(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	dsn := filepath.Join(dir, "h.db")
+	key1 := newKeyText(t)
+	keyFile := filepath.Join(dir, "keys")
+	if err := os.WriteFile(keyFile, []byte(key1+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	MustRunMain(t, dsn, "migrate")
+	db, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	keys, _ := vault.KeyringFromEnv("", keyFile)
+	u := &haven.User{Email: "screener@example.org", Role: haven.RoleScreener, PasswordHash: "$argon2id$x"}
+	if err := sqlstore.NewAccountService(db).CreateUser(ctx, "cli", u); err != nil {
+		t.Fatal(err)
+	}
+	rec := screening.Record{Format: screening.RecordFormat, Interviewer: u.Email, InterviewerID: u.ID, Saved: time.Now().UTC(),
+		Language: "en", Answers: screening.Answers{"doc-taken": screening.Yes}, Notes: map[string]string{"doc-taken": "Sample note 4411"}}
+	pt, _ := rec.Encode()
+	r, err := sqlstore.NewScreeningRecordService(db).SaveScreening(ctx, u.Email, "save", u.ID, "", screening.SealSplit(keys, pt, screening.ReasonSave, rec.Saved, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key2 := newKeyText(t)
+	if err := os.WriteFile(keyFile, []byte(key2+"\n"+key1+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out := MustRunMain(t, dsn, "keys", "rotate", "--secret-key-file", keyFile); !strings.Contains(out, "1 of 1 records re-sealed") {
+		t.Fatalf("rotate: %s", out)
+	}
+	if out := MustRunMain(t, dsn, "keys", "rotate", "--secret-key-file", keyFile); !strings.Contains(out, "0 of 1 records re-sealed") {
+		t.Errorf("rotate twice: %s", out)
+	}
+	_, versions, _ := sqlstore.NewScreeningRecordService(db).FindScreening(ctx, r.ID)
+	newOnly, _ := vault.KeyringFromEnv(key2, "")
+	got, err := screening.OpenPlaintext(newOnly, versions[len(versions)-1])
+	if err != nil || !strings.Contains(string(got), "Sample note 4411") {
+		t.Fatalf("the rotated head under the new key alone: %s %v", got, err)
+	}
+	if out := MustRunMain(t, dsn, "screening", "verify", "--secret-key-file", keyFile); !strings.Contains(out, "every chain intact") {
+		t.Errorf("verify: %s", out)
+	}
+	if err := dbtest.Exec(ctx, db, `UPDATE screening_versions SET detached = '' WHERE record_id = '`+r.ID+`' AND number = 1`); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runMain(dsn, "screening", "verify")
+	if !errors.Is(err, errFaults) || !strings.Contains(out, "FAULT record "+r.ID+", version 1: note text missing, and no later version erased it") {
+		t.Errorf("verify after an unaudited erasure: %v\n%s", err, out)
 	}
 }
