@@ -11,7 +11,7 @@ import (
 // ScreeningRecord describes a saved screening interview without its
 // content: who saved it, when, and the head of its version chain. The
 // content (answers, notes, place, names of languages) is sealed, and only
-// the author and admins may open it.
+// the author and records supervisors may open it (see MayOpen).
 type ScreeningRecord struct {
 	ID          string
 	AuthorID    string

@@ -14,9 +14,10 @@ import (
 	"haven/vault"
 )
 
-// Saved screening records. Only screeners (and admins) reach these routes;
-// a record opens only for its author and admins; every save, view and
-// export is written to the audit trail. The content is sealed by package
+// Saved screening records. Only screeners, records supervisors and admins
+// reach these routes; a record opens only for its author and records
+// supervisors (admins too with Server.AdminsReadScreenings); every save,
+// view and export is written to the audit trail, and shown to the author. The content is sealed by package
 // vault before it reaches the store, under the server's secret key.
 
 // errNoKey is what a screener sees when the server has no secret key.
