@@ -17,8 +17,9 @@ import (
 // Saved screening records. Only screeners, records supervisors and admins
 // reach these routes; a record opens only for its author and records
 // supervisors (admins too with Server.AdminsReadScreenings); every save,
-// view and export is written to the audit trail, and shown to the author. The content is sealed by package
-// vault before it reaches the store, under the server's secret key.
+// view and export is written to the audit trail, and shown to the author.
+// The content is sealed by package vault before it reaches the store, under
+// the server's secret key; exports are signed with a key derived from it.
 
 // errNoKey is what a screener sees when the server has no secret key.
 var errNoKey = haven.Errorf(haven.EUNAVAILABLE, "Saving and opening screening records is turned off: this server has no secret key. "+
