@@ -296,6 +296,17 @@ func TestScreeningRecordRoles(t *testing.T) {
 			"POST /screening/records/{id}/delete": supervisors,
 		}
 		checkRecordRoutes(t, s, id, save, cookies, routes)
+		// The list: everyone's for supervisors (and admins with the
+		// setting), one's own for the rest.
+		want := map[string]int{"author": 1, "other": 0, "records-supervisor": 1, "admin": 0}
+		if adminsRead {
+			want["admin"] = 1
+		}
+		for who, n := range want {
+			if got := strings.Count(get(s, "/screening/records", cookies[who]).Body.String(), `href="/screening/records/`+id); got != n {
+				t.Errorf("adminsRead %v: %s lists %d of the record, want %d", adminsRead, who, got, n)
+			}
+		}
 	}
 }
 
