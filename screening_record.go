@@ -11,7 +11,7 @@ import (
 // ScreeningRecord describes a saved screening interview without its
 // content: who saved it, when, and the head of its version chain. The
 // content (answers, notes, place, names of languages) is sealed, and only
-// the author and admins may open it.
+// the author and records supervisors may open it (see MayOpen).
 type ScreeningRecord struct {
 	ID          string
 	AuthorID    string
@@ -20,11 +20,33 @@ type ScreeningRecord struct {
 	UpdatedAt   time.Time // when the latest version was saved
 	Versions    int       // the head version's number
 	HeadHash    string    // the head version's hash, hex SHA-256
+	// HeldAt is when a legal hold was placed, zero when the record is not
+	// held; HeldBy and HoldReason say by whom and why. A held record can
+	// be neither deleted nor purged.
+	HeldAt     time.Time
+	HeldBy     string
+	HoldReason string
 }
 
-// MayOpen reports whether u may open the record: its author, or an admin.
-func (r *ScreeningRecord) MayOpen(u *User) bool {
-	return u != nil && !u.Disabled && (u.ID == r.AuthorID || u.Role == RoleAdmin)
+// Held reports whether the record is under a legal hold.
+func (r *ScreeningRecord) Held() bool { return !r.HeldAt.IsZero() }
+
+// MaxScreeningReason is the longest reason, in bytes, for a deletion or a
+// legal hold.
+const MaxScreeningReason = 500
+
+// MayOpen reports whether u may open the record: its author or a records
+// supervisor, and an admin only when the organization allows it
+// (adminsRead, off by default: see "haven serve --admins-read-screenings").
+func (r *ScreeningRecord) MayOpen(u *User, adminsRead bool) bool {
+	return u != nil && !u.Disabled && (u.ID == r.AuthorID || u.Can(RoleRecordsSupervisor) || (adminsRead && u.Role == RoleAdmin))
+}
+
+// MaySupervise reports whether u may see every record, place legal holds
+// and delete records: records supervisors, and admins only when the
+// organization allows it.
+func MaySupervise(u *User, adminsRead bool) bool {
+	return u.Can(RoleRecordsSupervisor) || (adminsRead && u.Can(RoleAdmin))
 }
 
 // MayAmend reports whether u may save a new version: only the author, so
@@ -63,4 +85,17 @@ type ScreeningRecordService interface {
 	// is "view" or "export", field says how ("page", "print", "json",
 	// "amend").
 	LogScreeningAccess(ctx context.Context, actor, action, id, field string) error
+	// ScreeningAccessLog returns who opened or exported record id, and
+	// how, newest first: the "view" and "export" lines of the audit trail.
+	ScreeningAccessLog(ctx context.Context, id string) ([]*AuditEntry, error)
+	// HoldScreening places (hold true) or releases a legal hold on record
+	// id, with the reason, and writes the audit line. EINVALID without a
+	// reason or with one over MaxScreeningReason bytes; ENOTFOUND for an
+	// unknown record; ECONFLICT when the record is already in that state.
+	HoldScreening(ctx context.Context, actor, id string, hold bool, reason string) error
+	// DeleteScreening deletes record id and every version of it, and
+	// writes an audit line naming the record, the actor and the reason,
+	// nothing of its content. EINVALID without a reason; ENOTFOUND for an
+	// unknown record; ECONFLICT when the record is under a legal hold.
+	DeleteScreening(ctx context.Context, actor, id, reason string) error
 }

@@ -7,16 +7,18 @@ import (
 )
 
 // Roles. Admins manage users and do all a curator does; curators edit the
-// library and the directory; screeners use the screening tool. Anonymous
-// visitors only read.
+// library and the directory; screeners use the screening tool; records
+// supervisors screen too, and read, hold and delete everyone's saved
+// screening records. Anonymous visitors only read.
 const (
-	RoleAdmin    = "admin"
-	RoleCurator  = "curator"
-	RoleScreener = "screener"
+	RoleAdmin             = "admin"
+	RoleCurator           = "curator"
+	RoleScreener          = "screener"
+	RoleRecordsSupervisor = "records-supervisor"
 )
 
 // Roles lists the roles in order of power.
-var Roles = []string{RoleAdmin, RoleCurator, RoleScreener}
+var Roles = []string{RoleAdmin, RoleCurator, RoleRecordsSupervisor, RoleScreener}
 
 // User is a person who signs in.
 type User struct {
@@ -29,16 +31,35 @@ type User struct {
 }
 
 // Can reports whether the user holds role, or one that includes it: an
-// admin can do what a curator or a screener can, and opens every saved
-// screening record (see ScreeningRecord).
+// admin can do what a curator or a screener can, and a records supervisor
+// what a screener can. No other role includes the records supervisor's:
+// running the site does not entitle anyone to read what victims said (see
+// ScreeningRecord.MayOpen for the one exception an organization may allow).
 func (u *User) Can(role string) bool {
 	if u == nil || u.Disabled {
 		return false
 	}
-	if u.Role == role {
+	switch {
+	case u.Role == role:
 		return true
+	case role == RoleRecordsSupervisor:
+		return false
+	case u.Role == RoleRecordsSupervisor:
+		return role == RoleScreener
 	}
 	return u.Role == RoleAdmin
+}
+
+// Landing is where the user goes after signing in, when no page was asked
+// for: the place their role works from.
+func (u *User) Landing() string {
+	if u.Can(RoleCurator) {
+		return "/admin"
+	}
+	if u.Can(RoleScreener) {
+		return "/screening/records"
+	}
+	return "/account"
 }
 
 // NormalizeEmail lower-cases and checks an e-mail address.

@@ -181,7 +181,7 @@ func (s *Server) handleSigninCode(w http.ResponseWriter, r *http.Request) {
 	// handleSignin).
 	next = localPath(next)
 	if next == "/" {
-		next = "/admin"
+		next = u.Landing()
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

@@ -271,7 +271,8 @@ func TestSecondFactor(t *testing.T) {
 		s.Vault = vault.NewKeyring(newKey, key)
 		next, _ := auth.TOTPCode(secret, time.Now().Add(30*time.Second))
 		sc, w := codeSignIn(t, s, addr, "screener@example.org", next)
-		if sc == nil || w.Header().Get("Location") != "/admin" {
+		// A screener lands on their records, not on /admin (issue 20).
+		if sc == nil || w.Header().Get("Location") != "/screening/records" {
 			t.Fatalf("sign-in with a fresh code: %d %q", w.Code, w.Header().Get("Location"))
 		}
 		if f, _ := sqlstore.NewAccountService(db).SecondFactor(ctx, mustUserID(t, db, "screener@example.org")); !strings.HasPrefix(f.Secret, "v1."+newKey.ID+".") {

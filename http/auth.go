@@ -194,7 +194,7 @@ func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r)})
 	next := localPath(r.PostForm.Get("next"))
 	if next == "/" {
-		next = "/admin"
+		next = u.Landing()
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

@@ -225,6 +225,12 @@ func TestRoles(t *testing.T) {
 	for _, r := range haven.Roles {
 		cookies[r] = signIn(t, s, r+"@example.org")
 	}
+	// Every role is tried, the records supervisor's too (issue 20): it
+	// opens no admin page. The screening record routes have their own
+	// table in TestScreeningRecordRoles.
+	if _, ok := cookies[haven.RoleRecordsSupervisor]; !ok {
+		t.Fatal("the records supervisor is not among the roles tried")
+	}
 	// The least role each route needs; screener also stands for "any signed-in".
 	need := map[string]string{
 		"GET /account": haven.RoleScreener, "POST /account/sessions/revoke": haven.RoleScreener,

@@ -22,6 +22,7 @@ import (
 	"haven/i18n"
 	"haven/phone"
 	"haven/screening"
+	"haven/vault"
 )
 
 // The national hotline, shown on every page. These are the seed page's facts.
@@ -182,8 +183,9 @@ func mustRenderer() *renderer {
 			}
 			return typ
 		},
-		"roleList":   func() []string { return haven.Roles },
-		"answerList": func() []string { return []string{"yes", "no", "unsure", "declined"} },
+		"roleList":       func() []string { return haven.Roles },
+		"keyFingerprint": vault.PublicKeyFingerprint,
+		"answerList":     func() []string { return []string{"yes", "no", "unsure", "declined"} },
 		// The screening interview's choices (screening.go).
 		"yesNoList":   func() []string { return []string{"yes", "no"} },
 		"langList":    func() []string { return []string{"en", "es"} },

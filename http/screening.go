@@ -751,7 +751,16 @@ func (s *Server) handleScreeningSave(w http.ResponseWriter, r *http.Request) {
 	if d.Record != "" {
 		action, reason = "amend", screening.ReasonAmend
 	}
-	saved, err := s.Records.SaveScreening(r.Context(), u.Email, action, u.ID, d.Record, haven.ScreeningSeal(screening.Seal(s.Vault, rec, reason)))
+	pt, err := rec.Encode()
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	defer clear(pt)
+	// The notes are sealed apart, so that with the minimal-notes setting an
+	// amendment erases those of earlier versions (see screening.SealSplit).
+	seal := screening.SealSplit(s.Vault, pt, reason, rec.Saved, s.ScreeningMinimalNotes && d.Record != "")
+	saved, err := s.Records.SaveScreening(r.Context(), u.Email, action, u.ID, d.Record, haven.ScreeningSeal(seal))
 	if err != nil {
 		s.renderError(w, r, err)
 		return

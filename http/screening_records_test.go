@@ -166,22 +166,26 @@ func testScreeningRecordFlow(t *testing.T, dsn string) {
 			}
 			w = get(s, "/screening/records/"+id+"/export.json", c)
 			var exp struct {
-				RecordID string `json:"record_id"`
-				Hash     string
-				Version  int
-				Record   struct {
-					Interviewer string
-					Interpreter bool
-					Place       string
-					Answers     []struct{ Question, Answer, Note string }
+				Payload struct {
+					RecordID string `json:"record_id"`
+					Hash     string `json:"head_hash"`
+					Version  int
+					Record   struct {
+						Interviewer string
+						Interpreter bool
+						Place       string
+					}
+					View struct {
+						Answers []struct{ Question, Answer, Note string }
+						Result  struct{ Level string }
+					}
 				}
-				Result struct{ Level string }
 			}
 			if err := json.Unmarshal(w.Body.Bytes(), &exp); err != nil || w.Code != 200 {
 				t.Fatalf("export: %d %v %s", w.Code, err, w.Body.String())
 			}
-			if exp.Hash != rec.HeadHash || exp.RecordID != id || exp.Version != 1 || !exp.Record.Interpreter ||
-				exp.Record.Place != placeMarker || exp.Result.Level != "strong" || len(exp.Record.Answers) != 3 {
+			if p := exp.Payload; p.Hash != rec.HeadHash || p.RecordID != id || p.Version != 1 || !p.Record.Interpreter ||
+				p.Record.Place != placeMarker || p.View.Result.Level != "strong" || len(p.View.Answers) != 3 {
 				t.Errorf("export: %+v", exp)
 			}
 			// Amend: reopen, answer one more question, save a second version.
@@ -233,8 +237,14 @@ func testScreeningRecordFlow(t *testing.T, dsn string) {
 	if n := strings.Count(get(s, "/screening/records", other).Body.String(), `href="/screening/records/`); n != 0 {
 		t.Errorf("another screener sees %d records", n)
 	}
+	// A records supervisor sees everyone's; an admin, by default, only
+	// their own (none).
+	supervisor := signIn(t, s, "records-supervisor@example.org")
+	if n := strings.Count(get(s, "/screening/records", supervisor).Body.String(), `href="/screening/records/`); n != 2 {
+		t.Errorf("the records supervisor sees %d records", n)
+	}
 	admin := signIn(t, s, "admin@example.org")
-	if n := strings.Count(get(s, "/screening/records", admin).Body.String(), `href="/screening/records/`); n != 2 {
+	if n := strings.Count(get(s, "/screening/records", admin).Body.String(), `href="/screening/records/`); n != 0 {
 		t.Errorf("the admin sees %d records", n)
 	}
 	for _, needle := range []string{noteMarker, placeMarker, refMarker, "Quetzal"} {
@@ -245,29 +255,59 @@ func testScreeningRecordFlow(t *testing.T, dsn string) {
 }
 
 // TestScreeningRecordRoles: every record route refuses anonymous users and
-// curators; a record opens only for its author and admins; only the author
-// amends.
+// curators; a record opens only for its author and records supervisors
+// (admins only when the organization allows it); only the author amends;
+// only supervisors hold and delete.
 func TestScreeningRecordRoles(t *testing.T) {
-	s, _, _ := MustScreeningServer(t)
-	author := signIn(t, s, "screener@example.org")
-	result := interview(t, s, author, "en", url.Values{"step": {"1"}}, map[string]bool{"ctrl-leave": true})
-	id := saveFrom(t, s, author, "en", result)
-	cookies := map[string]*http.Cookie{"anonymous": nil, "author": author}
-	for _, who := range []string{"curator", "admin", "other"} {
-		cookies[who] = signIn(t, s, who+"@example.org")
+	for _, adminsRead := range []bool{false, true} {
+		s, _, _ := MustScreeningServer(t)
+		s.AdminsReadScreenings = adminsRead
+		author := signIn(t, s, "screener@example.org")
+		result := interview(t, s, author, "en", url.Values{"step": {"1"}}, map[string]bool{"ctrl-leave": true})
+		id := saveFrom(t, s, author, "en", result)
+		cookies := map[string]*http.Cookie{"anonymous": nil, "author": author}
+		for _, who := range []string{"curator", "admin", "other", "records-supervisor"} {
+			cookies[who] = signIn(t, s, who+"@example.org")
+		}
+		save := formValues(result)
+		readers := []string{"author", "records-supervisor"}
+		supervisors := []string{"records-supervisor"}
+		everyone := []string{"anonymous", "author", "curator", "admin", "other", "records-supervisor"}
+		if adminsRead {
+			readers, supervisors = append(readers, "admin"), append(supervisors, "admin")
+		}
+		routes := map[string][]string{ // who may use each route
+			"POST /screening/save":                    {"author", "admin", "other", "records-supervisor"},
+			"POST /screening/start":                   everyone,
+			"GET /screening/interview/{step}":         everyone,
+			"POST /screening/interview/{step}":        everyone,
+			"GET /screening/records":                  {"author", "admin", "other", "records-supervisor"},
+			"GET /screening/records/{id}":             readers,
+			"GET /screening/records/{id}/print":       readers,
+			"GET /screening/records/{id}/export.json": readers,
+			"POST /screening/records/{id}/amend":      {"author"},
+			// Posted without a reason: refused as invalid, not forbidden.
+			"POST /screening/records/{id}/hold":   supervisors,
+			"POST /screening/records/{id}/delete": supervisors,
+		}
+		checkRecordRoutes(t, s, id, save, cookies, routes)
+		// The list: everyone's for supervisors (and admins with the
+		// setting), one's own for the rest.
+		want := map[string]int{"author": 1, "other": 0, "records-supervisor": 1, "admin": 0}
+		if adminsRead {
+			want["admin"] = 1
+		}
+		for who, n := range want {
+			if got := strings.Count(get(s, "/screening/records", cookies[who]).Body.String(), `href="/screening/records/`+id); got != n {
+				t.Errorf("adminsRead %v: %s lists %d of the record, want %d", adminsRead, who, got, n)
+			}
+		}
 	}
-	save := formValues(result)
-	routes := map[string][]string{ // who may use each route
-		"POST /screening/save":                    {"author", "admin", "other"},
-		"POST /screening/start":                   {"anonymous", "author", "curator", "admin", "other"},
-		"GET /screening/interview/{step}":         {"anonymous", "author", "curator", "admin", "other"},
-		"POST /screening/interview/{step}":        {"anonymous", "author", "curator", "admin", "other"},
-		"GET /screening/records":                  {"author", "admin", "other"},
-		"GET /screening/records/{id}":             {"author", "admin"},
-		"GET /screening/records/{id}/print":       {"author", "admin"},
-		"GET /screening/records/{id}/export.json": {"author", "admin"},
-		"POST /screening/records/{id}/amend":      {"author"},
-	}
+}
+
+func checkRecordRoutes(t *testing.T, s *havenhttp.Server, id string, save url.Values, cookies map[string]*http.Cookie, routes map[string][]string) {
+	t.Helper()
+	author := cookies["author"]
 	for _, p := range s.Patterns() {
 		if strings.HasPrefix(p, "GET /screening/") || strings.HasPrefix(p, "POST /screening/") {
 			if _, ok := routes[p]; !ok {
@@ -278,12 +318,16 @@ func TestScreeningRecordRoles(t *testing.T) {
 	for p, may := range routes {
 		method, path, _ := strings.Cut(p, " ")
 		path = strings.Replace(path, "{id}", id, 1)
+		form := save
+		if strings.HasSuffix(path, "/delete") || strings.HasSuffix(path, "/hold") {
+			form = url.Values{} // no reason: nothing is held or deleted
+		}
 		for who, c := range cookies {
 			var w *httptest.ResponseRecorder
 			if method == "GET" {
 				w = get(s, path, c)
 			} else {
-				w = post(s, path, save, c)
+				w = post(s, path, form, c)
 			}
 			refused := w.Code == 401 || w.Code == 403 || (w.Code == 303 && strings.HasPrefix(w.Header().Get("Location"), "/signin"))
 			allowed := false

@@ -66,6 +66,15 @@ type Server struct {
 	// ScreeningRetention, when set, is how long a record is kept after its
 	// last save; the serve command runs the purge.
 	ScreeningRetention time.Duration
+	// AdminsReadScreenings lets admins read, hold and delete every saved
+	// screening record, as records supervisors do; off by default.
+	AdminsReadScreenings bool
+	// ScreeningMinimalNotes is the organization's choice to keep notes
+	// minimal: an amendment erases the note text of earlier versions.
+	ScreeningMinimalNotes bool
+	// Zone is the time zone dates are shown in on screening records; nil
+	// means the server's.
+	Zone *time.Location
 	// Sections are the learning sections' titles and introductions.
 	Sections []haven.LearningSection
 	DB       Pinger
@@ -174,6 +183,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /screening/records/{id}/print", s.requireRole(haven.RoleScreener, s.handleScreeningPrint))
 	s.handle(mux, "GET /screening/records/{id}/export.json", s.requireRole(haven.RoleScreener, s.handleScreeningExport))
 	s.handle(mux, "POST /screening/records/{id}/amend", s.requireRole(haven.RoleScreener, s.handleScreeningAmend))
+	s.handle(mux, "POST /screening/records/{id}/hold", s.requireRole(haven.RoleScreener, s.handleScreeningHold))
+	s.handle(mux, "POST /screening/records/{id}/delete", s.requireRole(haven.RoleScreener, s.handleScreeningDelete))
+	s.handle(mux, "GET /.well-known/haven-screening-keys.txt", s.handleScreeningKeys)
 	s.handle(mux, "GET /api/v1/pages", s.handleAPIPages)
 	s.handle(mux, "GET /admin/learn/{slug}/edit", s.requireRole(haven.RoleCurator, s.handleEditPage))
 	s.handle(mux, "POST /admin/learn/{slug}", s.requireRole(haven.RoleCurator, s.handleSavePage))

@@ -104,7 +104,33 @@ func (b *Bank) Check(r Record) error {
 }
 
 // Encode returns r as JSON, the plaintext to seal.
-func (r Record) Encode() ([]byte, error) { return json.Marshal(r) }
+func (r Record) Encode() ([]byte, error) {
+	if r.Format == RecordFormat2 && r.Interview != nil {
+		r = r.notesApart()
+	}
+	return json.Marshal(r)
+}
+
+// notesApart moves a format-2 record's note text from its items to the
+// top-level notes, where SealSplit seals it apart so that the minimal-notes
+// setting can erase it from earlier versions (see notes.go). Each item
+// keeps its note's kind; DecodeRecord puts the text back.
+func (r Record) notesApart() Record {
+	iv := *r.Interview
+	iv.Items = slices.Clone(iv.Items)
+	notes := map[string]string{}
+	for i := range iv.Items {
+		if iv.Items[i].Note != "" {
+			notes[iv.Items[i].ID] = iv.Items[i].Note
+			iv.Items[i].Note = ""
+		}
+	}
+	r.Interview, r.Notes = &iv, nil
+	if len(notes) > 0 {
+		r.Notes = notes
+	}
+	return r
+}
 
 // DecodeRecord reads a record's plaintext strictly: an unknown field or
 // trailing data is an error, since the plaintext only ever comes from
@@ -118,6 +144,18 @@ func DecodeRecord(data []byte) (Record, error) {
 	}
 	if dec.More() {
 		return Record{}, fmt.Errorf("screening record: data after the record")
+	}
+	if r.Format == RecordFormat2 && r.Interview != nil && r.Notes != nil {
+		for i, it := range r.Interview.Items {
+			if n, ok := r.Notes[it.ID]; ok && it.Note == "" {
+				r.Interview.Items[i].Note = n
+				delete(r.Notes, it.ID)
+			}
+		}
+		if len(r.Notes) > 0 {
+			return Record{}, fmt.Errorf("screening record: a note on a question the record did not ask")
+		}
+		r.Notes = nil
 	}
 	return r, nil
 }
@@ -149,7 +187,8 @@ func Seal(keys *vault.Keyring, r Record, reason string) func(prev *vault.Version
 
 // Open opens version v and reads the record in it.
 func Open(keys *vault.Keyring, v vault.Version) (Record, error) {
-	pt, err := keys.OpenVersion(v)
+	// With the note text sealed apart where it was (see SealSplit).
+	pt, err := OpenPlaintext(keys, v)
 	if err != nil {
 		return Record{}, err
 	}

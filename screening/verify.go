@@ -48,6 +48,8 @@ func (p Problem) String() string {
 //   - every version the audit trail saw saved is still there, with the same
 //     hash, so versions deleted from the end of a chain are found;
 //   - no record the trail saw saved has vanished without a purge;
+//   - note text kept beside a version (SealSplit) is the text the version
+//     names, and is missing only where a later version says it erased it;
 //   - with keys, every version's sealed content opens, so content or
 //     metadata rewritten with recomputed hashes is found too.
 //
@@ -69,6 +71,9 @@ func Verify(chains map[string]*Chain, trails map[string]Trail, keys *vault.Keyri
 		}
 		for _, b := range vault.VerifyChain(vs) {
 			add(id, b.Number, "%s", b.Reason)
+		}
+		for n, reason := range checkDetached(vs, keys) {
+			add(id, n, "%s", reason)
 		}
 		last := vs[len(vs)-1]
 		if c.Record != nil && (c.Record.Versions != last.Number || c.Record.HeadHash != last.Hash) {

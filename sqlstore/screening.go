@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"haven"
 	"haven/screening"
@@ -79,9 +80,26 @@ func (ss *ScreeningRecordService) SaveScreening(ctx context.Context, actor, acti
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.exec(ctx, `INSERT INTO screening_versions (record_id, number, prev_hash, sealed, meta, hash, saved_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		v.RecordID, v.Number, v.PrevHash, v.Sealed, v.Meta, v.Hash, now); err != nil {
+	if err := tx.exec(ctx, `INSERT INTO screening_versions (record_id, number, prev_hash, sealed, meta, hash, saved_at, detached) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		v.RecordID, v.Number, v.PrevHash, v.Sealed, v.Meta, v.Hash, now, v.Detached); err != nil {
 		return nil, err
+	}
+	if prev != nil && screening.ErasesPriorNotes(v) {
+		// The organization keeps notes minimal: the note text of earlier
+		// versions goes, in the same transaction as the version that says
+		// so in its hashed metadata (see screening.SealSplit).
+		erased, err := queryStrings(ctx, tx, `SELECT CAST(number AS TEXT) FROM screening_versions WHERE record_id = $1 AND number < $2 AND detached <> '' ORDER BY number`, rec.ID, v.Number)
+		if err != nil {
+			return nil, err
+		}
+		if len(erased) > 0 {
+			if err := tx.exec(ctx, `UPDATE screening_versions SET detached = '' WHERE record_id = $1 AND number < $2`, rec.ID, v.Number); err != nil {
+				return nil, err
+			}
+			if err := audit(ctx, tx, actor, "erase-notes", auditScreening, rec.ID, "notes", "", "versions "+strings.Join(erased, ",")); err != nil {
+				return nil, err
+			}
+		}
 	}
 	// The line names the version and its hash, never content.
 	if err := audit(ctx, tx, actor, action, auditScreening, rec.ID, "version", "", strconv.Itoa(v.Number)+" "+v.Hash); err != nil {
@@ -91,23 +109,26 @@ func (ss *ScreeningRecordService) SaveScreening(ctx context.Context, actor, acti
 	return rec, tx.Commit()
 }
 
-const versionColumns = `record_id, number, prev_hash, sealed, meta, hash`
+const versionColumns = `record_id, number, prev_hash, sealed, meta, hash, detached`
 
 func scanVersion(row interface{ Scan(...any) error }) (vault.Version, error) {
 	var v vault.Version
-	err := row.Scan(&v.RecordID, &v.Number, &v.PrevHash, &v.Sealed, &v.Meta, &v.Hash)
+	err := row.Scan(&v.RecordID, &v.Number, &v.PrevHash, &v.Sealed, &v.Meta, &v.Hash, &v.Detached)
 	return v, err
 }
 
-const recordColumns = `r.id, r.author_id, COALESCE(u.email, ''), r.created_at, r.updated_at, r.head_number, r.head_hash`
+const recordColumns = `r.id, r.author_id, COALESCE(u.email, ''), r.created_at, r.updated_at, r.head_number, r.head_hash, r.held_at, r.held_by, r.hold_reason`
 
 func scanRecord(row interface{ Scan(...any) error }) (*haven.ScreeningRecord, error) {
 	r := &haven.ScreeningRecord{}
-	var created, updated string
-	if err := row.Scan(&r.ID, &r.AuthorID, &r.AuthorEmail, &created, &updated, &r.Versions, &r.HeadHash); err != nil {
+	var created, updated, held string
+	if err := row.Scan(&r.ID, &r.AuthorID, &r.AuthorEmail, &created, &updated, &r.Versions, &r.HeadHash, &held, &r.HeldBy, &r.HoldReason); err != nil {
 		return nil, err
 	}
 	r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
+	if held != "" {
+		r.HeldAt = parseTime(held)
+	}
 	return r, nil
 }
 
@@ -252,7 +273,7 @@ func (ss *ScreeningRecordService) ScreeningTrails(ctx context.Context) (map[stri
 			t.Saved = map[int]string{}
 		}
 		switch {
-		case action == "purge":
+		case action == "purge" || action == "delete":
 			t.Purged = true
 		case field == "version":
 			num, hash, _ := strings.Cut(after, " ")
@@ -265,8 +286,8 @@ func (ss *ScreeningRecordService) ScreeningTrails(ctx context.Context) (map[stri
 	return out, rows.Err()
 }
 
-// PurgeScreenings deletes every record whose latest version was saved
-// before cutoff, with all its versions, and writes one audit line per
+// PurgeScreenings deletes every record not under a legal hold whose latest
+// version was saved before cutoff, with all its versions, and writes one audit line per
 // record that names it and nothing of its content. It returns the IDs
 // deleted (or, with dryRun, that would be). Deletion runs in batches, each
 // in its own transaction, so a long purge does not hold the writer.
@@ -302,12 +323,126 @@ func (ss *ScreeningRecordService) PurgeScreenings(ctx context.Context, actor str
 	}
 }
 
-// expiredScreenings lists the records last saved before cutoff, oldest
+// expiredScreenings lists the records not held and last saved before cutoff, oldest
 // first, at most limit of them (all for a negative limit).
 func (db *DB) expiredScreenings(ctx context.Context, q querier, cutoff time.Time, limit int) ([]string, error) {
-	query, args := `SELECT id FROM screening_records WHERE updated_at < $1 ORDER BY updated_at, id`, []any{formatTime(cutoff)}
+	query, args := `SELECT id FROM screening_records WHERE updated_at < $1 AND held_at = '' ORDER BY updated_at, id`, []any{formatTime(cutoff)}
 	if limit >= 0 {
 		query, args = query+` LIMIT $2`, append(args, limit)
 	}
 	return queryStrings(ctx, q, query, args...)
+}
+
+// ScreeningAccessLog returns who opened or exported record id, and how,
+// newest first.
+func (ss *ScreeningRecordService) ScreeningAccessLog(ctx context.Context, id string) ([]*haven.AuditEntry, error) {
+	rows, err := ss.db.write.QueryContext(ctx, `SELECT id, at, actor, action, field FROM audit_log
+		WHERE record_type = $1 AND record_id = $2 AND action IN ('view', 'export') ORDER BY id DESC LIMIT 1000`, auditScreening, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*haven.AuditEntry
+	for rows.Next() {
+		e := &haven.AuditEntry{RecordType: auditScreening, RecordID: id}
+		var at string
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Field); err != nil {
+			return nil, err
+		}
+		e.At = parseTime(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// checkReason refuses a missing or overlong reason for a hold or deletion.
+func checkReason(what, reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case reason == "":
+		return "", haven.Errorf(haven.EINVALID, "Give a reason for the %s.", what)
+	case len(reason) > haven.MaxScreeningReason || !utf8.ValidString(reason):
+		return "", haven.Errorf(haven.EINVALID, "The reason for the %s is longer than %d bytes or not UTF-8.", what, haven.MaxScreeningReason)
+	}
+	return reason, nil
+}
+
+// lockScreening reads record id's hold inside tx, locking the row.
+func (ss *ScreeningRecordService) lockScreening(ctx context.Context, tx *Tx, id string) (held string, err error) {
+	err = tx.QueryRowContext(ctx, `SELECT held_at FROM screening_records WHERE id = $1`+ss.db.dialect.forUpdate(false), id).Scan(&held)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", haven.Errorf(haven.ENOTFOUND, "No screening record %s.", id)
+	}
+	return held, err
+}
+
+// HoldScreening places or releases a legal hold on record id.
+func (ss *ScreeningRecordService) HoldScreening(ctx context.Context, actor, id string, hold bool, reason string) error {
+	what := "legal hold"
+	if !hold {
+		what = "release of the legal hold"
+	}
+	reason, err := checkReason(what, reason)
+	if err != nil {
+		return err
+	}
+	tx, err := ss.db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	held, err := ss.lockScreening(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	action := "hold"
+	switch {
+	case hold && held != "":
+		return haven.Errorf(haven.ECONFLICT, "Screening record %s is already under a legal hold.", id)
+	case !hold && held == "":
+		return haven.Errorf(haven.ECONFLICT, "Screening record %s is not under a legal hold.", id)
+	case hold:
+		err = tx.exec(ctx, `UPDATE screening_records SET held_at = $2, held_by = $3, hold_reason = $4 WHERE id = $1`, id, formatTime(tx.now), actor, reason)
+	default:
+		action = "release"
+		err = tx.exec(ctx, `UPDATE screening_records SET held_at = '', held_by = '', hold_reason = '' WHERE id = $1`, id)
+	}
+	if err != nil {
+		return err
+	}
+	if err := audit(ctx, tx, actor, action, auditScreening, id, "legal_hold", "", reason); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// DeleteScreening deletes record id, unless it is held, with the reason
+// in the audit trail.
+func (ss *ScreeningRecordService) DeleteScreening(ctx context.Context, actor, id, reason string) error {
+	reason, err := checkReason("deletion", reason)
+	if err != nil {
+		return err
+	}
+	tx, err := ss.db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	held, err := ss.lockScreening(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if held != "" {
+		return haven.Errorf(haven.ECONFLICT, "Screening record %s is under a legal hold: release the hold before deleting it.", id)
+	}
+	if err := tx.exec(ctx, `DELETE FROM screening_versions WHERE record_id = $1`, id); err != nil {
+		return err
+	}
+	if err := tx.exec(ctx, `DELETE FROM screening_records WHERE id = $1`, id); err != nil {
+		return err
+	}
+	if err := audit(ctx, tx, actor, "delete", auditScreening, id, "reason", "", reason); err != nil {
+		return err
+	}
+	return tx.Commit()
 }

@@ -29,7 +29,7 @@ func (a *AccountService) CreateUser(ctx context.Context, actor string, u *haven.
 		return err
 	}
 	if !haven.ValidRole(u.Role) {
-		return haven.Errorf(haven.EINVALID, "Unknown role %q: use admin, curator or screener.", u.Role)
+		return haven.Errorf(haven.EINVALID, "Unknown role %q: use admin, curator, records-supervisor or screener.", u.Role)
 	}
 	tx, err := a.db.BeginTx(ctx, false)
 	if err != nil {

@@ -22,6 +22,11 @@ type Version struct {
 	Sealed   string // the encoded sealed content (Sealed.Encode)
 	Meta     string // non-secret metadata in canonical form (CanonicalMeta); stored in the clear
 	Hash     string // ComputeHash of the fields above
+	// Detached is sealed content kept beside the version but outside its
+	// hash, so that it can be erased without breaking the chain. The
+	// caller binds it by putting its digest in Meta (which the hash and the
+	// sealed content's associated data cover): see screening.SealSplit.
+	Detached string
 }
 
 // ComputeHash returns the hex SHA-256 of v's RecordID, Number, PrevHash,

@@ -3,6 +3,7 @@ package vault
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -141,6 +142,7 @@ type Keyring struct {
 type ringKey struct {
 	id   string
 	aead cipher.AEAD
+	sign ed25519.PrivateKey // derived from the key: see sign.go
 }
 
 // NewKeyring returns a keyring that seals with current and opens with current
@@ -166,7 +168,7 @@ func NewKeyring(current Key, old ...Key) *Keyring {
 		if err != nil {
 			panic("vault: " + err.Error()) // unreachable: standard nonce and tag sizes
 		}
-		rk := &ringKey{id: key.ID, aead: aead}
+		rk := &ringKey{id: key.ID, aead: aead, sign: deriveSigningKey(key.bytes)}
 		if i == 0 {
 			k.current = rk
 		}

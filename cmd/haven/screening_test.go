@@ -148,6 +148,10 @@ func TestServeNeedsAGoodKey(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--screening-retention") {
 		t.Errorf("serve with a bad retention: %v", err)
 	}
+	_, err = runMain(filepath.Join(t.TempDir(), "h.db"), "serve", "--addr", "127.0.0.1:0", "--time-zone", "Mars/Olympus_Mons")
+	if err == nil || !strings.Contains(err.Error(), "--time-zone") || !strings.Contains(err.Error(), "America/Chicago") {
+		t.Errorf("serve with a bad time zone: %v", err)
+	}
 }
 
 // TestRetentionJob: the scheduled purge deletes what the command would.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"haven"
@@ -53,7 +54,10 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 			linksPrivate := fs.Bool("links-allow-private", false, "let the link check visit loopback, private and link-local addresses (refused by default: addresses come from visitors and imports)")
 			jobTick := fs.Duration("jobs-tick", time.Minute, "how often to look for due background jobs (0 turns jobs off); several servers on one database run each job once")
 			keyFile := keyFlag(fs)
-			retention := fs.String("screening-retention", envOr("HAVEN_SCREENING_RETENTION", ""), "delete saved screening records this long after their last save, checked daily, e.g. 365d (off by default); env HAVEN_SCREENING_RETENTION")
+			retention := fs.String("screening-retention", envOr("HAVEN_SCREENING_RETENTION", defaultRetention), "delete saved screening records this long after their last save, unless under a legal hold; checked daily by one server; e.g. 3y, 365d, or off; env HAVEN_SCREENING_RETENTION")
+			adminsRead := fs.Bool("admins-read-screenings", envOr("HAVEN_ADMINS_READ_SCREENINGS", "") == "1", "let admins read, hold and delete every saved screening record, as records supervisors do (off by default); env HAVEN_ADMINS_READ_SCREENINGS=1")
+			minimalNotes := fs.Bool("screening-minimal-notes", envOr("HAVEN_SCREENING_MINIMAL_NOTES", "") == "1", "keep screening notes minimal: amending a record erases the note text of its earlier versions; env HAVEN_SCREENING_MINIMAL_NOTES=1")
+			zoneName := fs.String("time-zone", envOr("HAVEN_TIME_ZONE", ""), "IANA time zone that screening record dates are shown in, e.g. America/Chicago (the server's by default); env HAVEN_TIME_ZONE")
 			metricsAddr := fs.String("metrics-addr", envOr("HAVEN_METRICS_ADDR", "127.0.0.1:9464"), "where to serve /metrics for Prometheus, apart from the site (\"\" turns it off); env HAVEN_METRICS_ADDR")
 			proxies := fs.String("trusted-proxy", envOr("HAVEN_TRUSTED_PROXY", ""), "CIDR ranges (comma-separated) of reverse proxies whose X-Forwarded-For is believed for rate limits; none by default; env HAVEN_TRUSTED_PROXY")
 			limits := havenhttp.DefaultLimits()
@@ -74,9 +78,15 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 					m.Logger.Warn("no secret key: screening records cannot be saved or opened; make one with \"haven keys generate\" and set HAVEN_SECRET_KEY or --secret-key-file")
 				}
 				var keep time.Duration
-				if *retention != "" {
-					if keep, err = parseAge(*retention); err != nil {
-						return fmt.Errorf("--screening-retention: %w", err)
+				if r := strings.TrimSpace(*retention); r != "off" && r != "" {
+					if keep, err = parseAge(r); err != nil {
+						return fmt.Errorf("--screening-retention: %w (or \"off\")", err)
+					}
+				}
+				zone := time.Local
+				if *zoneName != "" {
+					if zone, err = time.LoadLocation(*zoneName); err != nil {
+						return fmt.Errorf("--time-zone: %q is not a time zone: give an IANA name such as America/Chicago", *zoneName)
 					}
 				}
 				trusted, err := havenhttp.ParseProxies(*proxies)
@@ -103,6 +113,9 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 					s.TrustedProxies = trusted
 					s.Vault = keys
 					s.ScreeningRetention = keep
+					s.AdminsReadScreenings = *adminsRead
+					s.ScreeningMinimalNotes = *minimalNotes
+					s.Zone = zone
 				})
 			}
 		},
