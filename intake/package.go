@@ -54,8 +54,8 @@ type PackageReader struct {
 	scanErr error
 	pending []error // problems found before the first service
 	done    bool
-	today   string // last_action_date of the id records: the package's date
-	country string // the country filled in where none is given
+	today   string       // last_action_date of the id records: the package's date
+	country string       // the country filled in where none is given
 	read    atomic.Int64 // bytes of services read, for progress
 	size    int64
 }
