@@ -1206,7 +1206,7 @@ func clockTime(s string) (string, bool) {
 }
 
 func validClock(s string) bool {
-	sc := hsds.Schedule{OpensAt: s}
+	sc := hsds.Schedule{ID: "00000000-0000-0000-0000-000000000000", OpensAt: s}
 	return len((&hsds.Service{ID: "00000000-0000-0000-0000-000000000000", Name: "x", Status: "active", Schedules: []hsds.Schedule{sc}}).Validate()) == 0
 }
 
