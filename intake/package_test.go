@@ -14,7 +14,7 @@ import (
 )
 
 const (
-	pkg11 = "testdata/county211-sample"  // HSDS 1.1 with its descriptor
+	pkg11 = "testdata/county211-sample"   // HSDS 1.1 with its descriptor
 	pkg20 = "testdata/coalition20-sample" // HSDS 2.0 without one
 )
 
@@ -381,5 +381,3 @@ func TestSharedSample(t *testing.T) {
 	}
 	t.Logf("shared 1.1 sample: %d services, %d refused records", len(svcs), len(bad))
 }
-
-
