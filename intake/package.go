@@ -488,10 +488,16 @@ func unusedReason(name string, t *table, i int) string {
 		return "HSDS 3.0 has a meta_table_description table, but Haven does not keep it"
 	case "metadata":
 		return "resource_id names no service, organization or location that was imported"
+	case "program":
+		return "no service in the package names it in program_id"
 	}
-	for _, c := range []string{"service_id", "service_at_location_id", "location_id", "organization_id", "contact_id", "link_id", "program_id"} {
-		if t.get(i, c) != "" {
-			return "belongs to a record that was not imported"
+	for _, c := range []string{"service_id", "service_at_location_id", "location_id", "contact_id", "organization_id", "link_id", "program_id"} {
+		if v := t.get(i, c); v != "" {
+			target := strings.TrimSuffix(c, "_id")
+			if c == "link_id" {
+				target = strings.ToLower(t.get(i, "link_type"))
+			}
+			return "belongs to a " + target + " that was not imported"
 		}
 	}
 	return "links to nothing: no service, location or organization id"

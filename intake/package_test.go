@@ -63,7 +63,11 @@ func zipOf(tb testing.TB, dir string) string {
 	zw := zip.NewWriter(f)
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		w, _ := zw.Create(filepath.Base(dir) + "/" + e.Name())
+		// As zip tools do, the files keep their modification times.
+		fi, _ := e.Info()
+		h, _ := zip.FileInfoHeader(fi)
+		h.Name, h.Method = filepath.Base(dir)+"/"+e.Name(), zip.Deflate
+		w, _ := zw.CreateHeader(h)
 		b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
 		w.Write(b)
 	}

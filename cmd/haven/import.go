@@ -258,7 +258,7 @@ func (m *Main) importPath(ctx context.Context, dir *sqlstore.DirectoryService, p
 		}
 	}
 	r.Services = rep.Imported
-	if rep.PhonesAsGiven > 0 {
+	if rep.PhonesAsGiven > 0 && !own {
 		r.Note("%d phone numbers did not read as numbers and were kept as given; the others are stored in E.164", rep.PhonesAsGiven)
 	}
 	if err := r.WriteText(m.Stdout); err != nil {
