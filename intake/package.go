@@ -49,6 +49,7 @@ type PackageReader struct {
 	// The services table as it streams.
 	svcIDs  map[string]int // original id → line, read in a first pass
 	svcCols map[string]int // column → index in services
+	ids     func(table, id string) string
 	rows    chan svcRow
 	stop    chan struct{}
 	scanErr error
@@ -158,6 +159,7 @@ func ReadPackageFS(fsys fs.FS, name string, d Detection, opt Options) (*PackageR
 		tables:  map[string]*table{},
 		stop:    make(chan struct{}),
 		rows:    make(chan svcRow, 64),
+		ids:     StableIDs(opt.Source),
 	}
 	files, err := tablesIn(fsys)
 	if err != nil {
@@ -533,7 +535,7 @@ func (b *builder) rowProblem(t *table, i int, field, reason string) {
 	b.errs = append(b.errs, &hsds.FieldError{File: t.file, Record: t.where(i), Field: field, Reason: reason})
 }
 
-func (b *builder) id(table, orig string) string { return StableID(b.p.opt.Source, table, orig) }
+func (b *builder) id(table, orig string) string { return b.p.ids(table, orig) }
 
 // children returns the rows of table whose col is v and that are fit to
 // take, most specific parent first: a row with a contact or service at
