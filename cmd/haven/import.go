@@ -79,6 +79,9 @@ US when every state in the package is a U.S. state (the report says so).`,
 	}
 }
 
+// dryRunShown is how many services a dry run names.
+const dryRunShown = 20
+
 // importFlags are the choices of "haven import".
 type importFlags struct {
 	skip, dryRun            bool
@@ -191,6 +194,7 @@ func (m *Main) importPath(ctx context.Context, dir *sqlstore.DirectoryService, p
 	var mu sync.Mutex
 	ended := false
 	own := len(in.report.Tables) > 0 // the reader reports its own problems
+	var shown []string                // a dry run's first services, to show
 	next := func() (*hsds.Service, error) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -198,6 +202,13 @@ func (m *Main) importPath(ctx context.Context, dir *sqlstore.DirectoryService, p
 			return nil, io.EOF
 		}
 		s, err := in.next()
+		if s != nil && f.dryRun && len(shown) < dryRunShown {
+			org := ""
+			if s.Organization != nil {
+				org = " — " + s.Organization.Name
+			}
+			shown = append(shown, s.Name+org)
+		}
 		if err != nil && !errors.Is(err, io.EOF) && own {
 			err = &reported{err}
 		}
@@ -271,6 +282,12 @@ func (m *Main) importPath(ctx context.Context, dir *sqlstore.DirectoryService, p
 	}
 	secs := time.Since(start).Seconds()
 	if f.dryRun {
+		for _, s := range shown {
+			fmt.Fprintf(m.Stdout, "  would import: %s\n", s)
+		}
+		if rep.Imported > len(shown) {
+			fmt.Fprintf(m.Stdout, "  … and %d more\n", rep.Imported-len(shown))
+		}
 		fmt.Fprintf(m.Stdout, "dry run: %d services would be imported from %s (new or updated), %d records left out; nothing was written\n",
 			rep.Imported, in.name, len(rep.Skipped))
 		return r, nil

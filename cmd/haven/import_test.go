@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -21,7 +22,8 @@ func TestImportOldPackages(t *testing.T) {
 
 	out := MustRunMain(t, db, "import", "--dry-run", pkg11)
 	for _, want := range []string{"county211-sample: hsds-1.1 (recognized by its descriptor), 4 services",
-		"dry run: 4 services would be imported", "nothing was written"} {
+		"dry run: 4 services would be imported", "nothing was written",
+		"would import: Emergency Shelter for Survivors (SAMPLE) — Gulf Coast Freedom Network (SAMPLE)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run lacks %q:\n%s", want, out)
 		}
@@ -68,5 +70,40 @@ func TestImportOldPackages(t *testing.T) {
 		if out, err := runMain(db, tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("haven %v: %v\n%s", tc.args, err, out)
 		}
+	}
+}
+
+// TestImportZipped30 imports a zipped HSDS 3.0 package, as exported and
+// zipped with its folder: the same directory comes back.
+func TestImportZipped30(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "sample.ndjson")
+	MustRunMain(t, "", "sample", "--services", "20", "--out", in)
+	db := filepath.Join(dir, "a.db")
+	MustRunMain(t, db, "import", in)
+	pkg := filepath.Join(dir, "export")
+	MustRunMain(t, db, "export", "--format", "csv", "--out", pkg)
+	// CSV comes back in its own canonical form (see
+	// TestImportExportRoundTrip): the zip must give what the folder gives.
+	db1 := filepath.Join(dir, "folder.db")
+	MustRunMain(t, db1, "import", pkg)
+	first := MustRunMain(t, db1, "export", "--format", "ndjson", "--out", "-")
+	zipped := filepath.Join(dir, "export.zip")
+	f, _ := os.Create(zipped)
+	zw := zip.NewWriter(f)
+	entries, _ := os.ReadDir(pkg)
+	for _, e := range entries {
+		w, _ := zw.Create("export/" + e.Name())
+		b, _ := os.ReadFile(filepath.Join(pkg, e.Name()))
+		w.Write(b)
+	}
+	zw.Close()
+	f.Close()
+	db2 := filepath.Join(dir, "b.db")
+	if out := MustRunMain(t, db2, "import", zipped); !strings.Contains(out, "imported 20 services from export.zip") {
+		t.Errorf("zip import: %s", out)
+	}
+	if back := MustRunMain(t, db2, "export", "--format", "ndjson", "--out", "-"); back != first {
+		t.Error("the zipped package imported differs from the folder imported")
 	}
 }
