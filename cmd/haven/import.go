@@ -194,7 +194,7 @@ func (m *Main) importPath(ctx context.Context, dir *sqlstore.DirectoryService, p
 	var mu sync.Mutex
 	ended := false
 	own := len(in.report.Tables) > 0 // the reader reports its own problems
-	var shown []string                // a dry run's first services, to show
+	var shown []string               // a dry run's first services, to show
 	next := func() (*hsds.Service, error) {
 		mu.Lock()
 		defer mu.Unlock()
