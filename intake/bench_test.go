@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // writeBigPackage writes an HSDS 1.1 package of n services (FICTIONAL
@@ -116,4 +117,45 @@ func BenchmarkHSDS11Package(b *testing.B) {
 		p.Close()
 	}
 	b.ReportMetric(float64(heap)/1e6, "heap-MB")
+}
+
+// TestReadBigPackage reads the package TestWriteBigPackage wrote, when
+// HAVEN_BIG_PACKAGE names it, and logs the time and the Go heap: what the
+// reader itself holds, apart from the database's writing.
+func TestReadBigPackage(t *testing.T) {
+	dir := os.Getenv("HAVEN_BIG_PACKAGE")
+	if dir == "" {
+		t.Skip("SKIPPED: set HAVEN_BIG_PACKAGE to the folder TestWriteBigPackage wrote")
+	}
+	start := time.Now()
+	p, err := OpenPackage(dir, Detection{Kind: KindPackageOld, Format: FormatHSDS11}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	heapAfterGC := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapInuse
+	}
+	opened := heapAfterGC()
+	var peak uint64
+	n := 0
+	for {
+		_, err := p.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n++; n%5000 == 0 {
+			peak = max(peak, heapAfterGC())
+		}
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	t.Logf("%d services in %.1fs; heap after opening (every table but services in memory) %.0f MB, at most %.0f MB while streaming; Sys %.0f MB",
+		n, time.Since(start).Seconds(), float64(opened)/1e6, float64(peak)/1e6, float64(ms.Sys)/1e6)
 }

@@ -98,6 +98,10 @@ var knownColumns = map[string][]string{
 	"meta_table_description":         {"id", "name", "language", "character_set"},
 }
 
+// referenced are the tables other rows point at by id.
+var referenced = map[string]bool{"organization": true, "location": true, "program": true, "contact": true,
+	"service_at_location": true, "taxonomy": true, "taxonomy_term": true, "eligibility": true}
+
 // refs are the columns that point at another table's id.
 var refs = map[string]string{
 	"organization_id": "organization", "service_id": "service", "location_id": "location",
@@ -308,6 +312,13 @@ func (p *PackageReader) checkTables() {
 			}
 		}
 	}
+	// The ids of tables nothing refers to served only to find duplicates.
+	// (other_attribute may point at a row of any table.)
+	for n, t := range p.tables {
+		if !referenced[n] && p.tables["other_attribute"] == nil {
+			t.byID = nil
+		}
+	}
 	// other_attribute links by link_id and link_type.
 	if t := p.tables["other_attribute"]; t != nil {
 		for i := range t.rows {
@@ -492,6 +503,12 @@ func unusedReason(name string, t *table, i int) string {
 		return "resource_id names no service, organization or location that was imported"
 	case "program":
 		return "no service in the package names it in program_id"
+	case "other_attribute":
+		switch canonicalTable(strings.ToLower(t.get(i, "link_type"))) {
+		case "service", "organization", "location", "eligibility":
+		default:
+			return "link_type " + t.get(i, "link_type") + ": Haven takes terms of services, organizations, locations and eligibility only"
+		}
 	}
 	for _, c := range []string{"service_id", "service_at_location_id", "location_id", "contact_id", "organization_id", "link_id", "program_id"} {
 		if v := t.get(i, c); v != "" {

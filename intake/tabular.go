@@ -39,7 +39,7 @@ type table struct {
 	bad        []bool // refused for a reason already reported
 	rep        *TableReport
 	index      map[string]map[string][]int // column → value → rows
-	fixed      map[fixKey]bool
+	fixed      map[string][]bool // what → rows already reported
 	byID       map[string]int
 }
 
@@ -186,20 +186,19 @@ func loadTable(fsys fs.FS, name, file string, rep *TableReport) (*table, error) 
 	return t, nil
 }
 
-type fixKey struct {
-	row  int
-	what string
-}
-
 // fix reports a change to row i once, however many services share the row.
 func (t *table) fix(i int, what, example string) {
 	if t.fixed == nil {
-		t.fixed = map[fixKey]bool{}
+		t.fixed = map[string][]bool{}
 	}
-	k := fixKey{i, what}
-	if t.fixed[k] {
+	done, ok := t.fixed[what]
+	if !ok {
+		done = make([]bool, len(t.rows))
+		t.fixed[what] = done
+	}
+	if done[i] {
 		return
 	}
-	t.fixed[k] = true
+	done[i] = true
 	t.rep.Fix(what, example)
 }
