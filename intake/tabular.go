@@ -39,7 +39,7 @@ type table struct {
 	bad        []bool // refused for a reason already reported
 	rep        *TableReport
 	index      map[string]map[string][]int // column → value → rows
-	fixed      map[string][]bool // what → rows already reported
+	fixed      map[string][]bool           // what → rows already reported
 	byID       map[string]int
 }
 
