@@ -1290,11 +1290,12 @@ func (b *builder) web(t *table, i int, col, s string) string {
 		return ""
 	}
 	if u != s {
-		rep := b.p.svcRep
+		const what = "web address completed with https://"
 		if t != nil {
-			rep = t.rep
+			t.fix(i, what, fmt.Sprintf("%s %q → %s", t.where(i), short(s), u))
+		} else {
+			b.p.svcRep.Fix(what, fmt.Sprintf("%s %q → %s", b.rec, short(s), u))
 		}
-		rep.Fix("web address completed with https://", fmt.Sprintf("%q → %s", short(s), u))
 	}
 	return u
 }

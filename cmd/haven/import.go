@@ -233,9 +233,8 @@ func (m *Main) importPath(ctx context.Context, dir *sqlstore.DirectoryService, p
 	mu.Unlock()
 	r := in.report
 	if err != nil {
-		if len(r.Tables) > 0 {
-			r.WriteText(m.Stderr)
-		}
+		// The report would count what was read before the stop, ahead of
+		// the import: the error says what matters.
 		if f.dryRun {
 			return r, fmt.Errorf("the import would fail: %w", err)
 		}
