@@ -27,7 +27,7 @@ func (b *builder) taxonomy11(s *hsds.Service, orig, taxonomyIDs string) {
 				continue
 			}
 			seen[tid] = true
-			s.Attributes = append(s.Attributes, hsds.Attribute{ID: b.id("attribute", t.get(i, "id")), LinkID: s.ID, LinkEntity: "service",
+			s.Attributes = append(s.Attributes, hsds.Attribute{ID: b.id("service_taxonomy", t.get(i, "id")), LinkID: s.ID, LinkEntity: "service",
 				TaxonomyTermID: term.ID, TaxonomyTerm: term, Value: t.get(i, "taxonomy_detail")})
 		}
 	}
@@ -41,7 +41,7 @@ func (b *builder) taxonomy11(s *hsds.Service, orig, taxonomyIDs string) {
 			b.invalid(nil, 0, "taxonomy_ids", fmt.Sprintf("taxonomy %q is not in the package", tid))
 			continue
 		}
-		s.Attributes = append(s.Attributes, hsds.Attribute{ID: b.id("attribute", orig+"/taxonomy_ids/"+tid), LinkID: s.ID, LinkEntity: "service",
+		s.Attributes = append(s.Attributes, hsds.Attribute{ID: b.id("service_taxonomy", "taxonomy_ids/"+orig+"/"+tid), LinkID: s.ID, LinkEntity: "service",
 			TaxonomyTermID: term.ID, TaxonomyTerm: term})
 	}
 }

@@ -29,7 +29,7 @@ func (b *builder) attributes20(s *hsds.Service, orig string) {
 				continue
 			}
 			seen[tid] = true
-			s.Attributes = append(s.Attributes, hsds.Attribute{ID: b.id("attribute", t.get(i, "id")), LinkID: s.ID, LinkEntity: "service",
+			s.Attributes = append(s.Attributes, hsds.Attribute{ID: b.id("service_attribute", t.get(i, "id")), LinkID: s.ID, LinkEntity: "service",
 				TaxonomyTermID: term.ID, TaxonomyTerm: term})
 		}
 	}
@@ -58,7 +58,7 @@ func (b *builder) otherAttributes(kind, orig, newID string) []hsds.Attribute {
 			b.rowProblem(t, i, "taxonomy_term_id", fmt.Sprintf("taxonomy_term %q is not in the package", t.get(i, "taxonomy_term_id")))
 			continue
 		}
-		out = append(out, hsds.Attribute{ID: b.id("attribute", t.get(i, "id")), LinkID: newID, LinkEntity: kind,
+		out = append(out, hsds.Attribute{ID: b.id("other_attribute", t.get(i, "id")), LinkID: newID, LinkEntity: kind,
 			TaxonomyTermID: term.ID, TaxonomyTerm: term})
 		b.use(t, i)
 	}

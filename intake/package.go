@@ -865,7 +865,7 @@ func (b *builder) location(i int) *hsds.Location {
 
 func (b *builder) address(kind string, i int, locationID string) (hsds.Address, bool) {
 	t := b.p.tables[kind+"_address"]
-	a := hsds.Address{ID: b.id("address", t.get(i, "id")), LocationID: locationID, AddressType: kind,
+	a := hsds.Address{ID: b.id(kind+"_address", t.get(i, "id")), LocationID: locationID, AddressType: kind,
 		Attention: t.get(i, "attention"), Address1: t.get(i, "address_1"), City: t.get(i, "city"),
 		Region: t.get(i, "region"), PostalCode: t.get(i, "postal_code")}
 	var more []string
@@ -1309,7 +1309,9 @@ func (b *builder) origIDRecord(kind, newID, orig string) hsds.Metadata {
 		UpdatedBy: "haven import (source " + b.p.opt.Source + ", " + strings.ToUpper(strings.Replace(b.p.version, "hsds-", "HSDS ", 1)) + ")"}
 }
 
-// metadata takes the package's own metadata rows about a record.
+// metadata takes the package's own metadata rows about a record. A 1.1
+// row names no resource type, and numbered tables share ids: such a row
+// goes to every record its id names, each copy with an id of its own.
 func (b *builder) metadata(to *[]hsds.Metadata, orig, kind, newID string) {
 	t := b.p.tables["metadata"]
 	if t == nil {
@@ -1319,7 +1321,7 @@ func (b *builder) metadata(to *[]hsds.Metadata, orig, kind, newID string) {
 		if rt := strings.ToLower(t.get(i, "resource_type")); rt != "" && canonicalTable(rt) != kind {
 			continue
 		}
-		m := hsds.Metadata{ID: b.id("metadata", t.get(i, "id")), ResourceID: newID, ResourceType: kind,
+		m := hsds.Metadata{ID: b.id("metadata", kind+"/"+t.get(i, "id")), ResourceID: newID, ResourceType: kind,
 			LastActionType: t.get(i, "last_action_type"), FieldName: t.get(i, "field_name"), PreviousValue: t.get(i, "previous_value"),
 			ReplacementValue: t.get(i, "replacement_value"), UpdatedBy: t.get(i, "updated_by")}
 		var ok bool
