@@ -293,7 +293,7 @@ func (m *Main) importPath(ctx context.Context, dir *sqlstore.DirectoryService, p
 	}
 	fmt.Fprintf(m.Stdout, "imported %d services from %s in %.1fs (%.0f services/s)\n", rep.Imported, in.name, secs, float64(rep.Imported)/max(secs, 1e-9))
 	if len(rep.Skipped) > 0 {
-		fmt.Fprintf(m.Stdout, "skipped %d invalid records (see the report above)\n", len(rep.Skipped))
+		fmt.Fprintf(m.Stdout, "imported %d services; skipped %d invalid records (see the report above)\n", rep.Imported, len(rep.Skipped))
 	}
 	return r, nil
 }

@@ -38,7 +38,7 @@ func TestImportOldPackages(t *testing.T) {
 	}
 	report := filepath.Join(dir, "report.json")
 	out = MustRunMain(t, db, "import", "--skip-invalid", "--report", report, pkg20)
-	if !strings.Contains(out, "imported 3 services from coalition20-sample") || !strings.Contains(out, "skipped 2 invalid records") {
+	if !strings.Contains(out, "imported 3 services from coalition20-sample") || !strings.Contains(out, "imported 3 services; skipped 2 invalid records") {
 		t.Errorf("--skip-invalid:\n%s", out)
 	}
 	var r intake.Report
