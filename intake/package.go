@@ -282,7 +282,7 @@ func (p *PackageReader) checkTables() {
 			id := t.get(i, "id")
 			if id == "" {
 				t.rep.Fix("row without an id: one made from its line number", t.where(i))
-				t.rows[i][t.colOrAdd("id")] = fmt.Sprintf("line %d", t.lines[i])
+				t.set(i, t.colOrAdd("id"), fmt.Sprintf("line %d", t.lines[i]))
 				id = t.get(i, "id")
 			}
 			if prev, dup := t.byID[id]; dup {
@@ -339,9 +339,13 @@ func (t *table) colOrAdd(col string) int {
 	}
 	t.header = append(t.header, col)
 	t.cols[col] = len(t.header) - 1
+	// Every row gets an empty cell at its end.
+	offs := make([]uint32, 0, len(t.rows)*(t.stride+1))
 	for i := range t.rows {
-		t.rows[i] = append(t.rows[i], "")
+		o := t.offs[i*t.stride : (i+1)*t.stride]
+		offs = append(append(offs, o...), o[len(o)-1])
 	}
+	t.offs, t.stride = offs, t.stride+1
 	return t.cols[col]
 }
 

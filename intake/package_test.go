@@ -385,3 +385,27 @@ func TestSharedSample(t *testing.T) {
 	}
 	t.Logf("shared 1.1 sample: %d services, %d refused records", len(svcs), len(bad))
 }
+
+// TestRowsWithoutIDs: a table without an id column, and a row with an
+// empty id, get ids made from their line numbers, and keep their cells.
+func TestRowsWithoutIDs(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, pkg11, dir)
+	os.WriteFile(filepath.Join(dir, "languages.csv"), []byte("service_id,language\n101,Spanish\n102,\"Vietnamese\"\n"), 0o644)
+	b, _ := os.ReadFile(filepath.Join(dir, "service_areas.csv"))
+	os.WriteFile(filepath.Join(dir, "service_areas.csv"), []byte(strings.Replace(string(b), "SA1,", ",", 1)), 0o644)
+	svcs, bad, rep := readAll(t, dir, Options{Source: "county211-sample"})
+	if len(bad) > 0 || len(svcs) != 4 {
+		t.Fatalf("%d services, %v", len(svcs), bad)
+	}
+	shelter := find(t, svcs, "Emergency Shelter for Survivors (SAMPLE)")
+	if l := shelter.Languages; len(l) != 1 || l[0].Code != "es" || l[0].ID != StableID("county211-sample", "language", "line 2") {
+		t.Errorf("languages: %+v", l)
+	}
+	if a := shelter.ServiceAreas; len(a) != 1 || a[0].Name != "Brazos County" || a[0].ID != StableID("county211-sample", "service_area", "line 2") {
+		t.Errorf("service areas: %+v", a)
+	}
+	if f := rep.Table("language").Fixes; len(f) != 1 || f[0].Count != 2 || !strings.Contains(f[0].What, "line number") {
+		t.Errorf("language fixes: %+v", f)
+	}
+}

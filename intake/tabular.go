@@ -33,7 +33,12 @@ type table struct {
 	name, file string
 	cols       map[string]int
 	header     []string
-	rows       [][]string
+	// rows hold each row's cells end to end, and offs the cells' bounds,
+	// stride to a row: one string and a few integers a row instead of a
+	// string header a cell keep a large package's tables in less memory.
+	rows   []string
+	offs   []uint32
+	stride int // len(header)+1
 	lines      []int
 	used       []bool
 	bad        []bool // refused for a reason already reported
@@ -45,10 +50,45 @@ type table struct {
 
 func (t *table) get(i int, col string) string {
 	c, ok := t.cols[col]
-	if !ok || c >= len(t.rows[i]) {
+	if !ok {
 		return ""
 	}
-	return t.rows[i][c]
+	o := t.offs[i*t.stride:]
+	return t.rows[i][o[c]:o[c+1]]
+}
+
+// add appends a row of len(header) cells.
+func (t *table) add(cells []string) {
+	n := 0
+	for _, c := range cells {
+		n += len(c)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	t.offs = append(t.offs, 0)
+	for _, c := range cells {
+		b.WriteString(c)
+		t.offs = append(t.offs, uint32(b.Len()))
+	}
+	t.rows = append(t.rows, b.String())
+}
+
+// set changes one cell of row i.
+func (t *table) set(i, c int, v string) {
+	cells := make([]string, t.stride-1)
+	for k := range cells {
+		o := t.offs[i*t.stride:]
+		cells[k] = t.rows[i][o[k]:o[k+1]]
+	}
+	cells[c] = v
+	t.rows[i] = strings.Join(cells, "")
+	o := t.offs[i*t.stride:]
+	at := uint32(0)
+	for k, x := range cells {
+		o[k] = at
+		at += uint32(len(x))
+		o[k+1] = at
+	}
 }
 
 func (t *table) has(col string) bool { _, ok := t.cols[col]; return ok }
@@ -167,7 +207,10 @@ func loadTable(fsys fs.FS, name, file string, rep *TableReport) (*table, error) 
 		if extra {
 			rep.Fix("cells beyond the last column left out", fmt.Sprintf("line %d", line))
 		}
-		t.rows = append(t.rows, cells)
+		if len(t.rows) == 0 {
+			t.stride = len(cells) + 1
+		}
+		t.add(cells)
 		t.lines = append(t.lines, line)
 		return nil
 	})
@@ -175,6 +218,7 @@ func loadTable(fsys fs.FS, name, file string, rep *TableReport) (*table, error) 
 		return nil, err
 	}
 	t.header = header
+	t.stride = len(header) + 1
 	for i, h := range header {
 		if _, dup := t.cols[h]; !dup {
 			t.cols[h] = i
