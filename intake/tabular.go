@@ -39,13 +39,13 @@ type table struct {
 	rows   []string
 	offs   []uint32
 	stride int // len(header)+1
-	lines      []int
-	used       []bool
-	bad        []bool // refused for a reason already reported
-	rep        *TableReport
-	index      map[string]map[string][]int // column → value → rows
-	fixed      map[string][]bool           // what → rows already reported
-	byID       map[string]int
+	lines  []int
+	used   []bool
+	bad    []bool // refused for a reason already reported
+	rep    *TableReport
+	index  map[string]map[string][]int // column → value → rows
+	fixed  map[string][]bool           // what → rows already reported
+	byID   map[string]int
 }
 
 func (t *table) get(i int, col string) string {
