@@ -2,6 +2,7 @@ package intake
 
 import (
 	"archive/zip"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -55,7 +56,7 @@ type PackageReader struct {
 	scanErr error
 	pending []error // problems found before the first service
 	done    bool
-	today   string       // last_action_date of the id records: the package's date
+	date    string       // last_action_date of the id records: the package's date
 	country string       // the country filled in where none is given
 	read    atomic.Int64 // bytes of services read, for progress
 	size    int64
@@ -212,11 +213,8 @@ func ReadPackageFS(fsys fs.FS, name string, d Detection, opt Options) (*PackageR
 	}
 	if fi, err := fs.Stat(fsys, svcFile); err == nil {
 		p.size = fi.Size()
-		p.today = fi.ModTime().UTC().Format(time.DateOnly)
 	}
-	if p.today == "" || p.today < "1971-01-01" {
-		p.today = "2000-01-01"
-	}
+	p.date = packageDate(fsys, svcFile)
 	if err := p.firstPass(); err != nil {
 		return nil, err
 	}
@@ -224,6 +222,30 @@ func ReadPackageFS(fsys fs.FS, name string, d Detection, opt Options) (*PackageR
 	p.chooseCountry()
 	go p.stream()
 	return p, nil
+}
+
+// packageDate is the date of a package, for the metadata records that keep
+// services' original ids: the date its descriptor gives (created or
+// updated), or else the day its services file was last changed, so that
+// the same package imported again writes the same records. Only a package
+// with neither (as in tests) gets today.
+func packageDate(fsys fs.FS, svcFile string) string {
+	if b, err := fs.ReadFile(fsys, "datapackage.json"); err == nil {
+		var d map[string]any
+		if json.Unmarshal(b, &d) == nil {
+			for _, k := range []string{"last_updated", "lastUpdated", "updated", "last_modified", "lastModified", "modified", "created"} {
+				if v, ok := d[k].(string); ok && len(v) >= 10 {
+					if _, err := time.Parse(time.DateOnly, v[:10]); err == nil {
+						return v[:10]
+					}
+				}
+			}
+		}
+	}
+	if fi, err := fs.Stat(fsys, svcFile); err == nil && fi.ModTime().Year() > 1980 {
+		return fi.ModTime().UTC().Format(time.DateOnly)
+	}
+	return time.Now().UTC().Format(time.DateOnly)
 }
 
 // firstPass reads the services table's header and ids only, so that the
@@ -1309,7 +1331,7 @@ func (b *builder) web(t *table, i int, col, s string) string {
 // standard offers to say where a record came from.
 func (b *builder) origIDRecord(kind, newID, orig string) hsds.Metadata {
 	return hsds.Metadata{ID: b.id("metadata", kind+"/id/"+orig), ResourceID: newID, ResourceType: kind,
-		LastActionDate: b.p.today, LastActionType: "import", FieldName: "id", PreviousValue: orig, ReplacementValue: newID,
+		LastActionDate: b.p.date, LastActionType: "import", FieldName: "id", PreviousValue: orig, ReplacementValue: newID,
 		UpdatedBy: "haven import (source " + b.p.opt.Source + ", " + strings.ToUpper(strings.Replace(b.p.version, "hsds-", "HSDS ", 1)) + ")"}
 }
 

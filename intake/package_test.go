@@ -199,7 +199,8 @@ func TestHSDS11Package(t *testing.T) {
 	if shelter.ID != StableID("county211-sample", "service", "101") || shelter.Status != "active" {
 		t.Errorf("shelter id %s, status %q", shelter.ID, shelter.Status)
 	}
-	if m := shelter.Metadata; len(m) != 2 || m[0].PreviousValue != "101" || m[0].ReplacementValue != shelter.ID || m[1].FieldName != "description" {
+	// The date of the id record is the package's, from its descriptor.
+	if m := shelter.Metadata; len(m) != 2 || m[0].PreviousValue != "101" || m[0].ReplacementValue != shelter.ID || m[0].LastActionDate != "2026-11-30" || m[1].FieldName != "description" {
 		t.Errorf("the original id and the package's metadata: %+v", m)
 	}
 	org := shelter.Organization
