@@ -34,8 +34,8 @@ type table struct {
 	cols       map[string]int
 	header     []string
 	// rows hold each row's cells end to end, and offs the cells' bounds,
-	// stride to a row: one string and a few integers a row instead of a
-	// string header a cell keep a large package's tables in less memory.
+	// stride to a row: one string and a few integers a row, rather than a
+	// string a cell, keeps a large package's tables in less memory.
 	rows   []string
 	offs   []uint32
 	stride int // len(header)+1
