@@ -2,12 +2,15 @@ package intake
 
 import (
 	"archive/zip"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"haven/hsds"
 	"haven/internal/testenv"
@@ -408,5 +411,53 @@ func TestRowsWithoutIDs(t *testing.T) {
 	}
 	if f := rep.Table("language").Fixes; len(f) != 1 || f[0].Count != 2 || !strings.Contains(f[0].What, "line number") {
 		t.Errorf("language fixes: %+v", f)
+	}
+}
+
+// TestDescriptorsCovered checks, against the official 1.1 and 2.0
+// descriptors beside the clone, that every table and field they define
+// has a place in the reader (knownColumns), and that each descriptor is
+// recognized as its version.
+func TestDescriptorsCovered(t *testing.T) {
+	for _, v := range []struct{ dir, format string }{{"hsds/v1.1", FormatHSDS11}, {"hsds/v2.0", FormatHSDS20}} {
+		path, ok := testenv.MaybeShared(t, v.dir+"/datapackage.json")
+		if !ok {
+			continue
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d struct {
+			Resources []struct {
+				Name   string `json:"name"`
+				Path   string `json:"path"`
+				Schema struct {
+					Fields []struct{ Name string } `json:"fields"`
+				} `json:"schema"`
+			} `json:"resources"`
+		}
+		if err := json.Unmarshal(b, &d); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range d.Resources {
+			if canonicalTable(r.Path) != r.Name {
+				t.Errorf("%s: file %s is not read as table %s", v.dir, r.Path, r.Name)
+			}
+			known, ok := knownColumns[r.Name]
+			if !ok {
+				t.Errorf("%s: table %s has no reader", v.dir, r.Name)
+				continue
+			}
+			for _, f := range r.Schema.Fields {
+				if !slices.Contains(known, f.Name) && !(r.Name == "phone" && f.Name == "department") {
+					t.Errorf("%s: %s.%s has no place", v.dir, r.Name, f.Name)
+				}
+			}
+		}
+		fsys := fstest.MapFS{"datapackage.json": &fstest.MapFile{Data: b}}
+		if got, err := DetectFS(fsys, v.dir); err != nil || got.Format != v.format || got.DetectedBy != "descriptor" {
+			t.Errorf("%s: detected %+v, %v", v.dir, got, err)
+		}
 	}
 }
