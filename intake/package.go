@@ -128,10 +128,15 @@ func OpenPackage(path string, d Detection, opt Options) (*PackageReader, error) 
 	} else {
 		fsys = os.DirFS(path)
 	}
-	if opt.Source == "" {
-		opt.Source = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	// "." and "pkg/" are named by the folder they mean.
+	name := filepath.Base(path)
+	if abs, err := filepath.Abs(path); err == nil {
+		name = filepath.Base(abs)
 	}
-	p, err := ReadPackageFS(fsys, filepath.Base(path), d, opt)
+	if opt.Source == "" {
+		opt.Source = strings.TrimSuffix(name, filepath.Ext(name))
+	}
+	p, err := ReadPackageFS(fsys, name, d, opt)
 	if err != nil {
 		if closer != nil {
 			closer.Close()

@@ -160,6 +160,7 @@ func (m *Main) openInput(path string, f importFlags) (*importInput, error) {
 			return nil, fmt.Errorf("import: %w", err)
 		}
 		in.next, in.report, in.close = p.Next, p.Report, p.Close
+		in.name = p.Report.Source
 		in.size, in.bytes, in.pos = p.Size(), true, p.Pos
 	case intake.KindSpreadsheet:
 		return nil, fmt.Errorf("import: %s: spreadsheets: not yet", name)
