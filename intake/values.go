@@ -24,12 +24,20 @@ var namespace = uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://haven.invalid/in
 // rather than duplicates, and two sources numbering rows from 1 do not
 // collide. Callers keep the original id as an identifier.
 func StableID(source, table, id string) string {
-	id = Clean(id)
-	if hsds.ValidUUID(id) {
-		return strings.ToLower(id)
-	}
+	return StableIDs(source)(table, id)
+}
+
+// StableIDs returns StableID for one source, with the source's namespace
+// worked out once: a reader makes an id for every row.
+func StableIDs(source string) func(table, id string) string {
 	ns := uuid.NewSHA1(namespace, []byte(strings.ToLower(Clean(source))))
-	return uuid.NewSHA1(ns, []byte(table+"\x00"+id)).String()
+	return func(table, id string) string {
+		id = Clean(id)
+		if hsds.ValidUUID(id) {
+			return strings.ToLower(id)
+		}
+		return uuid.NewSHA1(ns, []byte(table+"\x00"+id)).String()
+	}
 }
 
 // Clean trims spaces, including the no-break spaces spreadsheets keep, and

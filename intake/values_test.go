@@ -45,6 +45,9 @@ func TestStableID(t *testing.T) {
 			t.Errorf("%s: different rows share an id", other)
 		}
 	}
+	if StableIDs("county211")("service", "17") != a {
+		t.Error("StableIDs and StableID differ")
+	}
 	const u = "0A6F3B8E-6E36-4E2B-9D6B-5A4C1E2F3A4B"
 	if got := StableID("x", "service", u); got != strings.ToLower(u) {
 		t.Errorf("a UUID id changed: %s", got)

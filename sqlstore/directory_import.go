@@ -27,6 +27,9 @@ type ImportOptions struct {
 	// Validated says the source has already validated each record, as the
 	// hsds readers do; validating again would only cost time.
 	Validated bool
+	// DryRun does the whole import, every check included, and then rolls
+	// it back: the report says what would be written, and nothing is.
+	DryRun bool
 }
 
 // ImportReport says what an import did.
@@ -112,6 +115,17 @@ func (d *DirectoryService) Import(ctx context.Context, next func() (*hsds.Servic
 	if err := audit(ctx, tx, opt.Actor, "import", "directory", opt.Name, "services", "",
 		fmt.Sprintf("%d services imported, %d skipped", rep.Imported, len(rep.Skipped))); err != nil {
 		return nil, err
+	}
+	if opt.DryRun {
+		// Everything Commit does but commit, so that what it would refuse
+		// is refused here too; the deferred Rollback undoes it all.
+		if err := tx.endBulk(ctx); err != nil {
+			return nil, err
+		}
+		if err := tx.logChanges(); err != nil {
+			return nil, err
+		}
+		return rep, nil
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err

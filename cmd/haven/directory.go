@@ -21,51 +21,6 @@ import (
 	"haven/sqlstore"
 )
 
-func importCommand() *command {
-	return &command{
-		name:    "import",
-		summary: "import providers from Open Referral HSDS 3.0 data",
-		usage:   "[--db DSN] [--skip-invalid] PATH",
-		help: `Imports services into the provider directory. PATH is either
-  - an HSDS 3.0 JSON file: one service, an array of services, an API page
-    envelope with "contents", or NDJSON (one service a line), each service
-    with its organization and locations nested; or "-" for standard input;
-  - a folder holding an HSDS tabular data package: datapackage.json and
-    the CSV files it names.
-
-Every record is checked first. By default one invalid record rejects the
-whole import, nothing is written, and the error names the file, the record,
-the field and the reason. With --skip-invalid the valid records are
-imported and the invalid ones reported. Importing the same data again
-updates it in place and makes no duplicates.`,
-		flags: func(fs *flag.FlagSet) func(context.Context, *Main, []string) error {
-			db := dbFlag(fs)
-			skip := fs.Bool("skip-invalid", false, "import the valid records and report the invalid ones")
-			return func(ctx context.Context, m *Main, args []string) error {
-				if len(args) != 1 {
-					return fmt.Errorf("import takes one PATH: a JSON or NDJSON file, a data package folder, or -")
-				}
-				store, err := m.openDB(ctx, db)
-				if err != nil {
-					return err
-				}
-				defer store.Close()
-				rep, err := m.importPath(ctx, sqlstore.NewDirectoryService(store), args[0], *skip)
-				if err != nil {
-					return err
-				}
-				for _, e := range rep.Skipped {
-					fmt.Fprintln(m.Stderr, "skipped:", e)
-				}
-				if len(rep.Skipped) > 0 {
-					fmt.Fprintf(m.Stdout, "imported %d services; skipped %d invalid records (listed above)\n", rep.Imported, len(rep.Skipped))
-				}
-				return nil
-			}
-		},
-	}
-}
-
 // countingReader counts the bytes read, for progress.
 type countingReader struct {
 	r io.Reader
@@ -76,63 +31,6 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n.Add(int64(n))
 	return n, err
-}
-
-// importPath imports a file, standard input or a data package folder.
-func (m *Main) importPath(ctx context.Context, dir *sqlstore.DirectoryService, path string, skip bool) (*sqlstore.ImportReport, error) {
-	start := time.Now()
-	var next func() (*hsds.Service, error)
-	var size int64
-	var counter *countingReader
-	name := filepath.Base(path)
-	if path == "-" {
-		name = "standard input"
-		counter = &countingReader{r: m.Stdin}
-		next = hsds.NewJSONReader(counter, name).Next
-	} else if fi, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("import: %w", err)
-	} else if fi.IsDir() {
-		svcs, err := hsds.ReadPackage(path)
-		if err != nil {
-			return nil, err
-		}
-		size = int64(len(svcs))
-		i := 0
-		next = func() (*hsds.Service, error) {
-			if i == len(svcs) {
-				return nil, io.EOF
-			}
-			i++
-			return svcs[i-1], nil
-		}
-	} else {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, fmt.Errorf("import: %w", err)
-		}
-		defer f.Close()
-		size = fi.Size()
-		counter = &countingReader{r: f}
-		next = hsds.NewJSONReader(bufio.NewReaderSize(counter, 1<<20), name).Next
-	}
-	prog := m.newProgress(size, counter != nil, "importing "+name)
-	rep, err := dir.Import(ctx, next, sqlstore.ImportOptions{Name: name, SkipInvalid: skip, Validated: true, Progress: func(n int) {
-		if counter != nil {
-			prog.update(counter.n.Load(), n)
-		} else {
-			prog.update(int64(n), n)
-		}
-	}})
-	prog.done()
-	if err != nil {
-		return nil, fmt.Errorf("nothing was imported: %w", err)
-	}
-	secs := time.Since(start).Seconds()
-	fmt.Fprintf(m.Stdout, "imported %d services from %s in %.1fs (%.0f services/s)\n", rep.Imported, name, secs, float64(rep.Imported)/max(secs, 1e-9))
-	if rep.PhonesAsGiven > 0 {
-		fmt.Fprintf(m.Stdout, "%d phone numbers did not read as numbers and were kept as given; the others are stored in E.164\n", rep.PhonesAsGiven)
-	}
-	return rep, nil
 }
 
 // progress shows a bar on a terminal and a plain line every few seconds

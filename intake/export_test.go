@@ -1,0 +1,4 @@
+package intake
+
+// ZipOf is zipOf for the tests of package intake_test.
+var ZipOf = zipOf

@@ -1,0 +1,248 @@
+package intake
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+	"unicode/utf8"
+
+	"haven/hsds"
+)
+
+// newCSV reads CSV as real exports write it: a byte order mark, rows of
+// uneven length and stray quotes are taken in their stride.
+func newCSV(r io.Reader) *csv.Reader {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, err := br.Peek(3); err == nil && string(bom) == "\uFEFF" {
+		_, _ = br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = true
+	return cr
+}
+
+// table is one CSV table of a package, held in memory with its cells
+// trimmed, and which of its rows went into a service.
+type table struct {
+	name, file string
+	cols       map[string]int
+	header     []string
+	// rows hold each row's cells end to end, and offs the cells' bounds,
+	// stride to a row: one string and a few integers a row, rather than a
+	// string a cell, keeps a large package's tables in less memory.
+	rows   []string
+	offs   []uint32
+	stride int // len(header)+1
+	lines  []int
+	used   []bool
+	bad    []bool // refused for a reason already reported
+	rep    *TableReport
+	index  map[string]map[string][]int // column → value → rows
+	fixed  map[string][]bool           // what → rows already reported
+	byID   map[string]int
+}
+
+func (t *table) get(i int, col string) string {
+	c, ok := t.cols[col]
+	if !ok {
+		return ""
+	}
+	o := t.offs[i*t.stride:]
+	return t.rows[i][o[c]:o[c+1]]
+}
+
+// add appends a row of len(header) cells.
+func (t *table) add(cells []string) {
+	n := 0
+	for _, c := range cells {
+		n += len(c)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	t.offs = append(t.offs, 0)
+	for _, c := range cells {
+		b.WriteString(c)
+		t.offs = append(t.offs, uint32(b.Len()))
+	}
+	t.rows = append(t.rows, b.String())
+}
+
+// set changes one cell of row i.
+func (t *table) set(i, c int, v string) {
+	cells := make([]string, t.stride-1)
+	for k := range cells {
+		o := t.offs[i*t.stride:]
+		cells[k] = t.rows[i][o[k]:o[k+1]]
+	}
+	cells[c] = v
+	t.rows[i] = strings.Join(cells, "")
+	o := t.offs[i*t.stride:]
+	at := uint32(0)
+	for k, x := range cells {
+		o[k] = at
+		at += uint32(len(x))
+		o[k+1] = at
+	}
+}
+
+func (t *table) has(col string) bool { _, ok := t.cols[col]; return ok }
+
+// where names a row for messages: "phones.csv line 7 (id 12)".
+func (t *table) where(i int) string {
+	s := fmt.Sprintf("line %d", t.lines[i])
+	if id := t.get(i, "id"); id != "" && len(id) <= 80 {
+		s = fmt.Sprintf("%s %s (line %d)", t.name, id, t.lines[i])
+	}
+	return s
+}
+
+// rowsWith returns the rows whose col holds v.
+func (t *table) rowsWith(col, v string) []int {
+	if t == nil || v == "" || !t.has(col) {
+		return nil
+	}
+	if t.index == nil {
+		t.index = map[string]map[string][]int{}
+	}
+	m, ok := t.index[col]
+	if !ok {
+		m = map[string][]int{}
+		for i := range t.rows {
+			if x := t.get(i, col); x != "" {
+				m[x] = append(m[x], i)
+			}
+		}
+		t.index[col] = m
+	}
+	return m[v]
+}
+
+// row returns the row whose id is id.
+func (t *table) row(id string) (int, bool) {
+	if t == nil || id == "" {
+		return 0, false
+	}
+	i, ok := t.byID[id]
+	return i, ok
+}
+
+// scanTable reads a CSV table row by row, calling fn with each row's
+// cleaned cells and line; it returns the header. A row with more cells
+// than the header is reported to fn with extra set.
+func scanTable(fsys fs.FS, file string, rep *TableReport, fn func(cells []string, line int, extra bool) error) ([]string, error) {
+	f, err := fsys.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	cr := newCSV(f)
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, &hsds.FieldError{File: file, Record: "line 1", Reason: err.Error()}
+	}
+	header = append([]string(nil), header...)
+	for i, h := range header {
+		if !utf8.ValidString(h) {
+			return nil, &hsds.FieldError{File: file, Record: "line 1", Reason: fmt.Sprintf("column %d: the header is not UTF-8 text: save the file as UTF-8", i+1)}
+		}
+		header[i] = strings.ToLower(Clean(h))
+	}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return header, nil
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return nil, &hsds.FieldError{File: file, Record: fmt.Sprintf("line %d", line), Reason: err.Error()}
+		}
+		if len(rec) == 1 && rec[0] == "" {
+			continue // a blank line
+		}
+		cells := make([]string, len(header))
+		for i, c := range rec {
+			if i >= len(cells) {
+				break
+			}
+			if !utf8.ValidString(c) {
+				return nil, &hsds.FieldError{File: file, Record: fmt.Sprintf("line %d", line), Field: header[i], Reason: "the cell is not UTF-8 text: save the file as UTF-8"}
+			}
+			cl := Clean(c)
+			if cl != c && rep != nil {
+				rep.Fix("spaces trimmed", fmt.Sprintf("line %d %s %q", line, header[i], short(c)))
+			}
+			cells[i] = cl
+		}
+		if err := fn(cells, line, len(rec) > len(header) && strings.Join(rec[len(header):], "") != ""); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func short(s string) string {
+	if len(s) > 40 {
+		for i := 40; i > 0; i-- {
+			if utf8.RuneStart(s[i]) {
+				return s[:i] + "…"
+			}
+		}
+	}
+	return s
+}
+
+// loadTable reads a whole table into memory.
+func loadTable(fsys fs.FS, name, file string, rep *TableReport) (*table, error) {
+	t := &table{name: name, file: file, rep: rep, byID: map[string]int{}, cols: map[string]int{}}
+	rep.File = file
+	header, err := scanTable(fsys, file, rep, func(cells []string, line int, extra bool) error {
+		if extra {
+			rep.Fix("cells beyond the last column left out", fmt.Sprintf("line %d", line))
+		}
+		if len(t.rows) == 0 {
+			t.stride = len(cells) + 1
+		}
+		t.add(cells)
+		t.lines = append(t.lines, line)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	t.header = header
+	t.stride = len(header) + 1
+	for i, h := range header {
+		if _, dup := t.cols[h]; !dup {
+			t.cols[h] = i
+		}
+	}
+	t.used = make([]bool, len(t.rows))
+	t.bad = make([]bool, len(t.rows))
+	rep.Read = len(t.rows)
+	return t, nil
+}
+
+// fix reports a change to row i once, however many services share the row.
+func (t *table) fix(i int, what, example string) {
+	if t.fixed == nil {
+		t.fixed = map[string][]bool{}
+	}
+	done, ok := t.fixed[what]
+	if !ok {
+		done = make([]bool, len(t.rows))
+		t.fixed[what] = done
+	}
+	if done[i] {
+		return
+	}
+	done[i] = true
+	t.rep.Fix(what, example)
+}
