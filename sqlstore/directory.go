@@ -700,6 +700,9 @@ func writeSearch(ctx context.Context, tx *Tx, id string, doc haven.DirectoryDoc,
 			return err
 		}
 	}
+	if err := writeWho(ctx, tx, id, &doc, fresh); err != nil {
+		return err
+	}
 	if err := putSearchDoc(ctx, tx, id, &doc, fresh); err != nil {
 		return err
 	}
@@ -799,6 +802,7 @@ func searchDoc(s *hsds.Service, in docInputs) (doc haven.DirectoryDoc, body []st
 	body = analyze.Terms(s.Description + " " + s.EligibilityDescription + " " + strings.Join(termNames, " "))
 	doc.Terms = make([]string, 0, len(doc.HeadTerms)+len(body))
 	doc.Terms = append(append(doc.Terms, doc.HeadTerms...), body...)
+	whoDoc(&doc, s)
 	return doc, body
 }
 
