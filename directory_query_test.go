@@ -85,7 +85,8 @@ func FuzzParseDirectoryQuery(f *testing.F) {
 		"radius_km=5", "page=0", "per_page=101", "status=closed", "q=%ff", "near=NaN,0", "near=1,2,3", "category=legal-services&page=999999",
 		"search=legal&page=2&per_page=5", "taxonomy_id=not-a-uuid", "modified_after=2025-01-31",
 		"modified_after=2025-01-31T00:00:00Z", "modified_after=9999-99-99", "organization_id=0191D6D4-0000-7000-8000-000000000000", "per_page=-5",
-		"latitude=91&longitude=0&proximity=5", "postcode=77002&proximity=1e308"} {
+		"latitude=91&longitude=0&proximity=5", "postcode=77002&proximity=1e308",
+		"age=16&population=minors&open=now", "open_at=2026-12-07T18:00&trafficking=sex", "open_day=sat&open_time=9:00", "age=1e3"} {
 		f.Add(s, false, false)
 		f.Add(s, true, true)
 	}
