@@ -203,6 +203,7 @@ type directoryData struct {
 	// PlaceError says why the place box could not be read; BadPlace is
 	// what was typed there.
 	PlaceError, BadPlace string
+	Who                  whoForm // age and opening hours (directory_who.go)
 }
 
 // status is the page's HTTP status: a place Haven could not read makes the
@@ -291,7 +292,8 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 	if page < d.Pages {
 		d.Next = pageURL(r.URL, page+1)
 	}
-	selected := map[string]string{"category": f.Category, "state": f.State, "country": f.Country, "language": f.Language}
+	selected := map[string]string{"category": f.Category, "state": f.State, "country": f.Country, "language": f.Language,
+		"population": f.Population, "trafficking": f.Trafficking}
 	for _, name := range haven.DirectoryFacets {
 		fv := facetView{Name: name, Label: p.L.T("dirfacet." + name), Selected: selected[name],
 			SelectedLabel: directoryLabel(p.L, name, selected[name]), ClearURL: withParam(r.URL, name, "")}
@@ -307,6 +309,9 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 			d.Chips = append(d.Chips, chip{fv.Label + ": " + fv.SelectedLabel, fv.ClearURL})
 		}
 	}
+	var whoChips []chip
+	d.Who, whoChips = whoFormOf(p.L, r.URL, f)
+	d.Chips = append(d.Chips, whoChips...)
 	if f.Query != "" {
 		d.Chips = append([]chip{{"“" + f.Query + "”", withParam(r.URL, "q", "")}}, d.Chips...)
 	}

@@ -1,0 +1,93 @@
+package http_test
+
+import (
+	"context"
+	"encoding/json"
+	"html"
+	"strings"
+	"testing"
+
+	"haven/sqlstore"
+)
+
+// TestDirectoryWhoFilters checks the filters of who can be helped and when
+// on /directory and /api/v1/search: the form keeps what was chosen, each
+// filter shows as a chip, the population facet counts and names its
+// values in the visitor's language, and a bad value is refused naming it.
+func TestDirectoryWhoFilters(t *testing.T) {
+	s, svcs := MustDirectoryServer(t)
+	dir := s.Directory.(*sqlstore.DirectoryService)
+	sv := svcs[3]
+	if err := dir.UpdateService(context.Background(), "test", sv.ID, map[string]string{
+		"populations": "minors, LGBTQ", "trafficking": "labor", "minimum_age": "12", "maximum_age": "17"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := dir.UpdateService(context.Background(), "test", sv.ID, map[string]string{"populations": "children"}); err == nil ||
+		!strings.Contains(err.Error(), "minors, women") {
+		t.Errorf("an unknown group: %v", err)
+	}
+	got, _ := dir.FindServiceByID(context.Background(), sv.ID)
+	if got == nil || got.MinimumAge == nil || *got.MinimumAge != 12 {
+		t.Fatalf("the minimum age was not kept: %+v", got)
+	}
+	tests := []struct {
+		url      string
+		status   int
+		contains []string
+		lacks    []string
+	}{
+		{"/directory?population=minors", 200, []string{sv.Name, "1 service found", "Who is served: Minors (under 18)",
+			`<option value="minors" selected>Minors (under 18) (1)</option>`}, nil},
+		{"/directory?population=minors&age=18", 200, []string{"Age 18", "No services match"}, []string{sv.Name}},
+		{"/directory?population=minors&age=16&lang=es", 200, []string{sv.Name, "Edad: 16", "A quién atiende: Menores de edad", `value="16"`}, nil},
+		{"/directory?trafficking=labor", 200, []string{sv.Name, "Kind of trafficking: Labor trafficking"}, nil},
+		{"/directory?open_day=sat&open_time=02:00", 200, []string{"Open Saturday at 02:00", `value="02:00"`, `<option value="sat" selected>`,
+			"hours Haven does not know are not shown"}, nil},
+		{"/directory?open_day=sun&lang=es", 200, []string{"Abierto el domingo"}, nil},
+		{"/directory?open=now", 200, []string{"Open now", `<option value="now" selected>`}, nil},
+		{"/directory", 200, []string{`id="f-age"`, `name="open_day"`, `type="time"`}, []string{"hours Haven does not know"}},
+		{"/directory?age=old", 400, []string{"age"}, nil},
+		{"/directory?open_time=18:00", 400, []string{"Choose a day"}, nil},
+	}
+	for _, tt := range tests {
+		w := do(s, "GET", tt.url, nil)
+		body := html.UnescapeString(w.Body.String())
+		if w.Code != tt.status {
+			t.Errorf("%s: status %d, want %d", tt.url, w.Code, tt.status)
+			continue
+		}
+		for _, c := range tt.contains {
+			if !strings.Contains(body, c) {
+				t.Errorf("%s lacks %q", tt.url, c)
+			}
+		}
+		for _, c := range tt.lacks {
+			if strings.Contains(body, c) {
+				t.Errorf("%s has %q", tt.url, c)
+			}
+		}
+	}
+
+	var res struct {
+		Total  int `json:"total"`
+		Facets map[string][]struct {
+			Value, Label string
+			Count        int
+		} `json:"facets"`
+	}
+	w := do(s, "GET", "/api/v1/search?population=minors&age=16&trafficking=labor&lang=es", nil)
+	if w.Code != 200 {
+		t.Fatalf("%d %s", w.Code, w.Body.String())
+	}
+	json.Unmarshal(w.Body.Bytes(), &res)
+	if res.Total != 1 || len(res.Facets["population"]) != 2 || res.Facets["population"][0].Label == "" {
+		t.Errorf("API: total %d, population facet %+v", res.Total, res.Facets["population"])
+	}
+	for _, bad := range []string{"population=kids", "trafficking=organs", "age=200", "open=soon", "open_at=monday"} {
+		w := do(s, "GET", "/api/v1/search?"+bad, nil)
+		name, _, _ := strings.Cut(bad, "=")
+		if w.Code != 400 || !strings.Contains(w.Body.String(), name) {
+			t.Errorf("%s: %d %s", bad, w.Code, w.Body.String())
+		}
+	}
+}
