@@ -8,8 +8,8 @@ package i18n
 import (
 	"embed"
 	"encoding/json"
-	"io/fs"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"path"
 	"sort"
