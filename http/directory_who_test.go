@@ -91,3 +91,44 @@ func TestDirectoryWhoFilters(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPIWhoParameters checks that the OpenAPI document describes
+// each parameter of who can be helped and when, and the facets they count.
+func TestOpenAPIWhoParameters(t *testing.T) {
+	s, _, _ := MustServer(t)
+	w := do(s, "GET", "/api/openapi.json", nil)
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Required []string `json:"required"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var get struct {
+		Parameters []struct {
+			Name string `json:"name"`
+		} `json:"parameters"`
+	}
+	if err := json.Unmarshal(doc.Paths["/api/v1/search"]["get"], &get); err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, p := range get.Parameters {
+		have[p.Name] = true
+	}
+	for _, name := range []string{"age", "population", "trafficking", "open", "open_at", "open_day", "open_time"} {
+		if !have[name] {
+			t.Errorf("/api/v1/search does not describe %s", name)
+		}
+	}
+	facets := strings.Join(doc.Components.Schemas["SearchResultList"].Properties["facets"].Required, ",")
+	if !strings.Contains(facets, "population") || !strings.Contains(facets, "trafficking") {
+		t.Errorf("facets: %s", facets)
+	}
+}
