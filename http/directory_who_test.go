@@ -98,7 +98,7 @@ func TestOpenAPIWhoParameters(t *testing.T) {
 	s, _, _ := MustServer(t)
 	w := do(s, "GET", "/api/openapi.json", nil)
 	var doc struct {
-		Paths map[string]map[string]json.RawMessage `json:"paths"`
+		Paths      map[string]map[string]json.RawMessage `json:"paths"`
 		Components struct {
 			Schemas map[string]struct {
 				Properties map[string]struct {
