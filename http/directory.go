@@ -45,11 +45,15 @@ type serviceCard struct {
 	Picked     bool
 	// Confidential says the place shown keeps its address secret.
 	Confidential bool
+	// LangNote, when set, says the texts are shown in English, all or
+	// some of them, for want of a translation (translations.go).
+	LangNote string
 }
 
 // card builds a service's card in the visitor's language.
 func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.Time) serviceCard {
-	c := serviceCard{ID: sv.ID, Name: sv.Name, Status: sv.Status, Sample: sv.XSample != nil && *sv.XSample, Link: "/services/" + sv.ID}
+	sv, note := localized(l, sv)
+	c := serviceCard{LangNote: note, ID: sv.ID, Name: sv.Name, Status: sv.Status, Sample: sv.XSample != nil && *sv.XSample, Link: "/services/" + sv.ID}
 	if sv.Organization != nil {
 		c.OrgID, c.OrgName = sv.Organization.ID, sv.Organization.Name
 		c.Sample = c.Sample || (sv.Organization.XSample != nil && *sv.Organization.XSample)
@@ -577,6 +581,7 @@ func addressLines(a hsds.Address) string {
 // as the public sees it unless staff is set, when it is shown whole and
 // marked.
 func (s *Server) serviceView(l *i18n.Localizer, sv *hsds.Service, staff bool) serviceView {
+	sv, _ = localized(l, sv) // the card says what is not translated
 	v := serviceView{S: sv, Card: card(l, nil, sv, time.Now()), Inactive: sv.Status == "inactive" || sv.Status == "defunct"}
 	for _, sal := range sv.ServiceAtLocations {
 		loc := sal.Location
@@ -676,6 +681,7 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, sv.Name, "directory", nil)
 	v := s.serviceView(p.L, sv, haven.StaffView(r.Context()))
 	v.Picks = newServicePicks(sheetIDs(r.URL.Query()), sv.ID)
+	p.Title = v.S.Name // in the visitor's language where it can be
 	p.Data = v
 	s.render(w, r, http.StatusOK, "service", p)
 }

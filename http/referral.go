@@ -21,6 +21,7 @@ type sheetEntry struct {
 	Email                           string
 	Hours, Languages                []string
 	Eligibility, Apply, Documents   string
+	LangNote                        string // see serviceCard.LangNote
 	Verified                        string
 	Sample                          bool
 	Remove                          string
@@ -80,7 +81,8 @@ func (s *Server) sheetEntries(l *i18n.Localizer, svcs []*hsds.Service, ids []str
 	var out []sheetEntry
 	for _, sv := range svcs {
 		v := s.serviceView(l, sv, false)
-		e := sheetEntry{ID: sv.ID, Name: sv.Name, Organization: v.Card.OrgName, Phones: v.Phones, Email: sv.Email,
+		sv := v.S // in the visitor's language where it can be
+		e := sheetEntry{LangNote: v.Card.LangNote, ID: sv.ID, Name: sv.Name, Organization: v.Card.OrgName, Phones: v.Phones, Email: sv.Email,
 			Hours: v.Hours, Languages: v.Languages, Eligibility: sv.EligibilityDescription, Apply: sv.ApplicationProcess,
 			Documents: strings.Join(v.Documents, "; "), Sample: v.Card.Sample}
 		if len(v.Places) > 0 {
