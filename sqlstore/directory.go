@@ -798,8 +798,9 @@ func searchDoc(s *hsds.Service, in docInputs) (doc haven.DirectoryDoc, body []st
 		}
 	}
 	slices.Sort(doc.Languages)
-	doc.HeadTerms = analyze.Terms(s.Name + " " + s.AlternateName + " " + in.orgName + " " + in.orgAlt)
-	body = analyze.Terms(s.Description + " " + s.EligibilityDescription + " " + strings.Join(termNames, " "))
+	trNames, trBody := translatedTexts(s)
+	doc.HeadTerms = analyze.Terms(s.Name + " " + s.AlternateName + " " + in.orgName + " " + in.orgAlt + trNames)
+	body = analyze.Terms(s.Description + " " + s.EligibilityDescription + " " + strings.Join(termNames, " ") + trBody)
 	doc.Terms = make([]string, 0, len(doc.HeadTerms)+len(body))
 	doc.Terms = append(append(doc.Terms, doc.HeadTerms...), body...)
 	whoDoc(&doc, s)

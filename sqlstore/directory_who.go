@@ -201,3 +201,22 @@ func groupFacetSQL(facet, where string, args *[]any) string {
 	return `SELECT x.code, COUNT(DISTINCT x.service_id) FROM search_groups x JOIN services s ON s.id = x.service_id
 		WHERE x.facet = $` + fmt.Sprint(len(*args)) + ` AND ` + where + ` GROUP BY x.code`
 }
+
+// translatedTexts returns the names, and the descriptions and eligibility,
+// of a service's translations (x_translations), each after a space: a
+// search in Spanish finds a service by its Spanish name as by its English
+// one, and ranks it alike.
+func translatedTexts(s *hsds.Service) (names, body string) {
+	m, _ := hsds.ParseTranslations(string(s.XTranslations))
+	langs := make([]string, 0, len(m))
+	for lang := range m {
+		langs = append(langs, lang)
+	}
+	slices.Sort(langs) // terms come out in one order, whatever the map's
+	for _, lang := range langs {
+		tr := m[lang]
+		names += " " + tr.Name
+		body += " " + tr.Description + " " + tr.EligibilityDescription
+	}
+	return names, body
+}

@@ -144,3 +144,66 @@ func TestWhoAndOpenFilters(t *testing.T) {
 		}
 	})
 }
+
+// TestSpanishTexts checks that a curator's Spanish texts are kept in the
+// x_translations extension, audited field by field, found by a search in
+// Spanish on both engines and in the index, and undone by clearing them.
+func TestSpanishTexts(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		db := MustOpenDB(t, e)
+		svcs := MustSample(t, 40)
+		MustImport(t, db, svcs)
+		dir := sqlstore.NewDirectoryService(db)
+		sv := svcs[7]
+		if err := dir.UpdateService(ctx, "curator@example.org", sv.ID, map[string]string{
+			"name_es": "Refugio Zafiro", "description_es": "Acompañamiento jurídico para sobrevivientes de trata.",
+			"fees_description_es": "Gratuito"}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := dir.FindServiceByID(ctx, sv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, ok := got.XTranslations.Get("es")
+		if !ok || tr.Name != "Refugio Zafiro" || tr.FeesDescription != "Gratuito" || got.Name != sv.Name {
+			t.Fatalf("kept %q (%+v), name %q", got.XTranslations, tr, got.Name)
+		}
+		trail, err := sqlstore.NewAuditService(db).AuditTrail(ctx, "service", sv.ID, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fields := map[string]string{}
+		for _, a := range trail {
+			fields[a.Field] = a.After
+		}
+		if fields["name_es"] != "Refugio Zafiro" || fields["fees_description_es"] != "Gratuito" {
+			t.Errorf("audit trail: %v", fields)
+		}
+		ix := searchindex.New(dir, nil)
+		if err := ix.Build(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"zafiro", "Refugio Zafiro", "jurídico sobrevivientes", "juridico"} {
+			for _, s := range []haven.DirectorySearcher{dir, ix} {
+				res, err := s.SearchDirectory(ctx, haven.DirectoryFilter{Query: q, Limit: 5})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Total == 0 || res.Hits[0].ServiceID != sv.ID {
+					t.Errorf("%s: %q finds %d, first %v", res.Engine, q, res.Total, res.Hits)
+				}
+			}
+		}
+		if err := dir.UpdateService(ctx, "curator@example.org", sv.ID, map[string]string{
+			"name_es": "", "description_es": "", "fees_description_es": ""}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := dir.FindServiceByID(ctx, sv.ID); got.XTranslations != "" {
+			t.Errorf("cleared texts leave %q", got.XTranslations)
+		}
+		if res, _ := dir.SearchDirectory(ctx, haven.DirectoryFilter{Query: "zafiro"}); res.Total != 0 {
+			t.Errorf("the old Spanish name is still found")
+		}
+	})
+}
