@@ -160,7 +160,7 @@ func (s *Server) handleReferralPDF(w http.ResponseWriter, r *http.Request) {
 		Labels: referral.Labels{Address: l.T("referral.address"), Phone: l.T("service.phone"), Email: l.T("service.email"),
 			Website: l.T("resource.link"), Hours: l.T("service.hours"), Languages: l.T("dirfacet.language"),
 			Eligibility: l.T("service.eligibility"), HowToApply: l.T("service.apply"), Fees: l.T("service.fees"),
-			Documents: l.T("service.documents"), Sample: l.T("directory.sample")},
+			Documents: l.T("service.documents"), Sample: l.T("directory.sample"), TextLanguage: l.T("translation.label")},
 	}
 	entries, name := s.sheetEntries(l, svcs, ids), "referral-sheet.pdf"
 	if discreetSheet(r) {
@@ -177,7 +177,8 @@ func (s *Server) handleReferralPDF(w http.ResponseWriter, r *http.Request) {
 		}
 		sheet.Entries = append(sheet.Entries, referral.Entry{Name: e.Name, Organization: e.Organization, Address: e.Address,
 			Phones: phones, Email: e.Email, Hours: e.Hours, Languages: e.Languages, Eligibility: e.Eligibility,
-			HowToApply: e.Apply, Documents: e.Documents, Sample: e.Sample, LastVerified: verifiedLine(l, e.Verified)})
+			HowToApply: e.Apply, Documents: e.Documents, Sample: e.Sample, LastVerified: verifiedLine(l, e.Verified),
+			LangNote: langNoteText(l, e.LangNote)})
 	}
 	var buf bytes.Buffer
 	if err := referral.PDF(&buf, sheet); err != nil {

@@ -59,3 +59,11 @@ func serviceText(sv *hsds.Service, field string) *string {
 	}
 	panic("no service text " + field)
 }
+
+// langNoteText is a note's text, "" for none.
+func langNoteText(l *i18n.Localizer, key string) string {
+	if key == "" {
+		return ""
+	}
+	return l.T(key)
+}
