@@ -134,7 +134,14 @@ var benchQueries = []struct {
 	{"word+3-filters", haven.DirectoryFilter{Query: "trauma", State: "CA", Category: "mental-health", Language: "es", Limit: 20}},
 	{"word+2-filters", haven.DirectoryFilter{Query: "legal", Country: "US", Language: "es", Limit: 20}},
 	{"near-no-radius", haven.DirectoryFilter{Query: "legal", Near: houston, Limit: 20}},
+	// Who can be helped, and when (issue 19).
+	{"word+age", haven.DirectoryFilter{Query: "legal", Age: &benchAge, Limit: 20}},
+	{"word+population+age", haven.DirectoryFilter{Query: "legal", Population: "minors", Age: &benchAge, Limit: 20}},
+	{"open-now", haven.DirectoryFilter{Open: &haven.OpenAt{Instant: time.Date(2026, 12, 7, 18, 0, 0, 0, time.UTC)}, Limit: 20}},
+	{"word+open-monday-18h", haven.DirectoryFilter{Query: "shelter", Open: &haven.OpenAt{Wall: true, Day: time.Monday, Minute: 18 * 60}, Limit: 20}},
 }
+
+var benchAge = 16
 
 func init() {
 	for i := range benchQueries {
