@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"haven"
 	"haven/sqlstore"
 )
 
@@ -82,6 +83,12 @@ func TestDirectoryWhoFilters(t *testing.T) {
 	json.Unmarshal(w.Body.Bytes(), &res)
 	if res.Total != 1 || len(res.Facets["population"]) != 2 || res.Facets["population"][0].Label == "" {
 		t.Errorf("API: total %d, population facet %+v", res.Total, res.Facets["population"])
+	}
+	// The HSDS API has no such parameters, but its taxonomy filters reach
+	// the same terms.
+	w = do(s, "GET", "/api/hsds/services?taxonomy_term_id="+haven.WhoTermID("population", "minors"), nil)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), sv.ID) || !strings.Contains(w.Body.String(), `"total_items":1`) {
+		t.Errorf("HSDS API by who term: %d %.300s", w.Code, w.Body.String())
 	}
 	for _, bad := range []string{"population=kids", "trafficking=organs", "age=200", "open=soon", "open_at=monday"} {
 		w := do(s, "GET", "/api/v1/search?"+bad, nil)
