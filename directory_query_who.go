@@ -2,6 +2,8 @@ package haven
 
 import (
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -11,8 +13,8 @@ import (
 // open_time (see ParseOpenAt). now is the time "open now" means.
 func parseWhoParams(q url.Values, now time.Time, f *DirectoryFilter) error {
 	if s := strings.TrimSpace(q.Get("age")); s != "" {
-		age, err := IntParam(url.Values{"age": {s}}, "age", 0, 0, MaxAge)
-		if err != nil {
+		age, err := strconv.Atoi(s)
+		if err != nil || age < 0 || age > MaxAge {
 			return paramErrorf("age", "Parameter age must be a whole number of years from 0 to %d.", MaxAge)
 		}
 		f.Age = &age
@@ -26,7 +28,7 @@ func parseWhoParams(q url.Values, now time.Time, f *DirectoryFilter) error {
 			continue
 		}
 		codes := WhoCodes(p.name)
-		if !containsString(codes, v) {
+		if !slices.Contains(codes, v) {
 			return paramErrorf(p.name, "Parameter %s must be one of %s.", p.name, strings.Join(codes, ", "))
 		}
 		*p.to = v
@@ -40,13 +42,4 @@ func parseWhoParams(q url.Values, now time.Time, f *DirectoryFilter) error {
 	}
 	f.Open = open
 	return nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -396,4 +396,6 @@ var zoneByCountry = map[string]string{
 	"PK": "Asia/Karachi", "AE": "Asia/Dubai", "SA": "Asia/Riyadh", "IL": "Asia/Jerusalem", "NZ": "Pacific/Auckland",
 	"NG": "Africa/Lagos", "KE": "Africa/Nairobi", "ZA": "Africa/Johannesburg", "GH": "Africa/Accra", "EG": "Africa/Cairo",
 	"ET": "Africa/Addis_Ababa", "UG": "Africa/Kampala",
+	// U.S. territories, where addresses give them as countries.
+	"PR": "America/Puerto_Rico", "VI": "America/St_Thomas", "GU": "Pacific/Guam", "AS": "Pacific/Pago_Pago", "MP": "Pacific/Saipan",
 }
