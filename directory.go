@@ -33,6 +33,16 @@ type DirectoryFilter struct {
 	// AllStatuses includes inactive and defunct services.
 	AllStatuses bool
 
+	// Age, when set, keeps services whose age bounds admit it; Population
+	// and Trafficking are codes of Haven's who-is-served taxonomy
+	// (eligibility.go); Open keeps services open at a moment
+	// (schedule_open.go), carrying the instant so that searches are
+	// repeatable.
+	Age         *int
+	Population  string
+	Trafficking string
+	Open        *OpenAt
+
 	// Facets names the facets to count (see DirectoryFacets); the result
 	// holds those and no others. Counting is most of a search's work on a
 	// large directory, so only callers that show counts ask for them.
@@ -78,7 +88,7 @@ type DirectoryResult struct {
 }
 
 // DirectoryFacets are the facets of a directory search.
-var DirectoryFacets = []string{"category", "state", "country", "language"}
+var DirectoryFacets = []string{"category", "state", "country", "language", "population", "trafficking"}
 
 // FacetIndex returns the position of a facet in DirectoryFacets, -1 for
 // none.
@@ -92,6 +102,10 @@ func FacetIndex(name string) int {
 		return 2
 	case "language":
 		return 3
+	case "population":
+		return 4
+	case "trafficking":
+		return 5
 	}
 	return -1
 }
@@ -138,12 +152,20 @@ func (f DirectoryFilter) validate() (string, *Error) {
 		return "sort", Errorf(EINVALID, "sort %q is not best or distance.", f.Sort)
 	case f.Units != "" && f.Units != "mi" && f.Units != "km":
 		return "units", Errorf(EINVALID, "units %q is not mi or km.", f.Units)
+	case f.Population != "" && !isCode(f.Population):
+		return "population", Errorf(EINVALID, "population %q is not a code such as minors or women.", f.Population)
+	case f.Trafficking != "" && !isCode(f.Trafficking):
+		return "trafficking", Errorf(EINVALID, "trafficking %q is not a code such as labor or sex.", f.Trafficking)
+	case f.Age != nil && (*f.Age < 0 || *f.Age > MaxAge):
+		return "age", Errorf(EINVALID, "age must be a whole number from 0 to %d.", MaxAge)
+	case f.Open != nil && f.Open.Wall && (f.Open.Day < 0 || f.Open.Day > 6 || f.Open.Minute < -1 || f.Open.Minute >= 1440):
+		return "open_at", Errorf(EINVALID, "the day or time to be open at is out of range.")
 	case f.Offset < 0 || f.Limit < 0:
 		return "page", Errorf(EINVALID, "offset and limit must not be negative.")
 	}
 	for _, name := range f.Facets {
 		if FacetIndex(name) < 0 {
-			return "facets", Errorf(EINVALID, "there is no facet %q: the facets are category, state, country and language.", name)
+			return "facets", Errorf(EINVALID, "there is no facet %q: the facets are category, state, country, language, population and trafficking.", name)
 		}
 	}
 	return "", nil
@@ -212,6 +234,13 @@ type DirectoryDoc struct {
 	// terms a query matches, the head terms among them.
 	HeadTerms []string
 	Terms     []string
+	// MinAge and MaxAge are the service's age bounds, nil when open;
+	// Populations and Trafficking the codes of Haven's who-is-served
+	// taxonomy it carries; Hours its weekly hours, nil when unknown.
+	MinAge, MaxAge *float64
+	Populations    []string
+	Trafficking    []string
+	Hours          []WeeklyHours
 }
 
 // DirectoryPlace is where a service is offered.

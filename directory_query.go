@@ -24,6 +24,9 @@ type DirectoryParams struct {
 	// longitude, and a proximity in metres.
 	HSDSPlace bool
 	PerPage   int
+	// Now is the time open=now means; zero is the time of the call.
+	// Tests set it, so that "open now" answers alike on every run.
+	Now time.Time
 }
 
 // The page sizes and query length every directory search shares.
@@ -61,6 +64,9 @@ func ParseDirectoryQuery(q url.Values, p DirectoryParams) (DirectoryFilter, erro
 		err = parseHSDSParams(q, p, &f)
 	} else {
 		err = parseHavenParams(q, &f)
+		if err == nil {
+			err = parseWhoParams(q, p.Now, &f)
+		}
 	}
 	if err != nil {
 		return f, err

@@ -89,7 +89,8 @@ func FuzzParseDirectoryQuery(f *testing.F) {
 		// Issue 19: places by name, miles, units, orders, values as typed.
 		"place=Houston&radius_mi=25", "place=Springfield", "place=Texas&state=CA", "place=91,0", "place=Mexico&units=km",
 		"q=T+visa&place=77002&sort=best", "sort=distance", "radius_km=5&radius_mi=5", "state=BC&country=CA", "state=Jalisco",
-		"language=Spanish", "language=espa%C3%B1ol", "category=0191D6D4-0000-7000-8000-000000000000"} {
+		"language=Spanish", "language=espa%C3%B1ol", "category=0191D6D4-0000-7000-8000-000000000000",
+		"age=16&population=minors&open=now", "open_at=2026-12-07T18:00&trafficking=sex", "open_day=sat&open_time=9:00", "age=1e3"} {
 		f.Add(s, false, false)
 		f.Add(s, true, true)
 	}

@@ -75,6 +75,7 @@ func tourPages(x ids) []pageCase {
 		{name: "directory", path: "/directory?q=legal", status: 200, shot: true},
 		{name: "directory-near", path: "/directory?place=77002&radius_km=250", status: 200},
 		{name: "directory-bad-place", path: "/directory?place=00000", status: 400, shot: true},
+		{name: "directory-who-and-when", path: "/directory?age=16&population=minors&open_day=sat&open_time=09:00", status: 200, shot: true},
 		{name: "states", path: "/directory/states", status: 200, shot: true},
 		{name: "state", path: "/directory/states/TX", status: 200},
 		{name: "countries", path: "/directory/countries", status: 200},

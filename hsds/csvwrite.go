@@ -362,6 +362,8 @@ func writeDataPackage(file string) error {
 				f.Description = "Haven extension: the date a person last confirmed this record."
 			case "x_sample":
 				f.Description = "Haven extension: true marks sample or test data."
+			case "x_translations":
+				f.Description = `Haven extension: the service's texts in other languages, as a JSON object such as {"es": {"name": "…"}}.`
 			case "x_confidential":
 				f.Description = "Haven extension: true keeps the location's address and coordinates from the public."
 			}

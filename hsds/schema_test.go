@@ -208,6 +208,9 @@ func TestTablesMatchDataPackage(t *testing.T) {
 		if r.Name == "service" || r.Name == "organization" {
 			want = append(want, "x_last_verified", "x_sample")
 		}
+		if r.Name == "service" {
+			want = append(want, "x_translations")
+		}
 		if r.Name == "location" {
 			want = append(want, "x_confidential")
 		}

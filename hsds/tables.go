@@ -33,6 +33,10 @@ var extraColumns = []column{
 	{name: "x_sample", typ: "boolean", extra: true},
 }
 
+// translationsColumn is Haven's extension column of services.csv: the
+// service's texts in other languages, as a JSON object (translations.go).
+var translationsColumn = column{name: "x_translations", typ: "string", extra: true}
+
 // confidentialColumn is Haven's extension column of locations.csv.
 var confidentialColumn = column{name: "x_confidential", typ: "boolean", extra: true}
 
@@ -358,6 +362,9 @@ func init() {
 		if t.name == "service" || t.name == "organization" {
 			t.columns = append(t.columns, extraColumns...)
 		}
+		if t.name == "service" {
+			t.columns = append(t.columns, translationsColumn)
+		}
 		if t.name == "location" {
 			t.columns = append(t.columns, confidentialColumn)
 		}
@@ -383,7 +390,9 @@ func init() {
 			case "boolean":
 				want = booleanType
 			}
-			if ft := t.goType.Field(fi).Type; ft != want {
+			// A text column may be a named string type with its own JSON
+			// form (Translations).
+			if ft := t.goType.Field(fi).Type; ft != want && !(want == stringType && ft.Kind() == reflect.String) {
 				panic(fmt.Sprintf("hsds: %s.%s is %s, want %s", t.goType, c.name, ft, want))
 			}
 			t.fields = append(t.fields, fi)

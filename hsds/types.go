@@ -161,6 +161,8 @@ type Service struct {
 	XLastVerified string `json:"x_last_verified,omitzero"`
 	// Haven extension: true marks sample or test data that must never be shown as real.
 	XSample *bool `json:"x_sample,omitzero"`
+	// Haven extension: the service's texts in other languages (translations.go).
+	XTranslations Translations `json:"x_translations,omitzero"`
 }
 
 // Attribute is the HSDS 3.0 attribute object (attributes.csv). A link between a service and one or more classifications that describe the nature of the service provided.

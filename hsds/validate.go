@@ -62,6 +62,8 @@ var rules = map[string]rule{
 		}
 		return ""
 	}},
+	// Haven's extension: the service's texts in other languages.
+	"service.x_translations": {check: checkTranslations},
 	// The description of extent_type fixes this list.
 	"service_area.extent_type": {enum: []string{"geojson", "topojson", "kml", "text"}},
 }

@@ -45,11 +45,15 @@ type serviceCard struct {
 	Picked     bool
 	// Confidential says the place shown keeps its address secret.
 	Confidential bool
+	// LangNote, when set, says the texts are shown in English, all or
+	// some of them, for want of a translation (translations.go).
+	LangNote string
 }
 
 // card builds a service's card in the visitor's language.
 func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.Time) serviceCard {
-	c := serviceCard{ID: sv.ID, Name: sv.Name, Status: sv.Status, Sample: sv.XSample != nil && *sv.XSample, Link: "/services/" + sv.ID}
+	sv, note := localized(l, sv)
+	c := serviceCard{LangNote: note, ID: sv.ID, Name: sv.Name, Status: sv.Status, Sample: sv.XSample != nil && *sv.XSample, Link: "/services/" + sv.ID}
 	if sv.Organization != nil {
 		c.OrgID, c.OrgName = sv.Organization.ID, sv.Organization.Name
 		c.Sample = c.Sample || (sv.Organization.XSample != nil && *sv.Organization.XSample)
@@ -204,6 +208,7 @@ type directoryData struct {
 	// what was typed there.
 	PlaceError, BadPlace string
 	PlaceView            searchPlaceView // directory_place.go
+	Who                  whoForm // age and opening hours (directory_who.go)
 }
 
 // status is the page's HTTP status: a place Haven could not read makes the
@@ -290,7 +295,8 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 	if page < d.Pages {
 		d.Next = pageURL(r.URL, page+1)
 	}
-	selected := map[string]string{"category": f.Category, "state": f.State, "country": f.Country, "language": f.Language}
+	selected := map[string]string{"category": f.Category, "state": f.State, "country": f.Country, "language": f.Language,
+		"population": f.Population, "trafficking": f.Trafficking}
 	for _, name := range haven.DirectoryFacets {
 		fv := facetView{Name: name, Label: p.L.T("dirfacet." + name), Selected: selected[name],
 			SelectedLabel: directoryLabel(p.L, name, selected[name]), ClearURL: clearFacetURL(r.URL, f, name)}
@@ -306,6 +312,9 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 			d.Chips = append(d.Chips, chip{fv.Label + ": " + fv.SelectedLabel, fv.ClearURL})
 		}
 	}
+	var whoChips []chip
+	d.Who, whoChips = whoFormOf(p.L, r.URL, f)
+	d.Chips = append(d.Chips, whoChips...)
 	if f.Query != "" {
 		d.Chips = append([]chip{{"“" + f.Query + "”", withParam(r.URL, "q", "")}}, d.Chips...)
 	}
@@ -581,6 +590,7 @@ func addressLines(a hsds.Address) string {
 // as the public sees it unless staff is set, when it is shown whole and
 // marked.
 func (s *Server) serviceView(l *i18n.Localizer, sv *hsds.Service, staff bool) serviceView {
+	sv, _ = localized(l, sv) // the card says what is not translated
 	v := serviceView{S: sv, Card: card(l, nil, sv, time.Now()), Inactive: sv.Status == "inactive" || sv.Status == "defunct"}
 	for _, sal := range sv.ServiceAtLocations {
 		loc := sal.Location
@@ -680,6 +690,7 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, sv.Name, "directory", nil)
 	v := s.serviceView(p.L, sv, haven.StaffView(r.Context()))
 	v.Picks = newServicePicks(sheetIDs(r.URL.Query()), sv.ID)
+	p.Title = v.S.Name // in the visitor's language where it can be
 	p.Data = v
 	s.render(w, r, http.StatusOK, "service", p)
 }

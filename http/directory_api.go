@@ -146,6 +146,10 @@ func makeDirectoryLabel(l *i18n.Localizer, facet, value string) string {
 		return geo.CountryName(value, l.Lang)
 	case "language":
 		return languageName(value, l.Lang)
+	case "population", "trafficking":
+		if l.Has(facet + "." + value) {
+			return l.T(facet + "." + value)
+		}
 	}
 	return value
 }

@@ -268,12 +268,13 @@ func TestHSDSAPI(t *testing.T) {
 	}
 	getPage(t, s, "/api/hsds/organizations?per_page=2&full_service=true", "organization")
 
-	// Taxonomies and terms.
-	if p := getPage(t, s, "/api/hsds/taxonomies", ""); p.TotalItems != 1 {
+	// Taxonomies and terms: the categories, and who is served.
+	if p := getPage(t, s, "/api/hsds/taxonomies", ""); p.TotalItems != 2 {
 		t.Errorf("taxonomies: %d", p.TotalItems)
 	}
-	if p := getPage(t, s, "/api/hsds/taxonomy_terms?top_only=true&per_page=100", ""); p.TotalItems != 16 {
-		t.Errorf("top-level terms: %d, want 16", p.TotalItems)
+	whoTerms := len(haven.Populations) + len(haven.TraffickingKinds)
+	if p := getPage(t, s, "/api/hsds/taxonomy_terms?top_only=true&per_page=100", ""); p.TotalItems != 16+whoTerms {
+		t.Errorf("top-level terms: %d, want %d", p.TotalItems, 16+whoTerms)
 	}
 	if w := do(s, "GET", "/api/hsds/taxonomy_terms/"+term, nil); w.Code != 200 || !strings.Contains(w.Body.String(), `"code":"legal-services"`) {
 		t.Errorf("term by id: %d %s", w.Code, w.Body.String())

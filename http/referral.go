@@ -21,6 +21,7 @@ type sheetEntry struct {
 	Email                           string
 	Hours, Languages                []string
 	Eligibility, Apply, Documents   string
+	LangNote                        string // see serviceCard.LangNote
 	Verified                        string
 	Sample                          bool
 	Remove                          string
@@ -80,7 +81,8 @@ func (s *Server) sheetEntries(l *i18n.Localizer, svcs []*hsds.Service, ids []str
 	var out []sheetEntry
 	for _, sv := range svcs {
 		v := s.serviceView(l, sv, false)
-		e := sheetEntry{ID: sv.ID, Name: sv.Name, Organization: v.Card.OrgName, Phones: v.Phones, Email: sv.Email,
+		sv := v.S // in the visitor's language where it can be
+		e := sheetEntry{LangNote: v.Card.LangNote, ID: sv.ID, Name: sv.Name, Organization: v.Card.OrgName, Phones: v.Phones, Email: sv.Email,
 			Hours: v.Hours, Languages: v.Languages, Eligibility: sv.EligibilityDescription, Apply: sv.ApplicationProcess,
 			Documents: strings.Join(v.Documents, "; "), Sample: v.Card.Sample}
 		if len(v.Places) > 0 {
@@ -158,7 +160,7 @@ func (s *Server) handleReferralPDF(w http.ResponseWriter, r *http.Request) {
 		Labels: referral.Labels{Address: l.T("referral.address"), Phone: l.T("service.phone"), Email: l.T("service.email"),
 			Website: l.T("resource.link"), Hours: l.T("service.hours"), Languages: l.T("dirfacet.language"),
 			Eligibility: l.T("service.eligibility"), HowToApply: l.T("service.apply"), Fees: l.T("service.fees"),
-			Documents: l.T("service.documents"), Sample: l.T("directory.sample")},
+			Documents: l.T("service.documents"), Sample: l.T("directory.sample"), TextLanguage: l.T("translation.label")},
 	}
 	entries, name := s.sheetEntries(l, svcs, ids), "referral-sheet.pdf"
 	if discreetSheet(r) {
@@ -175,7 +177,8 @@ func (s *Server) handleReferralPDF(w http.ResponseWriter, r *http.Request) {
 		}
 		sheet.Entries = append(sheet.Entries, referral.Entry{Name: e.Name, Organization: e.Organization, Address: e.Address,
 			Phones: phones, Email: e.Email, Hours: e.Hours, Languages: e.Languages, Eligibility: e.Eligibility,
-			HowToApply: e.Apply, Documents: e.Documents, Sample: e.Sample, LastVerified: verifiedLine(l, e.Verified)})
+			HowToApply: e.Apply, Documents: e.Documents, Sample: e.Sample, LastVerified: verifiedLine(l, e.Verified),
+			LangNote: langNoteText(l, e.LangNote)})
 	}
 	var buf bytes.Buffer
 	if err := referral.PDF(&buf, sheet); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"haven"
 	"html"
 	"log/slog"
 	"net/http"
@@ -52,6 +53,9 @@ func MustServerOn(tb testing.TB, dsn string) (*havenhttp.Server, *bytes.Buffer, 
 	}
 	if tax, terms := sample.Taxonomy(); sqlstore.NewDirectoryService(db).EnsureTaxonomy(ctx, tax, terms) != nil {
 		tb.Fatal(err)
+	}
+	if tax, terms := haven.WhoTaxonomy(); sqlstore.NewDirectoryService(db).EnsureTaxonomy(ctx, tax, terms) != nil {
+		tb.Fatal("load the who-is-served taxonomy")
 	}
 	var logs bytes.Buffer
 	s := havenhttp.NewServer()

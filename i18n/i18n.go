@@ -9,6 +9,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"path"
 	"sort"
@@ -46,6 +47,26 @@ func init() {
 		m := map[string]string{}
 		if err := json.Unmarshal(b, &m); err != nil {
 			panic(fmt.Sprintf("i18n messages/%s.json: %v", l, err))
+		}
+		// A feature may keep its messages apart, in <lang>.<feature>.json,
+		// so that work on two features does not edit one file; a key in
+		// two files is a mistake.
+		more, _ := fs.Glob(messageFS, path.Join("messages", l+".*.json"))
+		for _, name := range more {
+			b, err := messageFS.ReadFile(name)
+			if err != nil {
+				panic(err)
+			}
+			extra := map[string]string{}
+			if err := json.Unmarshal(b, &extra); err != nil {
+				panic(fmt.Sprintf("i18n %s: %v", name, err))
+			}
+			for k, v := range extra {
+				if _, dup := m[k]; dup {
+					panic(fmt.Sprintf("i18n %s: key %q is already in another file", name, k))
+				}
+				m[k] = v
+			}
 		}
 		catalogs[l] = m
 	}

@@ -52,6 +52,9 @@ type Entry struct {
 	Documents          string
 	Sample             bool   // true: the entry is marked as sample data, not a real provider
 	LastVerified       string // e.g. "Last verified on 3 March 2026", or ""
+	// LangNote says the entry is shown, in whole or in part, in another
+	// language than the sheet's, for want of a translation; "" when not.
+	LangNote string
 }
 
 // Labels are the field labels in the reader's language. An empty label falls
@@ -59,6 +62,8 @@ type Entry struct {
 // marker printed on sample entries.
 type Labels struct {
 	Address, Phone, Email, Website, Hours, Languages, Eligibility, HowToApply, Fees, Documents, Sample string
+	// TextLanguage labels an entry's LangNote.
+	TextLanguage string
 }
 
 // DefaultLabels are the English labels used for any field left empty in
@@ -75,6 +80,8 @@ var DefaultLabels = Labels{
 	Fees:        "Fees",
 	Documents:   "Documents",
 	Sample:      "SAMPLE DATA — not a real provider",
+	// The note says the rest: "Shown in English; …".
+	TextLanguage: "Language of this entry",
 }
 
 // compress controls PDF stream compression; tests turn it off to search
@@ -195,17 +202,18 @@ func withDefaults(l Labels) Labels {
 		return v
 	}
 	return Labels{
-		Address:     pick(l.Address, d.Address),
-		Phone:       pick(l.Phone, d.Phone),
-		Email:       pick(l.Email, d.Email),
-		Website:     pick(l.Website, d.Website),
-		Hours:       pick(l.Hours, d.Hours),
-		Languages:   pick(l.Languages, d.Languages),
-		Eligibility: pick(l.Eligibility, d.Eligibility),
-		HowToApply:  pick(l.HowToApply, d.HowToApply),
-		Fees:        pick(l.Fees, d.Fees),
-		Documents:   pick(l.Documents, d.Documents),
-		Sample:      pick(l.Sample, d.Sample),
+		Address:      pick(l.Address, d.Address),
+		Phone:        pick(l.Phone, d.Phone),
+		Email:        pick(l.Email, d.Email),
+		Website:      pick(l.Website, d.Website),
+		Hours:        pick(l.Hours, d.Hours),
+		Languages:    pick(l.Languages, d.Languages),
+		Eligibility:  pick(l.Eligibility, d.Eligibility),
+		HowToApply:   pick(l.HowToApply, d.HowToApply),
+		Fees:         pick(l.Fees, d.Fees),
+		Documents:    pick(l.Documents, d.Documents),
+		Sample:       pick(l.Sample, d.Sample),
+		TextLanguage: pick(l.TextLanguage, d.TextLanguage),
 	}
 }
 
@@ -356,6 +364,7 @@ func (r *renderer) rows(e Entry) []row {
 		}
 	}
 	l := r.labels
+	add(l.TextLanguage, e.LangNote, true, false)
 	add(l.Address, e.Address, true, false)
 	add(l.Phone, joinNonEmpty(e.Phones, "\n"), true, true)
 	add(l.Email, e.Email, false, false)

@@ -139,7 +139,14 @@ var benchQueries = []struct {
 	{"near-no-radius-nearest-first", haven.DirectoryFilter{Query: "legal", Near: houston, Sort: haven.SortDistance, Limit: 20}},
 	{"best-match+radius-50km", haven.DirectoryFilter{Query: "legal aid", Near: houston, RadiusKm: 50, Sort: haven.SortBest, Limit: 20}},
 	{"best-match-page-10", haven.DirectoryFilter{Query: "counseling", Near: chicago, Offset: 180, Limit: 20}},
+	// Who can be helped, and when (issue 19).
+	{"word+age", haven.DirectoryFilter{Query: "legal", Age: &benchAge, Limit: 20}},
+	{"word+population+age", haven.DirectoryFilter{Query: "legal", Population: "minors", Age: &benchAge, Limit: 20}},
+	{"open-now", haven.DirectoryFilter{Open: &haven.OpenAt{Instant: time.Date(2026, 12, 7, 18, 0, 0, 0, time.UTC)}, Limit: 20}},
+	{"word+open-monday-18h", haven.DirectoryFilter{Query: "shelter", Open: &haven.OpenAt{Wall: true, Day: time.Monday, Minute: 18 * 60}, Limit: 20}},
 }
+
+var benchAge = 16
 
 func init() {
 	for i := range benchQueries {

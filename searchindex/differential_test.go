@@ -109,6 +109,7 @@ func randomDataset(tb testing.TB, n int, seed int64) []*hsds.Service {
 			s.Description += " Atiende a niñas y víctimas de trata; T visa and U visa help."
 		}
 	}
+	roughUpWho(r, svcs)
 	return svcs
 }
 
@@ -189,6 +190,7 @@ func (v *vocabulary) randomFilter(r *rand.Rand) haven.DirectoryFilter {
 		}
 	}
 	f.Sort = pick(r, []string{"", "", haven.SortBest, haven.SortDistance}) // issue 19
+	randomWho(r, &f)
 	f.AllStatuses = r.IntN(3) == 0
 	switch r.IntN(4) { // most questions count every facet, as the API does
 	case 0:
@@ -222,6 +224,13 @@ var fixedFilters = []haven.DirectoryFilter{
 	{Offset: 7},
 	{Query: "legal", State: "TX", Facets: []string{"state"}},
 	{Country: "US", Facets: []string{"language", "category"}},
+}
+
+func init() {
+	for _, f := range whoFilters {
+		f.Facets = haven.DirectoryFacets
+		fixedFilters = append(fixedFilters, f)
+	}
 }
 
 func init() {

@@ -36,6 +36,8 @@ const (
 	facetState
 	facetCountry
 	facetLanguage
+	facetPopulation
+	facetTrafficking
 	numFacets
 )
 
@@ -101,6 +103,8 @@ type index struct {
 	orgs   []org
 
 	strs []byte // the arena of docs', places' and orgs' strings
+
+	who whoIndex // age bounds and hours (who.go)
 }
 
 // Documents, places and organizations hold no pointers: their strings
@@ -272,6 +276,10 @@ type entry struct {
 	places          []haven.DirectoryPlace
 	categories      []string
 	languages       []string
+	populations     []string
+	trafficking     []string
+	minAge, maxAge  *float64
+	hours           []haven.WeeklyHours
 	terms           []uint32 // distinct; the first nHeads are the head terms
 	nHeads          int
 }
@@ -280,7 +288,8 @@ type entry struct {
 func (x *index) entryOf(d *haven.DirectoryDoc) entry {
 	e := entry{serviceID: d.ServiceID, name: d.Name, org: x.internOrg(d.OrgID, d.OrgName),
 		open:   d.Status == "active" || d.Status == "temporarily closed",
-		places: d.Places, categories: d.Categories, languages: d.Languages}
+		places: d.Places, categories: d.Categories, languages: d.Languages,
+		populations: d.Populations, trafficking: d.Trafficking, minAge: d.MinAge, maxAge: d.MaxAge, hours: d.Hours}
 	e.terms = make([]uint32, 0, len(d.Terms)+len(d.HeadTerms))
 	x.stamp++ // marks the terms this entry has, in x.seen
 	for i, terms := range [2][]string{d.HeadTerms, d.Terms} {
@@ -352,6 +361,13 @@ func (x *index) add(e *entry) {
 	for _, l := range e.languages {
 		addVal(facetLanguage, l)
 	}
+	for _, c := range e.populations {
+		addVal(facetPopulation, c)
+	}
+	for _, c := range e.trafficking {
+		addVal(facetTrafficking, c)
+	}
+	x.who.add(n, e)
 	for _, p := range e.places {
 		pl := place{locationID: x.putStr(p.LocationID), city: x.putStr(p.City), state: addVal(facetState, p.State), country: addVal(facetCountry, p.Country)}
 		if p.Lat != nil {
@@ -474,7 +490,7 @@ func build(x *index, es []entry) *index {
 		for _, p := range es[i].places {
 			nBytes += len(p.LocationID) + len(p.City)
 		}
-		nVals += numFacets + len(es[i].categories) + len(es[i].languages) + 2*len(es[i].places)
+		nVals += numFacets + len(es[i].categories) + len(es[i].languages) + len(es[i].populations) + len(es[i].trafficking) + 2*len(es[i].places)
 	}
 	slices.SortFunc(order, func(i, j int32) int {
 		a, b := &es[i], &es[j]
@@ -544,7 +560,7 @@ func (x *index) makeAnchors() {
 				for s, all := range []bool{false, true} {
 					set := roaring.And(x.post[t], x.baseOf(all))
 					a.n[s] = uint32(set.GetCardinality())
-					x.rawCount(set, []int{0, 1, 2, 3}, all, sc, &sc.counts)
+					x.rawCount(set, allKinds, all, sc, &sc.counts)
 					for k := range numFacets {
 						a.counts[s][k] = slices.Clone(sc.counts[k])
 					}

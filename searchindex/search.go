@@ -75,7 +75,8 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	}
 
 	var filters [numFacets]*roaring.Bitmap
-	for k, v := range [numFacets]string{f.Category, f.State, f.Country, f.Language} {
+	core = x.who.filter(core, f)
+	for k, v := range [numFacets]string{f.Category, f.State, f.Country, f.Language, f.Population, f.Trafficking} {
 		if v == "" {
 			continue
 		}
@@ -408,7 +409,7 @@ func (x *index) count(set *roaring.Bitmap, kinds []int, all bool, sc *scratch, g
 	}
 	if !best.ready {
 		best.set = roaring.And(best.union, x.baseOf(all))
-		kindsAll := []int{0, 1, 2, 3}
+		kindsAll := allKinds
 		rest := roaring.AndNot(best.set, x.post[best.term])
 		x.rawCount(rest, kindsAll, all, sc, &sc.diff)
 		for k := range numFacets {

@@ -700,6 +700,9 @@ func writeSearch(ctx context.Context, tx *Tx, id string, doc haven.DirectoryDoc,
 			return err
 		}
 	}
+	if err := writeWho(ctx, tx, id, &doc, fresh); err != nil {
+		return err
+	}
 	if err := putSearchDoc(ctx, tx, id, &doc, fresh); err != nil {
 		return err
 	}
@@ -795,10 +798,12 @@ func searchDoc(s *hsds.Service, in docInputs) (doc haven.DirectoryDoc, body []st
 		}
 	}
 	slices.Sort(doc.Languages)
-	doc.HeadTerms = analyze.Terms(s.Name + " " + s.AlternateName + " " + in.orgName + " " + in.orgAlt)
-	body = analyze.Terms(s.Description + " " + s.EligibilityDescription + " " + strings.Join(termNames, " "))
+	trNames, trBody := translatedTexts(s)
+	doc.HeadTerms = analyze.Terms(s.Name + " " + s.AlternateName + " " + in.orgName + " " + in.orgAlt + trNames)
+	body = analyze.Terms(s.Description + " " + s.EligibilityDescription + " " + strings.Join(termNames, " ") + trBody)
 	doc.Terms = make([]string, 0, len(doc.HeadTerms)+len(body))
 	doc.Terms = append(append(doc.Terms, doc.HeadTerms...), body...)
+	whoDoc(&doc, s)
 	return doc, body
 }
 

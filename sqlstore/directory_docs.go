@@ -276,5 +276,8 @@ func directoryDocs(ctx context.Context, tx *Tx, where string, args ...any) ([]*h
 			return nil, err
 		}
 	}
+	if err := readWho(ctx, tx, placeholders(1, len(ids)), ids, byID); err != nil {
+		return nil, err
+	}
 	return docs, nil
 }

@@ -42,6 +42,7 @@ func directoryWhere(dl *dialect, f haven.DirectoryFilter, q analyze.Query, excep
 	if f.Language != "" && except != "language" {
 		conds = append(conds, `EXISTS (SELECT 1 FROM search_languages l WHERE l.service_id = s.id AND l.code = `+arg(f.Language)+`)`)
 	}
+	conds = append(conds, whoConds(f, except, arg)...)
 	if f.OrganizationID != "" {
 		conds = append(conds, `s.organization_id = `+arg(f.OrganizationID))
 	}
@@ -216,6 +217,8 @@ func directoryFacet(ctx context.Context, tx *Tx, f haven.DirectoryFilter, q anal
 	case "state", "country":
 		query = `SELECT x.` + facet + `, COUNT(DISTINCT x.service_id) FROM search_places x JOIN services s ON s.id = x.service_id
 			WHERE x.` + facet + ` <> '' AND ` + where + ` GROUP BY x.` + facet
+	case "population", "trafficking":
+		query = groupFacetSQL(facet, where, &args)
 	default:
 		return nil, fmt.Errorf("unknown facet %q", facet)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"time"
 
 	"haven"
 	"haven/internal/testpg"
@@ -20,6 +21,7 @@ func TestEnginesAgree(t *testing.T) {
 	MustImport(t, lite, svcs)
 	MustImport(t, pg, svcs)
 	houston := &haven.LatLon{Lat: 29.7604, Lon: -95.3698}
+	age16 := 16
 	filters := []haven.DirectoryFilter{
 		{Limit: 20},
 		{Query: "legal", Limit: 20},
@@ -37,6 +39,12 @@ func TestEnginesAgree(t *testing.T) {
 		{Near: houston, Query: "T visa", Sort: haven.SortBest, Limit: 20},
 		{Near: houston, Query: "legal aid", Sort: haven.SortDistance, Limit: 20},
 		{Near: houston, RadiusKm: 300, Query: "safe house", Offset: 3, Limit: 5},
+		// Who can be helped, and when (directory_who.go).
+		{Age: &age16},
+		{Query: "legal", Age: &age16, Population: "minors", Trafficking: "sex"},
+		{Open: &haven.OpenAt{Instant: time.Date(2026, 12, 7, 18, 30, 0, 0, time.UTC)}, Limit: 20},
+		{Open: &haven.OpenAt{Wall: true, Day: time.Saturday, Minute: 10 * 60}, Near: houston},
+		{Open: &haven.OpenAt{Wall: true, Day: time.Sunday, Minute: -1}, Country: "MX"},
 	}
 	for _, f := range filters {
 		f.Facets = haven.DirectoryFacets

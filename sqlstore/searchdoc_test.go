@@ -40,6 +40,15 @@ func TestSearchDocRoundTrip(t *testing.T) {
 				HeadTerms: []string{"nina", "shelter"},
 				Terms:     []string{"nina", "shelter", "abogado", "legal", "t"}},
 		},
+		{
+			"who and hours",
+			haven.DirectoryDoc{ServiceID: "s2", MinAge: float(12), MaxAge: float(17.5), Populations: []string{"minors", "lgbtq", "minors"},
+				Trafficking: []string{"sex"}, Hours: []haven.WeeklyHours{{Zone: "America/Chicago", Day: 6, Opens: 1320, Closes: 1440}, {Zone: "Etc/GMT+5", Day: 0, Opens: 0, Closes: 120}}},
+			haven.DirectoryDoc{ServiceID: "s2", MinAge: float(12), MaxAge: float(17.5), Populations: []string{"lgbtq", "minors"},
+				Trafficking: []string{"sex"}, Hours: []haven.WeeklyHours{{Zone: "America/Chicago", Day: 6, Opens: 1320, Closes: 1440}, {Zone: "Etc/GMT+5", Day: 0, Opens: 0, Closes: 120}},
+				Terms: []string{}},
+		},
+		{"one bound", haven.DirectoryDoc{ServiceID: "s3", MaxAge: float(0)}, haven.DirectoryDoc{ServiceID: "s3", MaxAge: float(0), Terms: []string{}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := encodeSearchDoc(&tc.in)
@@ -79,6 +88,8 @@ func FuzzSearchDoc(f *testing.F) {
 	f.Add(encodeSearchDoc(&haven.DirectoryDoc{ServiceID: "s", Name: "n", Status: "active", Places: []haven.DirectoryPlace{{LocationID: "l", State: "TX", Lat: float(1), Lon: float(2)}},
 		Categories: []string{"c"}, Languages: []string{"es"}, HeadTerms: []string{"a"}, Terms: []string{"a", "b"}}))
 	f.Add([]byte{1, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+	f.Add(encodeSearchDoc(&haven.DirectoryDoc{ServiceID: "s", MinAge: float(16), Populations: []string{"women"}, Trafficking: []string{"labor"},
+		Hours: []haven.WeeklyHours{{Zone: "America/New_York", Day: 1, Opens: 540, Closes: 1020}}}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		d, err := newDocDecoder().decode("s", b)
 		if err != nil {

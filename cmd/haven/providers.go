@@ -17,7 +17,7 @@ func providersCommand() *command {
 	return &command{
 		name:    "providers",
 		summary: "search the provider directory from the terminal",
-		usage:   `["QUERY"] [--state S] [--country C] [--category CODE] [--language L] [--place PLACE | --near LAT,LON | --postcode ZIP] [--radius-km KM | --radius-mi MI] [--sort best|distance] [--all] [--json]`,
+		usage:   `["QUERY"] [--state S] [--country C] [--category CODE] [--language L] [--place PLACE | --near LAT,LON | --postcode ZIP] [--radius-km KM | --radius-mi MI] [--sort best|distance] [--age N] [--population P] [--trafficking K] [--open now | --open-at T | --open-day D [--open-time HH:MM]] [--all] [--json]`,
 		help: `Searches the provider directory exactly as GET /api/v1/search does: the
 same parameters, read and checked by the same code, and the same results,
 from SQL. It prints a table or, with --json, the API's JSON.`,
@@ -38,6 +38,13 @@ from SQL. It prints a table or, with --json, the API's JSON.`,
 				{"radius_km", "only within this many kilometres of the place"},
 				{"radius_mi", "only within this many miles of the place"},
 				{"sort", "best (best match) or distance (nearest first)"},
+				{"age", "only services whose age limits admit this age in years"},
+				{"population", "only services for this group: minors, women, men, lgbtq, foreign-nationals, us-citizens"},
+				{"trafficking", "only services working on this kind of trafficking: labor or sex"},
+				{"open", "now: only services open now, by their hours where each is"},
+				{"open_at", "only services open at this local time, such as 2026-12-07T18:00"},
+				{"open_day", "only services open on this day: mon … sun (with --open-time, at that time)"},
+				{"open_time", "with --open-day: the local time, such as 18:00"},
 				{"page", "page of results"},
 			} {
 				params[p.name] = fs.String(strings.ReplaceAll(p.name, "_", "-"), "", p.usage)

@@ -288,6 +288,11 @@ func (m *Main) openDB(ctx context.Context, cfg *dbConfig) (*sqlstore.DB, error) 
 		db.Close()
 		return nil, fmt.Errorf("load the service categories: %w", err)
 	}
+	// Haven's taxonomy of who a service helps, for curators to assign.
+	if tax, terms := haven.WhoTaxonomy(); sqlstore.NewDirectoryService(db).EnsureTaxonomy(ctx, tax, terms) != nil {
+		db.Close()
+		return nil, fmt.Errorf("load the who-is-served taxonomy")
+	}
 	return db, nil
 }
 
