@@ -208,7 +208,7 @@ type directoryData struct {
 	// what was typed there.
 	PlaceError, BadPlace string
 	PlaceView            searchPlaceView // directory_place.go
-	Who                  whoForm // age and opening hours (directory_who.go)
+	Who                  whoForm         // age and opening hours (directory_who.go)
 }
 
 // status is the page's HTTP status: a place Haven could not read makes the
