@@ -77,9 +77,9 @@ func ParseHours(text string) (out []hsds.Schedule, ok bool) {
 // hourTok is one token of an hours text: a word, a number (with its
 // minutes), or one punctuation mark.
 type hourTok struct {
-	kind byte // 'w' word, 'n' number, 'p' punctuation
-	text string
-	h, m int  // for numbers
+	kind  byte // 'w' word, 'n' number, 'p' punctuation
+	text  string
+	h, m  int  // for numbers
 	colon bool // the number had minutes ("9:30"), so is a time
 }
 
