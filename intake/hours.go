@@ -20,11 +20,11 @@ var weekDays = []string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
 var dayWords = func() map[string][]int {
 	m := map[string][]int{}
 	for i, names := range [][]string{
-		{"mon", "monday", "mo", "lun", "lunes", "lu"},
+		{"mon", "monday", "mo", "m", "lun", "lunes", "lu"},
 		{"tue", "tues", "tuesday", "tu", "mar", "martes", "ma"},
-		{"wed", "weds", "wednesday", "we", "mie", "mier", "miercoles", "mi", "x"},
-		{"thu", "thur", "thurs", "thursday", "th", "jue", "jueves", "ju", "j"},
-		{"fri", "friday", "fr", "vie", "viernes", "vi", "v"},
+		{"wed", "weds", "wednesday", "we", "w", "mie", "mier", "miercoles", "mi", "x"},
+		{"thu", "thur", "thurs", "thursday", "th", "r", "jue", "jueves", "ju", "j"},
+		{"fri", "friday", "fr", "f", "vie", "viernes", "vi", "v"},
 		{"sat", "saturday", "sa", "sab", "sabado", "sabados"},
 		{"sun", "sunday", "su", "dom", "domingo", "domingos", "do"},
 	} {

@@ -162,7 +162,11 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "    not recognized %d: %s%s\n", x.Count, x.What, examples(x))
 		}
 		if len(t.Unmapped) > 0 {
-			fmt.Fprintf(&b, "    columns with no place in HSDS 3.0, not imported: %s\n", strings.Join(t.Unmapped, ", "))
+			what := "columns with no place in HSDS 3.0, not imported"
+			if r.Format == FormatCSV || r.Format == FormatXLSX {
+				what = "columns Haven does not recognize, not imported (name them with --map 'Column=field')"
+			}
+			fmt.Fprintf(&b, "    %s: %s\n", what, strings.Join(t.Unmapped, ", "))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

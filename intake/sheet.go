@@ -19,6 +19,9 @@ import (
 
 // SheetOptions tune the reading of a spreadsheet.
 type SheetOptions struct {
+	// Name is what reports and errors call the file (an upload's own
+	// name); the file's base name when "".
+	Name string
 	// Source names the list in the stable ids: the same agency and
 	// program of the same source get the same ids on every import, so
 	// importing again updates rather than duplicates, whatever the file
@@ -91,7 +94,10 @@ const headerSearch = 10
 // row and matches its columns. It fails, naming the file, when the file
 // cannot be read or no column names an agency or a program.
 func OpenSheet(path string, opt SheetOptions) (*Sheet, error) {
-	name := filepath.Base(path)
+	name := opt.Name
+	if name == "" {
+		name = filepath.Base(path)
+	}
 	var src rowSource
 	var format string
 	var err error
@@ -683,6 +689,9 @@ func (s *Sheet) location(r *row, svc *hsds.Service, orgKey, svcKey, orgName, cou
 	}
 	if city == "" {
 		r.fail(FieldCity, "the address has no city")
+	}
+	if state == "" {
+		r.fail(FieldState, "the address has no state or province")
 	}
 	if zip == "" {
 		r.fail(FieldPostalCode, "the address has no ZIP or postal code")

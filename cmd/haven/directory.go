@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 
 	"haven"
 	"haven/hsds"
+	"haven/intake"
 	"haven/sqlstore"
 )
 
@@ -25,7 +27,7 @@ func importCommand() *command {
 	return &command{
 		name:    "import",
 		summary: "import providers from Open Referral HSDS 3.0 data",
-		usage:   "[--db DSN] [--skip-invalid] PATH",
+		usage:   "[--db DSN] [--skip-invalid] [--dry-run] [--report FILE] [--sheet NAME] [--map 'Column=field']... PATH",
 		help: `Imports services into the provider directory. PATH is either
   - an HSDS 3.0 JSON file: one service, an array of services, an API page
     envelope with "contents", or NDJSON (one service a line), each service
@@ -37,19 +39,33 @@ Every record is checked first. By default one invalid record rejects the
 whole import, nothing is written, and the error names the file, the record,
 the field and the reason. With --skip-invalid the valid records are
 imported and the invalid ones reported. Importing the same data again
-updates it in place and makes no duplicates.`,
+updates it in place and makes no duplicates.` + fmt.Sprintf(sheetHelp, strings.Join(intake.Fields, ", ")),
 		flags: func(fs *flag.FlagSet) func(context.Context, *Main, []string) error {
 			db := dbFlag(fs)
 			skip := fs.Bool("skip-invalid", false, "import the valid records and report the invalid ones")
+			// Shared with the HSDS 1.1/2.0 importer (issue 18, §1).
+			dryRun := fs.Bool("dry-run", false, "read and check everything, show what would be imported and the report, write nothing")
+			reportFile := fs.String("report", "", "also write the import's report as JSON to FILE")
+			country := fs.String("default-country", "", "ISO 3166 code for addresses without a country (default US when their states are U.S. states)")
+			source := fs.String("source", "", "name of the data's source, part of the ids made for it (default \"spreadsheet\" for spreadsheets)")
+			sheet := newSheetFlags(fs)
 			return func(ctx context.Context, m *Main, args []string) error {
 				if len(args) != 1 {
-					return fmt.Errorf("import takes one PATH: a JSON or NDJSON file, a data package folder, or -")
+					return fmt.Errorf("import takes one PATH: a JSON or NDJSON file, a data package folder, a .csv or .xlsx spreadsheet, or -")
 				}
 				store, err := m.openDB(ctx, db)
 				if err != nil {
 					return err
 				}
 				defer store.Close()
+				if isSheet(args[0]) {
+					return m.importSheet(ctx, sqlstore.NewDirectoryService(store), sheet,
+						sheetRun{path: args[0], source: *source, country: *country, reportFile: *reportFile, skip: *skip, dryRun: *dryRun})
+				}
+				// Until the HSDS package importer takes them too (§1).
+				if *dryRun || *reportFile != "" || *country != "" || *source != "" {
+					return fmt.Errorf("--dry-run, --report, --default-country and --source apply to spreadsheets (.csv, .xlsx) in this version")
+				}
 				rep, err := m.importPath(ctx, sqlstore.NewDirectoryService(store), args[0], *skip)
 				if err != nil {
 					return err
