@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"haven/hsds"
-	"haven/i18n"
 )
 
 // categorySynonyms are the names coalitions give the categories of Haven's
@@ -49,9 +48,10 @@ var categorySynonyms = map[string][]string{
 // categoryIndex finds the taxonomy term a category name stands for.
 type categoryIndex map[string]*hsds.TaxonomyTerm
 
-// newCategoryIndex indexes terms by code, name, catalog labels and
-// synonyms. A name two terms share names neither.
-func newCategoryIndex(terms []hsds.TaxonomyTerm) categoryIndex {
+// newCategoryIndex indexes terms by code, name, the other names given by
+// code (the labels of the message catalogs) and synonyms. A name two terms
+// share names neither.
+func newCategoryIndex(terms []hsds.TaxonomyTerm, names map[string][]string) categoryIndex {
 	idx := categoryIndex{}
 	taken := map[string]bool{}
 	put := func(name string, t *hsds.TaxonomyTerm) {
@@ -64,15 +64,12 @@ func newCategoryIndex(terms []hsds.TaxonomyTerm) categoryIndex {
 		}
 		idx[k] = t
 	}
-	en, es := i18n.New("en"), i18n.New("es")
 	for i := range terms {
 		t := &terms[i]
 		put(t.Code, t)
 		put(t.Name, t)
-		for _, l := range []*i18n.Localizer{en, es} {
-			if key := "category." + t.Code; l.Has(key) {
-				put(l.T(key), t)
-			}
+		for _, n := range names[t.Code] {
+			put(n, t)
 		}
 		for _, s := range categorySynonyms[t.Code] {
 			put(s, t)

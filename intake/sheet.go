@@ -38,6 +38,9 @@ type SheetOptions struct {
 	// Terms are the taxonomy terms categories may map to (Haven's
 	// categories), matched by code, name, catalog label and synonym.
 	Terms []hsds.TaxonomyTerm
+	// TermNames are more names of the terms, by code: their labels in
+	// each language Haven speaks.
+	TermNames map[string][]string
 	// Taxonomy, when set, is nested in the terms attributes carry, so
 	// that an import into an empty directory creates it.
 	Taxonomy *hsds.Taxonomy
@@ -150,7 +153,7 @@ func newSheet(name, format string, src rowSource, opt SheetOptions) (*Sheet, err
 		opt.Source = DefaultSheetSource
 	}
 	s := &Sheet{name: name, opt: opt, src: src, rep: &Report{Source: name, Format: format, DetectedBy: "file extension"},
-		cats: newCategoryIndex(opt.Terms), orgs: map[string]*orgState{}, seen: map[string]seenRow{}, locs: map[string]bool{}}
+		cats: newCategoryIndex(opt.Terms, opt.TermNames), orgs: map[string]*orgState{}, seen: map[string]seenRow{}, locs: map[string]bool{}}
 	tableName := name
 	if x, ok := src.(*xlsxSource); ok {
 		tableName = x.sheet
