@@ -42,7 +42,7 @@ type Server struct {
 	DirEditor haven.DirectoryEditor
 	// Importer imports curators' uploaded spreadsheets; without it the
 	// import page is not found.
-	Importer haven.ImportService
+	Importer  haven.ImportService
 	Countries haven.CountryService
 	// Tiers keeps the Trafficking in Persons Report tiers; when nil, the
 	// Countries service is asked, if it keeps them.
