@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"haven/geo"
 	"haven/hsds"
 )
@@ -72,16 +74,27 @@ type Sheet struct {
 	plan   *columnPlan
 	cats   categoryIndex
 	orgs   map[string]*orgState
-	seen   map[string]seenRow // service id → where it was first read
-	locs   map[string]bool    // location id → confidential
+	seen   map[uuidKey]seenRow // service id → where it was first read
+	locs   map[uuidKey]bool    // location id → confidential
 	counts SheetCounts
 	// usNoted: the report says once that U.S. states made the country US.
 	usNoted bool
 }
 
+// orgState is what the rows so far say of an organization: only its own
+// fields, so that a list of 100,000 agencies stays small in memory.
 type orgState struct {
-	org          hsds.Organization
-	descFallback bool // the description is the organization's name, for want of one
+	name, description, website, email string
+	descFallback                      bool // the description is the organization's name, for want of one
+	sample                            bool
+}
+
+// uuidKey is a UUID as 16 bytes, a smaller map key than its text.
+type uuidKey [16]byte
+
+func keyOf(id string) uuidKey {
+	u, _ := uuid.Parse(id)
+	return uuidKey(u)
 }
 
 type seenRow struct {
@@ -153,7 +166,7 @@ func newSheet(name, format string, src rowSource, opt SheetOptions) (*Sheet, err
 		opt.Source = DefaultSheetSource
 	}
 	s := &Sheet{name: name, opt: opt, src: src, rep: &Report{Source: name, Format: format, DetectedBy: "file extension"},
-		cats: newCategoryIndex(opt.Terms, opt.TermNames), orgs: map[string]*orgState{}, seen: map[string]seenRow{}, locs: map[string]bool{}}
+		cats: newCategoryIndex(opt.Terms, opt.TermNames), orgs: map[string]*orgState{}, seen: map[uuidKey]seenRow{}, locs: map[uuidKey]bool{}}
 	tableName := name
 	if x, ok := src.(*xlsxSource); ok {
 		tableName = x.sheet
@@ -363,7 +376,7 @@ func (s *Sheet) build(cells []string, n int) (svc *hsds.Service, errs []*hsds.Fi
 	orgID := StableID(src, "organization", orgKey)
 	svcID := StableID(src, "service", svcKey)
 	h := rowHash(s.plan, cells)
-	if prev, ok := s.seen[svcID]; ok {
+	if prev, ok := s.seen[keyOf(svcID)]; ok {
 		if prev.hash == h {
 			r.fix("row repeats an earlier row exactly: left out", fmt.Sprintf("same as row %d", prev.row))
 			return nil, nil, true
@@ -420,29 +433,28 @@ func (s *Sheet) build(cells []string, n int) (svc *hsds.Service, errs []*hsds.Fi
 	// The organization: the first row of an agency starts it; later rows
 	// fill what it lacks. Each service gets its own copy, since the import
 	// writes one while the next rows are read.
-	st := orgState{org: hsds.Organization{ID: orgID, Name: orgName}}
+	st := orgState{name: orgName}
 	if prev := s.orgs[orgID]; prev != nil {
 		st = *prev
 	}
-	o := &st.org
-	if d := r.get(FieldOrgDescription); d != "" && (o.Description == "" || st.descFallback) {
-		o.Description, st.descFallback = d, false
+	if d := r.get(FieldOrgDescription); d != "" && (st.description == "" || st.descFallback) {
+		st.description, st.descFallback = d, false
 	}
-	if o.Description == "" {
-		o.Description, st.descFallback = orgName, true
+	if st.description == "" {
+		st.description, st.descFallback = orgName, true
 		r.fix("organization without a description: its name stands for one", orgName)
 	}
-	if o.Website == "" {
-		o.Website = svc.URL
+	if st.website == "" {
+		st.website = svc.URL
 	}
-	if o.Email == "" {
-		o.Email = svc.Email
+	if st.email == "" {
+		st.email = svc.Email
 	}
-	if sample {
-		o.XSample = &yes
+	st.sample = st.sample || sample
+	svc.Organization = &hsds.Organization{ID: orgID, Name: st.name, Description: st.description, Website: st.website, Email: st.email}
+	if st.sample {
+		svc.Organization.XSample = &yes
 	}
-	org := st.org
-	svc.Organization = &org
 
 	country := s.country(r)
 	region := country
@@ -453,7 +465,7 @@ func (s *Sheet) build(cells []string, n int) (svc *hsds.Service, errs []*hsds.Fi
 	s.languages(r, svc, svcKey)
 	s.categories(r, svc, svcKey)
 	s.hours(r, svc, svcKey)
-	locID, secret := s.location(r, svc, orgKey, svcKey, o.Name, country)
+	locID, secret := s.location(r, svc, orgKey, svcKey, st.name, country)
 
 	for _, e := range svc.Validate() {
 		// A safety net: the checks above name the column; this names the
@@ -463,10 +475,10 @@ func (s *Sheet) build(cells []string, n int) (svc *hsds.Service, errs []*hsds.Fi
 	if len(r.errs) > 0 {
 		return nil, r.errs, false
 	}
-	s.seen[svcID] = seenRow{n, h}
+	s.seen[keyOf(svcID)] = seenRow{n, h}
 	s.orgs[orgID] = &st
-	if _, ok := s.locs[locID]; !ok && locID != "" {
-		s.locs[locID] = secret
+	if _, ok := s.locs[keyOf(locID)]; !ok && locID != "" {
+		s.locs[keyOf(locID)] = secret
 		s.counts.Locations++
 		if secret {
 			s.counts.Confidential++
