@@ -287,12 +287,12 @@ func (s *Sheet) Next() (*hsds.Service, error) {
 			continue
 		}
 		s.tab.Read++
-		svc, errs, dup := s.build(cells, row)
+		svc, errs, kind, dup := s.build(cells, row)
 		if dup {
 			continue
 		}
 		if len(errs) > 0 {
-			s.tab.Skip(errs[0].Field+": "+errs[0].Reason, errs[0].Record)
+			s.tab.Skip(kind, errs[0].Record+": "+truncateText(errs[0].Reason, 80))
 			return nil, hsds.Errors(errs)
 		}
 		s.tab.Imported++
@@ -308,6 +308,9 @@ type row struct {
 	cells []string
 	n     int
 	errs  []*hsds.FieldError
+	// kind is the first error without its values, to count rows left out
+	// for one reason together in the report.
+	kind string
 }
 
 func (r *row) at() string { return fmt.Sprintf("row %d", r.n) }
@@ -333,6 +336,9 @@ func (r *row) column(field string) string {
 }
 
 func (r *row) fail(field, format string, args ...any) {
+	if r.kind == "" {
+		r.kind = r.column(field) + ": " + strings.NewReplacer("%q", "…", "%d", "N", "%s", "…").Replace(format)
+	}
 	r.errs = append(r.errs, &hsds.FieldError{File: r.s.name, Record: r.at(), Field: r.column(field), Reason: fmt.Sprintf(format, args...)})
 }
 
@@ -349,7 +355,7 @@ func truncateText(s string, n int) string {
 
 // build makes a row's service. dup reports a row that repeats an earlier
 // one exactly, which is left out (and reported) rather than refused.
-func (s *Sheet) build(cells []string, n int) (svc *hsds.Service, errs []*hsds.FieldError, dup bool) {
+func (s *Sheet) build(cells []string, n int) (svc *hsds.Service, errs []*hsds.FieldError, kind string, dup bool) {
 	r := &row{s: s, cells: cells, n: n}
 	src := s.opt.Source
 	for i, c := range cells {
@@ -361,7 +367,7 @@ func (s *Sheet) build(cells []string, n int) (svc *hsds.Service, errs []*hsds.Fi
 	switch {
 	case orgName == "" && progName == "":
 		r.fail(FieldOrganization, "neither an agency nor a program name: every row needs one")
-		return nil, r.errs, false
+		return nil, r.errs, r.kind, false
 	case orgName == "":
 		orgName = progName
 		r.fix("agency named after its program (the row has no agency name)", progName)
@@ -379,10 +385,10 @@ func (s *Sheet) build(cells []string, n int) (svc *hsds.Service, errs []*hsds.Fi
 	if prev, ok := s.seen[keyOf(svcID)]; ok {
 		if prev.hash == h {
 			r.fix("row repeats an earlier row exactly: left out", fmt.Sprintf("same as row %d", prev.row))
-			return nil, nil, true
+			return nil, nil, "", true
 		}
 		r.fail(FieldService, "the same agency and program as row %d, with other details: merge the two rows, or give the programs different names", prev.row)
-		return nil, r.errs, false
+		return nil, r.errs, r.kind, false
 	}
 
 	yes := true
@@ -471,9 +477,12 @@ func (s *Sheet) build(cells []string, n int) (svc *hsds.Service, errs []*hsds.Fi
 		// A safety net: the checks above name the column; this names the
 		// HSDS field of anything they let through.
 		r.errs = append(r.errs, &hsds.FieldError{File: s.name, Record: r.at(), Field: e.Field, Reason: e.Reason})
+		if r.kind == "" {
+			r.kind = e.Field + ": " + e.Reason
+		}
 	}
 	if len(r.errs) > 0 {
-		return nil, r.errs, false
+		return nil, r.errs, r.kind, false
 	}
 	s.seen[keyOf(svcID)] = seenRow{n, h}
 	s.orgs[orgID] = &st
@@ -484,7 +493,7 @@ func (s *Sheet) build(cells []string, n int) (svc *hsds.Service, errs []*hsds.Fi
 			s.counts.Confidential++
 		}
 	}
-	return svc, nil, false
+	return svc, nil, "", false
 }
 
 // rowHash is a digest of a row's mapped cells, to tell a repeated row from

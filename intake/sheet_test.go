@@ -88,7 +88,7 @@ func TestCoalitionCSV(t *testing.T) {
 	if !slices.Equal(tab.Unmapped, []string{"Fax", "Contact Person"}) {
 		t.Errorf("unmapped = %v", tab.Unmapped)
 	}
-	if len(tab.SkipReasons) != 1 || !strings.Contains(tab.SkipReasons[0].What, "E-mail") || tab.SkipReasons[0].Examples[0] != "row 10" {
+	if len(tab.SkipReasons) != 1 || tab.SkipReasons[0].What != "E-mail: … is not an e-mail address" || tab.SkipReasons[0].Examples[0] != `row 10: "call us" is not an e-mail address` {
 		t.Errorf("skip reasons = %+v", tab.SkipReasons[0])
 	}
 	for what, n := range map[string]int{"category not in Haven's taxonomy": 1, "language without an ISO 639 code": 1} {
