@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -39,7 +38,7 @@ Every record is checked first. By default one invalid record rejects the
 whole import, nothing is written, and the error names the file, the record,
 the field and the reason. With --skip-invalid the valid records are
 imported and the invalid ones reported. Importing the same data again
-updates it in place and makes no duplicates.` + fmt.Sprintf(sheetHelp, strings.Join(intake.Fields, ", ")),
+updates it in place and makes no duplicates.` + fmt.Sprintf(sheetHelp, wrapList(intake.Fields, 76)),
 		flags: func(fs *flag.FlagSet) func(context.Context, *Main, []string) error {
 			db := dbFlag(fs)
 			skip := fs.Bool("skip-invalid", false, "import the valid records and report the invalid ones")

@@ -24,12 +24,37 @@ Hours, Eligibility/Who is served, Notes; Agencia, Programa, Dirección,
 Ciudad, Estado, Código postal, Teléfono, Sitio web, Correo, Servicios,
 Idiomas, Horario, A quién sirve, Notas...). Name the others with
 --map 'Column Name=field' (repeatable) or --map-file FILE (one mapping a
-line); the fields are: ` + "%s" + `.
+line). The fields:
+%s
 Rows of the same agency become one organization. Ids are made from --source
 (default "spreadsheet") and the agency and program names, so importing the
 list again updates it. An address written "Confidential" marks the location
 confidential. Try it first with --dry-run: it shows what would be created and
 the report, and writes nothing.`
+
+// wrapList writes items comma-separated in lines of at most width,
+// indented by two spaces.
+func wrapList(items []string, width int) string {
+	var b strings.Builder
+	line := 2
+	b.WriteString("  ")
+	for i, it := range items {
+		word := it
+		if i < len(items)-1 {
+			word += ","
+		}
+		if line+1+len(word) > width && line > 2 {
+			b.WriteString("\n  ")
+			line = 2
+		} else if i > 0 {
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString(word)
+		line += len(word)
+	}
+	return b.String()
+}
 
 // sheetFlags are the flags of spreadsheet imports.
 type sheetFlags struct {
