@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"haven"
 	"haven/hsds"
 	"haven/intake"
+	"haven/phone"
 )
 
 // A curator uploads a spreadsheet, sees what it would create and the
@@ -141,7 +143,12 @@ func previewOf(svcs []*hsds.Service) []previewRow {
 			}
 		}
 		if len(s.Phones) > 0 {
-			r.Phone = s.Phones[0].Number
+			p := s.Phones[0]
+			text := p.Number
+			if p.Extension != nil {
+				text = phone.Text(p.Number, strconv.FormatFloat(*p.Extension, 'f', -1, 64))
+			}
+			r.Phone = phone.Display(text, visitorRegion)
 		}
 		for _, sc := range s.Schedules {
 			h := sc.Description

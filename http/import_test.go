@@ -78,7 +78,8 @@ func TestImportUpload(t *testing.T) {
 	w = uploadSheet(t, s, c, "coalition.csv", data, map[string]string{"skip_invalid": "1", "source": "coalition"})
 	body := w.Body.String()
 	for _, want := range []string{"This file would import 5 services of 3 organizations, at 4 locations (1 of them confidential).",
-		"Emergency Shelter", "confidential address, not shown to the public", "Pet grooming", "Fax, Contact Person", "row 10"} {
+		"Emergency Shelter", "confidential address, not shown to the public", "Pet grooming", "Fax, Contact Person", "row 10",
+		"(713) 555-0102 ext. 12", "MO,TU,WE,TH,FR 09:00–17:00", "Immigration legal help"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("preview lacks %q", want)
 		}
