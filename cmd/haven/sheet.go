@@ -76,8 +76,13 @@ func newSheetFlags(fs *flag.FlagSet) *sheetFlags {
 	return f
 }
 
-// isSheet reports whether path names a spreadsheet rather than HSDS data.
+// isSheet reports whether path names a spreadsheet rather than HSDS data:
+// a file (a data package folder may be called "export.csv") with a
+// spreadsheet's extension.
 func isSheet(path string) bool {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return false
+	}
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv", ".xlsx", ".xlsm", ".xls", ".tsv", ".ods":
 		return true
