@@ -94,9 +94,9 @@ func (idx categoryIndex) find(name string) *hsds.TaxonomyTerm {
 	return nil
 }
 
-// splitList splits a cell listing several values: "English, Spanish;
+// splitCell splits a cell listing several values: "English, Spanish;
 // Vietnamese", "Legal / Shelter", one a line, "English and Spanish".
-func splitList(s string) []string {
+func splitCell(s string) []string {
 	depth := 0
 	f := func(r rune) bool {
 		switch r {

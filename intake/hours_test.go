@@ -98,7 +98,7 @@ func TestMatchHeader(t *testing.T) {
 	}
 }
 
-func TestSplitList(t *testing.T) {
+func TestSplitCell(t *testing.T) {
 	for in, want := range map[string]string{
 		"English, Spanish, Vietnamese":  "English|Spanish|Vietnamese",
 		"English and Spanish":           "English|Spanish",
@@ -106,8 +106,8 @@ func TestSplitList(t *testing.T) {
 		"Legal Services (T/U visas)":    "Legal Services (T/U visas)",
 		"Inglés y español\nVietnamita ": "Inglés|español|Vietnamita",
 	} {
-		if got := strings.Join(splitList(in), "|"); got != want {
-			t.Errorf("splitList(%q) = %q; want %q", in, got, want)
+		if got := strings.Join(splitCell(in), "|"); got != want {
+			t.Errorf("splitCell(%q) = %q; want %q", in, got, want)
 		}
 	}
 }

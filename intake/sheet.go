@@ -602,7 +602,7 @@ func (s *Sheet) phones(r *row, svc *hsds.Service, svcKey, region string) {
 
 func (s *Sheet) languages(r *row, svc *hsds.Service, svcKey string) {
 	seen := map[string]bool{}
-	for _, name := range splitList(r.get(FieldLanguages)) {
+	for _, name := range splitCell(r.get(FieldLanguages)) {
 		l := hsds.Language{ServiceID: svc.ID, Name: name}
 		key := HeaderKey(name)
 		if code, ok := LanguageCode(name); ok {
@@ -623,7 +623,7 @@ func (s *Sheet) languages(r *row, svc *hsds.Service, svcKey string) {
 }
 
 func (s *Sheet) categories(r *row, svc *hsds.Service, svcKey string) {
-	for _, name := range splitList(r.get(FieldCategories)) {
+	for _, name := range splitCell(r.get(FieldCategories)) {
 		t := s.cats.find(name)
 		if t == nil {
 			r.s.tab.Unknown("category not in Haven's taxonomy: not imported (add the term, or rename it in the sheet)", r.at()+": "+name)
