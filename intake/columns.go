@@ -26,6 +26,8 @@ const (
 	FieldState          = "state"
 	FieldPostalCode     = "postal_code"
 	FieldCountry        = "country"
+	FieldLatitude       = "latitude"
+	FieldLongitude      = "longitude"
 	FieldPhone          = "phone"
 	FieldWebsite        = "website"
 	FieldEmail          = "email"
@@ -46,7 +48,7 @@ const (
 // Fields are the fields a --map can name, in the order help lists them.
 var Fields = []string{
 	FieldOrganization, FieldOrgDescription, FieldService, FieldDescription, FieldAddress, FieldAddress2,
-	FieldCity, FieldState, FieldPostalCode, FieldCountry, FieldPhone, FieldWebsite, FieldEmail,
+	FieldCity, FieldState, FieldPostalCode, FieldCountry, FieldLatitude, FieldLongitude, FieldPhone, FieldWebsite, FieldEmail,
 	FieldCategories, FieldLanguages, FieldHours, FieldEligibility, FieldFees, FieldApplication,
 	FieldNotes, FieldLastVerified, FieldSample, FieldIgnore,
 }
@@ -72,6 +74,8 @@ var headerNames = map[string][]string{
 	FieldState:      {"state", "st", "province", "state province", "region", "estado", "provincia"},
 	FieldPostalCode: {"zip", "zip code", "zipcode", "postal code", "postcode", "zip postal code", "codigo postal", "cp", "c p", "zona postal"},
 	FieldCountry:    {"country", "pais", "nation", "nacion"},
+	FieldLatitude:   {"latitude", "lat", "latitud"},
+	FieldLongitude:  {"longitude", "lon", "lng", "long", "longitud"},
 	FieldPhone: {"phone", "phone number", "telephone", "tel", "main phone", "contact phone", "phone s", "phones",
 		"telefono", "telefonos", "numero de telefono", "tel efono", "celular", "hotline", "linea"},
 	FieldWebsite: {"website", "web site", "url", "web", "site", "homepage", "link", "web address", "sitio web", "pagina web",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"math"
 	"net/mail"
 	"path/filepath"
 	"regexp"
@@ -720,6 +721,10 @@ func (s *Sheet) location(r *row, svc *hsds.Service, orgKey, svcKey, orgName, cou
 	if zip == "" {
 		r.fail(FieldPostalCode, "the address has no ZIP or postal code")
 	}
+	lat, lon := r.coordinate(FieldLatitude, 90), r.coordinate(FieldLongitude, 180)
+	if (lat == nil) != (lon == nil) {
+		r.fail(FieldLatitude, "give both the latitude and the longitude, or neither")
+	}
 	if len(r.errs) > 0 {
 		return "", false
 	}
@@ -733,6 +738,7 @@ func (s *Sheet) location(r *row, svc *hsds.Service, orgKey, svcKey, orgName, cou
 	loc := &hsds.Location{ID: locID, LocationType: "physical", OrganizationID: svc.OrganizationID,
 		Addresses: []hsds.Address{{ID: StableID(s.opt.Source, "address", locKey), LocationID: locID, Address1: street,
 			Address2: street2, City: city, StateProvince: state, PostalCode: zip, Country: country, AddressType: "physical"}}}
+	loc.Latitude, loc.Longitude = lat, lon
 	if secret {
 		yes := true
 		loc.XConfidential = &yes
@@ -742,6 +748,21 @@ func (s *Sheet) location(r *row, svc *hsds.Service, orgKey, svcKey, orgName, cou
 	svc.ServiceAtLocations = []hsds.ServiceAtLocation{{ID: StableID(s.opt.Source, "service_at_location", svcKey+"\x00"+locKey),
 		ServiceID: svc.ID, LocationID: locID, Location: loc}}
 	return locID, secret
+}
+
+// coordinate reads a latitude (limit 90) or longitude (limit 180) in
+// decimal degrees; nil when the cell is empty or wrong (with an error).
+func (r *row) coordinate(field string, limit float64) *float64 {
+	v := r.get(field)
+	if v == "" {
+		return nil
+	}
+	x, err := strconv.ParseFloat(strings.Replace(v, ",", ".", 1), 64)
+	if err != nil || math.IsNaN(x) || math.Abs(x) > limit {
+		r.fail(field, "%q is not a %s in decimal degrees (such as 29.7604 or -95.3698)", truncateText(v, 30), field)
+		return nil
+	}
+	return &x
 }
 
 // CountryCode reads a country as written ("US", "USA", "United States",

@@ -134,6 +134,9 @@ func TestCoalitionCSV(t *testing.T) {
 	if a := workers.ServiceAtLocations[0].Location.Addresses[0]; a.PostalCode != "02134" || a.StateProvince != "MA" || a.Country != "US" {
 		t.Errorf("address = %+v", a)
 	}
+	if l := workers.ServiceAtLocations[0].Location; l.Latitude == nil || *l.Latitude != 42.3601 || *l.Longitude != -71.0589 {
+		t.Errorf("coordinates = %v, %v", l.Latitude, l.Longitude)
+	}
 	for svc, want := range map[*hsds.Service][]string{shelter: {"case-management", "shelter"}, legal: {"immigration-legal", "legal-services"},
 		workers: {"labor-rights"}, counsel: {"medical-care", "mental-health"}, youth: {"youth-services"}} {
 		if c := categories(svc); !slices.Equal(c, want) {
@@ -207,6 +210,8 @@ func TestSheetProblems(t *testing.T) {
 		{"bad country", "Agency,Address,City,ZIP,Country\nA (sample),1 Calle,Monterrey,64000,Atlantis\n", `row 2: Country: "Atlantis" is not a country`, intake.SheetOptions{}},
 		{"bad website", "Agency,Website\nA (sample),see our facebook\n", `row 2: Website: "see our facebook" is not a web address`, intake.SheetOptions{}},
 		{"bad date", "Agency,Last verified\nA (sample),soon\n", `row 2: Last verified: "soon" is not a date`, intake.SheetOptions{}},
+		{"half a point", "Agency,Address,City,State,ZIP,Lat\nA (sample),1 Main St,Austin,TX,78701,30.27\n", "row 2: Lat: give both the latitude and the longitude", intake.SheetOptions{}},
+		{"bad latitude", "Agency,Address,City,State,ZIP,Lat,Lng\nA (sample),1 Main St,Austin,TX,78701,130,-97.7\n", `row 2: Lat: "130" is not a latitude`, intake.SheetOptions{}},
 		{"no names", "Agency,Program,Phone\n,,512-555-0100\n", "row 2: Agency: neither an agency nor a program name", intake.SheetOptions{}},
 		{"conflicting repeat", "Agency,Program,Phone\nA (sample),P,512-555-0100\nA (sample),P,512-555-0199\n", "row 3: Program: the same agency and program as row 2", intake.SheetOptions{}},
 	} {

@@ -119,6 +119,10 @@ func TestImportSheet(t *testing.T) {
 			{haven.DirectoryFilter{Category: "labor-rights"}, "Workers' Rights Clinic"},
 			{haven.DirectoryFilter{Category: "mental-health", State: "TX"}, "Consejería"},
 			{haven.DirectoryFilter{Query: "survivors", State: "TX"}, "Emergency Shelter, Legal Clinic"},
+			// By place: the coordinates the sheet gives, and for the
+			// confidential shelter, which has none, its ZIP code's centre.
+			{haven.DirectoryFilter{Near: &haven.LatLon{Lat: 42.35, Lon: -71.06}, RadiusKm: 25}, "Workers' Rights Clinic"},
+			{haven.DirectoryFilter{Near: &haven.LatLon{Lat: 29.76, Lon: -95.37}, RadiusKm: 25}, "Emergency Shelter"},
 		} {
 			for _, s := range []haven.DirectorySearcher{dir, ix} {
 				res, err := s.SearchDirectory(ctx, tc.f)
