@@ -231,8 +231,10 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request) {
 	}()
 	user := currentUser(r).Email
 	pend.user = user
+	// The preview reads every row, so that the report lists every problem
+	// at once; without "skip invalid" a file with any is then refused.
 	res, err := s.Importer.ImportSheet(r.Context(), haven.SheetImport{Path: pend.path, Name: pend.name, Options: pend.opt,
-		SkipInvalid: pend.skip, DryRun: true, Actor: user, Keep: previewRows})
+		SkipInvalid: true, DryRun: true, Actor: user, Keep: previewRows})
 	if err != nil {
 		if haven.ErrorCode(err) != haven.EINVALID {
 			s.renderError(w, r, err)
@@ -242,6 +244,11 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Result, d.First = res, previewOf(res.First)
+	if n := res.Report.SkippedRows(); n > 0 && !pend.skip {
+		d.Error = p.L.N("import.strict", n)
+		s.render(w, r, http.StatusBadRequest, "import", p)
+		return
+	}
 	if res.Counts.Services > 0 {
 		keep = true
 		pend.expires = time.Now().Add(uploadTTL)

@@ -71,7 +71,9 @@ func TestImportUpload(t *testing.T) {
 
 	// Strict: the bad row is named, nothing waits.
 	w := uploadSheet(t, s, c, "coalition.csv", data, nil)
-	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "row 10: E-mail") || len(uploadDirs(t, tmp)) != 0 {
+	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "1 row cannot be imported") ||
+		!strings.Contains(w.Body.String(), "row 10: &#34;call us&#34; is not an e-mail address") ||
+		strings.Contains(w.Body.String(), `action="/admin/import/`) || len(uploadDirs(t, tmp)) != 0 {
 		t.Fatalf("strict upload: %d, %d folders\n%s", w.Code, len(uploadDirs(t, tmp)), w.Body.String())
 	}
 
