@@ -81,7 +81,8 @@ func (u *uploads) take(token, user string) *pendingImport {
 	return p
 }
 
-// sweep removes the uploads whose time is up.
+// sweep removes the uploads whose time is up, and the folders of uploads
+// older than that left by an earlier run of the server.
 func (u *uploads) sweep() {
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -90,6 +91,12 @@ func (u *uploads) sweep() {
 		if now.After(p.expires) {
 			os.RemoveAll(p.dir)
 			delete(u.m, k)
+		}
+	}
+	old, _ := filepath.Glob(filepath.Join(os.TempDir(), "haven-upload-*"))
+	for _, dir := range old {
+		if fi, err := os.Stat(dir); err == nil && fi.IsDir() && now.Sub(fi.ModTime()) > uploadTTL+time.Minute {
+			os.RemoveAll(dir)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"haven/sqlstore"
 )
@@ -62,11 +63,19 @@ func TestImportUpload(t *testing.T) {
 	if w := uploadSheet(t, s, nil, "coalition.csv", data, nil); w.Code != http.StatusUnauthorized || len(uploadDirs(t, tmp)) != 0 {
 		t.Errorf("anonymous upload: %d", w.Code)
 	}
+	// A folder an earlier run left behind, older than any wait, goes.
+	stale := filepath.Join(tmp, "haven-upload-stale")
+	os.Mkdir(stale, 0o700)
+	long := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(stale, long, long)
 	c := signIn(t, s, "curator@example.org")
 	for lang, want := range map[string]string{"en": "Import a spreadsheet", "es": "Importar una hoja de cálculo"} {
 		if w := get(s, "/admin/import?lang="+lang, c); w.Code != 200 || !strings.Contains(w.Body.String(), want) || !strings.Contains(w.Body.String(), `enctype="multipart/form-data"`) {
 			t.Errorf("%s form: %d", lang, w.Code)
 		}
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("a stale upload folder was kept")
 	}
 
 	// Strict: the bad row is named, nothing waits.
