@@ -248,6 +248,7 @@ func TestRoles(t *testing.T) {
 		"GET /admin/learn/{slug}/edit": haven.RoleCurator, "POST /admin/learn/{slug}": haven.RoleCurator,
 		"GET /admin/terms": haven.RoleCurator, "POST /admin/terms/{id}": haven.RoleCurator,
 		"GET /admin/services/new": haven.RoleCurator, "POST /admin/services": haven.RoleCurator,
+		"GET /admin/import": haven.RoleCurator, "POST /admin/import": haven.RoleCurator, "POST /admin/import/{token}": haven.RoleCurator,
 		"GET /admin/locations/{id}/edit": haven.RoleCurator, "POST /admin/locations/{id}": haven.RoleCurator,
 		"GET /admin/resources/new": haven.RoleCurator, "POST /admin/resources": haven.RoleCurator,
 		"GET /admin/users": haven.RoleAdmin, "POST /admin/users": haven.RoleAdmin, "POST /admin/users/{id}": haven.RoleAdmin,

@@ -27,6 +27,9 @@ type Limits struct {
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 	// MaxBodyBytes bounds a request's body; more is a 413.
 	MaxBodyBytes int64
+	// MaxUploadBytes bounds a spreadsheet uploaded for import, instead of
+	// MaxBodyBytes.
+	MaxUploadBytes int64
 	// MaxQueryBytes bounds the query string; more is a 400.
 	MaxQueryBytes int
 	// Searches and Exports bound how many directory searches and how many
@@ -48,6 +51,7 @@ func DefaultLimits() Limits {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxBodyBytes:      1 << 20,
+		MaxUploadBytes:    25 << 20,
 		MaxQueryBytes:     4096,
 		Searches:          16,
 		Exports:           2,
@@ -174,7 +178,11 @@ func (s *Server) limitRequest(next http.Handler) http.Handler {
 			fail(haven.Errorf(haven.EINVALID, "Parameter %s is not valid text: it holds invalid UTF-8 or a NUL byte.", truncate(strings.ToValidUTF8(name, "?"), 40)))
 			return
 		}
-		if max := s.Limits.MaxBodyBytes; max > 0 {
+		max := s.Limits.MaxBodyBytes
+		if r.Method == http.MethodPost && r.URL.Path == "/admin/import" && s.Limits.MaxUploadBytes > 0 {
+			max = s.Limits.MaxUploadBytes // a spreadsheet, only for signed-in curators
+		}
+		if max > 0 {
 			if r.ContentLength > max {
 				s.Metrics.Rejected("too_large")
 				// Say so and close: reading the rest would be what the

@@ -41,6 +41,9 @@ type Server struct {
 	// Directory does (an index); nil means Directory.
 	Search    haven.DirectorySearcher
 	DirEditor haven.DirectoryEditor
+	// Importer imports curators' uploaded spreadsheets; without it the
+	// import page is not found.
+	Importer  haven.ImportService
 	Countries haven.CountryService
 	// Tiers keeps the Trafficking in Persons Report tiers; when nil, the
 	// Countries service is asked, if it keeps them.
@@ -116,6 +119,7 @@ type Server struct {
 	setupOnce      sync.Once
 	searchSlots    chan struct{}
 	exportSlots    chan struct{}
+	uploads        uploads // spreadsheets waiting for their import's confirmation
 }
 
 // NewServer returns a Server with its routes; set the services before use.
@@ -249,6 +253,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/organizations/{id}/verify", s.requireRole(haven.RoleCurator, s.handleVerifyOrganization))
 	s.handle(mux, "GET /admin/locations/{id}/edit", s.requireRole(haven.RoleCurator, s.handleEditLocation))
 	s.handle(mux, "POST /admin/locations/{id}", s.requireRole(haven.RoleCurator, s.handleSaveLocation))
+	s.handle(mux, "GET /admin/import", s.requireRole(haven.RoleCurator, s.handleImportForm))
+	s.handle(mux, "POST /admin/import", s.requireRole(haven.RoleCurator, s.handleImportUpload))
+	s.handle(mux, "POST /admin/import/{token}", s.requireRole(haven.RoleCurator, s.handleImportConfirm))
 	s.handle(mux, "GET /admin/terms", s.requireRole(haven.RoleCurator, s.handleTerms))
 	s.handle(mux, "POST /admin/terms", s.requireRole(haven.RoleCurator, s.handleCreateTerm))
 	s.handle(mux, "POST /admin/organizations/{id}/retire", s.requireRole(haven.RoleCurator, s.handleRetireOrganization))

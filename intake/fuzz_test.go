@@ -1,6 +1,9 @@
 package intake
 
 import (
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"haven/weburl"
@@ -27,3 +30,45 @@ func FuzzValues(f *testing.F) {
 		StableID("src", "t", s)
 	})
 }
+
+// FuzzMatchHeader: any column name matches one field or none, the same
+// however it is spaced or cased.
+func FuzzMatchHeader(f *testing.F) {
+	for _, s := range []string{"Agency Name ", "¿A quién sirve?", "Teléfono(s)", "E-mail", "Código Postal", "Main Phone #"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := MatchHeader(s)
+		if got != "" && !slices.Contains(Fields, got) {
+			t.Fatalf("MatchHeader(%q) = %q, not a field", s, got)
+		}
+		if again := MatchHeader("  " + strings.ToUpper(s) + " "); strings.ToLower(strings.ToUpper(s)) == strings.ToLower(s) && again != got {
+			t.Fatalf("MatchHeader(%q) = %q but upper-cased %q", s, got, again)
+		}
+	})
+}
+
+// FuzzParseHours: hours that parse give weekly schedules whose times are
+// real and in order.
+func FuzzParseHours(f *testing.F) {
+	for _, s := range []string{"Mon-Fri 9am-5pm", "Tue & Thu 10:00-16:00", "24/7", "Lunes a viernes 9-17", "Mon-Fri 9-12, 1-5",
+		"By appointment, call first", "lun-vie 8 a 16; sáb 9 a 13", "Sat noon to 6pm"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		scheds, ok := ParseHours(s)
+		if !ok {
+			return
+		}
+		if len(scheds) == 0 {
+			t.Fatalf("ParseHours(%q) read no schedule", s)
+		}
+		for _, sc := range scheds {
+			if sc.Freq != "WEEKLY" || sc.ByDay == "" || !hhmm.MatchString(sc.OpensAt) || !hhmm.MatchString(sc.ClosesAt) || sc.ClosesAt <= sc.OpensAt {
+				t.Fatalf("ParseHours(%q) = %+v", s, sc)
+			}
+		}
+	})
+}
+
+var hhmm = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)

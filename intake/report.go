@@ -49,6 +49,10 @@ type TableReport struct {
 	// Unmapped names the columns that have no home in HSDS 3.0 (or, for
 	// a spreadsheet, that no column name or --map matched).
 	Unmapped []string `json:"unmapped_columns,omitempty"`
+	// Unrecognized are values read but not understood, with examples: a
+	// category that is not in the taxonomy (left out, never invented), a
+	// language without an ISO 639 code (kept by its name).
+	Unrecognized []*Tally `json:"unrecognized,omitempty"`
 }
 
 // Tally counts one kind of event and keeps its first examples.
@@ -93,6 +97,9 @@ func (t *TableReport) Skip(reason, example string) {
 
 // Fix counts a value changed on the way in.
 func (t *TableReport) Fix(what, example string) { tally(&t.Fixes, what, example) }
+
+// Unknown counts a value read but not understood (see Unrecognized).
+func (t *TableReport) Unknown(what, example string) { tally(&t.Unrecognized, what, example) }
 
 // NoHome records a column with no home in HSDS 3.0, once.
 func (t *TableReport) NoHome(column string) {
@@ -151,8 +158,15 @@ func (r *Report) WriteText(w io.Writer) error {
 		for _, x := range t.Fixes {
 			fmt.Fprintf(&b, "    changed %d: %s%s\n", x.Count, x.What, examples(x))
 		}
+		for _, x := range t.Unrecognized {
+			fmt.Fprintf(&b, "    not recognized %d: %s%s\n", x.Count, x.What, examples(x))
+		}
 		if len(t.Unmapped) > 0 {
-			fmt.Fprintf(&b, "    columns with no place in HSDS 3.0, not imported: %s\n", strings.Join(t.Unmapped, ", "))
+			what := "columns with no place in HSDS 3.0, not imported"
+			if r.Format == FormatCSV || r.Format == FormatXLSX {
+				what = "columns Haven does not recognize, not imported (name them with --map 'Column=field')"
+			}
+			fmt.Fprintf(&b, "    %s: %s\n", what, strings.Join(t.Unmapped, ", "))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

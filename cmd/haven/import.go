@@ -23,7 +23,7 @@ func importCommand() *command {
 	return &command{
 		name:    "import",
 		summary: "import providers from Open Referral data (HSDS 3.0, 2.0 or 1.1)",
-		usage:   "[--db DSN] [--skip-invalid] [--dry-run] [--report FILE] [--default-country CC] [--source NAME] PATH",
+		usage:   "[--db DSN] [--skip-invalid] [--dry-run] [--report FILE] [--default-country CC] [--source NAME] [--sheet NAME] [--map 'Column=field']... PATH",
 		help: `Imports services into the provider directory. PATH is either
   - an HSDS 3.0 JSON file: one service, an array of services, an API page
     envelope with "contents", or NDJSON (one service a line), each service
@@ -54,7 +54,7 @@ locations in external_identifier, services in a metadata record of the id
 change.
 
 An address without a country gets --default-country; without that flag,
-US when every state in the package is a U.S. state (the report says so).`,
+US when every state in the package is a U.S. state (the report says so).` + fmt.Sprintf(sheetHelp, wrapList(intake.Fields, 76)),
 		flags: func(fs *flag.FlagSet) func(context.Context, *Main, []string) error {
 			db := dbFlag(fs)
 			var f importFlags
@@ -62,16 +62,21 @@ US when every state in the package is a U.S. state (the report says so).`,
 			fs.BoolVar(&f.dryRun, "dry-run", false, "check everything and show what would be imported, with the report; write nothing")
 			fs.StringVar(&f.report, "report", "", "also write the report as JSON to `FILE`")
 			fs.StringVar(&f.country, "default-country", "", "ISO 3166-1 alpha-2 country of addresses that give none (default US when every state is a U.S. state)")
-			fs.StringVar(&f.source, "source", "", "namespace of the stable ids made for non-UUID ids (default: the folder or file name)")
+			fs.StringVar(&f.source, "source", "", "namespace of the stable ids made for non-UUID ids (default: the folder or file name; \"spreadsheet\" for spreadsheets)")
+			sheet := newSheetFlags(fs)
 			return func(ctx context.Context, m *Main, args []string) error {
 				if len(args) != 1 {
-					return fmt.Errorf("import takes one PATH: a JSON or NDJSON file, a data package folder or .zip, or -")
+					return fmt.Errorf("import takes one PATH: a JSON or NDJSON file, a data package folder or .zip, a .csv or .xlsx spreadsheet, or -")
 				}
 				store, err := m.openDB(ctx, db)
 				if err != nil {
 					return err
 				}
 				defer store.Close()
+				if isSheet(args[0]) {
+					return m.importSheet(ctx, sqlstore.NewDirectoryService(store), sheet,
+						sheetRun{path: args[0], source: f.source, country: f.country, reportFile: f.report, skip: f.skip, dryRun: f.dryRun})
+				}
 				_, err = m.importPath(ctx, sqlstore.NewDirectoryService(store), args[0], f)
 				return err
 			}
@@ -163,7 +168,8 @@ func (m *Main) openInput(path string, f importFlags) (*importInput, error) {
 		in.name = p.Report.Source
 		in.size, in.bytes, in.pos = p.Size(), true, p.Pos
 	case intake.KindSpreadsheet:
-		return nil, fmt.Errorf("import: %s: spreadsheets: not yet", name)
+		// The command sends spreadsheets to importSheet before this.
+		return nil, fmt.Errorf("import: %s: a spreadsheet, which the spreadsheet importer reads", name)
 	default:
 		return nil, fmt.Errorf("import: %s: not a file Haven can import", name)
 	}
