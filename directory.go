@@ -58,6 +58,10 @@ type DirectoryHit struct {
 	Country    string
 	Lat, Lon   *float64
 	DistanceKm *float64
+	// Served is "area" for a service found because it serves the searched
+	// place (see servicearea.go), "remote" for one that does so by phone
+	// or online; "" for one found by a place of its own.
+	Served string
 }
 
 // DirectoryResult is one page of a directory search.
@@ -200,6 +204,10 @@ type DirectoryDoc struct {
 	// terms a query matches, the head terms among them.
 	HeadTerms []string
 	Terms     []string
+	// Areas are the service's areas, resolved or not, by area id;
+	// Remote is whether it has a virtual location (servicearea.go).
+	Areas  []ServedArea
+	Remote bool
 }
 
 // DirectoryPlace is where a service is offered.

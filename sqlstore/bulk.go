@@ -42,7 +42,7 @@ var tableOrder = []string{
 	"taxonomies", "taxonomy_terms", "organizations", "programs", "organization_identifiers", "funding",
 	"locations", "addresses", "accessibility", "services", "service_at_locations", "contacts", "phones",
 	"languages", "schedules", "service_areas", "cost_options", "required_documents", "attributes", "metadata",
-	"search_places", "search_categories", "search_languages", "search_docs", "services_fts",
+	"search_places", "search_categories", "search_languages", "search_areas", "search_docs", "services_fts",
 }
 
 // bulk is a transaction's bulk-mode state.

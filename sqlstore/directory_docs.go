@@ -276,5 +276,5 @@ func directoryDocs(ctx context.Context, tx *Tx, where string, args ...any) ([]*h
 			return nil, err
 		}
 	}
-	return docs, nil
+	return docs, readAreas(ctx, tx, in, ids, byID)
 }

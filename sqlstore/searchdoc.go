@@ -21,7 +21,7 @@ import (
 // from SQL (whatever order its engine returns terms in) encodes to the same
 // bytes as the one the writer made.
 
-const searchDocVersion = 1
+const searchDocVersion = 2 // 2: with service areas (service_areas.go)
 
 // errSearchDoc is what decodeSearchDoc returns for bytes it cannot read.
 var errSearchDoc = errors.New("bad search document")
@@ -62,7 +62,7 @@ func encodeSearchDoc(d *haven.DirectoryDoc) []byte {
 			b = appendString(b, s)
 		}
 	}
-	return b
+	return appendAreas(b, d)
 }
 
 // sortedSet returns the distinct strings of list, sorted, leaving out those
@@ -120,6 +120,7 @@ func (dec *docDecoder) decode(id string, b []byte) (*haven.DirectoryDoc, error) 
 	}
 	d.Categories, d.Languages = r.strs(), r.strs()
 	head, rest := r.strs(), r.strs()
+	r.areas(d)
 	if r.err == nil && len(r.b) != 0 {
 		r.fail()
 	}

@@ -1,0 +1,167 @@
+package searchindex
+
+import (
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"haven"
+	"haven/geo"
+)
+
+// Served areas, as sqlstore's prepareServed finds them (see haven's
+// servicearea.go): a search with a place also finds the services that
+// serve it without a place of their own matching it, and pages them in
+// with haven.PageServed. Replaced and removed documents stay in these sets
+// until the next rebuild, as in the posting lists: every use intersects
+// with a set of live documents.
+
+// areaIndex holds the documents of each served area.
+type areaIndex struct {
+	country   map[string]*roaring.Bitmap // a whole country, by country
+	state     map[string]*roaring.Bitmap // a whole state, by state
+	inState   map[string]*roaring.Bitmap // a state or a county of it, by state
+	inCountry map[string]*roaring.Bitmap // a country, or a state or county of it, by country
+	polys     []polyArea
+	remote    *roaring.Bitmap // documents with a virtual location
+	coords    *roaring.Bitmap // documents with a place with coordinates
+}
+
+type polyArea struct {
+	doc   uint32
+	area  haven.ServedArea // for its bounding box
+	shape haven.AreaShape
+}
+
+func addTo(m *map[string]*roaring.Bitmap, key string, n uint32) {
+	if *m == nil {
+		*m = map[string]*roaring.Bitmap{}
+	}
+	b := (*m)[key]
+	if b == nil {
+		b = roaring.New()
+		(*m)[key] = b
+	}
+	b.Add(n)
+}
+
+// addAreas files document n's areas, its virtual location and whether it
+// has coordinates.
+func (x *index) addAreas(n uint32, e *entry) {
+	a := &x.areas
+	if a.remote == nil {
+		a.remote, a.coords = roaring.New(), roaring.New()
+	}
+	if e.remote {
+		a.remote.Add(n)
+	}
+	for _, p := range e.places {
+		if p.Lat != nil && p.Lon != nil {
+			a.coords.Add(n)
+			break
+		}
+	}
+	for _, ar := range e.areas {
+		switch ar.Kind {
+		case haven.AreaCountry:
+			addTo(&a.country, ar.Country, n)
+			addTo(&a.inCountry, ar.Country, n)
+		case haven.AreaState:
+			addTo(&a.state, ar.State, n)
+			addTo(&a.inState, ar.State, n)
+			addTo(&a.inCountry, ar.Country, n)
+		case haven.AreaCounty:
+			addTo(&a.inState, ar.State, n)
+			addTo(&a.inCountry, ar.Country, n)
+		case haven.AreaPolygon:
+			if shape, err := haven.ParseAreaGeometry(ar.Geometry); err == nil {
+				a.polys = append(a.polys, polyArea{n, ar, shape})
+			}
+		}
+	}
+}
+
+// orOf returns the union of the non-nil bitmaps, nil when none.
+func orOf(bms ...*roaring.Bitmap) *roaring.Bitmap {
+	var out *roaring.Bitmap
+	for _, b := range bms {
+		if b == nil {
+			continue
+		}
+		if out == nil {
+			out = b.Clone()
+		} else {
+			out.Or(b)
+		}
+	}
+	return out
+}
+
+// served returns the documents a search with a place finds because they
+// serve it: of nonPlace (those matching every filter but the place ones),
+// those matching each place filter by a place or an area, and the point
+// by an area, that local (those found by their places) leaves out — or,
+// without a radius, that have no coordinates. nil when there are none.
+func (x *index) served(f haven.DirectoryFilter, nonPlace, local *roaring.Bitmap) *roaring.Bitmap {
+	if !f.HasPlace() || x.areas.remote == nil {
+		return nil
+	}
+	a := &x.areas
+	s := nonPlace
+	if f.Near != nil {
+		at := haven.LocatePoint(*f.Near)
+		var polys *roaring.Bitmap
+		for _, pa := range a.polys {
+			if pa.area.InBounds(geo.Point(*f.Near)) && pa.shape.Contains(*f.Near) {
+				if polys == nil {
+					polys = roaring.New()
+				}
+				polys.Add(pa.doc)
+			}
+		}
+		var c, st *roaring.Bitmap
+		if at.Country != "" {
+			c = a.country[at.Country]
+		}
+		if at.State != "" {
+			st = a.state[at.State]
+		}
+		u := orOf(c, st, polys)
+		if u == nil {
+			return nil
+		}
+		s = roaring.And(s, u)
+	}
+	if f.State != "" {
+		var byPlace *roaring.Bitmap
+		if id, ok := x.facets[facetState].ids[f.State]; ok {
+			byPlace = x.facets[facetState].sets[id]
+		}
+		u := orOf(byPlace, a.inState[f.State], a.country[haven.CountryOfState(f.State)])
+		if u == nil {
+			return nil
+		}
+		s = roaring.And(s, u)
+	}
+	if f.Country != "" {
+		var byPlace *roaring.Bitmap
+		if id, ok := x.facets[facetCountry].ids[f.Country]; ok {
+			byPlace = x.facets[facetCountry].sets[id]
+		}
+		u := orOf(byPlace, a.inCountry[f.Country])
+		if u == nil {
+			return nil
+		}
+		s = roaring.And(s, u)
+	}
+	if f.Near != nil && f.RadiusKm == 0 {
+		s = roaring.AndNot(s, roaring.And(local, a.coords))
+	} else {
+		s = roaring.AndNot(s, local)
+	}
+	if s.IsEmpty() {
+		return nil
+	}
+	return s
+}
+
+// isRemote reports whether document n has a virtual location.
+func (x *index) isRemote(n uint32) bool { return x.areas.remote != nil && x.areas.remote.Contains(n) }
