@@ -123,7 +123,7 @@ var (
 	}
 	areaNationwide = map[string]bool{"nationwide": true, "countrywide": true, "national": true, "nacional": true,
 		"country": true, "pais": true, "nationally": true}
-	areaStatewide = map[string]bool{"statewide": true, "state": true, "estado": true, "estatal": true}
+	areaStatewide   = map[string]bool{"statewide": true, "state": true, "estado": true, "estatal": true}
 	areaCountyWords = map[string]bool{"county": true, "parish": true, "borough": true, "condado": true}
 )
 

@@ -66,7 +66,7 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	}
 	operands = append(operands, x.baseOf(f.AllStatuses))
 	core := intersect(operands)
-	nonPlace := core // for served areas (areas.go)
+	nonPlace := core    // for served areas (areas.go)
 	var inRadius []near // with a radius: every service in it, at its distance
 	if f.Near != nil && f.RadiusKm > 0 {
 		// Last, so that only the places of services matching the rest
