@@ -147,9 +147,12 @@ func resolveAreaText(text string, home AreaHome) (ServedArea, string) {
 		}
 		name, rest := words[:i], words[i+1:]
 		if w == "condado" {
-			name, rest = trimFiller(words[i+1:]), nil
+			name, rest = words[i+1:], nil
+			if len(name) > 0 && (name[0] == "de" || name[0] == "del") {
+				name = name[1:]
+			}
 		}
-		name = trimFiller(name)
+		name = trimCountyFiller(name)
 		if len(name) == 0 {
 			break
 		}
@@ -196,6 +199,21 @@ func resolveAreaText(text string, home AreaHome) (ServedArea, string) {
 		return ServedArea{}, fmt.Sprintf("%q says statewide, but not which state, and the service's places are not all in one state: write the state's name.", text)
 	}
 	return ServedArea{}, fmt.Sprintf("Haven cannot tell which place %q names.", truncate(text, 80))
+}
+
+// countyFiller are the words left out of a county's name: fewer than
+// areaFiller, since "La Salle" and "Los Angeles" are names.
+var countyFiller = map[string]bool{"the": true, "all": true, "of": true, "entire": true, "whole": true,
+	"serving": true, "serves": true, "throughout": true, "in": true, "residents": true, "across": true}
+
+func trimCountyFiller(words []string) []string {
+	for len(words) > 0 && countyFiller[words[0]] {
+		words = words[1:]
+	}
+	for len(words) > 0 && countyFiller[words[len(words)-1]] {
+		words = words[:len(words)-1]
+	}
+	return words
 }
 
 func trimFiller(words []string) []string {

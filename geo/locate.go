@@ -179,17 +179,32 @@ func StateByName(name string) (State, bool) {
 	if s, ok := StateByCode(name); ok {
 		return s, true
 	}
-	k := FoldName(name)
-	for _, s := range states {
-		if FoldName(s.Name) == k || FoldName(s.NameES) == k {
-			return s, true
+	i, ok := stateNameIndex()[FoldName(name)]
+	if !ok {
+		return State{}, false
+	}
+	return states[i], true
+}
+
+var (
+	stateNamesOnce sync.Once
+	stateNames     map[string]int // folded name → index in states
+)
+
+func stateNameIndex() map[string]int {
+	stateNamesOnce.Do(func() {
+		stateNames = map[string]int{}
+		for i, s := range states {
+			stateNames[FoldName(s.Name)] = i
+			stateNames[FoldName(s.NameES)] = i
+			if s.Code == "DC" {
+				for _, alias := range []string{"washington dc", "washington d c", "district of columbia", "distrito de columbia"} {
+					stateNames[alias] = i
+				}
+			}
 		}
-	}
-	switch k {
-	case "washington dc", "washington d c", "district of columbia", "distrito de columbia":
-		return StateByCode("DC")
-	}
-	return State{}, false
+	})
+	return stateNames
 }
 
 // FoldName lower-cases s, drops accents, turns punctuation into spaces
