@@ -22,6 +22,11 @@ type DirectoryFilter struct {
 	Near     *LatLon
 	RadiusKm float64
 
+	// Served says what a search with a place does with the services that
+	// serve it without being there (servicearea.go): "" merges them into
+	// the results, ServedNone leaves them out, ServedOnly lists them alone.
+	Served string
+
 	// AllStatuses includes inactive and defunct services.
 	AllStatuses bool
 
@@ -130,6 +135,8 @@ func (f DirectoryFilter) validate() (string, *Error) {
 		return "radius_km", Errorf(EINVALID, "A radius needs a place to measure from.")
 	case f.Near != nil && !f.Near.Valid():
 		return "near", Errorf(EINVALID, "The place is not a valid latitude and longitude.")
+	case f.Served != "" && f.Served != ServedNone && f.Served != ServedOnly:
+		return "served", Errorf(EINVALID, "served %q is not one of none and only.", truncate(f.Served, 20))
 	case f.Offset < 0 || f.Limit < 0:
 		return "page", Errorf(EINVALID, "offset and limit must not be negative.")
 	}

@@ -401,6 +401,12 @@ func LocatePoint(p geo.Point) PointPlace {
 	return PointPlace{}
 }
 
+// The values of DirectoryFilter.Served besides "".
+const (
+	ServedNone = "none"
+	ServedOnly = "only"
+)
+
 // HasPlace reports whether a filter names a place (a point, a state or a
 // country): only then are services that serve it without being there
 // found, and marked served.

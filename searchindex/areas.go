@@ -101,7 +101,7 @@ func orOf(bms ...*roaring.Bitmap) *roaring.Bitmap {
 // by an area, that local (those found by their places) leaves out — or,
 // without a radius, that have no coordinates. nil when there are none.
 func (x *index) served(f haven.DirectoryFilter, nonPlace, local *roaring.Bitmap) *roaring.Bitmap {
-	if !f.HasPlace() || x.areas.remote == nil {
+	if !f.HasPlace() || f.Served == haven.ServedNone || x.areas.remote == nil {
 		return nil
 	}
 	a := &x.areas

@@ -189,6 +189,7 @@ func (v *vocabulary) randomFilter(r *rand.Rand) haven.DirectoryFilter {
 			f.RadiusKm = pick(r, []float64{5, 25, 50, 300, haven.MaxRadiusKm})
 		}
 	}
+	f.Served = pick(r, []string{"", "", "", haven.ServedNone, haven.ServedOnly})
 	f.AllStatuses = r.IntN(3) == 0
 	switch r.IntN(4) { // most questions count every facet, as the API does
 	case 0:
@@ -224,6 +225,9 @@ var fixedFilters = []haven.DirectoryFilter{
 	{Near: &haven.LatLon{Lat: 29.7604, Lon: -95.3698}, Limit: 20, Offset: 3},
 	{Near: &haven.LatLon{Lat: 40.7128, Lon: -74.006}, RadiusKm: 5, Query: "legal"},
 	{Country: "MX", Limit: 5, Offset: 2},
+	{State: "TX", Served: haven.ServedOnly, Limit: 10},
+	{State: "TX", Served: haven.ServedNone, Limit: 10},
+	{Query: "legal", Served: haven.ServedOnly},
 }
 
 func init() {

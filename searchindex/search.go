@@ -136,6 +136,13 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	var servedOff, servedN int
 	var isServed []bool
 	offset, limit := f.Offset, f.Limit
+	if f.Served == haven.ServedOnly {
+		all = empty // the services found by their places are left out
+		res.Total = 0
+		if served == nil {
+			return res
+		}
+	}
 	if served != nil {
 		if f.Near != nil && f.RadiusKm == 0 {
 			all = roaring.AndNot(all, served)

@@ -107,6 +107,9 @@ func (d *DirectoryService) SearchDirectory(ctx context.Context, f haven.Director
 	limit, offset := f.Limit, f.Offset
 	var servedOff, servedN int
 	var isServed []bool
+	if f.Served == haven.ServedOnly {
+		res.Total, offset, limit = 0, 0, 0 // the services found by their places are left out
+	}
 	if sv != nil {
 		offset, limit, servedOff, servedN, isServed = haven.PageServed(res.Total, sv.n, f.Offset, f.Limit)
 		res.Total += sv.n
@@ -127,7 +130,7 @@ func (d *DirectoryService) SearchDirectory(ctx context.Context, f haven.Director
 	}
 	query := `SELECT s.id, s.name, s.organization_id, COALESCE(o.name, '') FROM services s
 		LEFT JOIN organizations o ON o.id = s.organization_id WHERE ` + where + ` ORDER BY ` + order
-	if f.Limit > 0 || sv != nil {
+	if f.Limit > 0 || sv != nil || f.Served == haven.ServedOnly {
 		query += fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset)
 	}
 	rows, err := tx.QueryContext(ctx, query, args...)

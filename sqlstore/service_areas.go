@@ -192,7 +192,7 @@ func shiftArgs(cond string, n int) string {
 // served when it has no coordinates, and where (the local search) is
 // narrowed to leave the served ones out.
 func prepareServed(ctx context.Context, tx *Tx, f haven.DirectoryFilter, q analyze.Query, where *string, args *[]any) (*servedQuery, error) {
-	if !f.HasPlace() {
+	if !f.HasPlace() || f.Served == haven.ServedNone {
 		return nil, nil
 	}
 	dl := tx.db.dialect

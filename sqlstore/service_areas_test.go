@@ -27,7 +27,10 @@ func localHits(hits []haven.DirectoryHit) []haven.DirectoryHit {
 // those a search with a place finds because they serve it, computed in
 // Go from the data by the rules of haven's servicearea.go.
 func withServed(svcs []*hsds.Service, f haven.DirectoryFilter, local []string) []string {
-	if !f.HasPlace() {
+	if !f.HasPlace() || f.Served == haven.ServedNone {
+		if f.Served == haven.ServedOnly {
+			return nil
+		}
 		return local
 	}
 	isLocal := map[string]bool{}
@@ -35,6 +38,9 @@ func withServed(svcs []*hsds.Service, f haven.DirectoryFilter, local []string) [
 		isLocal[id] = true
 	}
 	out := slices.Clone(local)
+	if f.Served == haven.ServedOnly {
+		out = nil
+	}
 	for _, s := range svcs {
 		if !f.AllStatuses && s.Status != "active" && s.Status != "temporarily closed" {
 			continue
@@ -186,6 +192,8 @@ func TestServedAreasSearch(t *testing.T) {
 			{haven.DirectoryFilter{Near: guadalajara, RadiusKm: 50}, nil, nil, []string{"mx-nationwide", "us-online"}},
 			{haven.DirectoryFilter{Near: guadalajara, RadiusKm: 50, Country: "MX"}, nil, nil, []string{"mx-nationwide"}},
 			{haven.DirectoryFilter{}, nil, nil, nil},
+			{haven.DirectoryFilter{State: "TX", Served: haven.ServedOnly}, []string{"tx-statewide", "us-online", "county"}, []string{"area", "remote", "area"}, nil},
+			{haven.DirectoryFilter{State: "TX", Served: haven.ServedNone}, nil, nil, []string{"tx-statewide", "us-online", "county"}},
 		}
 		for _, tt := range tests {
 			t.Run(fmt.Sprintf("%+v", tt.f), func(t *testing.T) {
@@ -217,6 +225,9 @@ func TestServedAreasSearch(t *testing.T) {
 					if got, ok := mark[role[r].ID]; ok {
 						t.Errorf("%s found (%s)", r, got)
 					}
+				}
+				if f.Served == haven.ServedOnly && len(localHits(res.Hits)) > 0 {
+					t.Errorf("served=only lists %d services found by their places", len(localHits(res.Hits)))
 				}
 				// The served come one in ServedEvery while local ones remain.
 				for i, h := range res.Hits {
