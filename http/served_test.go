@@ -150,4 +150,3 @@ func TestServedAreaPages(t *testing.T) {
 func htmlText(s string) string {
 	return strings.NewReplacer("'", "&#39;", "&", "&amp;", `"`, "&#34;").Replace(s)
 }
-
