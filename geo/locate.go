@@ -30,9 +30,13 @@ import (
 // of kilometres across.
 const LocateMaxKm = 40.0
 
-// locateGrid files the ZIP centroids by whole degree, for LocateState.
+// locateCell is the size, in degrees, of the cells LocateState files the
+// ZIP centroids under: a dense city's cell holds a few dozen.
+const locateCell = 0.1
+
+// locateGrid files the ZIP centroids by cell, for LocateState.
 type locateGrid struct {
-	cells map[[2]int16][]int32 // index into the ZIP table
+	cells map[[2]int32][]int32 // index into the ZIP table
 }
 
 var (
@@ -40,12 +44,16 @@ var (
 	locateData locateGrid
 )
 
+func locateKey(lat, lon float64) [2]int32 {
+	return [2]int32{int32(math.Floor(lat / locateCell)), int32(math.Floor(lon / locateCell))}
+}
+
 func locateLoaded() *locateGrid {
 	locateOnce.Do(func() {
 		t := zipsLoaded()
-		g := locateGrid{cells: map[[2]int16][]int32{}}
+		g := locateGrid{cells: map[[2]int32][]int32{}}
 		for i := range t.zips {
-			k := [2]int16{int16(math.Floor(float64(t.lat[i]) / zipScale)), int16(math.Floor(float64(t.lon[i]) / zipScale))}
+			k := locateKey(float64(t.lat[i])/zipScale, float64(t.lon[i])/zipScale)
 			g.cells[k] = append(g.cells[k], int32(i))
 		}
 		locateData = g
@@ -61,24 +69,49 @@ func LocateState(p Point) (string, bool) {
 		return "", false
 	}
 	t, g := zipsLoaded(), locateLoaded()
-	la, lo := int16(math.Floor(p.Lat)), int16(math.Floor(p.Lon))
-	best, bestKm := -1, math.Inf(1)
-	// 40 km is less than a degree of latitude, and less than one of
-	// longitude below 68°N; farther north, look two cells either way.
-	span := int16(1)
-	if math.Abs(p.Lat) > 60 {
-		span = 3
-	}
-	for dla := int16(-1); dla <= 1; dla++ {
-		for dlo := -span; dlo <= span; dlo++ {
-			for _, i := range g.cells[[2]int16{la + dla, lo + dlo}] {
-				d := DistanceKm(p, Point{float64(t.lat[i]) / zipScale, float64(t.lon[i]) / zipScale})
-				// Ties go to the lower ZIP, so that the answer never
-				// depends on the order cells are read.
-				if d < bestKm || d == bestKm && int(i) < best {
-					best, bestKm = int(i), d
-				}
+	c := locateKey(p.Lat, p.Lon)
+	// Candidates are compared by the equirectangular approximation (in
+	// squared hundred-thousandths of a degree, east-west ones shrunk by the
+	// cosine of p's latitude), as good as the haversine over a few dozen
+	// kilometres and far cheaper; the best is then measured exactly.
+	best, bestD := -1, math.Inf(1)
+	plat, plon, cosLat := p.Lat*zipScale, p.Lon*zipScale, math.Cos(Radians(p.Lat))
+	visit := func(la, lo int32) {
+		for _, i := range g.cells[[2]int32{la, lo}] {
+			dy, dx := float64(t.lat[i])-plat, (float64(t.lon[i])-plon)*cosLat
+			d := dx*dx + dy*dy
+			// Ties go to the lower ZIP, so that the answer never
+			// depends on the order cells are read.
+			if d < bestD || d == bestD && int(i) < best {
+				best, bestD = int(i), d
 			}
+		}
+	}
+	bestKm := math.Inf(1)
+	// Rings of cells around p's, until nothing outside them can be nearer
+	// than the best found, or lie within LocateMaxKm. Outside ring r a
+	// point is at least r cells away in latitude or in longitude; a cell
+	// is narrowest east to west at the ring's edge nearest a pole.
+	for r := int32(0); ; r++ {
+		for la := c[0] - r; la <= c[0]+r; la++ {
+			if la == c[0]-r || la == c[0]+r {
+				for lo := c[1] - r; lo <= c[1]+r; lo++ {
+					visit(la, lo)
+				}
+			} else {
+				visit(la, c[1]-r)
+				visit(la, c[1]+r)
+			}
+		}
+		edge := math.Min(89.9, math.Abs(p.Lat)+float64(r+1)*locateCell)
+		bound := float64(r) * locateCell * (math.Pi / 180) * EarthRadiusKm * math.Cos(Radians(edge))
+		if best >= 0 {
+			bestKm = DistanceKm(p, Point{float64(t.lat[best]) / zipScale, float64(t.lon[best]) / zipScale})
+		}
+		// The approximation may rank a point just outside the rings
+		// before one inside: a kilometre of margin keeps the answer exact.
+		if bestKm+1 <= bound || bound > LocateMaxKm || r > 400 {
+			break
 		}
 	}
 	if best < 0 || bestKm > LocateMaxKm {
