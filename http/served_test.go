@@ -40,6 +40,8 @@ func MustServedServer(tb testing.TB, dsn string) (*havenhttp.Server, map[string]
 		URL: "https://example.org/chat", OrganizationID: online.OrganizationID}
 	online.ServiceAtLocations = []hsds.ServiceAtLocation{{ID: "00000000-0000-4000-8000-0000000a0003", ServiceID: online.ID, LocationID: virt.ID, Location: virt}}
 	online.ServiceAreas = []hsds.ServiceArea{{ID: "00000000-0000-4000-8000-0000000a0004", ServiceID: online.ID, Name: "Texas (statewide)"}}
+	online.ServiceAreas = append(online.ServiceAreas, hsds.ServiceArea{ID: "00000000-0000-4000-8000-0000000a0006", ServiceID: online.ID,
+		Name: "Central Houston", Description: "Sample polygon", ExtentType: "geojson", Extent: houstonBox})
 	bad.ServiceAtLocations = nil
 	bad.ServiceAreas = []hsds.ServiceArea{{ID: "00000000-0000-4000-8000-0000000a0005", ServiceID: bad.ID, Name: "Everywhere our volunteers reach"}}
 	role["nationwide"], role["online"], role["unresolved"] = nat, online, bad
@@ -107,6 +109,19 @@ func TestServedAreaPages(t *testing.T) {
 			})
 		}
 
+		// The HSDS API returns the areas as they were written, valid HSDS.
+		w0 := do(s, "GET", "/api/hsds/services/"+role["online"].ID, nil)
+		mustValidate(t, "service", w0.Body.Bytes(), "service with areas")
+		var got hsds.Service
+		if err := json.Unmarshal(w0.Body.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.EqualFunc(got.ServiceAreas, role["online"].ServiceAreas, func(a, b hsds.ServiceArea) bool {
+			return a.ID == b.ID && a.Name == b.Name && a.Extent == b.Extent && a.ExtentType == b.ExtentType && a.Description == b.Description
+		}) {
+			t.Errorf("service areas come back as %+v", got.ServiceAreas)
+		}
+
 		// The API marks served hits and gives them no distance.
 		w := do(s, "GET", "/api/v1/search?postcode=77002&radius_km=50&per_page=100", nil)
 		var res struct {
@@ -145,6 +160,9 @@ func TestServedAreaPages(t *testing.T) {
 		}
 	})
 }
+
+// houstonBox is a GeoJSON polygon around central Houston.
+const houstonBox = `{"type":"Polygon","coordinates":[[[-95.6,29.6],[-95.1,29.6],[-95.1,29.95],[-95.6,29.95],[-95.6,29.6]]]}`
 
 // htmlText is s as html/template writes it in text.
 func htmlText(s string) string {

@@ -159,6 +159,15 @@ func areaServices(tb testing.TB) (svcs []*hsds.Service, byRole map[string]*hsds.
 	s = pick("unresolved", "")
 	s.ServiceAtLocations = nil
 	s.ServiceAreas = []hsds.ServiceArea{area(s, 5, hsds.ServiceArea{Name: "Greater Gulf Coast region"})}
+	// A shelter in Texas at a confidential location, serving the state:
+	// found far from it as served, it must show nothing of the site.
+	s = pick("confidential", "TX")
+	conf := *s.ServiceAtLocations[0].Location
+	yes := true
+	conf.XConfidential = &yes
+	s.ServiceAtLocations = []hsds.ServiceAtLocation{s.ServiceAtLocations[0]}
+	s.ServiceAtLocations[0].Location = &conf
+	s.ServiceAreas = []hsds.ServiceArea{area(s, 7, hsds.ServiceArea{Name: "Texas"})}
 	// Mexico, nationwide.
 	s = pick("mx-nationwide", "")
 	s.ServiceAtLocations = nil
@@ -236,6 +245,32 @@ func TestServedAreasSearch(t *testing.T) {
 					}
 				}
 			})
+		}
+		// A confidential location's service, served far from its site,
+		// has no distance, and its coordinates are the public point's.
+		conf := role["confidential"]
+		site := conf.ServiceAtLocations[0].Location
+		seen := 0
+		for _, near := range []*haven.LatLon{{Lat: 31.7619, Lon: -106.485}, {Lat: 32.7767, Lon: -96.797}, houston} { // El Paso, Dallas, Houston
+			res, err := dir.SearchDirectory(context.Background(), haven.DirectoryFilter{Near: near, RadiusKm: 5, Served: haven.ServedOnly, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range res.Hits {
+				if h.ServiceID != conf.ID {
+					continue
+				}
+				seen++
+				if h.DistanceKm != nil {
+					t.Errorf("confidential served hit near %v has a distance", near)
+				}
+				if h.Lat != nil && site.Latitude != nil && *h.Lat == *site.Latitude && *h.Lon == *site.Longitude {
+					t.Errorf("confidential served hit near %v shows the site's coordinates", near)
+				}
+			}
+		}
+		if seen < 2 {
+			t.Errorf("the confidential service was served in %d of 3 searches", seen)
 		}
 		// Pages split the merged order without loss or repeat.
 		f := haven.DirectoryFilter{Near: houston, RadiusKm: 40, Limit: 1000}
