@@ -1,10 +1,11 @@
 package searchindex
 
 import (
+	"slices"
+
 	"github.com/RoaringBitmap/roaring/v2"
 
 	"haven"
-	"haven/geo"
 )
 
 // Served areas, as sqlstore's prepareServed finds them (see haven's
@@ -79,7 +80,95 @@ func (x *index) addAreas(n uint32, e *entry) {
 	}
 }
 
-// orOf returns the union of the non-nil bitmaps, nil when none.
+// served returns the documents a search with a place finds because they
+// serve it: of nonPlace (those matching every filter but the place ones,
+// once narrowed by extra), those matching each place filter by a place or
+// an area, and the point by an area, that local (those found by their
+// places) leaves out — or, without a radius, that have no coordinates.
+// nil when there are none.
+//
+// Every served document has an area matching one of the place filters
+// (by its places alone it would be local): those few are found first from
+// the area sets, and every other set is intersected with them, so that no
+// set of the size of the directory is copied.
+func (x *index) served(f haven.DirectoryFilter, nonPlace, local *roaring.Bitmap, extra ...*roaring.Bitmap) *roaring.Bitmap {
+	if !f.HasPlace() || f.Served == haven.ServedNone || x.areas.remote == nil {
+		return nil
+	}
+	a := &x.areas
+	var nearAreas, stateAreas, countryAreas []*roaring.Bitmap
+	if f.Near != nil {
+		at := haven.LocatePoint(*f.Near)
+		if at.Country != "" {
+			nearAreas = append(nearAreas, a.country[at.Country])
+		}
+		if at.State != "" {
+			nearAreas = append(nearAreas, a.state[at.State])
+		}
+		var polys *roaring.Bitmap
+		for _, pa := range a.polys {
+			if pa.area.InBounds(*f.Near) && pa.shape.Contains(*f.Near) {
+				if polys == nil {
+					polys = roaring.New()
+				}
+				polys.Add(pa.doc)
+			}
+		}
+		nearAreas = append(nearAreas, polys)
+	}
+	if f.State != "" {
+		stateAreas = []*roaring.Bitmap{a.inState[f.State], a.country[haven.CountryOfState(f.State)]}
+	}
+	if f.Country != "" {
+		countryAreas = []*roaring.Bitmap{a.inCountry[f.Country]}
+	}
+	cand := orOf(append(append(slices.Clone(nearAreas), stateAreas...), countryAreas...)...)
+	if cand == nil {
+		return nil
+	}
+	cand.And(nonPlace)
+	for _, b := range extra {
+		if b != nil {
+			cand.And(b)
+		}
+	}
+	// Each place filter: by an area, or (state and country) by a place.
+	keep := func(areas []*roaring.Bitmap, byPlace *roaring.Bitmap) {
+		u := roaring.New()
+		for _, b := range append(areas, byPlace) {
+			if b != nil {
+				u.Or(roaring.And(cand, b))
+			}
+		}
+		cand = u
+	}
+	if f.Near != nil {
+		keep(nearAreas, nil)
+	}
+	facetSet := func(k int, v string) *roaring.Bitmap {
+		if id, ok := x.facets[k].ids[v]; ok {
+			return x.facets[k].sets[id]
+		}
+		return nil
+	}
+	if f.State != "" {
+		keep(stateAreas, facetSet(facetState, f.State))
+	}
+	if f.Country != "" {
+		keep(countryAreas, facetSet(facetCountry, f.Country))
+	}
+	found := roaring.And(cand, local)
+	if f.Near != nil && f.RadiusKm == 0 {
+		found.And(a.coords)
+	}
+	cand.AndNot(found)
+	if cand.IsEmpty() {
+		return nil
+	}
+	return cand
+}
+
+// orOf returns a new union of the non-nil bitmaps, nil when none.
 func orOf(bms ...*roaring.Bitmap) *roaring.Bitmap {
 	var out *roaring.Bitmap
 	for _, b := range bms {
@@ -93,74 +182,6 @@ func orOf(bms ...*roaring.Bitmap) *roaring.Bitmap {
 		}
 	}
 	return out
-}
-
-// served returns the documents a search with a place finds because they
-// serve it: of nonPlace (those matching every filter but the place ones),
-// those matching each place filter by a place or an area, and the point
-// by an area, that local (those found by their places) leaves out — or,
-// without a radius, that have no coordinates. nil when there are none.
-func (x *index) served(f haven.DirectoryFilter, nonPlace, local *roaring.Bitmap) *roaring.Bitmap {
-	if !f.HasPlace() || f.Served == haven.ServedNone || x.areas.remote == nil {
-		return nil
-	}
-	a := &x.areas
-	s := nonPlace
-	if f.Near != nil {
-		at := haven.LocatePoint(*f.Near)
-		var polys *roaring.Bitmap
-		for _, pa := range a.polys {
-			if pa.area.InBounds(geo.Point(*f.Near)) && pa.shape.Contains(*f.Near) {
-				if polys == nil {
-					polys = roaring.New()
-				}
-				polys.Add(pa.doc)
-			}
-		}
-		var c, st *roaring.Bitmap
-		if at.Country != "" {
-			c = a.country[at.Country]
-		}
-		if at.State != "" {
-			st = a.state[at.State]
-		}
-		u := orOf(c, st, polys)
-		if u == nil {
-			return nil
-		}
-		s = roaring.And(s, u)
-	}
-	if f.State != "" {
-		var byPlace *roaring.Bitmap
-		if id, ok := x.facets[facetState].ids[f.State]; ok {
-			byPlace = x.facets[facetState].sets[id]
-		}
-		u := orOf(byPlace, a.inState[f.State], a.country[haven.CountryOfState(f.State)])
-		if u == nil {
-			return nil
-		}
-		s = roaring.And(s, u)
-	}
-	if f.Country != "" {
-		var byPlace *roaring.Bitmap
-		if id, ok := x.facets[facetCountry].ids[f.Country]; ok {
-			byPlace = x.facets[facetCountry].sets[id]
-		}
-		u := orOf(byPlace, a.inCountry[f.Country])
-		if u == nil {
-			return nil
-		}
-		s = roaring.And(s, u)
-	}
-	if f.Near != nil && f.RadiusKm == 0 {
-		s = roaring.AndNot(s, roaring.And(local, a.coords))
-	} else {
-		s = roaring.AndNot(s, local)
-	}
-	if s.IsEmpty() {
-		return nil
-	}
-	return s
 }
 
 // isRemote reports whether document n has a virtual location.

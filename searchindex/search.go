@@ -127,12 +127,7 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 
 	// Services serving the place, after the facets: those count the
 	// services found by their places, as SQL's do.
-	for _, k := range []int{facetCategory, facetLanguage} {
-		if filters[k] != nil && f.HasPlace() {
-			nonPlace = roaring.And(nonPlace, filters[k])
-		}
-	}
-	served := x.served(f, nonPlace, all)
+	served := x.served(f, nonPlace, all, filters[facetCategory], filters[facetLanguage])
 	var servedOff, servedN int
 	var isServed []bool
 	offset, limit := f.Offset, f.Limit
