@@ -122,11 +122,20 @@ func (x *index) served(f haven.DirectoryFilter, nonPlace, local *roaring.Bitmap,
 	if f.Country != "" {
 		countryAreas = []*roaring.Bitmap{a.inCountry[f.Country]}
 	}
-	cand := orOf(append(append(slices.Clone(nearAreas), stateAreas...), countryAreas...)...)
-	if cand == nil {
+	var cand *roaring.Bitmap
+	for _, b := range append(append(slices.Clone(nearAreas), stateAreas...), countryAreas...) {
+		if b == nil {
+			continue
+		}
+		if part := roaring.And(b, nonPlace); cand == nil {
+			cand = part
+		} else {
+			cand.Or(part)
+		}
+	}
+	if cand == nil || cand.IsEmpty() {
 		return nil
 	}
-	cand.And(nonPlace)
 	for _, b := range extra {
 		if b != nil {
 			cand.And(b)
@@ -166,22 +175,6 @@ func (x *index) served(f haven.DirectoryFilter, nonPlace, local *roaring.Bitmap,
 		return nil
 	}
 	return cand
-}
-
-// orOf returns a new union of the non-nil bitmaps, nil when none.
-func orOf(bms ...*roaring.Bitmap) *roaring.Bitmap {
-	var out *roaring.Bitmap
-	for _, b := range bms {
-		if b == nil {
-			continue
-		}
-		if out == nil {
-			out = b.Clone()
-		} else {
-			out.Or(b)
-		}
-	}
-	return out
 }
 
 // isRemote reports whether document n has a virtual location.
