@@ -310,3 +310,59 @@ func TestServedAreasSearch(t *testing.T) {
 		}
 	})
 }
+
+// TestEditServiceAreas: a curator's areas are resolved when saved, found
+// by search at once, and the unreadable line is listed, not guessed.
+func TestEditServiceAreas(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := MustOpenDB(t, e)
+		svcs, role := areaServices(t)
+		MustImport(t, db, svcs)
+		dir := sqlstore.NewDirectoryService(db)
+		ctx := context.Background()
+		s := role["polygon"] // in California, serving Houston by a polygon
+		if err := dir.UpdateService(ctx, "curator@example.org", s.ID, map[string]string{"service_areas": "Oregon\nThe valley and beyond"}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := dir.FindServiceByID(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, a := range got.ServiceAreas {
+			names = append(names, a.Name)
+		}
+		if len(got.ServiceAreas) != 3 || !slices.Contains(names, "Central Houston") || !slices.Contains(names, "Oregon") {
+			t.Fatalf("areas after the edit: %v", names)
+		}
+		for _, tt := range []struct {
+			f    haven.DirectoryFilter
+			want string
+		}{
+			{haven.DirectoryFilter{State: "OR", Limit: 100}, "area"},
+			{haven.DirectoryFilter{Near: &haven.LatLon{Lat: 29.7604, Lon: -95.3698}, RadiusKm: 10, Limit: 100}, "area"}, // the polygon stays
+			{haven.DirectoryFilter{State: "WA", Limit: 100}, ""},
+		} {
+			res, err := dir.SearchDirectory(ctx, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mark := "none"
+			for _, h := range res.Hits {
+				if h.ServiceID == s.ID {
+					mark = h.Served
+				}
+			}
+			if tt.want == "" && mark != "none" || tt.want != "" && mark != tt.want {
+				t.Errorf("%+v: the edited service is %q", tt.f, mark)
+			}
+		}
+		problems, _, err := dir.ListAreaProblems(ctx, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(problems, func(p haven.AreaProblem) bool { return p.Label == "The valley and beyond" && p.ServiceID == s.ID }) {
+			t.Errorf("the unreadable line is not listed: %+v", problems)
+		}
+	})
+}
