@@ -141,6 +141,18 @@ func (x *index) served(f haven.DirectoryFilter, nonPlace, local *roaring.Bitmap,
 			cand.And(b)
 		}
 	}
+	// Those its places find already are local: most often all of them (a
+	// statewide service in its state), so they go first.
+	if f.Near != nil && f.RadiusKm == 0 {
+		found := roaring.And(cand, local)
+		found.And(a.coords)
+		cand.AndNot(found)
+	} else {
+		cand.AndNot(local)
+	}
+	if cand.IsEmpty() {
+		return nil
+	}
 	// Each place filter: by an area, or (state and country) by a place.
 	keep := func(areas []*roaring.Bitmap, byPlace *roaring.Bitmap) {
 		u := roaring.New()
@@ -166,11 +178,6 @@ func (x *index) served(f haven.DirectoryFilter, nonPlace, local *roaring.Bitmap,
 	if f.Country != "" {
 		keep(countryAreas, facetSet(facetCountry, f.Country))
 	}
-	found := roaring.And(cand, local)
-	if f.Near != nil && f.RadiusKm == 0 {
-		found.And(a.coords)
-	}
-	cand.AndNot(found)
 	if cand.IsEmpty() {
 		return nil
 	}
