@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"sort"
 	"testing"
@@ -179,8 +180,23 @@ func TestServedAreasSearch(t *testing.T) {
 	eachEngine(t, func(t *testing.T, e engine) {
 		db := MustOpenDB(t, e)
 		svcs, role := areaServices(t)
-		MustImport(t, db, svcs)
 		dir := sqlstore.NewDirectoryService(db)
+		i := 0
+		rep, err := dir.Import(context.Background(), func() (*hsds.Service, error) {
+			if i == len(svcs) {
+				return nil, io.EOF
+			}
+			i++
+			return svcs[i-1], nil
+		}, sqlstore.ImportOptions{Name: "areas"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The import says how many areas it could not read: the sample's
+		// "… metropolitan area" ones and the one made unreadable here.
+		if want := len(unreadable(svcs)); rep.AreasUnread != want || want < 2 {
+			t.Errorf("import reports %d unreadable areas, want %d", rep.AreasUnread, want)
+		}
 		houston := &haven.LatLon{Lat: 29.7604, Lon: -95.3698}
 		guadalajara := &haven.LatLon{Lat: 20.6597, Lon: -103.3496}
 		tests := []struct {
@@ -365,4 +381,17 @@ func TestEditServiceAreas(t *testing.T) {
 			t.Errorf("the unreadable line is not listed: %+v", problems)
 		}
 	})
+}
+
+// unreadable returns the ids of the areas of svcs Haven cannot resolve.
+func unreadable(svcs []*hsds.Service) []string {
+	var ids []string
+	for _, s := range svcs {
+		for _, a := range areasOf(s, placesOf(s)) {
+			if a.Kind == "" {
+				ids = append(ids, a.AreaID)
+			}
+		}
+	}
+	return ids
 }

@@ -132,6 +132,9 @@ func (m *Main) importPath(ctx context.Context, dir *sqlstore.DirectoryService, p
 	if rep.PhonesAsGiven > 0 {
 		fmt.Fprintf(m.Stdout, "%d phone numbers did not read as numbers and were kept as given; the others are stored in E.164\n", rep.PhonesAsGiven)
 	}
+	if rep.AreasUnread > 0 {
+		fmt.Fprintf(m.Stdout, "%d service areas in the directory name no place Haven can read (a state, a country, \"Nationwide\", a county or a GeoJSON polygon): they are kept as written, found by no search, and listed on the curators' dashboard\n", rep.AreasUnread)
+	}
 	return rep, nil
 }
 
