@@ -281,7 +281,7 @@ func placePostcode(place string) string {
 
 func distanceText(p *page, h haven.DirectoryHit) string {
 	if h.DistanceKm == nil {
-		return ""
+		return servedBadge(p.L, &h) // "Serves your area", or nothing
 	}
 	return p.L.T("directory.distance", float64(int(*h.DistanceKm*10))/10)
 }
