@@ -168,3 +168,42 @@ const houstonBox = `{"type":"Polygon","coordinates":[[[-95.6,29.6],[-95.1,29.6],
 func htmlText(s string) string {
 	return strings.NewReplacer("'", "&#39;", "&", "&amp;", `"`, "&#34;").Replace(s)
 }
+
+// TestAreaProblemsOnDashboard: curators see the areas Haven could not
+// read, with the service and the reason, and the form's help says how to
+// write them.
+func TestAreaProblemsOnDashboard(t *testing.T) {
+	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) {
+		s, db := MustCurationServerOn(t, e.Fresh(t))
+		var svcs []*hsds.Service
+		if err := sample.Services(3, 5, func(x *hsds.Service) error { svcs = append(svcs, x); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		bad := svcs[0]
+		bad.ServiceAreas = []hsds.ServiceArea{{ID: "00000000-0000-4000-8000-0000000b0001", ServiceID: bad.ID, Name: "Wherever our van goes"}}
+		i := 0
+		if _, err := sqlstore.NewDirectoryService(db).Import(context.Background(), func() (*hsds.Service, error) {
+			if i == len(svcs) {
+				return nil, io.EOF
+			}
+			i++
+			return svcs[i-1], nil
+		}, sqlstore.ImportOptions{Name: "sample"}); err != nil {
+			t.Fatal(err)
+		}
+		c := signIn(t, s, "curator@example.org")
+		for _, tt := range []struct{ url, lang string }{{"/admin", "en"}, {"/admin?lang=es", "es"}} {
+			body := get(s, tt.url, c).Body.String()
+			heading := map[string]string{"en": "Service areas Haven could not read", "es": "Zonas de servicio que Haven no pudo leer"}[tt.lang]
+			for _, want := range []string{heading, "Wherever our van goes", htmlText(bad.Name), "/admin/services/" + bad.ID + "/edit", "cannot tell which place"} {
+				if !strings.Contains(body, want) {
+					t.Errorf("%s lacks %q", tt.url, want)
+				}
+			}
+		}
+		form := get(s, "/admin/services/"+bad.ID+"/edit", c).Body.String()
+		if !strings.Contains(form, `name="service_areas"`) || !strings.Contains(form, "Wherever our van goes") || !strings.Contains(form, "Harris County, TX") {
+			t.Error("the service form has no areas field with its help")
+		}
+	})
+}
