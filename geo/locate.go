@@ -4,11 +4,12 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
-	"unicode"
 )
 
 // Which state holds a point, without state boundaries: Haven embeds no
@@ -243,9 +244,15 @@ func stateNameIndex() map[string]int {
 // FoldName lower-cases s, drops accents, turns punctuation into spaces
 // and collapses runs of spaces: "Nuevo  León," becomes "nuevo leon".
 func FoldName(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	if folded, _, err := transform.String(t, s); err == nil {
-		s = folded
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] < utf8.RuneSelf
+	}
+	if !ascii { // most names are ASCII: the transform is the costly part
+		t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+		if folded, _, err := transform.String(t, s); err == nil {
+			s = folded
+		}
 	}
 	var b strings.Builder
 	space := false
