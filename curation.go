@@ -31,6 +31,10 @@ type Dashboard struct {
 	Exposed      []ExposedService
 	ExposedCount int
 	Withdrawn    []WithdrawnListing
+	// AreaProblems are service areas Haven could not resolve (see
+	// servicearea.go), AreaProblemCount how many there are.
+	AreaProblems     []AreaProblem
+	AreaProblemCount int
 }
 
 // CurationService tells curators what needs their attention.

@@ -29,6 +29,10 @@ type DirectoryFilter struct {
 	Sort  string
 	Place *geo.Place
 	Units string
+	// Served says what a search with a place does with the services that
+	// serve it without being there (servicearea.go): "" merges them into
+	// the results, ServedNone leaves them out, ServedOnly lists them alone.
+	Served string
 
 	// AllStatuses includes inactive and defunct services.
 	AllStatuses bool
@@ -76,6 +80,10 @@ type DirectoryHit struct {
 	Country    string
 	Lat, Lon   *float64
 	DistanceKm *float64
+	// Served is "area" for a service found because it serves the searched
+	// place (see servicearea.go), "remote" for one that does so by phone
+	// or online; "" for one found by a place of its own.
+	Served string
 }
 
 // DirectoryResult is one page of a directory search.
@@ -160,6 +168,8 @@ func (f DirectoryFilter) validate() (string, *Error) {
 		return "age", Errorf(EINVALID, "age must be a whole number from 0 to %d.", MaxAge)
 	case f.Open != nil && f.Open.Wall && (f.Open.Day < 0 || f.Open.Day > 6 || f.Open.Minute < -1 || f.Open.Minute >= 1440):
 		return "open_at", Errorf(EINVALID, "the day or time to be open at is out of range.")
+	case f.Served != "" && f.Served != ServedNone && f.Served != ServedOnly:
+		return "served", Errorf(EINVALID, "served %q is not one of none and only.", truncate(f.Served, 20))
 	case f.Offset < 0 || f.Limit < 0:
 		return "page", Errorf(EINVALID, "offset and limit must not be negative.")
 	}
@@ -241,6 +251,10 @@ type DirectoryDoc struct {
 	Populations    []string
 	Trafficking    []string
 	Hours          []WeeklyHours
+	// Areas are the service's areas, resolved or not, by area id;
+	// Remote is whether it has a virtual location (servicearea.go).
+	Areas  []ServedArea
+	Remote bool
 }
 
 // DirectoryPlace is where a service is offered.

@@ -108,6 +108,7 @@ func parseHavenParams(q url.Values, f *DirectoryFilter) error {
 	f.Country = strings.ToUpper(strings.TrimSpace(q.Get("country")))
 	f.Category = strings.TrimSpace(q.Get("category"))
 	f.Language = strings.TrimSpace(q.Get("language"))
+	f.Served = q.Get("served") // checked by validate
 	switch q.Get("status") {
 	case "":
 	case "all":

@@ -48,6 +48,9 @@ type serviceCard struct {
 	// LangNote, when set, says the texts are shown in English, all or
 	// some of them, for want of a translation (translations.go).
 	LangNote string
+	// Served marks a service found because it serves the searched place
+	// ("Serves your area", "By phone / online"): it has no distance.
+	Served string
 }
 
 // card builds a service's card in the visitor's language.
@@ -72,6 +75,7 @@ func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.T
 		c.Phone, c.PhoneTel = phone.Display(p, visitorRegion), telURI(p)
 	}
 	c.Confidential = shownConfidential(h, sv)
+	c.Served = servedBadge(l, h)
 	for _, lang := range sv.Languages {
 		name := lang.Name
 		if lang.Code != "" {
@@ -209,6 +213,9 @@ type directoryData struct {
 	PlaceError, BadPlace string
 	PlaceView            searchPlaceView // directory_place.go
 	Who                  whoForm         // age and opening hours (directory_who.go)
+	// Served lists, on a state's or country's page, the services serving
+	// it from elsewhere (served.go).
+	Served *servedSection
 }
 
 // status is the page's HTTP status: a place Haven could not read makes the
@@ -439,8 +446,14 @@ func (s *Server) handleState(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	q.Set("state", st.Code)
 	q.Set("country", "US")
+	q.Set("served", haven.ServedNone) // those serving it have a section apart
 	d := &directoryData{Heading: name, Intro: p.L.T("states.intro", name), FormAction: r.URL.Path, National: true}
 	if !s.searchPage(w, r, p, d, q) {
+		return
+	}
+	var err error
+	if d.Served, err = s.findServed(r, p.L, d.Filter, name); err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	p.Data = d
@@ -480,6 +493,7 @@ func (s *Server) handleCountry(w http.ResponseWriter, r *http.Request) {
 	p.Title = name
 	q := r.URL.Query()
 	q.Set("country", code)
+	q.Set("served", haven.ServedNone) // those serving it have a section apart
 	d := &directoryData{Heading: name, Intro: p.L.T("countries.intro", name), FormAction: r.URL.Path, National: code == "US"}
 	sum, err := s.Countries.FindCountrySummary(r.Context(), code)
 	if err != nil {
@@ -496,6 +510,10 @@ func (s *Server) handleCountry(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !s.searchPage(w, r, p, d, q) {
+		return
+	}
+	if d.Served, err = s.findServed(r, p.L, d.Filter, name); err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	p.Data = d

@@ -43,6 +43,9 @@ type SearchItem struct {
 	Location     SearchPlace `json:"location"`
 	DistanceKm   *float64    `json:"distance_km,omitempty"`
 	DistanceMi   *float64    `json:"distance_mi,omitempty"`
+	// Served is "area" or "remote" for a service found because it serves
+	// the searched place (then it has no distance), absent otherwise.
+	Served string `json:"served,omitempty"`
 }
 
 // IDName names an object.
@@ -88,7 +91,7 @@ type PlaceInfo struct {
 
 func searchItem(h haven.DirectoryHit) SearchItem {
 	it := SearchItem{ID: h.ServiceID, Name: h.Name, Organization: IDName{h.OrgID, h.OrgName},
-		Location: SearchPlace{City: h.City, State: h.State, Country: h.Country, Latitude: h.Lat, Longitude: h.Lon}}
+		Location: SearchPlace{City: h.City, State: h.State, Country: h.Country, Latitude: h.Lat, Longitude: h.Lon}, Served: h.Served}
 	if h.DistanceKm != nil {
 		d := math.Round(*h.DistanceKm*10) / 10
 		it.DistanceKm = &d

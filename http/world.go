@@ -200,6 +200,7 @@ type countryPageData struct {
 	Sample       bool
 	Cards        []serviceCard
 	Total        int
+	Served       *servedSection // services serving the country from elsewhere (served.go)
 	DirectoryURL string
 	Region       string
 }
@@ -248,7 +249,12 @@ func (s *Server) handleWorldCountry(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if code != "XK" { // the directory knows ISO codes only
-		res, err := s.searchDirectory(r.Context(), haven.DirectoryFilter{Country: code, Limit: countryCards})
+		f := haven.DirectoryFilter{Country: code, Limit: countryCards, Served: haven.ServedNone}
+		if d.Served, err = s.findServed(r, p.L, f, d.Name); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		res, err := s.searchDirectory(r.Context(), f)
 		if err != nil {
 			s.renderError(w, r, err)
 			return

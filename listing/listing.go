@@ -22,10 +22,11 @@ import (
 // ServiceFields are the fields of a service curators edit through the web
 // form, by their HSDS names, and three written as text: "phone" (the first
 // phone number), "languages" (ISO 639-1 codes, comma-separated), "hours"
-// (one weekly schedule a line, "MO,TU,WE,TH,FR 09:00-17:00") and
-// "categories" (codes of Haven's taxonomy, comma-separated).
+// (one weekly schedule a line, "MO,TU,WE,TH,FR 09:00-17:00"),
+// "categories" (codes of Haven's taxonomy, comma-separated) and
+// "service_areas" (areas.go: one area a line).
 var ServiceFields = []string{"name", "alternate_name", "description", "status", "eligibility_description",
-	"application_process", "fees_description", "url", "email", "phone", "languages", "hours", "categories"}
+	"application_process", "fees_description", "url", "email", "phone", "languages", "hours", "categories", "service_areas"}
 
 // textField reads and writes one field of a service as text.
 type textField struct {

@@ -110,6 +110,7 @@ func randomDataset(tb testing.TB, n int, seed int64) []*hsds.Service {
 		}
 	}
 	roughUpWho(r, svcs)
+	roughAreas(r, svcs, seed) // areas.go's questions (areas_test.go)
 	return svcs
 }
 
@@ -191,6 +192,7 @@ func (v *vocabulary) randomFilter(r *rand.Rand) haven.DirectoryFilter {
 	}
 	f.Sort = pick(r, []string{"", "", haven.SortBest, haven.SortDistance}) // issue 19
 	randomWho(r, &f)
+	f.Served = pick(r, []string{"", "", "", haven.ServedNone, haven.ServedOnly})
 	f.AllStatuses = r.IntN(3) == 0
 	switch r.IntN(4) { // most questions count every facet, as the API does
 	case 0:
@@ -224,6 +226,15 @@ var fixedFilters = []haven.DirectoryFilter{
 	{Offset: 7},
 	{Query: "legal", State: "TX", Facets: []string{"state"}},
 	{Country: "US", Facets: []string{"language", "category"}},
+	// Services serving the place (areas_test.go).
+	{State: "TX", Limit: 20},
+	{Near: &haven.LatLon{Lat: 29.7604, Lon: -95.3698}, RadiusKm: 25, Limit: 20},
+	{Near: &haven.LatLon{Lat: 29.7604, Lon: -95.3698}, Limit: 20, Offset: 3},
+	{Near: &haven.LatLon{Lat: 40.7128, Lon: -74.006}, RadiusKm: 5, Query: "legal"},
+	{Country: "MX", Limit: 5, Offset: 2},
+	{State: "TX", Served: haven.ServedOnly, Limit: 10},
+	{State: "TX", Served: haven.ServedNone, Limit: 10},
+	{Query: "legal", Served: haven.ServedOnly},
 }
 
 func init() {
@@ -243,7 +254,7 @@ func init() {
 
 // tally counts how many questions found something, to show that the
 // random questions test more than empty answers.
-type tally struct{ asked, found, paged int }
+type tally struct{ asked, found, paged, served, remote int }
 
 // mustAgree asks want and every other searcher the same question.
 func mustAgree(t *testing.T, tl *tally, f haven.DirectoryFilter, want haven.DirectorySearcher, others map[string]haven.DirectorySearcher) {
@@ -254,6 +265,15 @@ func mustAgree(t *testing.T, tl *tally, f haven.DirectoryFilter, want haven.Dire
 		tl.found++
 		if len(a.Hits) > 1 {
 			tl.paged++
+		}
+		for _, h := range a.Hits {
+			if h.Served != "" {
+				tl.served++
+				if h.Served == "remote" {
+					tl.remote++
+				}
+				break
+			}
 		}
 	}
 	if errA != nil && haven.ErrorCode(errA) != haven.EINVALID {
@@ -314,8 +334,8 @@ func hitString(h haven.DirectoryHit) string {
 		}
 		return fmt.Sprint(*p)
 	}
-	return fmt.Sprintf("%s %q org=%s %q loc=%s %s/%s/%s lat=%s lon=%s d=%s", h.ServiceID, h.Name, h.OrgID, h.OrgName,
-		h.LocationID, h.City, h.State, h.Country, f(h.Lat), f(h.Lon), f(h.DistanceKm))
+	return fmt.Sprintf("%s %q org=%s %q loc=%s %s/%s/%s lat=%s lon=%s d=%s served=%s", h.ServiceID, h.Name, h.OrgID, h.OrgName,
+		h.LocationID, h.City, h.State, h.Country, f(h.Lat), f(h.Lon), f(h.DistanceKm), h.Served)
 }
 
 // memIndex builds an index from the services themselves, with no database.
@@ -387,6 +407,9 @@ func TestIndexAgreesWithSQL(t *testing.T) {
 			for range queries {
 				mustAgree(t, &tl, v.randomFilter(r), dir, searchers)
 			}
+		}
+		if tl.served*10 < tl.asked || tl.remote == 0 {
+			t.Errorf("of %d questions, %d found a service serving the place and %d one by phone or online: the test proves little of served areas", tl.asked, tl.served, tl.remote)
 		}
 		if tl.found*5 < tl.asked*2 || tl.paged*5 < tl.asked {
 			t.Errorf("of %d questions, %d found anything and %d more than one service: the test proves little", tl.asked, tl.found, tl.paged)

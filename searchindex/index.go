@@ -102,6 +102,8 @@ type index struct {
 	orgIDs map[string]uint32
 	orgs   []org
 
+	areas areaIndex // services' served areas (areas.go)
+
 	strs []byte // the arena of docs', places' and orgs' strings
 
 	who whoIndex // age bounds and hours (who.go)
@@ -282,13 +284,15 @@ type entry struct {
 	hours           []haven.WeeklyHours
 	terms           []uint32 // distinct; the first nHeads are the head terms
 	nHeads          int
+	areas           []haven.ServedArea
+	remote          bool
 }
 
 // entryOf interns what a document needs in x's dictionaries.
 func (x *index) entryOf(d *haven.DirectoryDoc) entry {
 	e := entry{serviceID: d.ServiceID, name: d.Name, org: x.internOrg(d.OrgID, d.OrgName),
 		open:   d.Status == "active" || d.Status == "temporarily closed",
-		places: d.Places, categories: d.Categories, languages: d.Languages,
+		places: d.Places, categories: d.Categories, languages: d.Languages, areas: d.Areas, remote: d.Remote,
 		populations: d.Populations, trafficking: d.Trafficking, minAge: d.MinAge, maxAge: d.MaxAge, hours: d.Hours}
 	e.terms = make([]uint32, 0, len(d.Terms)+len(d.HeadTerms))
 	x.stamp++ // marks the terms this entry has, in x.seen
@@ -383,6 +387,7 @@ func (x *index) add(e *entry) {
 		x.places = append(x.places, pl)
 	}
 	d.nPlaces = uint32(len(e.places))
+	x.addAreas(n, e)
 	for _, t := range e.terms {
 		if a := x.anchors[t]; a != nil {
 			a.bump(e.open, &vals, 1)

@@ -67,6 +67,7 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	}
 	operands = append(operands, x.baseOf(f.AllStatuses))
 	core := intersect(operands)
+	nonPlace := core    // for served areas (areas.go)
 	var inRadius []near // with a radius: every service in it, at its distance
 	if f.Near != nil && f.RadiusKm > 0 {
 		// Last, so that only the places of services matching the rest
@@ -126,13 +127,35 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 		}
 	}
 
+	// Services serving the place, after the facets: those count the
+	// services found by their places, as SQL's do.
+	served := x.served(f, nonPlace, all, filters[facetCategory], filters[facetLanguage])
+	var servedOff, servedN int
+	var isServed []bool
 	offset, limit := f.Offset, f.Limit
-	if limit == 0 {
+	if f.Served == haven.ServedOnly {
+		all = empty // the services found by their places are left out
+		res.Total = 0
+		if served == nil {
+			return res
+		}
+	}
+	if served != nil {
+		if f.Near != nil && f.RadiusKm == 0 {
+			all = roaring.AndNot(all, served)
+		}
+		nLocal := int(all.GetCardinality())
+		offset, limit, servedOff, servedN, isServed = haven.PageServed(nLocal, int(served.GetCardinality()), f.Offset, f.Limit)
+		res.Total = nLocal + int(served.GetCardinality())
+		if limit == 0 {
+			offset = nLocal // no local result on this page
+		}
+	} else if limit == 0 {
 		offset, limit = 0, res.Total
 	}
 	var page []uint32
 	switch {
-	case offset >= res.Total:
+	case offset >= int(all.GetCardinality()):
 	case f.Near != nil && !q.Empty() && f.EffectiveSort() == haven.SortBest:
 		page = x.pageBest(all, q, *f.Near, offset, limit) // best.go
 	case inRadius != nil:
@@ -145,6 +168,23 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 		page = x.pageByName(all, offset, limit, nil)
 	}
 	res.Hits = x.hits(page, f)
+	if served != nil {
+		var spage []uint32
+		if servedN > 0 {
+			if !q.Empty() {
+				spage = x.pageByRank(served, q, servedOff, servedN)
+			} else {
+				spage = x.pageByName(served, servedOff, servedN, nil)
+			}
+		}
+		remote := map[string]bool{}
+		for _, n := range spage {
+			if x.isRemote(n) {
+				remote[x.str(x.docs[n].serviceID)] = true
+			}
+		}
+		res.Hits = haven.MergeServed(res.Hits, x.hits(spage, f), isServed, func(id string) bool { return remote[id] })
+	}
 	return res
 }
 

@@ -42,7 +42,7 @@ var tableOrder = []string{
 	"taxonomies", "taxonomy_terms", "organizations", "programs", "organization_identifiers",
 	"locations", "addresses", "accessibility", "services", "funding", "service_at_locations", "contacts", "phones",
 	"languages", "schedules", "service_areas", "cost_options", "required_documents", "attributes", "metadata",
-	"search_places", "search_categories", "search_languages", "search_ages", "search_groups", "search_hours", "search_docs", "services_fts",
+	"search_places", "search_categories", "search_languages", "search_ages", "search_groups", "search_hours", "search_areas", "search_docs", "services_fts",
 }
 
 // bulk is a transaction's bulk-mode state.

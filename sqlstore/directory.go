@@ -678,7 +678,7 @@ func writeSearch(ctx context.Context, tx *Tx, id string, doc haven.DirectoryDoc,
 		if err := tx.restoreIndexes(ctx); err != nil {
 			return err
 		}
-		for _, table := range []string{"search_places", "search_categories", "search_languages"} {
+		for _, table := range []string{"search_places", "search_categories", "search_languages", "search_areas"} {
 			if err := tx.exec(ctx, `DELETE FROM `+table+` WHERE service_id = $1`, id); err != nil {
 				return err
 			}
@@ -701,6 +701,9 @@ func writeSearch(ctx context.Context, tx *Tx, id string, doc haven.DirectoryDoc,
 		}
 	}
 	if err := writeWho(ctx, tx, id, &doc, fresh); err != nil {
+		return err
+	}
+	if err := writeAreas(ctx, tx, id, &doc); err != nil {
 		return err
 	}
 	if err := putSearchDoc(ctx, tx, id, &doc, fresh); err != nil {
@@ -784,6 +787,7 @@ func searchDoc(s *hsds.Service, in docInputs) (doc haven.DirectoryDoc, body []st
 			City: cityOf(l), Lat: lat, Lon: lon})
 	}
 	slices.SortFunc(doc.Places, func(a, b haven.DirectoryPlace) int { return strings.Compare(a.LocationID, b.LocationID) })
+	doc.Areas, doc.Remote = servedAreas(s, in.locations, doc.Places)
 	termNames := make([]string, 0, len(in.terms))
 	for _, t := range in.terms {
 		termNames = append(termNames, t.name)

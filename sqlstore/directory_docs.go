@@ -279,5 +279,5 @@ func directoryDocs(ctx context.Context, tx *Tx, where string, args ...any) ([]*h
 	if err := readWho(ctx, tx, placeholders(1, len(ids)), ids, byID); err != nil {
 		return nil, err
 	}
-	return docs, nil
+	return docs, readAreas(ctx, tx, in, ids, byID)
 }

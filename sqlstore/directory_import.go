@@ -39,6 +39,10 @@ type ImportReport struct {
 	// PhonesAsGiven counts the phone numbers that did not read as numbers
 	// and were kept as the source wrote them.
 	PhonesAsGiven int
+	// AreasUnread counts the service areas in the directory, after the
+	// import, that Haven could not resolve (service_areas.go): kept as
+	// written, searched nowhere, and listed on the curators' dashboard.
+	AreasUnread int
 }
 
 // Import reads services from next until it returns io.EOF and writes them
@@ -108,6 +112,12 @@ func (d *DirectoryService) Import(ctx context.Context, next func() (*hsds.Servic
 		if opt.Progress != nil {
 			opt.Progress(n)
 		}
+	}
+	if err := tx.barrier(ctx); err != nil {
+		return nil, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM search_areas WHERE kind = ''`).Scan(&rep.AreasUnread); err != nil {
+		return nil, err
 	}
 	if opt.Actor == "" {
 		opt.Actor = "cli"

@@ -98,8 +98,22 @@ func (d *DirectoryService) SearchDirectory(ctx context.Context, f haven.Director
 	defer tx.Rollback()
 
 	where, args := directoryWhere(d.db.dialect, f, q, "")
+	sv, err := prepareServed(ctx, tx, f, q, &where, &args) // services serving the place (service_areas.go)
+	if err != nil {
+		return nil, err
+	}
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM services s WHERE `+where, args...).Scan(&res.Total); err != nil {
 		return nil, err
+	}
+	limit, offset := f.Limit, f.Offset
+	var servedOff, servedN int
+	var isServed []bool
+	if f.Served == haven.ServedOnly {
+		res.Total, offset, limit = 0, 0, 0 // the services found by their places are left out
+	}
+	if sv != nil {
+		offset, limit, servedOff, servedN, isServed = haven.PageServed(res.Total, sv.n, f.Offset, f.Limit)
+		res.Total += sv.n
 	}
 	var order string
 	switch {
@@ -119,8 +133,8 @@ func (d *DirectoryService) SearchDirectory(ctx context.Context, f haven.Director
 	}
 	query := `SELECT s.id, s.name, s.organization_id, COALESCE(o.name, '') FROM services s
 		LEFT JOIN organizations o ON o.id = s.organization_id WHERE ` + where + ` ORDER BY ` + order
-	if f.Limit > 0 {
-		query += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, f.Offset)
+	if f.Limit > 0 || sv != nil || f.Served == haven.ServedOnly {
+		query += fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset)
 	}
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -140,6 +154,17 @@ func (d *DirectoryService) SearchDirectory(ctx context.Context, f haven.Director
 	}
 	if err := placeHits(ctx, tx, f, res.Hits); err != nil {
 		return nil, err
+	}
+	if sv != nil {
+		served, err := sv.page(ctx, tx, f, q, servedOff, servedN)
+		if err != nil {
+			return nil, err
+		}
+		remote, err := remoteServices(ctx, tx, served)
+		if err != nil {
+			return nil, err
+		}
+		res.Hits = haven.MergeServed(res.Hits, served, isServed, func(id string) bool { return remote[id] })
 	}
 	for _, facet := range f.Facets {
 		if res.Facets[facet], err = directoryFacet(ctx, tx, f, q, facet); err != nil {

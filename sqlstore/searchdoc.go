@@ -21,7 +21,7 @@ import (
 // from SQL (whatever order its engine returns terms in) encodes to the same
 // bytes as the one the writer made.
 
-const searchDocVersion = 2 // 2: who is served and hours (searchdoc_who.go)
+const searchDocVersion = 2 // 2: who is served and hours (searchdoc_who.go), service areas (service_areas.go)
 
 // errSearchDoc is what decodeSearchDoc returns for bytes it cannot read.
 var errSearchDoc = errors.New("bad search document")
@@ -62,7 +62,8 @@ func encodeSearchDoc(d *haven.DirectoryDoc) []byte {
 			b = appendString(b, s)
 		}
 	}
-	return appendWho(b, d)
+	b = appendWho(b, d)
+	return appendAreas(b, d)
 }
 
 // sortedSet returns the distinct strings of list, sorted, leaving out those
@@ -121,6 +122,7 @@ func (dec *docDecoder) decode(id string, b []byte) (*haven.DirectoryDoc, error) 
 	d.Categories, d.Languages = r.strs(), r.strs()
 	head, rest := r.strs(), r.strs()
 	r.who(d)
+	r.areas(d)
 	if r.err == nil && len(r.b) != 0 {
 		r.fail()
 	}

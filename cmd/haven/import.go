@@ -278,6 +278,9 @@ func (m *Main) importPath(ctx context.Context, dir *sqlstore.DirectoryService, p
 	if rep.PhonesAsGiven > 0 && !own {
 		r.Note("%d phone numbers did not read as numbers and were kept as given; the others are stored in E.164", rep.PhonesAsGiven)
 	}
+	if rep.AreasUnread > 0 {
+		r.Note("%d service areas in the directory name no place Haven can read (a state, a country, \"Nationwide\", a county or a GeoJSON polygon): they are kept as written, found by no search, and listed on the curators' dashboard", rep.AreasUnread)
+	}
 	if err := r.WriteText(m.Stdout); err != nil {
 		return r, err
 	}

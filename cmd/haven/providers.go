@@ -86,6 +86,11 @@ from SQL. It prints a table or, with --json, the API's JSON.`,
 					km := ""
 					if it.DistanceKm != nil {
 						km = strconv.FormatFloat(*it.DistanceKm, 'f', 1, 64)
+					} else if it.Served != "" {
+						km = "serves" // found by its service area: no distance
+						if it.Served == "remote" {
+							km = "remote"
+						}
 					}
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", it.ID, truncate(it.Name, 50), truncate(it.Organization.Name, 40), place, km)
 				}
