@@ -191,7 +191,7 @@ var countryAliases = map[string]string{
 
 var (
 	countryNameOnce sync.Once
-	countryNameIdx     map[string]string
+	countryNameIdx  map[string]string
 )
 
 func countryNameIndex() map[string]string {
