@@ -67,6 +67,9 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	}
 	operands = append(operands, x.baseOf(f.AllStatuses))
 	core := intersect(operands)
+	// Who is served and when apply to services found by their places and
+	// to those serving the place alike, as in SQL.
+	core = x.who.filter(core, f)
 	nonPlace := core    // for served areas (areas.go)
 	var inRadius []near // with a radius: every service in it, at its distance
 	if f.Near != nil && f.RadiusKm > 0 {
@@ -76,7 +79,6 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 	}
 
 	var filters [numFacets]*roaring.Bitmap
-	core = x.who.filter(core, f)
 	for k, v := range [numFacets]string{f.Category, f.State, f.Country, f.Language, f.Population, f.Trafficking} {
 		if v == "" {
 			continue
@@ -129,7 +131,7 @@ func (x *index) search(f haven.DirectoryFilter) *haven.DirectoryResult {
 
 	// Services serving the place, after the facets: those count the
 	// services found by their places, as SQL's do.
-	served := x.served(f, nonPlace, all, filters[facetCategory], filters[facetLanguage])
+	served := x.served(f, nonPlace, all, filters[facetCategory], filters[facetLanguage], filters[facetPopulation], filters[facetTrafficking])
 	var servedOff, servedN int
 	var isServed []bool
 	offset, limit := f.Offset, f.Limit
