@@ -392,11 +392,16 @@ type PointPlace struct {
 
 // LocatePoint tells which country and state hold a point: within the
 // United States, the state of the nearest ZIP centroid (geo.LocateState,
-// approximate near borders); elsewhere nothing, since Haven holds no
-// boundaries of other countries. Every engine asks it, so that all agree.
+// approximate near borders); elsewhere the country of the nearest town of
+// the gazetteer (geo.LocateCountry), with no state, since Haven holds no
+// boundaries of other countries. A search near Guadalajara so finds
+// Mexico's nationwide services. Every engine asks it, so that all agree.
 func LocatePoint(p geo.Point) PointPlace {
 	if st, ok := geo.LocateState(p); ok {
 		return PointPlace{Country: "US", State: st}
+	}
+	if cc, ok := geo.LocateCountry(p); ok {
+		return PointPlace{Country: cc}
 	}
 	return PointPlace{}
 }

@@ -124,7 +124,8 @@ func TestLocatePoint(t *testing.T) {
 		{geo.Point{Lat: 61.2181, Lon: -149.9003}, haven.PointPlace{Country: "US", State: "AK"}}, // Anchorage
 		{geo.Point{Lat: 21.3069, Lon: -157.8583}, haven.PointPlace{Country: "US", State: "HI"}}, // Honolulu
 		{geo.Point{Lat: 13.4443, Lon: 144.7937}, haven.PointPlace{Country: "US", State: "GU"}},  // Hagåtña
-		{geo.Point{Lat: 20.6597, Lon: -103.3496}, haven.PointPlace{}},                           // Guadalajara
+		{geo.Point{Lat: 20.6597, Lon: -103.3496}, haven.PointPlace{Country: "MX"}},              // Guadalajara
+		{geo.Point{Lat: 43.6532, Lon: -79.3832}, haven.PointPlace{Country: "CA"}},               // Toronto
 		{geo.Point{Lat: 30.0, Lon: -40.0}, haven.PointPlace{}},                                  // the Atlantic
 	}
 	for _, tt := range tests {

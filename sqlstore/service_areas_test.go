@@ -211,11 +211,11 @@ func TestServedAreasSearch(t *testing.T) {
 			{haven.DirectoryFilter{State: "CA"}, []string{"us-online"}, []string{"remote"}, []string{"tx-statewide", "county"}},
 			{haven.DirectoryFilter{Country: "US"}, []string{"tx-statewide", "us-online", "county"}, []string{"area", "remote", "area"}, []string{"mx-nationwide"}},
 			{haven.DirectoryFilter{Country: "MX"}, []string{"mx-nationwide"}, []string{"area"}, []string{"us-online"}},
-			// Haven knows no boundaries outside the U.S.: a point in Mexico
-			// finds Mexico's nationwide services only by the country filter
-			// alone, since a point must be served itself.
-			{haven.DirectoryFilter{Near: guadalajara, RadiusKm: 50}, nil, nil, []string{"mx-nationwide", "us-online"}},
-			{haven.DirectoryFilter{Near: guadalajara, RadiusKm: 50, Country: "MX"}, nil, nil, []string{"mx-nationwide"}},
+			// Outside the U.S. a point lies in the country of the nearest
+			// town of the gazetteer: Guadalajara is served by Mexico's
+			// nationwide service, not by the U.S. online one.
+			{haven.DirectoryFilter{Near: guadalajara, RadiusKm: 50}, []string{"mx-nationwide"}, []string{"area"}, []string{"us-online", "tx-statewide"}},
+			{haven.DirectoryFilter{Near: guadalajara, RadiusKm: 50, Country: "MX"}, []string{"mx-nationwide"}, []string{"area"}, []string{"us-online"}},
 			{haven.DirectoryFilter{}, nil, nil, nil},
 			{haven.DirectoryFilter{State: "TX", Served: haven.ServedOnly}, []string{"tx-statewide", "us-online", "county"}, []string{"area", "remote", "area"}, nil},
 			{haven.DirectoryFilter{State: "TX", Served: haven.ServedNone}, nil, nil, []string{"tx-statewide", "us-online", "county"}},
