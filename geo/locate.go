@@ -4,12 +4,6 @@ import (
 	"math"
 	"strings"
 	"sync"
-	"unicode"
-	"unicode/utf8"
-
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Which state holds a point, without state boundaries: Haven embeds no
@@ -242,33 +236,6 @@ func stateNameIndex() map[string]int {
 }
 
 // FoldName lower-cases s, drops accents, turns punctuation into spaces
-// and collapses runs of spaces: "Nuevo  León," becomes "nuevo leon".
-func FoldName(s string) string {
-	ascii := true
-	for i := 0; i < len(s) && ascii; i++ {
-		ascii = s[i] < utf8.RuneSelf
-	}
-	if !ascii { // most names are ASCII: the transform is the costly part
-		t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-		if folded, _, err := transform.String(t, s); err == nil {
-			s = folded
-		}
-	}
-	var b strings.Builder
-	space := false
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
-			continue
-		}
-		if r == '\'' || r == '’' {
-			continue // "People's" folds as "peoples"
-		}
-		space = true
-	}
-	return b.String()
-}
+// and collapses runs of spaces: "Nuevo  León," becomes "nuevo leon", and
+// "People's" "peoples".
+func FoldName(s string) string { return fold(s, false) }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	_ "embed"
 
@@ -446,24 +447,35 @@ var foldAccents = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), 
 // Fold makes a name comparable: accents dropped, lower case, punctuation
 // other than commas turned to spaces, spaces collapsed; "St. Louis" and
 // "st louis" fold alike, as do "Bogotá" and "bogota".
-func Fold(s string) string {
-	t, _, err := transform.String(foldAccents, s)
-	if err != nil {
-		t = s
+func Fold(s string) string { return strings.ReplaceAll(fold(s, true), " ,", ",") }
+
+// fold is Fold and FoldName: accents dropped, lower case, apostrophes
+// dropped ("O'Fallon" is "ofallon"), other punctuation (but commas, with
+// commas) turned to one space.
+func fold(s string, commas bool) string {
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] < utf8.RuneSelf
+	}
+	if !ascii { // most names are ASCII: the transform is the costly part
+		if t, _, err := transform.String(foldAccents, s); err == nil {
+			s = t
+		}
 	}
 	var b strings.Builder
 	space := false
-	for _, r := range strings.ToLower(t) {
+	for _, r := range strings.ToLower(s) {
 		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == ',':
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || commas && r == ',':
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
 			}
 			space = false
 			b.WriteRune(r)
+		case r == '\'' || r == '’':
 		default:
 			space = true
 		}
 	}
-	return strings.ReplaceAll(b.String(), " ,", ",")
+	return b.String()
 }

@@ -6,11 +6,8 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"haven/geo"
 )
 
 // The fields a spreadsheet column can fill: what Haven makes of one row
@@ -114,35 +111,11 @@ var headerIndex = func() map[string]string {
 	return m
 }()
 
-// accentFold removes accents: "Dirección" and "Direccion" are one name.
-var accentFold = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
 // HeaderKey is the form column names are compared in: lower case, without
 // accents, every run of punctuation and spaces one space ("E-mail " and
-// "e mail" are one key; "Teléfono(s)" is "telefono s").
-func HeaderKey(s string) string {
-	folded, _, err := transform.String(accentFold, Clean(s))
-	if err != nil {
-		folded = s
-	}
-	var b strings.Builder
-	space := false
-	for _, r := range strings.ToLower(folded) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
-			continue
-		}
-		if r == '\'' || r == '’' {
-			continue // "who's" is "whos"
-		}
-		space = true
-	}
-	return b.String()
-}
+// "e mail" are one key; "Teléfono(s)" is "telefono s"; "who's" is "whos"),
+// as geo folds place names.
+func HeaderKey(s string) string { return geo.FoldName(Clean(s)) }
 
 // fillers are words a column name may carry that do not change its field
 // ("Agency Name", "Main Phone Number", "Nombre del programa").

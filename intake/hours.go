@@ -7,7 +7,9 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 
 	"haven/hsds"
 )
@@ -54,6 +56,9 @@ var dayWords = func() map[string][]int {
 var alwaysOpen = []string{"24/7", "24 / 7", "24x7", "24 7", "24 hours", "24 hrs", "24hrs", "open 24 hours", "24 horas",
 	"abierto 24 horas", "24 hours a day", "24 hours 7 days", "24 horas al dia", "24 hours a day 7 days a week",
 	"24 horas los 7 dias", "always open", "siempre abierto"}
+
+// accentFold removes accents: "miércoles" reads as "miercoles".
+var accentFold = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 
 // ParseHours reads opening hours as people write them ("Mon-Fri 9am-5pm",
 // "Tue & Thu 10:00-16:00; Sat 10-2", "24/7", "Lunes a viernes 9-17") into
