@@ -90,7 +90,7 @@ func TestQuickExitKeys(t *testing.T) {
 }
 
 // TestVisitIsOneEntry goes home → directory → search → a service → the
-// referral sheet → the screening interview (its POST forms) → quick exit,
+// referral sheet → the screening interview (its POST-redirect-GET forms) → quick exit,
 // clicking and typing as a person would: the visit never grows the
 // history past the one entry Haven had, and after the quick exit no Haven
 // page is in it and Back goes to the page before Haven.
@@ -129,11 +129,14 @@ func TestVisitIsOneEntry(t *testing.T) {
 				t.Errorf("after the skip link, focus is on %q, want main", got)
 			}
 			same("the skip link")
+			// The interview's forms answer with a redirect to the next step
+			// (POST-redirect-GET), which the script opens by replace.
 			tb.load(200, chromedp.Click(chromedp.CSS(`nav a[href="/screening"]`)))
-			tb.post(200, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
+			tb.load(200, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
 			step := eval[string](tb, `document.querySelector("main .meta").textContent`)
-			tb.do(chromedp.Click(chromedp.CSS(`main input[type="radio"][value="yes"]`)))
-			tb.post(200, chromedp.Click(chromedp.CSS(`main button[value="next"]`)))
+			tb.do(chromedp.Click(chromedp.CSS(`input[name="safe_to_talk"][value="yes"]`)),
+				chromedp.Click(chromedp.CSS(`input[name="consent_screen"][value="yes"]`)))
+			tb.load(200, chromedp.Click(chromedp.CSS(`main button[value="next"]`)))
 			same("the screening forms")
 			if next := eval[string](tb, `document.querySelector("main .meta").textContent`); next == step {
 				t.Fatalf("the screening stayed at %q", step)
@@ -171,7 +174,8 @@ func TestVisitWithoutJavaScript(t *testing.T) {
 	tb.load(200, chromedp.Click(chromedp.CSS(`nav a[href="/screening"]`)))
 	tb.load(200, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
 	step := eval[string](tb, `document.querySelector("main .meta").textContent`)
-	tb.do(chromedp.Click(chromedp.CSS(`main input[type="radio"][value="yes"]`)))
+	tb.do(chromedp.Click(chromedp.CSS(`input[name="safe_to_talk"][value="yes"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="consent_screen"][value="yes"]`)))
 	tb.load(200, chromedp.Click(chromedp.CSS(`main button[value="next"]`)))
 	if next := eval[string](tb, `document.querySelector("main .meta").textContent`); next == step {
 		t.Fatalf("without JavaScript the screening stayed at %q", step)
