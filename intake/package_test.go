@@ -1,7 +1,6 @@
 package intake
 
 import (
-	"archive/zip"
 	"encoding/json"
 	"errors"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"testing/fstest"
 
 	"haven/hsds"
+	"haven/intake/internal/ziptest"
 	"haven/internal/testenv"
 )
 
@@ -54,32 +54,8 @@ func readAll(tb testing.TB, path string, opt Options) ([]*hsds.Service, []error,
 	return svcs, bad, p.Report
 }
 
-// zipOf zips dir into a file, under a folder of its name, as zipping a
-// folder does.
-func zipOf(tb testing.TB, dir string) string {
-	tb.Helper()
-	out := filepath.Join(tb.TempDir(), filepath.Base(dir)+".zip")
-	f, err := os.Create(out)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	zw := zip.NewWriter(f)
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		// As zip tools do, the files keep their modification times.
-		fi, _ := e.Info()
-		h, _ := zip.FileInfoHeader(fi)
-		h.Name, h.Method = filepath.Base(dir)+"/"+e.Name(), zip.Deflate
-		w, _ := zw.CreateHeader(h)
-		b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
-		w.Write(b)
-	}
-	if err := zw.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	f.Close()
-	return out
-}
+// zipOf zips dir as zipping a folder does (see ziptest).
+var zipOf = ziptest.Dir
 
 func TestDetect(t *testing.T) {
 	tmp := t.TempDir()

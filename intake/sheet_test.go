@@ -15,14 +15,13 @@ import (
 	"haven/hsds"
 	"haven/intake"
 	"haven/sample"
-	"haven/sqlstore"
 )
 
 // havenTerms are the terms of Haven's category taxonomy, as the store gives
 // them to the reader.
 func havenTerms() intake.SheetOptions {
 	tax, terms := sample.Taxonomy()
-	return intake.SheetOptions{Terms: terms, Taxonomy: &tax, TermNames: sqlstore.TermLabels(terms)}
+	return intake.SheetOptions{Terms: terms, Taxonomy: &tax, TermNames: intake.TermLabels(terms)}
 }
 
 // mustPreview reads a whole sheet, taking the valid rows, and returns its

@@ -10,7 +10,6 @@ import (
 
 	"haven"
 	"haven/hsds"
-	"haven/i18n"
 	"haven/intake"
 	"haven/sample"
 )
@@ -30,7 +29,7 @@ func (d *DirectoryService) ImportSheet(ctx context.Context, req haven.SheetImpor
 	if opt.Terms, opt.Taxonomy, err = d.categoryTerms(ctx); err != nil {
 		return nil, err
 	}
-	opt.TermNames = TermLabels(opt.Terms)
+	opt.TermNames = intake.TermLabels(opt.Terms)
 	sh, err := intake.OpenSheet(req.Path, opt)
 	if err != nil {
 		return nil, haven.Errorf(haven.EINVALID, "%s", err)
@@ -124,20 +123,6 @@ func sheetError(err error) error {
 	return err
 }
 
-// TermLabels returns the labels of terms in every language of the message
-// catalogs, by code, for a spreadsheet's categories to match.
-func TermLabels(terms []hsds.TaxonomyTerm) map[string][]string {
-	out := map[string][]string{}
-	for _, lang := range []string{"en", "es"} {
-		l := i18n.New(lang)
-		for _, t := range terms {
-			if key := "category." + t.Code; l.Has(key) {
-				out[t.Code] = append(out[t.Code], l.T(key))
-			}
-		}
-	}
-	return out
-}
 
 // categoryTerms returns the terms of Haven's taxonomy a spreadsheet's
 // categories may map to: those the directory holds, then the built-in ones

@@ -1,4 +1,4 @@
-package intake_test
+package enginetest_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"haven"
 	"haven/hsds"
 	"haven/intake"
+	"haven/intake/internal/ziptest"
 	"haven/internal/testenv"
 	"haven/internal/testpg"
 	"haven/sqlstore"
@@ -69,14 +70,14 @@ func TestImportPackagesOnEachEngine(t *testing.T) {
 		defer db.Close()
 		dir := sqlstore.NewDirectoryService(db)
 		// A dry run writes nothing and says what it would.
-		if rep, _ := importPackage(t, dir, "testdata/county211-sample", intake.Options{}, true); rep.Imported != 4 {
+		if rep, _ := importPackage(t, dir, "../testdata/county211-sample", intake.Options{}, true); rep.Imported != 4 {
 			t.Errorf("dry run: %d services", rep.Imported)
 		}
 		if n, _, _ := dir.CountServices(ctx); n != 0 {
 			t.Fatalf("a dry run wrote %d services", n)
 		}
-		rep, _ := importPackage(t, dir, "testdata/county211-sample", intake.Options{}, false)
-		rep2, report := importPackage(t, dir, "testdata/coalition20-sample", intake.Options{SkipInvalid: true}, false)
+		rep, _ := importPackage(t, dir, "../testdata/county211-sample", intake.Options{}, false)
+		rep2, report := importPackage(t, dir, "../testdata/coalition20-sample", intake.Options{SkipInvalid: true}, false)
 		if rep.Imported != 4 || rep2.Imported != 3 || len(rep2.Skipped) != 2 || report.Services != 3 {
 			t.Fatalf("imported %d and %d services (skipped %v)", rep.Imported, rep2.Imported, rep2.Skipped)
 		}
@@ -85,9 +86,9 @@ func TestImportPackagesOnEachEngine(t *testing.T) {
 			t.Fatalf("%d services in the directory", len(first))
 		}
 		// Again, and as a zip of the same folder: nothing changes.
-		importPackage(t, dir, "testdata/county211-sample", intake.Options{}, false)
-		importPackage(t, dir, intake.ZipOf(t, "testdata/county211-sample"), intake.Options{}, false)
-		importPackage(t, dir, "testdata/coalition20-sample", intake.Options{SkipInvalid: true}, false)
+		importPackage(t, dir, "../testdata/county211-sample", intake.Options{}, false)
+		importPackage(t, dir, ziptest.Dir(t, "../testdata/county211-sample"), intake.Options{}, false)
+		importPackage(t, dir, "../testdata/coalition20-sample", intake.Options{SkipInvalid: true}, false)
 		if again := exportAll(t, dir); !slices.EqualFunc(first, again, bytes.Equal) {
 			t.Errorf("importing the same packages again changed the directory (%d services, then %d)", len(first), len(again))
 			for i := range min(len(first), len(again)) {
@@ -181,8 +182,8 @@ func TestStrictImportWritesNothing(t *testing.T) {
 	}
 	defer db.Close()
 	dir := sqlstore.NewDirectoryService(db)
-	d, _ := intake.Detect("testdata/coalition20-sample")
-	p, _ := intake.OpenPackage("testdata/coalition20-sample", d, intake.Options{})
+	d, _ := intake.Detect("../testdata/coalition20-sample")
+	p, _ := intake.OpenPackage("../testdata/coalition20-sample", d, intake.Options{})
 	defer p.Close()
 	_, err = dir.Import(ctx, p.Next, sqlstore.ImportOptions{Name: "coalition20-sample", Validated: true})
 	var list hsds.Errors

@@ -1,4 +1,0 @@
-package intake
-
-// ZipOf is zipOf for the tests of package intake_test.
-var ZipOf = zipOf
