@@ -165,3 +165,20 @@ func FromRequest(r *http.Request) string {
 	}
 	return Default
 }
+
+// CategoryLabels returns the labels of taxonomy term codes in every UI
+// language, by code ("legal-services": "Legal services", "Servicios
+// legales"), from their "category."+code messages; codes without one are
+// left out. Spreadsheet readers match categories written by name with it.
+func CategoryLabels(codes []string) map[string][]string {
+	out := map[string][]string{}
+	for _, lang := range Langs {
+		l := New(lang)
+		for _, c := range codes {
+			if key := "category." + c; l.Has(key) {
+				out[c] = append(out[c], l.T(key))
+			}
+		}
+	}
+	return out
+}

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"haven/hsds"
-	"haven/i18n"
 )
 
 // categorySynonyms are the names coalitions give the categories of Haven's
@@ -136,21 +135,6 @@ func splitWords(s string, seps ...string) []string {
 			next = append(next, x)
 		}
 		out = next
-	}
-	return out
-}
-
-// TermLabels returns the labels of terms in every language of the message
-// catalogs, by code, for a spreadsheet's categories to match.
-func TermLabels(terms []hsds.TaxonomyTerm) map[string][]string {
-	out := map[string][]string{}
-	for _, lang := range []string{"en", "es"} {
-		l := i18n.New(lang)
-		for _, t := range terms {
-			if key := "category." + t.Code; l.Has(key) {
-				out[t.Code] = append(out[t.Code], l.T(key))
-			}
-		}
 	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"haven/hsds"
+	"haven/i18n"
 	"haven/intake"
 	"haven/sample"
 )
@@ -21,7 +22,11 @@ import (
 // them to the reader.
 func havenTerms() intake.SheetOptions {
 	tax, terms := sample.Taxonomy()
-	return intake.SheetOptions{Terms: terms, Taxonomy: &tax, TermNames: intake.TermLabels(terms)}
+	var codes []string
+	for _, t := range terms {
+		codes = append(codes, t.Code)
+	}
+	return intake.SheetOptions{Terms: terms, Taxonomy: &tax, TermNames: i18n.CategoryLabels(codes)}
 }
 
 // mustPreview reads a whole sheet, taking the valid rows, and returns its

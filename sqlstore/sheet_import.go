@@ -10,6 +10,7 @@ import (
 
 	"haven"
 	"haven/hsds"
+	"haven/i18n"
 	"haven/intake"
 	"haven/sample"
 )
@@ -29,7 +30,7 @@ func (d *DirectoryService) ImportSheet(ctx context.Context, req haven.SheetImpor
 	if opt.Terms, opt.Taxonomy, err = d.categoryTerms(ctx); err != nil {
 		return nil, err
 	}
-	opt.TermNames = intake.TermLabels(opt.Terms)
+	opt.TermNames = i18n.CategoryLabels(termCodes(opt.Terms))
 	sh, err := intake.OpenSheet(req.Path, opt)
 	if err != nil {
 		return nil, haven.Errorf(haven.EINVALID, "%s", err)
@@ -123,7 +124,6 @@ func sheetError(err error) error {
 	return err
 }
 
-
 // categoryTerms returns the terms of Haven's taxonomy a spreadsheet's
 // categories may map to: those the directory holds, then the built-in ones
 // it lacks; and the taxonomy itself when the directory does not hold it
@@ -151,4 +151,12 @@ func (d *DirectoryService) categoryTerms(ctx context.Context) ([]hsds.TaxonomyTe
 		return nil, nil, err
 	}
 	return terms, nil, nil
+}
+
+func termCodes(terms []hsds.TaxonomyTerm) []string {
+	codes := make([]string, len(terms))
+	for i, t := range terms {
+		codes[i] = t.Code
+	}
+	return codes
 }
