@@ -22,9 +22,9 @@ import (
 // exports return), and searches with it:
 //
 //   - A search with a place (near, postcode) finds a service serving the
-//     point: a whole country or state holding it (see LocatePoint), or a
-//     polygon holding it. County areas are resolved and shown, but Haven
-//     has no county boundaries and does not match a point with them.
+//     point: a whole country, state or U.S. county holding it (see
+//     LocatePoint; Haven has no boundaries, so a point's state and county
+//     are approximate near their lines), or a polygon holding it.
 //   - A state filter finds a service serving that state, or part of it (a
 //     county in it), or its whole country. A country filter finds a
 //     service serving that country or any part of it named by state or
@@ -388,17 +388,26 @@ func (a ServedArea) InBounds(p geo.Point) bool {
 // PointPlace is where a search's point lies, as far as Haven can tell.
 type PointPlace struct {
 	Country, State string // "" when unknown
+	// County is the U.S. county, named as ServedArea.County names it
+	// ("harris"), "" when unknown.
+	County string
 }
 
-// LocatePoint tells which country and state hold a point: within the
-// United States, the state of the nearest ZIP centroid (geo.LocateState,
-// approximate near borders); elsewhere the country of the nearest town of
+// LocatePoint tells which country, state and county hold a point: within
+// the United States, the state of the nearest ZIP centroid
+// (geo.LocateState, approximate near borders) and the county of that state
+// whose centre is nearest (geo.LocateCounty, approximate near county
+// lines); elsewhere the country of the nearest town of
 // the gazetteer (geo.LocateCountry), with no state, since Haven holds no
 // boundaries of other countries. A search near Guadalajara so finds
 // Mexico's nationwide services. Every engine asks it, so that all agree.
 func LocatePoint(p geo.Point) PointPlace {
 	if st, ok := geo.LocateState(p); ok {
-		return PointPlace{Country: "US", State: st}
+		pp := PointPlace{Country: "US", State: st}
+		if name, ok := geo.LocateCounty(p, st); ok {
+			pp.County = countyKey(name)
+		}
+		return pp
 	}
 	if cc, ok := geo.LocateCountry(p); ok {
 		return PointPlace{Country: cc}
@@ -498,4 +507,17 @@ func ValidArea(a ServedArea) bool { return validArea(a) }
 type AreaProblem struct {
 	ServiceID, ServiceName string
 	AreaID, Label, Problem string
+}
+
+// countyKey names a county of the gazetteer ("Harris County", "Orleans
+// Parish") as a resolved area names it: folded, without the word county.
+func countyKey(name string) string {
+	words := strings.Fields(geo.FoldName(name))
+	for i, w := range words {
+		if areaCountyWords[w] {
+			words = words[:i]
+			break
+		}
+	}
+	return strings.Join(trimCountyFiller(words), " ")
 }

@@ -67,3 +67,47 @@ func LocateCountry(p Point) (string, bool) {
 	}
 	return g.places[best].Country, true
 }
+
+// LocateCountyMaxKm is how far the centre of the nearest county of the
+// state may lie for LocateCounty to name it: the largest counties of the
+// West reach this far from their centres.
+const LocateCountyMaxKm = 200.0
+
+// LocateCounty tells which county of the U.S. state holds p, as the
+// county whose centre (the mean of its ZIP areas' centres) is nearest:
+// Haven holds no county boundaries, so near a county line the answer is
+// approximate, as the state of a point is near a state line.
+func LocateCounty(p Point, state string) (string, bool) {
+	if !p.Valid() || state == "" {
+		return "", false
+	}
+	g := gazetteer()
+	best, bestKm := -1, math.Inf(1)
+	for _, i := range g.statesCounties()[state] {
+		if d := DistanceKm(p, g.places[i].Point); d < bestKm {
+			best, bestKm = i, d
+		}
+	}
+	if best < 0 || bestKm > LocateCountyMaxKm {
+		return "", false
+	}
+	return g.places[best].Name, true
+}
+
+var (
+	countiesByStateOnce sync.Once
+	countiesByState     map[string][]int
+)
+
+// statesCounties lists the gazetteer's counties by state, in file order.
+func (g *gazetteerData) statesCounties() map[string][]int {
+	countiesByStateOnce.Do(func() {
+		countiesByState = map[string][]int{}
+		for i, pl := range g.places {
+			if pl.Kind == KindCounty {
+				countiesByState[pl.Region] = append(countiesByState[pl.Region], i)
+			}
+		}
+	})
+	return countiesByState
+}

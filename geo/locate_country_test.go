@@ -30,3 +30,28 @@ func BenchmarkLocateCountry(b *testing.B) {
 		LocateCountry(Point{20.67, -103.35})
 	}
 }
+
+func TestLocateCounty(t *testing.T) {
+	for _, tc := range []struct {
+		p           Point
+		state, want string
+	}{
+		{Point{29.76, -95.37}, "TX", "Harris County"},       // Houston
+		{Point{34.05, -118.24}, "CA", "Los Angeles County"}, // Los Angeles
+		{Point{29.95, -90.07}, "LA", "Orleans Parish"},      // New Orleans
+		{Point{29.76, -95.37}, "", ""},
+		{Point{20.67, -103.35}, "TX", ""}, // Guadalajara is in no Texas county
+	} {
+		got, ok := LocateCounty(tc.p, tc.state)
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("LocateCounty(%v, %q) = %q, %v; want %q", tc.p, tc.state, got, ok, tc.want)
+		}
+	}
+}
+
+func BenchmarkLocateCounty(b *testing.B) {
+	LocateCounty(Point{29.76, -95.37}, "TX")
+	for b.Loop() {
+		LocateCounty(Point{29.76, -95.37}, "TX")
+	}
+}

@@ -19,6 +19,7 @@ import (
 type areaIndex struct {
 	country   map[string]*roaring.Bitmap // a whole country, by country
 	state     map[string]*roaring.Bitmap // a whole state, by state
+	county    map[string]*roaring.Bitmap // a county, by "state/county" (see PointPlace)
 	inState   map[string]*roaring.Bitmap // a state or a county of it, by state
 	inCountry map[string]*roaring.Bitmap // a country, or a state or county of it, by country
 	polys     []polyArea
@@ -70,6 +71,7 @@ func (x *index) addAreas(n uint32, e *entry) {
 			addTo(&a.inState, ar.State, n)
 			addTo(&a.inCountry, ar.Country, n)
 		case haven.AreaCounty:
+			addTo(&a.county, ar.State+"/"+ar.County, n)
 			addTo(&a.inState, ar.State, n)
 			addTo(&a.inCountry, ar.Country, n)
 		case haven.AreaPolygon:
@@ -104,6 +106,9 @@ func (x *index) served(f haven.DirectoryFilter, nonPlace, local *roaring.Bitmap,
 		}
 		if at.State != "" {
 			nearAreas = append(nearAreas, a.state[at.State])
+		}
+		if at.County != "" {
+			nearAreas = append(nearAreas, a.county[at.State+"/"+at.County])
 		}
 		var polys *roaring.Bitmap
 		for _, pa := range a.polys {

@@ -214,6 +214,9 @@ func prepareServed(ctx context.Context, tx *Tx, f haven.DirectoryFilter, q analy
 		if at.State != "" {
 			near = append(near, `a.kind = 'state' AND a.state = `+arg(at.State))
 		}
+		if at.County != "" {
+			near = append(near, `a.kind = 'county' AND a.state = `+arg(at.State)+` AND a.county = `+arg(at.County))
+		}
 		polys, err := polygonsHolding(ctx, tx, *f.Near)
 		if err != nil {
 			return nil, err

@@ -65,6 +65,7 @@ func withServed(svcs []*hsds.Service, f haven.DirectoryFilter, local []string) [
 			if !serves(func(a haven.ServedArea) bool {
 				return a.Kind == haven.AreaCountry && a.Country == at.Country && at.Country != "" ||
 					a.Kind == haven.AreaState && a.State == at.State && at.State != "" ||
+					a.Kind == haven.AreaCounty && a.State == at.State && a.County == at.County && at.County != "" ||
 					a.Kind == haven.AreaPolygon && haven.PolygonContains(a.Geometry, *f.Near)
 			}) {
 				continue
@@ -205,8 +206,11 @@ func TestServedAreasSearch(t *testing.T) {
 			marks    []string
 			notFound []string
 		}{
-			{haven.DirectoryFilter{Near: houston, RadiusKm: 40}, []string{"tx-statewide", "us-online", "polygon"}, []string{"area", "remote", "area"}, []string{"county", "unresolved", "mx-nationwide"}},
-			{haven.DirectoryFilter{Near: houston}, []string{"tx-statewide", "us-online"}, []string{"area", "remote"}, []string{"mx-nationwide"}},
+			// Houston lies in Harris County, which the county service serves.
+			{haven.DirectoryFilter{Near: houston, RadiusKm: 40}, []string{"tx-statewide", "us-online", "polygon", "county"}, []string{"area", "remote", "area", "area"}, []string{"unresolved", "mx-nationwide"}},
+			{haven.DirectoryFilter{Near: houston}, []string{"tx-statewide", "us-online", "county"}, []string{"area", "remote", "area"}, []string{"mx-nationwide"}},
+			// Dallas is in Texas but not in Harris County.
+			{haven.DirectoryFilter{Near: &haven.LatLon{Lat: 32.7767, Lon: -96.797}, RadiusKm: 40}, []string{"tx-statewide"}, []string{"area"}, []string{"county", "polygon"}},
 			{haven.DirectoryFilter{State: "TX"}, []string{"tx-statewide", "us-online", "county"}, []string{"area", "remote", "area"}, []string{"polygon", "mx-nationwide"}},
 			{haven.DirectoryFilter{State: "CA"}, []string{"us-online"}, []string{"remote"}, []string{"tx-statewide", "county"}},
 			{haven.DirectoryFilter{Country: "US"}, []string{"tx-statewide", "us-online", "county"}, []string{"area", "remote", "area"}, []string{"mx-nationwide"}},
