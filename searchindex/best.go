@@ -25,25 +25,11 @@ func (x *index) pageBest(set *roaring.Bitmap, q analyze.Query, p geo.Point, skip
 	// atLeast[j]: the documents whose name holds at least j query words,
 	// as in pageByRank.
 	m := len(q)
-	atLeast := make([]*roaring.Bitmap, m+2)
-	atLeast[0] = set
+	heads := make([]*roaring.Bitmap, m)
 	for i, g := range q {
-		h := x.union(x.heads, g)
-		if h == nil {
-			continue
-		}
-		for j := min(i+1, m); j >= 1; j-- {
-			if atLeast[j-1] == nil {
-				continue
-			}
-			t := roaring.And(atLeast[j-1], h)
-			if atLeast[j] == nil {
-				atLeast[j] = t
-			} else {
-				atLeast[j].Or(t)
-			}
-		}
+		heads[i] = x.union(x.heads, g)
 	}
+	atLeast := wordsAtLeast(set, heads)
 	type scored struct {
 		near
 		score int

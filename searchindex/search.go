@@ -719,26 +719,8 @@ func (x *index) pageByRank(set *roaring.Bitmap, q analyze.Query, skip, take int)
 		}
 		return out
 	}
-	// atLeast[j]: the documents whose name holds at least j query words.
 	m := len(q)
-	atLeast := make([]*roaring.Bitmap, m+2)
-	atLeast[0] = set
-	for i, h := range heads {
-		if h == nil {
-			continue
-		}
-		for j := min(i+1, m); j >= 1; j-- {
-			if atLeast[j-1] == nil {
-				continue
-			}
-			t := roaring.And(atLeast[j-1], h)
-			if atLeast[j] == nil {
-				atLeast[j] = t
-			} else {
-				atLeast[j].Or(t)
-			}
-		}
-	}
+	atLeast := wordsAtLeast(set, heads)
 	card := func(b *roaring.Bitmap) int {
 		if b == nil {
 			return 0
@@ -1005,4 +987,31 @@ func (x *index) value(k int, id uint32) string {
 		return ""
 	}
 	return x.facets[k].names[id]
+}
+
+// wordsAtLeast returns atLeast, where atLeast[j] is the documents of set
+// whose name holds at least j of the query words whose name postings are
+// heads (nil where no name holds the word); it has len(heads)+2 entries,
+// the last always nil, and nil entries where no document qualifies.
+func wordsAtLeast(set *roaring.Bitmap, heads []*roaring.Bitmap) []*roaring.Bitmap {
+	m := len(heads)
+	atLeast := make([]*roaring.Bitmap, m+2)
+	atLeast[0] = set
+	for i, h := range heads {
+		if h == nil {
+			continue
+		}
+		for j := min(i+1, m); j >= 1; j-- {
+			if atLeast[j-1] == nil {
+				continue
+			}
+			t := roaring.And(atLeast[j-1], h)
+			if atLeast[j] == nil {
+				atLeast[j] = t
+			} else {
+				atLeast[j].Or(t)
+			}
+		}
+	}
+	return atLeast
 }
