@@ -150,10 +150,16 @@ func DetectFS(fsys fs.FS, name string) (Detection, error) {
 	// Tables both versions share: columns tell them apart (1.1 services
 	// have taxonomy_ids, 1.1 eligibility has an eligibility column, 2.0
 	// metadata has resource_type).
-	for table, col := range map[string][2]string{"service": {"taxonomy_ids", FormatHSDS11}, "eligibility": {"eligibility", FormatHSDS11}, "metadata": {"resource_type", FormatHSDS20}} {
-		if file, ok := tables[table]; ok {
-			if h, err := headerOf(fsys, file); err == nil && slices.Contains(h, col[0]) {
-				return detection(col[1], "column names"), nil
+	// In this order, so that a package showing both versions' marks is
+	// always read the same way.
+	for _, c := range []struct{ table, column, format string }{
+		{"service", "taxonomy_ids", FormatHSDS11},
+		{"eligibility", "eligibility", FormatHSDS11},
+		{"metadata", "resource_type", FormatHSDS20},
+	} {
+		if file, ok := tables[c.table]; ok {
+			if h, err := headerOf(fsys, file); err == nil && slices.Contains(h, c.column) {
+				return detection(c.format, "column names"), nil
 			}
 		}
 	}

@@ -437,3 +437,20 @@ func TestDescriptorsCovered(t *testing.T) {
 		}
 	}
 }
+
+// TestDetectStable: a package without a descriptor whose columns carry
+// marks of both versions (1.1's taxonomy_ids, 2.0's resource_type) is read
+// as the same version every time, not as the order of a map says.
+func TestDetectStable(t *testing.T) {
+	fsys := fstest.MapFS{
+		"services.csv":      {Data: []byte("id,organization_id,name,taxonomy_ids\n")},
+		"organizations.csv": {Data: []byte("id,name\n")},
+		"metadata.csv":      {Data: []byte("id,resource_id,resource_type,last_action_date\n")},
+	}
+	for range 50 {
+		d, err := DetectFS(fsys, "mixed")
+		if err != nil || d.Format != FormatHSDS11 || d.DetectedBy != "column names" {
+			t.Fatalf("DetectFS = %+v, %v; want HSDS 1.1 by its column names, every time", d, err)
+		}
+	}
+}
