@@ -320,3 +320,23 @@ func TestAPIShape(t *testing.T) {
 		t.Errorf("Spanish label = %v", lbl)
 	}
 }
+
+// TestSearchBoxesKeepNoHistory: what a visitor types to search (words, a
+// place) is not kept in the browser's form history, where the next person
+// at the device would be offered it.
+func TestSearchBoxesKeepNoHistory(t *testing.T) {
+	s, _ := MustDirectoryServer(t) // the directory's search form shows only with providers
+	input := regexp.MustCompile(`<input[^>]* name="(q|place)"[^>]*>`)
+	for _, path := range []string{"/", "/directory", "/resources"} {
+		body := do(s, "GET", path, nil).Body.String()
+		found := input.FindAllString(body, -1)
+		if len(found) == 0 {
+			t.Errorf("%s: no search box", path)
+		}
+		for _, in := range found {
+			if !strings.Contains(in, `autocomplete="off"`) {
+				t.Errorf("%s: %s keeps form history", path, in)
+			}
+		}
+	}
+}
