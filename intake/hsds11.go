@@ -14,23 +14,7 @@ import (
 // taxonomy11 gives a service its terms as HSDS 3.0 attributes.
 func (b *builder) taxonomy11(s *hsds.Service, orig, taxonomyIDs string) {
 	seen := map[string]bool{}
-	if t := b.p.tables["service_taxonomy"]; t != nil {
-		for _, i := range b.children("service_taxonomy", "service_id", orig) {
-			tid := t.get(i, "taxonomy_id")
-			term := b.term11(tid)
-			if term == nil {
-				b.rowProblem(t, i, "taxonomy_id", fmt.Sprintf("taxonomy %q is not in the package", tid))
-				continue
-			}
-			b.use(t, i)
-			if seen[tid] {
-				continue
-			}
-			seen[tid] = true
-			s.Attributes = append(s.Attributes, hsds.Attribute{ID: b.id("service_taxonomy", t.get(i, "id")), LinkID: s.ID, LinkEntity: "service",
-				TaxonomyTermID: term.ID, TaxonomyTerm: term, Value: t.get(i, "taxonomy_detail")})
-		}
-	}
+	b.termLinks(s, orig, "service_taxonomy", "taxonomy_id", "taxonomy", "taxonomy_detail", b.term11, seen)
 	for _, tid := range splitList(taxonomyIDs) {
 		if seen[tid] {
 			continue
@@ -67,4 +51,31 @@ func (b *builder) term11(id string) *hsds.TaxonomyTerm {
 	}
 	b.use(t, i)
 	return term
+}
+
+// termLinks gives s an attribute for each row of table (1.1's
+// service_taxonomy, 2.0's service_attribute) that links it to a term: the
+// term is lookup of the row's col, noun names it in the problem when it is
+// missing, and valueCol holds the attribute's value ("" for none). seen
+// keeps each term once.
+func (b *builder) termLinks(s *hsds.Service, orig, table, col, noun, valueCol string, lookup func(string) *hsds.TaxonomyTerm, seen map[string]bool) {
+	t := b.p.tables[table]
+	if t == nil {
+		return
+	}
+	for _, i := range b.children(table, "service_id", orig) {
+		tid := t.get(i, col)
+		term := lookup(tid)
+		if term == nil {
+			b.rowProblem(t, i, col, fmt.Sprintf("%s %q is not in the package", noun, tid))
+			continue
+		}
+		b.use(t, i)
+		if seen[tid] {
+			continue
+		}
+		seen[tid] = true
+		s.Attributes = append(s.Attributes, hsds.Attribute{ID: b.id(table, t.get(i, "id")), LinkID: s.ID, LinkEntity: "service",
+			TaxonomyTermID: term.ID, TaxonomyTerm: term, Value: t.get(i, valueCol)})
+	}
 }

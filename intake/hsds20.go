@@ -16,23 +16,7 @@ import (
 // attributes20 gives a service its terms as HSDS 3.0 attributes.
 func (b *builder) attributes20(s *hsds.Service, orig string) {
 	seen := map[string]bool{}
-	if t := b.p.tables["service_attribute"]; t != nil {
-		for _, i := range b.children("service_attribute", "service_id", orig) {
-			tid := t.get(i, "taxonomy_term_id")
-			term := b.term20(tid)
-			if term == nil {
-				b.rowProblem(t, i, "taxonomy_term_id", fmt.Sprintf("taxonomy_term %q is not in the package", tid))
-				continue
-			}
-			b.use(t, i)
-			if seen[tid] {
-				continue
-			}
-			seen[tid] = true
-			s.Attributes = append(s.Attributes, hsds.Attribute{ID: b.id("service_attribute", t.get(i, "id")), LinkID: s.ID, LinkEntity: "service",
-				TaxonomyTermID: term.ID, TaxonomyTerm: term})
-		}
-	}
+	b.termLinks(s, orig, "service_attribute", "taxonomy_term_id", "taxonomy_term", "", b.term20, seen)
 	for _, a := range b.otherAttributes("service", orig, s.ID) {
 		if !seen[a.TaxonomyTerm.Code] {
 			seen[a.TaxonomyTerm.Code] = true
