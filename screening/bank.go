@@ -1,9 +1,7 @@
 package screening
 
 import (
-	"bytes"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -128,14 +126,9 @@ func Load() (*Bank, error) { return parse(bankJSON) }
 
 // parse decodes a bank from data and validates it.
 func parse(data []byte) (*Bank, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var raw rawBank
-	if err := dec.Decode(&raw); err != nil {
+	if err := decodeStrict(data, &raw); err != nil {
 		return nil, fmt.Errorf("screening: decode bank: %w", err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("screening: decode bank: trailing data")
 	}
 	b := &Bank{
 		Guide:      raw.Guide,

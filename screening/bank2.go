@@ -1,9 +1,7 @@
 package screening
 
 import (
-	"bytes"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -135,14 +133,9 @@ func (q Question2) listKind() string {
 func Load2() (*Bank2, error) { return parse2(bank2JSON) }
 
 func parse2(data []byte) (*Bank2, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var b Bank2
-	if err := dec.Decode(&b); err != nil {
+	if err := decodeStrict(data, &b); err != nil {
 		return nil, fmt.Errorf("screening: decode bank2.json: %w", err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("screening: decode bank2.json: trailing data")
 	}
 	if err := b.validate(); err != nil {
 		return nil, err

@@ -1,7 +1,6 @@
 package screening
 
 import (
-	"bytes"
 	"crypto/cipher"
 	"crypto/rand"
 	"encoding/base64"
@@ -171,13 +170,8 @@ func (b *Bank2) CheckDraft(d Draft) error {
 // DecodeDraft reads a draft's JSON strictly.
 func DecodeDraft(data []byte) (Draft, error) {
 	var d Draft
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&d); err != nil {
+	if err := decodeStrict(data, &d); err != nil {
 		return Draft{}, fmt.Errorf("screening interview: %w", err)
-	}
-	if dec.More() {
-		return Draft{}, fmt.Errorf("screening interview: data after the interview")
 	}
 	if d.Answers == nil {
 		d.Answers = Answers{}
@@ -235,9 +229,7 @@ func OpenPageDraft(aead cipher.AEAD, token string, now time.Time) (Draft, error)
 	}
 	defer clear(pt)
 	var t pageToken
-	dec := json.NewDecoder(bytes.NewReader(pt))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&t); err != nil {
+	if err := decodeStrict(pt, &t); err != nil {
 		return Draft{}, haven.Errorf(haven.EINVALID, "The interview in this page could not be read.")
 	}
 	if now.Unix() > t.Expires {

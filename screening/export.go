@@ -183,9 +183,7 @@ func ReadExport(data []byte) (*SignedExport, error) {
 	if !ed25519.Verify(e.PublicKey, e.Canonical, e.Signature) {
 		return nil, fmt.Errorf("%w: the signature does not match the content, so the export was changed after it was signed (or is damaged)", ErrExportSignature)
 	}
-	dec := json.NewDecoder(bytes.NewReader(e.Canonical))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&e.Payload); err != nil {
+	if err := decodeStrict(e.Canonical, &e.Payload); err != nil {
 		return nil, fmt.Errorf("the signed payload is not a screening export: %v", err)
 	}
 	if e.Payload.Format != ExportFormat {
@@ -221,13 +219,10 @@ func ParsePublicKey(s string) (ed25519.PublicKey, error) {
 
 func readExportJSON(data []byte) (*SignedExport, error) {
 	var f exportFile
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("not a signed JSON export (it may be truncated): %v", err)
-	}
-	if len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
+	if err := decodeStrict(data, &f); errors.Is(err, errTrailing) {
 		return nil, errors.New("not a signed JSON export: data after the export")
+	} else if err != nil {
+		return nil, fmt.Errorf("not a signed JSON export (it may be truncated): %v", err)
 	}
 	if f.Format != ExportFormat {
 		return nil, fmt.Errorf("field signed_export: %q is not %q", f.Format, ExportFormat)

@@ -1,7 +1,6 @@
 package screening
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -137,13 +136,8 @@ func (r Record) notesApart() Record {
 // Encode.
 func DecodeRecord(data []byte) (Record, error) {
 	var r Record
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&r); err != nil {
+	if err := decodeStrict(data, &r); err != nil {
 		return Record{}, fmt.Errorf("screening record: %w", err)
-	}
-	if dec.More() {
-		return Record{}, fmt.Errorf("screening record: data after the record")
 	}
 	if r.Format == RecordFormat2 && r.Interview != nil && r.Notes != nil {
 		for i, it := range r.Interview.Items {
