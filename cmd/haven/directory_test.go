@@ -155,35 +155,7 @@ func TestExportValidates(t *testing.T) {
 	MustRunMain(t, db, "import", in)
 	out := filepath.Join(dir, "out.json")
 	MustRunMain(t, db, "export", "--format", "json", "--out", out)
-	var items []json.RawMessage
-	if err := json.Unmarshal(mustRead(t, out), &items); err != nil || len(items) != 60 {
-		t.Fatalf("export: %d items, %v", len(items), err)
-	}
-	for i, it := range items {
-		// Each item on its own, read strictly (unknown fields refused).
-		s, err := hsds.NewJSONReader(bytes.NewReader(it), "out.json").Next()
-		if err != nil {
-			t.Fatalf("exported service %d does not pass Haven's HSDS rules: %v", i, err)
-		}
-		if errs := s.Validate(); errs != nil {
-			t.Fatalf("exported service %d: Validate: %v", i, hsds.Errors(errs))
-		}
-	}
-	if schemaPath, ok := testenv.MaybeShared(t, "hsds/v3.0/schema/compiled/service.json"); ok {
-		c := jsonschema.NewCompiler()
-		c.DefaultDraft(jsonschema.Draft2020)
-		c.AssertFormat()
-		sch, err := c.Compile(schemaPath)
-		if err != nil {
-			t.Fatalf("compile the HSDS schema: %v", err)
-		}
-		for i, it := range items {
-			v, _ := jsonschema.UnmarshalJSON(bytes.NewReader(it))
-			if err := sch.Validate(v); err != nil {
-				t.Fatalf("exported service %d does not validate: %v", i, err)
-			}
-		}
-	}
+	checkExportedServices(t, out, 60)
 	if fi, _ := os.Stat(out); fi.Mode().Perm() != 0o644 {
 		t.Errorf("export file mode %v, want 0644", fi.Mode().Perm())
 	}
@@ -252,4 +224,43 @@ func TestSampleDeterministic(t *testing.T) {
 	if !strings.Contains(string(mustRead(t, a)), `"x_sample":true`) {
 		t.Error("sample data is not marked as sample")
 	}
+}
+
+// checkExportedServices reads the JSON export in file, which must hold
+// want services, and checks each on its own: read strictly by Haven's HSDS
+// reader (unknown fields refused), valid by Haven's rules, and valid by the
+// official HSDS 3.0 schema when the shared schemas are beside the
+// repository. It returns the services as exported.
+func checkExportedServices(t *testing.T, file string, want int) []json.RawMessage {
+	t.Helper()
+	var items []json.RawMessage
+	if err := json.Unmarshal(mustRead(t, file), &items); err != nil || len(items) != want {
+		t.Fatalf("export: %d items, want %d, %v", len(items), want, err)
+	}
+	name := filepath.Base(file)
+	for i, it := range items {
+		s, err := hsds.NewJSONReader(bytes.NewReader(it), name).Next()
+		if err != nil {
+			t.Fatalf("exported service %d does not pass Haven's HSDS rules: %v", i, err)
+		}
+		if errs := s.Validate(); errs != nil {
+			t.Fatalf("exported service %d: Validate: %v", i, hsds.Errors(errs))
+		}
+	}
+	if schemaPath, ok := testenv.MaybeShared(t, "hsds/v3.0/schema/compiled/service.json"); ok {
+		c := jsonschema.NewCompiler()
+		c.DefaultDraft(jsonschema.Draft2020)
+		c.AssertFormat()
+		sch, err := c.Compile(schemaPath)
+		if err != nil {
+			t.Fatalf("compile the HSDS schema: %v", err)
+		}
+		for i, it := range items {
+			v, _ := jsonschema.UnmarshalJSON(bytes.NewReader(it))
+			if err := sch.Validate(v); err != nil {
+				t.Fatalf("exported service %d does not validate: %v", i, err)
+			}
+		}
+	}
+	return items
 }
