@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"slices"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"haven"
 	"haven/hsds"
+	"haven/internal/testpg"
 	"haven/sqlstore"
 )
 
@@ -218,4 +220,35 @@ func TestChangesNumberedAtCommit(t *testing.T) {
 			t.Errorf("changes %v, want %v: the rename committed first, so it must come first", got, want)
 		}
 	})
+}
+
+// TestOptimizeKeepsToItsSchema: the daily job analyzes Haven's own tables,
+// not the whole database, so a table another application holds locked in
+// another schema cannot stall it (on a shared server it did: a bare ANALYZE
+// waited on every test's schema).
+func TestOptimizeKeepsToItsSchema(t *testing.T) {
+	pg := freshPostgres(t)
+	db := mustOpenPath(t, pg)
+	ctx := context.Background()
+	other, err := sql.Open("pgx", testpg.Fresh(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.ExecContext(ctx, `CREATE TABLE someone_elses (x int)`); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := other.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `LOCK TABLE someone_elses IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := db.Optimize(ctx); err != nil {
+		t.Fatalf("optimize waited on another schema's locked table: %v", err)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	"haven"
@@ -94,6 +95,32 @@ func (db *DB) Optimize(ctx context.Context) error {
 	if err := db.pruneChanges(ctx); err != nil {
 		return err
 	}
-	_, err := db.write.ExecContext(ctx, db.dialect.optimize)
+	stmt := db.dialect.optimize
+	if db.dialect.name == Postgres {
+		// A bare ANALYZE reads every table of the database, in every schema,
+		// and waits on any of them another application (or another Haven
+		// sharing the database) has locked: analyze Haven's own tables only.
+		rows, err := db.write.QueryContext(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`)
+		if err != nil {
+			return err
+		}
+		var names []string
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				rows.Close()
+				return err
+			}
+			names = append(names, `"`+strings.ReplaceAll(n, `"`, `""`)+`"`)
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return err
+		}
+		if len(names) == 0 {
+			return nil
+		}
+		stmt += " " + strings.Join(names, ", ")
+	}
+	_, err := db.write.ExecContext(ctx, stmt)
 	return err
 }

@@ -146,7 +146,7 @@ func TestServeGracefully(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	for round := range 2 {
-		var logs bytes.Buffer
+		var logs syncBuffer
 		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0")
 		cmd.Dir = dir // haven.db lands in the working directory by default
 		cmd.Stdout, cmd.Stderr = &logs, &logs
@@ -211,7 +211,9 @@ var (
 	metricsURL = regexp.MustCompile(`"url":"(http://[^"]+/metrics)"`)
 )
 
-func waitForURL(t *testing.T, logs *bytes.Buffer) string {
+// waitForURL reads a child server's logs, which it writes while the test
+// reads them: hence a syncBuffer, never a bare bytes.Buffer.
+func waitForURL(t *testing.T, logs *syncBuffer) string {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {

@@ -66,12 +66,12 @@ func TestTwoServersOnPostgres(t *testing.T) {
 	}
 	type server struct {
 		cmd  *exec.Cmd
-		logs *bytes.Buffer
+		logs *syncBuffer
 		url  string
 	}
 	var servers []*server
 	for range 2 {
-		s := &server{logs: &bytes.Buffer{}}
+		s := &server{logs: &syncBuffer{}}
 		s.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", pg, "--jobs-tick", "100ms")
 		s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 		if err := s.cmd.Start(); err != nil {
