@@ -51,9 +51,8 @@ type PackageReader struct {
 	svcIDs  map[string]int // original id → line, read in a first pass
 	svcCols map[string]int // column → index in services
 	ids     func(table, id string) string
-	rows    chan svcRow
-	stop    chan struct{}
-	scanErr error
+	cur     *cursor // nil once closed
+	scanErr error   // the services table cannot be read on
 	pending []error // problems found before the first service
 	done    bool
 	date    string       // last_action_date of the id records: the package's date
@@ -167,8 +166,6 @@ func ReadPackageFS(fsys fs.FS, name string, d Detection, opt Options) (*PackageR
 		opt:     opt,
 		version: d.Format,
 		tables:  map[string]*table{},
-		stop:    make(chan struct{}),
-		rows:    make(chan svcRow, 64),
 		ids:     StableIDs(opt.Source),
 	}
 	files, err := tablesIn(fsys)
@@ -225,7 +222,9 @@ func ReadPackageFS(fsys fs.FS, name string, d Detection, opt Options) (*PackageR
 	}
 	p.checkTables()
 	p.chooseCountry()
-	go p.stream()
+	if p.cur, err = openCursor(fsys, svcFile, p.svcRep); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -236,10 +235,20 @@ func ReadPackageFS(fsys fs.FS, name string, d Detection, opt Options) (*PackageR
 // with neither (as in tests) gets today.
 func packageDate(fsys fs.FS, svcFile string) string {
 	if b, err := fs.ReadFile(fsys, "datapackage.json"); err == nil {
-		var d map[string]any
+		// Only the date fields are decoded: a descriptor is mostly its
+		// tables' schemas, which need no maps built.
+		var d struct {
+			LastUpdated   any `json:"last_updated"`
+			LastUpdated2  any `json:"lastUpdated"`
+			Updated       any `json:"updated"`
+			LastModified  any `json:"last_modified"`
+			LastModified2 any `json:"lastModified"`
+			Modified      any `json:"modified"`
+			Created       any `json:"created"`
+		}
 		if json.Unmarshal(b, &d) == nil {
-			for _, k := range []string{"last_updated", "lastUpdated", "updated", "last_modified", "lastModified", "modified", "created"} {
-				if v, ok := d[k].(string); ok && len(v) >= 10 {
+			for _, x := range []any{d.LastUpdated, d.LastUpdated2, d.Updated, d.LastModified, d.LastModified2, d.Modified, d.Created} {
+				if v, ok := x.(string); ok && len(v) >= 10 {
 					if _, err := time.Parse(time.DateOnly, v[:10]); err == nil {
 						return v[:10]
 					}
@@ -422,40 +431,18 @@ func (p *PackageReader) chooseCountry() {
 	}
 }
 
-// stream reads the services table on its own goroutine.
-func (p *PackageReader) stream() {
-	defer close(p.rows)
-	_, err := scanTable(p.fsys, p.svcFile, p.svcRep, func(cells []string, line int, extra bool) error {
-		n := 0
-		for _, c := range cells {
-			n += len(c) + 1
-		}
-		p.read.Add(int64(n))
-		select {
-		case p.rows <- svcRow{cells, line, extra}:
-			return nil
-		case <-p.stop:
-			return errStopped
-		}
-	})
-	if err != nil && !errors.Is(err, errStopped) {
-		p.scanErr = err
-	}
-}
-
-var errStopped = errors.New("stopped")
-
 // Close ends the reading and closes the zip file, if any.
 func (p *PackageReader) Close() error {
-	select {
-	case <-p.stop:
-	default:
-		close(p.stop)
+	var err error
+	if p.cur != nil {
+		err = p.cur.close()
+		p.cur = nil
 	}
 	if p.closer != nil {
-		return p.closer.Close()
+		err = errors.Join(err, p.closer.Close())
+		p.closer = nil
 	}
-	return nil
+	return err
 }
 
 // Size is the size of the services file, for a progress bar.
@@ -476,15 +463,28 @@ func (p *PackageReader) Next() (*hsds.Service, error) {
 	if p.done {
 		return nil, io.EOF
 	}
-	r, ok := <-p.rows
-	if !ok {
-		if p.scanErr != nil {
-			return nil, p.scanErr
-		}
+	if p.scanErr != nil {
+		return nil, p.scanErr
+	}
+	if p.cur == nil {
+		return nil, errors.New("the package reader is closed")
+	}
+	cells, line, extra, err := p.cur.next()
+	if errors.Is(err, io.EOF) {
 		p.finish()
 		p.done = true
 		return nil, io.EOF
 	}
+	if err != nil {
+		p.scanErr = err
+		return nil, err
+	}
+	n := 0
+	for _, c := range cells {
+		n += len(c) + 1
+	}
+	p.read.Add(int64(n))
+	r := svcRow{cells, line, extra}
 	p.svcRep.Read++
 	if r.extra {
 		p.svcRep.Fix("cells beyond the last column left out", fmt.Sprintf("line %d", r.line))

@@ -454,3 +454,39 @@ func TestDetectStable(t *testing.T) {
 		}
 	}
 }
+
+// TestPackageReadsAsAsked: the services table is read on the caller's
+// goroutine, one row per Next, so a reader stopped after one service has
+// read one row (it used to read ahead on a goroutine of its own, which made
+// the same input take different paths from one run to the next and kept
+// reading after Close), and a closed reader says so.
+func TestPackageReadsAsAsked(t *testing.T) {
+	d, err := Detect(pkg11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := OpenPackage(pkg11, d, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Pos() != 0 {
+		t.Errorf("opening read %d bytes of services ahead", p.Pos())
+	}
+	if _, err := p.Next(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(pkg11, "services.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(b), "\n")
+	if first := int64(len(lines[1]) + 1); p.Pos() > first+8 {
+		t.Errorf("after one service, %d bytes of services read; its row has %d", p.Pos(), first)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Next(); err == nil || errors.Is(err, io.EOF) {
+		t.Errorf("Next after Close: %v, want an error", err)
+	}
+}
