@@ -33,7 +33,9 @@
 # WARMUP (5s), SQL_COUNT (5), SQL_BUDGET (60s, per class), SQL_TIMEOUT (120s,
 # the longest wait for one SQL search, then counted as an error), SKIP_SQL=1,
 # WORK (/tmp/haven-scale), RESULTS (WORK/results.json), PLOT (WORK/p99.svg),
-# PORT, METRICS_PORT, HAVEN_FLAGS (more flags for haven serve), KEEP_SAMPLE=1,
+# PORT, METRICS_PORT, HAVEN_FLAGS (more flags for haven serve), IMPORT_MEMORY
+# (haven import --memory, MiB; default 8192, whose eighth is the 1 GiB page
+# cache the 1M figures were measured with; haven's own default is 512), KEEP_SAMPLE=1,
 # PROFILE=1 (HAVEN_CPUPROFILE/HAVEN_MEMPROFILE for the importer and the
 # index server, kept in WORK/prof, their "go tool pprof -top" head printed
 # and recorded), and for PostgreSQL PGHOST (127.0.0.1), PGPORT (5432),
@@ -206,7 +208,7 @@ for size in $SIZES; do
       esac
       echo "== haven import into $engine"
       read -ra env <<<"$(profile_env "import-$engine-$size")"
-      run "$bench" exec -json "$imported" -- env "${env[@]}" "$WORK/haven" import --db "$partial" "$sample"
+      run "$bench" exec -json "$imported" -- env "${env[@]}" "$WORK/haven" import --memory "${IMPORT_MEMORY:-8192}" --db "$partial" "$sample"
       case $engine in
       sqlite) mv "$partial" "$dsn"; rm -f "$partial-wal" "$partial-shm" ;;
       postgres) pgsql "ALTER DATABASE ${dbname}_partial RENAME TO $dbname" ;;

@@ -156,6 +156,6 @@ func TestReadBigPackage(t *testing.T) {
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	t.Logf("%d services in %.1fs; heap after opening (every table but services in memory) %.0f MB, at most %.0f MB while streaming; Sys %.0f MB",
+	t.Logf("%d services in %.1fs; heap after opening (small tables in memory, large ones in temporary files) %.0f MB, at most %.0f MB while streaming; Sys %.0f MB",
 		n, time.Since(start).Seconds(), float64(opened)/1e6, float64(peak)/1e6, float64(ms.Sys)/1e6)
 }

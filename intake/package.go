@@ -147,7 +147,7 @@ func OpenPackage(path string, d Detection, opt Options) (*PackageReader, error) 
 }
 
 // ReadPackageFS is OpenPackage on a file system.
-func ReadPackageFS(fsys fs.FS, name string, d Detection, opt Options) (*PackageReader, error) {
+func ReadPackageFS(fsys fs.FS, name string, d Detection, opt Options) (_ *PackageReader, err error) {
 	if d.Format != FormatHSDS11 && d.Format != FormatHSDS20 {
 		return nil, fmt.Errorf("%s: %s is not an HSDS 1.1 or 2.0 package", name, d.Format)
 	}
@@ -168,6 +168,11 @@ func ReadPackageFS(fsys fs.FS, name string, d Detection, opt Options) (*PackageR
 		tables:  map[string]*table{},
 		ids:     StableIDs(opt.Source),
 	}
+	defer func() {
+		if err != nil {
+			p.Close() // the temporary files of the tables read so far
+		}
+	}()
 	files, err := tablesIn(fsys)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -203,11 +208,14 @@ func ReadPackageFS(fsys fs.FS, name string, d Detection, opt Options) (*PackageR
 		if _, known := knownColumns[t]; !known {
 			// A table of another version or of the publisher's own: every
 			// row and column is reported, none is taken.
-			for i := range tb.rows {
+			for i := range tb.n {
 				rep.Skip("no such table in HSDS "+strings.TrimPrefix(d.Format, "hsds-"), tb.where(i))
 			}
 			for _, c := range tb.header {
 				rep.NoHome(c)
+			}
+			if tb.disk != nil {
+				tb.disk.close()
 			}
 			continue
 		}
@@ -222,6 +230,9 @@ func ReadPackageFS(fsys fs.FS, name string, d Detection, opt Options) (*PackageR
 	}
 	p.checkTables()
 	p.chooseCountry()
+	if err := p.diskErr(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	if p.cur, err = openCursor(fsys, svcFile, p.svcRep); err != nil {
 		return nil, err
 	}
@@ -288,7 +299,8 @@ func (p *PackageReader) firstPass() error {
 	_, err = scanTable(p.fsys, p.svcFile, nil, func(cells []string, line int, _ bool) error {
 		if id := cells[idCol]; id != "" {
 			if _, dup := p.svcIDs[id]; !dup {
-				p.svcIDs[id] = line
+				// A copy: the cell is part of its whole row's string.
+				p.svcIDs[strings.Clone(id)] = line
 			}
 		}
 		return nil
@@ -314,7 +326,7 @@ func (p *PackageReader) checkTables() {
 				t.rep.NoHome(c)
 			}
 		}
-		for i := range t.rows {
+		for i := range t.n {
 			id := t.get(i, "id")
 			if id == "" {
 				t.rep.Fix("row without an id: one made from its line number", t.where(i))
@@ -325,12 +337,12 @@ func (p *PackageReader) checkTables() {
 				p.refuse(t, i, "id", fmt.Sprintf("duplicate id: line %d has it too", t.lines[prev]), "duplicate id")
 				continue
 			}
-			t.byID[id] = i
+			t.byID[t.keep(id)] = i
 		}
 	}
 	for _, n := range names {
 		t := p.tables[n]
-		for i := range t.rows {
+		for i := range t.n {
 			if t.bad[i] {
 				continue
 			}
@@ -357,7 +369,7 @@ func (p *PackageReader) checkTables() {
 	}
 	// other_attribute links by link_id and link_type.
 	if t := p.tables["other_attribute"]; t != nil {
-		for i := range t.rows {
+		for i := range t.n {
 			if t.bad[i] {
 				continue
 			}
@@ -375,13 +387,17 @@ func (t *table) colOrAdd(col string) int {
 	}
 	t.header = append(t.header, col)
 	t.cols[col] = len(t.header) - 1
-	// Every row gets an empty cell at its end.
-	offs := make([]uint32, 0, len(t.rows)*(t.stride+1))
-	for i := range t.rows {
-		o := t.offs[i*t.stride : (i+1)*t.stride]
-		offs = append(append(offs, o...), o[len(o)-1])
+	if t.disk == nil {
+		// Every row gets an empty cell at its end. (A row on disk reads the
+		// cells it lacks as empty.)
+		offs := make([]uint32, 0, t.n*(t.stride+1))
+		for i := range t.n {
+			o := t.offs[i*t.stride : (i+1)*t.stride]
+			offs = append(append(offs, o...), o[len(o)-1])
+		}
+		t.offs = offs
 	}
-	t.offs, t.stride = offs, t.stride+1
+	t.stride++
 	return t.cols[col]
 }
 
@@ -414,7 +430,7 @@ func (p *PackageReader) chooseCountry() {
 		if t == nil {
 			continue
 		}
-		for i := range t.rows {
+		for i := range t.n {
 			if t.get(i, "country") == "" {
 				empty++
 			}
@@ -431,9 +447,16 @@ func (p *PackageReader) chooseCountry() {
 	}
 }
 
-// Close ends the reading and closes the zip file, if any.
+// Close ends the reading and closes the zip file, if any, and the
+// temporary files of large tables.
 func (p *PackageReader) Close() error {
 	var err error
+	for _, t := range p.tables {
+		if t.disk != nil {
+			err = errors.Join(err, t.disk.close())
+			t.disk = nil
+		}
+	}
 	if p.cur != nil {
 		err = p.cur.close()
 		p.cur = nil
@@ -443,6 +466,17 @@ func (p *PackageReader) Close() error {
 		p.closer = nil
 	}
 	return err
+}
+
+// diskErr is the first failure to read a large table back from its
+// temporary file, if any: the reader cannot go on without its rows.
+func (p *PackageReader) diskErr() error {
+	for _, t := range p.tables {
+		if t.disk != nil && t.disk.err != nil {
+			return t.disk.err
+		}
+	}
+	return nil
 }
 
 // Size is the size of the services file, for a progress bar.
@@ -491,6 +525,10 @@ func (p *PackageReader) Next() (*hsds.Service, error) {
 	}
 	b := &builder{p: p}
 	s := b.service(r)
+	if err := p.diskErr(); err != nil {
+		p.scanErr = err
+		return nil, err
+	}
 	if len(b.errs) > 0 {
 		p.svcRep.Skip(b.errs[0].Reason, b.errs[0].Record)
 		return nil, b.errs
@@ -507,7 +545,7 @@ func (p *PackageReader) Next() (*hsds.Service, error) {
 // skipped, with the reason.
 func (p *PackageReader) finish() {
 	for name, t := range p.tables {
-		for i := range t.rows {
+		for i := range t.n {
 			if t.used[i] {
 				t.rep.Imported++
 				continue

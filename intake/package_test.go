@@ -490,3 +490,57 @@ func TestPackageReadsAsAsked(t *testing.T) {
 		t.Errorf("Next after Close: %v, want an error", err)
 	}
 }
+
+// TestSpilledTablesReadAlike reads packages with their tables in memory and
+// with every table moved to a temporary file (as a large package's are):
+// the services, the errors and the report are the same.
+func TestSpilledTablesReadAlike(t *testing.T) {
+	noIDs := t.TempDir()
+	copyDir(t, pkg11, noIDs)
+	os.WriteFile(filepath.Join(noIDs, "languages.csv"), []byte("service_id,language\n101,Spanish\n102,\"Vietnamese\"\n"), 0o644)
+	dangling := t.TempDir()
+	copyDir(t, pkg20, dangling)
+	os.WriteFile(filepath.Join(dangling, "phones.csv"), []byte("id,service_id,number\nP1,nope,555-0100\nP2,,(979) 555-0101 ext. 12\n"), 0o644)
+	read := func(dir string, at int) string {
+		defer func(was int) { spillAt = was }(spillAt)
+		spillAt = at
+		svcs, bad, rep := readAll(t, dir, Options{Source: "spill", SkipInvalid: true})
+		b, err := json.Marshal(struct {
+			Services []*hsds.Service
+			Bad      []string
+			Report   *Report
+		}{svcs, errorTexts(bad), rep})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, dir := range []string{pkg11, pkg20, noIDs, dangling} {
+		if mem, disk := read(dir, 4<<20), read(dir, 0); mem != disk {
+			t.Errorf("%s: read differently with its tables on disk:\nmemory %s\ndisk   %s", dir, mem, disk)
+		}
+	}
+	// And they were on disk.
+	defer func(was int) { spillAt = was }(spillAt)
+	spillAt = 0
+	d, err := Detect(pkg11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := OpenPackage(pkg11, d, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if p.tables["phone"] == nil || p.tables["phone"].disk == nil || p.tables["phone"].rows != nil {
+		t.Error("with spillAt 0, the phones table is still in memory")
+	}
+}
+
+func errorTexts(errs []error) []string {
+	var out []string
+	for _, e := range errs {
+		out = append(out, e.Error())
+	}
+	return out
+}

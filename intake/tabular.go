@@ -30,18 +30,23 @@ func newCSVSize(r io.Reader, size int) *csv.Reader {
 	return cr
 }
 
-// table is one CSV table of a package, held in memory with its cells
-// trimmed, and which of its rows went into a service.
+// table is one CSV table of a package, with its cells trimmed, and which
+// of its rows went into a service. A small table is held in memory; a large
+// one in a temporary file (spill.go).
 type table struct {
 	name, file string
 	cols       map[string]int
 	header     []string
+	n          int // rows
 	// rows hold each row's cells end to end, and offs the cells' bounds,
 	// stride to a row: one string and a few integers a row, rather than a
-	// string a cell, keeps a large package's tables in less memory.
+	// string a cell, keeps a table in less memory. Both are nil once the
+	// table is on disk.
 	rows   []string
 	offs   []uint32
 	stride int // len(header)+1
+	size   int // bytes of cells in memory
+	disk   *diskRows
 	lines  []int
 	used   []bool
 	bad    []bool // refused for a reason already reported
@@ -56,12 +61,34 @@ func (t *table) get(i int, col string) string {
 	if !ok {
 		return ""
 	}
+	if t.disk != nil {
+		if cells := t.disk.cells(i); c < len(cells) {
+			return cells[c]
+		}
+		return ""
+	}
 	o := t.offs[i*t.stride:]
 	return t.rows[i][o[c]:o[c+1]]
 }
 
-// add appends a row of len(header) cells.
-func (t *table) add(cells []string) {
+// memCells returns the cells of row i of a table in memory.
+func (t *table) memCells(i int) []string {
+	cells := make([]string, t.stride-1)
+	o := t.offs[i*t.stride:]
+	for k := range cells {
+		cells[k] = t.rows[i][o[k]:o[k+1]]
+	}
+	return cells
+}
+
+// add appends a row of len(header) cells; past spillAt bytes the table
+// moves to disk.
+func (t *table) add(cells []string) error {
+	t.n++
+	if t.disk != nil {
+		t.disk.add(cells)
+		return t.disk.err
+	}
 	n := 0
 	for _, c := range cells {
 		n += len(c)
@@ -74,15 +101,24 @@ func (t *table) add(cells []string) {
 		t.offs = append(t.offs, uint32(b.Len()))
 	}
 	t.rows = append(t.rows, b.String())
+	if t.size += n; t.size > spillAt {
+		return t.spill()
+	}
+	return nil
 }
 
 // set changes one cell of row i.
 func (t *table) set(i, c int, v string) {
-	cells := make([]string, t.stride-1)
-	for k := range cells {
-		o := t.offs[i*t.stride:]
-		cells[k] = t.rows[i][o[k]:o[k+1]]
+	if t.disk != nil {
+		cells := append([]string(nil), t.disk.cells(i)...)
+		for len(cells) <= c {
+			cells = append(cells, "")
+		}
+		cells[c] = v
+		t.disk.set(i, cells)
+		return
 	}
+	cells := t.memCells(i)
 	cells[c] = v
 	t.rows[i] = strings.Join(cells, "")
 	o := t.offs[i*t.stride:]
@@ -116,9 +152,13 @@ func (t *table) rowsWith(col, v string) []int {
 	m, ok := t.index[col]
 	if !ok {
 		m = map[string][]int{}
-		for i := range t.rows {
+		for i := range t.n {
 			if x := t.get(i, col); x != "" {
-				m[x] = append(m[x], i)
+				if rows, ok := m[x]; ok {
+					m[x] = append(rows, i)
+				} else {
+					m[t.keep(x)] = []int{i}
+				}
 			}
 		}
 		t.index[col] = m
@@ -261,14 +301,19 @@ func loadTable(fsys fs.FS, name, file string, rep *TableReport) (*table, error) 
 		if extra {
 			rep.Fix("cells beyond the last column left out", fmt.Sprintf("line %d", line))
 		}
-		if len(t.rows) == 0 {
+		if t.n == 0 {
 			t.stride = len(cells) + 1
 		}
-		t.add(cells)
 		t.lines = append(t.lines, line)
-		return nil
+		return t.add(cells)
 	})
+	if err == nil && t.disk != nil {
+		err = t.disk.loaded()
+	}
 	if err != nil {
+		if t.disk != nil {
+			t.disk.close()
+		}
 		return nil, err
 	}
 	t.header = header
@@ -278,9 +323,9 @@ func loadTable(fsys fs.FS, name, file string, rep *TableReport) (*table, error) 
 			t.cols[h] = i
 		}
 	}
-	t.used = make([]bool, len(t.rows))
-	t.bad = make([]bool, len(t.rows))
-	rep.Read = len(t.rows)
+	t.used = make([]bool, t.n)
+	t.bad = make([]bool, t.n)
+	rep.Read = t.n
 	return t, nil
 }
 
@@ -291,7 +336,7 @@ func (t *table) fix(i int, what, example string) {
 	}
 	done, ok := t.fixed[what]
 	if !ok {
-		done = make([]bool, len(t.rows))
+		done = make([]bool, t.n)
 		t.fixed[what] = done
 	}
 	if done[i] {

@@ -111,8 +111,13 @@ func (tx *Tx) startBulk(ctx context.Context) error {
 		// looked for there, through a hash table per 4,096 frames: at a
 		// million services that search was half the import's CPU
 		// (walFindFrame in its profile). A cache that holds the B-trees'
-		// working set avoids it; it grows only as pages are used.
-		if _, err := tx.Tx.ExecContext(ctx, `PRAGMA cache_size = -1048576`); err != nil {
+		// working set avoids it; it grows only as pages are used, up to
+		// the bound the importer chose (ImportCacheMiB).
+		mib := tx.db.ImportCacheMiB
+		if mib <= 0 {
+			mib = DefaultImportCacheMiB
+		}
+		if _, err := tx.Tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, -1024*mib)); err != nil {
 			return err
 		}
 		if b.fresh {

@@ -63,16 +63,22 @@ US when every state in the package is a U.S. state (the report says so).` + fmt.
 			fs.StringVar(&f.report, "report", "", "also write the report as JSON to `FILE`")
 			fs.StringVar(&f.country, "default-country", "", "ISO 3166-1 alpha-2 country of addresses that give none (default US when every state is a U.S. state)")
 			fs.StringVar(&f.source, "source", "", "namespace of the stable ids made for non-UUID ids (default: the folder or file name; \"spreadsheet\" for spreadsheets)")
+			memory := fs.Int("memory", 512, "about how much memory the import may use, in `MiB`: an eighth is SQLite's page cache, half bounds the Go heap, the rest is left to SQLite's own work (raise it for a million services)")
 			sheet := newSheetFlags(fs)
 			return func(ctx context.Context, m *Main, args []string) error {
 				if len(args) != 1 {
 					return fmt.Errorf("import takes one PATH: a JSON or NDJSON file, a data package folder or .zip, a .csv or .xlsx spreadsheet, or -")
+				}
+				if *memory < 128 {
+					return fmt.Errorf("import: --memory %d: give at least 128 (MiB)", *memory)
 				}
 				store, err := m.openDB(ctx, db)
 				if err != nil {
 					return err
 				}
 				defer store.Close()
+				store.ImportCacheMiB = *memory / 8
+				m.boundHeap(int64(*memory/2) << 20)
 				if isSheet(args[0]) {
 					return m.importSheet(ctx, sqlstore.NewDirectoryService(store), sheet,
 						sheetRun{path: args[0], source: f.source, country: f.country, reportFile: f.report, skip: f.skip, dryRun: f.dryRun})
@@ -81,6 +87,16 @@ US when every state in the package is a U.S. state (the report says so).` + fmt.
 				return err
 			}
 		},
+	}
+}
+
+// boundHeap asks the Go collector to keep the heap under limit bytes (a
+// soft limit: it collects sooner rather than letting the heap double), so
+// that an import's memory does not grow with the garbage of the records it
+// has written. GOMEMLIMIT, when set, is the operator's choice and wins.
+func (m *Main) boundHeap(limit int64) {
+	if os.Getenv("GOMEMLIMIT") == "" && m.SetMemoryLimit != nil {
+		m.SetMemoryLimit(limit)
 	}
 }
 

@@ -66,6 +66,7 @@ func TestImportOldPackages(t *testing.T) {
 		{[]string{"import", "--default-country", "Mexico", pkg20}, "--default-country"},
 		{[]string{"import", "--source", "x", filepath.Join("..", "..", "hsds", "testdata", "csv_fixed")}, "--source names the ids"},
 		{[]string{"import", filepath.Join(dir, "missing")}, "no such file"},
+		{[]string{"import", "--memory", "64", pkg20}, "--memory 64: give at least 128"},
 	} {
 		if out, err := runMain(db, tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("haven %v: %v\n%s", tc.args, err, out)

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -36,6 +37,10 @@ type Main struct {
 	Stderr io.Writer
 	Stdin  io.Reader
 	Logger *slog.Logger
+	// SetMemoryLimit bounds the process's Go heap (debug.SetMemoryLimit),
+	// as an import asks; nil leaves it alone, as in tests, where many
+	// commands share one process.
+	SetMemoryLimit func(int64) int64
 
 	// linksAllowPrivate lets the scheduled link check visit loopback and
 	// private addresses (serve --links-allow-private).
@@ -49,7 +54,7 @@ func commands() []*command {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Logger: newLogger(os.Stderr)}
+	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Logger: newLogger(os.Stderr), SetMemoryLimit: debug.SetMemoryLimit}
 	stopProfiles := startProfiles(m.Logger)
 	err := m.Run(ctx, os.Args[1:])
 	stopProfiles()
