@@ -472,3 +472,6 @@ func (p *Program) Validate() []*FieldError { return validateAny(p) }
 
 // Validate checks the meta table description; see Service.Validate.
 func (m *MetaTableDescription) Validate() []*FieldError { return validateAny(m) }
+
+// Validate checks the service capacity and its unit; see Service.Validate.
+func (c *ServiceCapacity) Validate() []*FieldError { return validateAny(c) }
