@@ -85,7 +85,7 @@ func attachCapacities(ctx context.Context, tx *Tx, svcs []*hsds.Service) error {
 	}
 	type found struct {
 		serviceID, unitID string
-		c             hsds.ServiceCapacity
+		c                 hsds.ServiceCapacity
 	}
 	var all []found
 	err := eachIDBatch(ids, func(in string, args []any) error {
