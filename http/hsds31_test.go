@@ -36,6 +36,8 @@ func mustServer31(tb testing.TB) (*havenhttp.Server, []*hsds.Service) {
 	id := func(f string, a ...any) string { return uuid.NewSHA1(ns, fmt.Appendf(nil, f, a...)).String() }
 	bed := &hsds.Unit{ID: id("bed"), Name: "Bed (sample)", Scheme: "Haven", Identifier: "bed"}
 	for i, sv := range svcs {
+		// Every copy of an organization must be the same: all get it.
+		sv.Organization.AdditionalWebsites = []hsds.URL{{ID: id("org url %s", sv.OrganizationID), Label: "Volunteer", URL: "https://haven.example/volunteer"}}
 		if i%4 != 0 {
 			continue
 		}
@@ -45,7 +47,6 @@ func mustServer31(tb testing.TB) (*havenhttp.Server, []*hsds.Service) {
 		sv.AdditionalURLs = []hsds.URL{{ID: id("url %d", i), Label: "Referral form", URL: "https://haven.example/referral"}}
 		sv.Attributes[0].Label = "Main category"
 		sv.ServiceAtLocations[0].ServiceAreas = []hsds.ServiceArea{{ID: id("area %d", i), Name: "Downtown", ExtentType: "text"}}
-		sv.Organization.AdditionalWebsites = []hsds.URL{{ID: id("org url %s", sv.OrganizationID), Label: "Volunteer", URL: "https://haven.example/volunteer"}}
 	}
 	i := 0
 	dir := sqlstore.NewDirectoryService(db)

@@ -27,12 +27,16 @@ func num(x float64) *float64 { return &x }
 // capacities counting two shared units (one given by unit_id as well, one
 // by its nested unit only), an additional URL, an attribute label, a
 // service area of its first service_at_location and, every sixth, an area
-// the service and that service_at_location both list; and their
-// organizations an additional website.
+// the service and that service_at_location both list; and every
+// organization an additional website.
 func with31(svcs []*hsds.Service) []*hsds.Service {
 	bed := hsds.Unit{ID: id31("unit bed"), Name: "Bed (sample)", Scheme: "Haven", Identifier: "bed", URI: "https://haven.example/units/bed"}
 	place := hsds.Unit{ID: id31("unit place"), Name: "Group place (sample)"}
 	for i, s := range svcs {
+		// Every copy of an organization must be the same: all get it.
+		if o := s.Organization; o != nil {
+			o.AdditionalWebsites = []hsds.URL{{ID: id31("org url %s", o.ID), Label: "Donate", URL: "https://haven.example/donate", OrganizationID: o.ID}}
+		}
 		if i%3 != 0 {
 			continue
 		}
@@ -46,9 +50,6 @@ func with31(svcs []*hsds.Service) []*hsds.Service {
 		s.AdditionalURLs = []hsds.URL{{ID: id31("url %d", i), Label: "Intake form", URL: "https://haven.example/intake/" + fmt.Sprint(i), ServiceID: s.ID}}
 		if len(s.Attributes) > 0 {
 			s.Attributes[0].Label = "Category"
-		}
-		if o := s.Organization; o != nil {
-			o.AdditionalWebsites = []hsds.URL{{ID: id31("org url %s", o.ID), Label: "Donate", URL: "https://haven.example/donate", OrganizationID: o.ID}}
 		}
 		if len(s.ServiceAtLocations) > 0 {
 			sal := &s.ServiceAtLocations[0]
