@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -100,6 +101,16 @@ func TestHSDS31RoundTrip(t *testing.T) {
 		}
 		if !strings.Contains(got[svcs[0].ID], `"updated":"2025-03-01T21:30:06.5+01:00"`) {
 			t.Errorf("capacity update time not kept as written: %s", got[svcs[0].ID])
+		}
+		// The link checker visits the 3.1 addresses too.
+		links, err := sqlstore.NewCurationService(db).LinkURLs(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []string{"https://haven.example/intake/0", "https://haven.example/donate"} {
+			if !slices.Contains(links, u) {
+				t.Errorf("link checks leave out %s", u)
+			}
 		}
 		counts := func() map[string]int {
 			m := map[string]int{}
