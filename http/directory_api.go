@@ -531,7 +531,7 @@ func (s *Server) handleHSDSServiceAtLocations(w http.ResponseWriter, r *http.Req
 	for _, sal := range sals {
 		if !full {
 			c := *sal
-			c.Contacts, c.Phones, c.Schedules, c.Attributes, c.Metadata = nil, nil, nil, nil, nil
+			c.Contacts, c.Phones, c.Schedules, c.Attributes, c.Metadata, c.ServiceAreas = nil, nil, nil, nil, nil, nil
 			if c.Service != nil {
 				c.Service = listService(c.Service)
 			}

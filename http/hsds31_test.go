@@ -102,6 +102,17 @@ func TestHSDS31API(t *testing.T) {
 	if !strings.Contains(w.Body.String(), `"service_areas":[{`) {
 		t.Errorf("service at location without its service areas: %s", w.Body.String())
 	}
+	// The list of service-at-locations shows their areas only when full.
+	for _, q := range []string{"", "&full=true"} {
+		p := getPage(t, s, "/api/hsds/service_at_locations?per_page=100"+q, "service_at_location_list")
+		var all strings.Builder
+		for _, c := range p.Contents {
+			all.Write(c)
+		}
+		if got := strings.Contains(all.String(), `"service_areas":[{"id"`); got != (q != "") {
+			t.Errorf("service_at_locations?%s: service areas shown: %v", q, got)
+		}
+	}
 	w = do(s, "GET", "/api/hsds/organizations/"+sv.OrganizationID+"?full_service=true", nil)
 	mustValidate(t, "organization", w.Body.Bytes(), "organization with services")
 	if !strings.Contains(w.Body.String(), `"additional_websites":[{`) {
