@@ -174,6 +174,17 @@ func TestServiceCapacitiesStore(t *testing.T) {
 		if s.Name != svcs[0].Name || len(s.Phones) != len(svcs[0].Phones) {
 			t.Error("updating capacities changed the rest of the service")
 		}
+		// A curator's edit of the service keeps its capacities and its other
+		// 3.1 objects.
+		if err := dir.UpdateService(ctx, "curator@haven.example", sid, map[string]string{"application_process": "Call first (sample)"}); err != nil {
+			t.Fatal(err)
+		}
+		if s, err = dir.FindServiceByID(ctx, sid); err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Capacities) != 1 || *s.Capacities[0].Available != 5 || len(s.AdditionalURLs) != 1 || len(s.ServiceAtLocations[0].ServiceAreas) == 0 {
+			t.Errorf("an edit lost 3.1 objects: capacities %+v, urls %+v", s.Capacities, s.AdditionalURLs)
+		}
 		before := exported(t, dir)
 		for name, tc := range map[string]struct {
 			id   string
