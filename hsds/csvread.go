@@ -39,6 +39,9 @@ type Package struct {
 	TaxonomyTerms []*TaxonomyTerm
 	// Taxonomies that no taxonomy term details.
 	Taxonomies []*Taxonomy
+	// Units that no service capacity counts (HSDS 3.1): a package may list
+	// the units of a scheme before any service uses them.
+	Units []*Unit
 	// MetaTableDescriptions, which nothing else refers to.
 	MetaTableDescriptions []*MetaTableDescription
 }
@@ -361,6 +364,7 @@ func (a *assembler) assemble() *Package {
 	take("location", func(v reflect.Value) { p.Locations = append(p.Locations, v.Interface().(*Location)) })
 	take("taxonomy_term", func(v reflect.Value) { p.TaxonomyTerms = append(p.TaxonomyTerms, v.Interface().(*TaxonomyTerm)) })
 	take("taxonomy", func(v reflect.Value) { p.Taxonomies = append(p.Taxonomies, v.Interface().(*Taxonomy)) })
+	take("unit", func(v reflect.Value) { p.Units = append(p.Units, v.Interface().(*Unit)) })
 	take("meta_table_description", func(v reflect.Value) {
 		p.MetaTableDescriptions = append(p.MetaTableDescriptions, v.Interface().(*MetaTableDescription))
 	})

@@ -71,6 +71,9 @@ func (w *PackageWriter) AddTaxonomyTerm(t *TaxonomyTerm) error { return w.addRoo
 // AddTaxonomy adds a taxonomy; see AddService.
 func (w *PackageWriter) AddTaxonomy(t *Taxonomy) error { return w.addRoot(reflect.ValueOf(t)) }
 
+// AddUnit adds a unit of service capacity; see AddService.
+func (w *PackageWriter) AddUnit(u *Unit) error { return w.addRoot(reflect.ValueOf(u)) }
+
 // AddMetaTableDescription adds a meta table description; see AddService.
 func (w *PackageWriter) AddMetaTableDescription(m *MetaTableDescription) error {
 	return w.addRoot(reflect.ValueOf(m))
@@ -93,6 +96,9 @@ func (w *PackageWriter) AddPackage(p *Package) error {
 	}
 	for _, x := range p.Taxonomies {
 		w.AddTaxonomy(x)
+	}
+	for _, x := range p.Units {
+		w.AddUnit(x)
 	}
 	for _, x := range p.MetaTableDescriptions {
 		w.AddMetaTableDescription(x)
