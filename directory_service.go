@@ -16,6 +16,17 @@ type TermFilter struct {
 	Limit      int
 }
 
+// OrganizationFilter selects organizations for the HSDS /organizations
+// list: by name, and (HSDS 3.1) by a taxonomy term or any term of a
+// taxonomy, which the organization or one of its services carries.
+type OrganizationFilter struct {
+	Search         string
+	TaxonomyTermID string
+	TaxonomyID     string
+	Offset         int
+	Limit          int
+}
+
 // ProviderDraft is what a curator gives to add a service: the service's
 // fields as text (see package listing), its place, and either an existing
 // organization or a new one.
@@ -43,9 +54,9 @@ type DirectoryService interface {
 	// FindOrganizationByID returns an organization and its services' ids,
 	// or ENOTFOUND.
 	FindOrganizationByID(ctx context.Context, id string) (*hsds.Organization, []string, error)
-	// ListOrganizations returns a page of organizations matching search,
-	// and how many match.
-	ListOrganizations(ctx context.Context, search string, offset, limit int) ([]*hsds.Organization, int, error)
+	// ListOrganizations returns a page of organizations matching the
+	// filter, and how many match.
+	ListOrganizations(ctx context.Context, f OrganizationFilter) ([]*hsds.Organization, int, error)
 	// ListTaxonomies returns a page of taxonomies, and how many match.
 	ListTaxonomies(ctx context.Context, search string, offset, limit int) ([]*hsds.Taxonomy, int, error)
 	// FindTaxonomyByID returns a taxonomy, or ENOTFOUND.

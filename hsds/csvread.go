@@ -39,6 +39,9 @@ type Package struct {
 	TaxonomyTerms []*TaxonomyTerm
 	// Taxonomies that no taxonomy term details.
 	Taxonomies []*Taxonomy
+	// Units that no service capacity counts (HSDS 3.1): a package may list
+	// the units of a scheme before any service uses them.
+	Units []*Unit
 	// MetaTableDescriptions, which nothing else refers to.
 	MetaTableDescriptions []*MetaTableDescription
 }
@@ -92,7 +95,7 @@ func readTable(r io.Reader, file string, t *table) (rows []*tabRow, rowErrs []*F
 		}
 		ci, ok := t.colIndex[h]
 		if !ok {
-			return nil, nil, &FieldError{File: file, Record: "line 1", Field: h, Reason: fmt.Sprintf("unknown column: HSDS 3.0 %s has no such field", t.path)}
+			return nil, nil, &FieldError{File: file, Record: "line 1", Field: h, Reason: fmt.Sprintf("unknown column: HSDS 3.1 %s has no such field", t.path)}
 		}
 		if have[h] {
 			return nil, nil, &FieldError{File: file, Record: "line 1", Field: h, Reason: "column appears twice in the header"}
@@ -204,7 +207,7 @@ func ReadPackage(dir string) ([]*Service, error) {
 // ReadPackageAll reads a tabular data package and joins its tables into
 // nested objects (see Package).
 //
-// Columns are matched by header name in any order; a column HSDS 3.0 does
+// Columns are matched by header name in any order; a column HSDS 3.1 does
 // not define is an error, a missing optional column is fine, and an empty
 // cell is an absent value. Each row is checked like Validate checks objects
 // (with the tabular form's required columns), ids must be unique within a
@@ -282,7 +285,7 @@ func packageFiles(dir string) (map[string]string, error) {
 		field := fmt.Sprintf("resources[%d]", i)
 		t := tableByName[r.Name]
 		if t == nil {
-			errs = append(errs, &FieldError{File: name, Field: field + ".name", Reason: fmt.Sprintf("unknown resource %s: HSDS 3.0 has no such table", quote(r.Name))})
+			errs = append(errs, &FieldError{File: name, Field: field + ".name", Reason: fmt.Sprintf("unknown resource %s: HSDS 3.1 has no such table", quote(r.Name))})
 			continue
 		}
 		if _, dup := files[r.Name]; dup {
@@ -361,6 +364,7 @@ func (a *assembler) assemble() *Package {
 	take("location", func(v reflect.Value) { p.Locations = append(p.Locations, v.Interface().(*Location)) })
 	take("taxonomy_term", func(v reflect.Value) { p.TaxonomyTerms = append(p.TaxonomyTerms, v.Interface().(*TaxonomyTerm)) })
 	take("taxonomy", func(v reflect.Value) { p.Taxonomies = append(p.Taxonomies, v.Interface().(*Taxonomy)) })
+	take("unit", func(v reflect.Value) { p.Units = append(p.Units, v.Interface().(*Unit)) })
 	take("meta_table_description", func(v reflect.Value) {
 		p.MetaTableDescriptions = append(p.MetaTableDescriptions, v.Interface().(*MetaTableDescription))
 	})

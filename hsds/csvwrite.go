@@ -13,7 +13,7 @@ import (
 )
 
 // PackageWriter writes a tabular data package: datapackage.json and one CSV
-// file per HSDS table, with exactly the columns of the HSDS 3.0
+// file per HSDS table, with exactly the columns of the HSDS 3.1
 // datapackage.json in its order (services.csv and organizations.csv end with
 // Haven's x_last_verified and x_sample).
 //
@@ -71,6 +71,9 @@ func (w *PackageWriter) AddTaxonomyTerm(t *TaxonomyTerm) error { return w.addRoo
 // AddTaxonomy adds a taxonomy; see AddService.
 func (w *PackageWriter) AddTaxonomy(t *Taxonomy) error { return w.addRoot(reflect.ValueOf(t)) }
 
+// AddUnit adds a unit of service capacity; see AddService.
+func (w *PackageWriter) AddUnit(u *Unit) error { return w.addRoot(reflect.ValueOf(u)) }
+
 // AddMetaTableDescription adds a meta table description; see AddService.
 func (w *PackageWriter) AddMetaTableDescription(m *MetaTableDescription) error {
 	return w.addRoot(reflect.ValueOf(m))
@@ -93,6 +96,9 @@ func (w *PackageWriter) AddPackage(p *Package) error {
 	}
 	for _, x := range p.Taxonomies {
 		w.AddTaxonomy(x)
+	}
+	for _, x := range p.Units {
+		w.AddUnit(x)
 	}
 	for _, x := range p.MetaTableDescriptions {
 		w.AddMetaTableDescription(x)
@@ -348,7 +354,7 @@ func writeDataPackage(file string) error {
 		Profile   string     `json:"profile"`
 		Version   string     `json:"version"`
 		Resources []resource `json:"resources"`
-	}{Name: "human_services_data", Title: "Human Services Data Specification", Profile: "tabular-data-package", Version: "3.0.0"}
+	}{Name: "human_services_data", Title: "Human Services Data Specification", Profile: "tabular-data-package", Version: "3.1.0"}
 	for _, t := range tables {
 		r := resource{Name: t.name, Path: t.path, Profile: "tabular-data-resource", Format: "csv", Mediatype: "text/csv", Encoding: "utf-8"}
 		r.Schema.PrimaryKey = "id"

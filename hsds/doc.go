@@ -1,14 +1,16 @@
 // Package hsds reads, checks and writes provider data in the Open Referral
-// Human Services Data Specification (HSDS) 3.0, the format of Haven's
-// directory.
+// Human Services Data Specification (HSDS) 3.1, the format of Haven's
+// directory. 3.1 only adds to 3.0 (service capacities and their units,
+// labelled URLs, service areas of a service_at_location, attribute labels),
+// so 3.0 data read unchanged.
 //
-// The types (Service, Organization, Location, …) are the HSDS 3.0 objects,
+// The types (Service, Organization, Location, …) are the HSDS 3.1 objects,
 // with JSON names exactly as in the schemas and nesting as in the bundled
 // API schemas (schema/compiled/service.json): a Service carries its
 // Organization, its ServiceAtLocations each with its Location, its Phones,
 // Schedules, Attributes with their TaxonomyTerm, and so on. Service and
 // Organization also carry two Haven extensions, x_last_verified and
-// x_sample, which HSDS 3.0 allows because its schemas leave
+// x_sample, which HSDS allows because its schemas leave
 // additionalProperties open.
 //
 // Two forms are read and written:

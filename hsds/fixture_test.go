@@ -36,6 +36,17 @@ func spec(t testing.TB, parts ...string) string {
 // checks the copy against the original when shared/ is there).
 const dataPackageFile = "testdata/csv_fixed/datapackage.json"
 
+// dataPackage31File is the official HSDS 3.1 datapackage.json, copied the
+// same way: the tables Haven reads and writes are 3.1's.
+const dataPackage31File = "testdata/datapackage-3.1.json"
+
+// spec31 returns the path of one file or folder of the official HSDS 3.1
+// specification (v3.1-dev in shared/); see specDir.
+func spec31(t testing.TB, parts ...string) string {
+	t.Helper()
+	return testenv.Shared(t, "hsds/v3.1-dev/"+strings.Join(parts, "/"))
+}
+
 var fixtureNS = uuid.MustParse("6ba7b811-9dad-11d1-80b4-00c04fd430c8")
 
 // fid makes a stable id from a name.
@@ -62,7 +73,7 @@ func fullService(i int) *Service {
 	attr := func(owner, entity, name string) []Attribute {
 		return []Attribute{{
 			ID: fid("attr %s", name), LinkID: owner, TaxonomyTermID: term.ID, LinkType: "service_type",
-			LinkEntity: entity, Value: "yes", TaxonomyTerm: term,
+			LinkEntity: entity, Value: "yes", Label: "Service type", TaxonomyTerm: term,
 		}}
 	}
 	meta := func(owner, entity, name string) []Metadata {
@@ -94,6 +105,7 @@ func fullService(i int) *Service {
 		ID: orgID, Name: fmt.Sprintf("Safe Harbor %d", o), AlternateName: "SH", Description: "Serves survivors of trafficking.",
 		Email: "info@haven.example", Website: "https://haven.example", YearIncorporated: ptr(2004.0), LegalStatus: "nonprofit",
 		URI: "https://haven.example/org", ParentOrganizationID: fid("parent org"),
+		AdditionalWebsites:      []URL{{ID: fid("org url %d", o), Label: "Donate", URL: "https://haven.example/donate", OrganizationID: orgID}},
 		Funding:                 []Funding{{ID: fid("org fund %d", o), OrganizationID: orgID, Source: "State grant"}},
 		Contacts:                []Contact{{ID: fid("org contact %d", o), OrganizationID: orgID, Name: "Director", Title: "Executive Director"}},
 		Phones:                  []Phone{{ID: fid("org phone %d", o), OrganizationID: orgID, Number: "+1 212 555 0101", Type: "voice"}},
@@ -114,8 +126,9 @@ func fullService(i int) *Service {
 		InterpretationServices: "Phone interpretation in 200 languages", ApplicationProcess: "Call the hotline",
 		FeesDescription: "Free", EligibilityDescription: "Adults 18+", MinimumAge: ptr(18.0), MaximumAge: ptr(120.0),
 		AssuredDate: "2025-01-10", AssurerEmail: "qa@haven.example", Alert: "Location confidential",
-		LastModified: "2025-01-10T12:00:00.000Z",
-		Phones:       []Phone{{ID: fid("svc phone %d", i), ServiceID: sid, Number: "+1 888 373 7888", Type: "voice", Description: "Hotline"}},
+		LastModified:   "2025-01-10T12:00:00.000Z",
+		AdditionalURLs: []URL{{ID: fid("svc url %d", i), Label: "Intake form", URL: "https://haven.example/intake", ServiceID: sid}},
+		Phones:         []Phone{{ID: fid("svc phone %d", i), ServiceID: sid, Number: "+1 888 373 7888", Type: "voice", Description: "Hotline"}},
 		Schedules: []Schedule{{ID: fid("svc sched %d", i), ServiceID: sid, Freq: "WEEKLY", Interval: ptr(1.0), ByDay: "MO,-1FR",
 			DTStart: "2025-01-01", ValidFrom: "2025-01-01", ValidTo: "2025-12-31", Count: ptr(10.0), OpensAt: "00:00:00", ClosesAt: "23:59:59Z"}},
 		ServiceAreas: []ServiceArea{{ID: fid("area %d", i), ServiceID: sid, Name: "New York City", ExtentType: "text", Extent: "NYC"}},
@@ -125,7 +138,8 @@ func fullService(i int) *Service {
 			Phones:   []Phone{{ID: fid("sal phone %d", i), ServiceAtLocationID: salID, Number: "+1 212 555 0102"}},
 			Schedules: []Schedule{{ID: fid("sal sched %d", i), ServiceAtLocationID: salID, Freq: "MONTHLY", ByMonthDay: "1,15",
 				ByDay: "2MO", OpensAt: "10:00-05:00", ClosesAt: "12:00-05:00"}},
-			Location: &org.Locations[0],
+			ServiceAreas: []ServiceArea{{ID: fid("sal area %d", i), ServiceAtLocationID: salID, Name: "Manhattan", ExtentType: "text", Extent: "Manhattan"}},
+			Location:     &org.Locations[0],
 		}},
 		Languages:    []Language{{ID: fid("svc lang %d", i), ServiceID: sid, Name: "English", Code: "en", Note: "Also ASL"}},
 		Organization: org,
@@ -136,6 +150,9 @@ func fullService(i int) *Service {
 		RequiredDocuments: []RequiredDocument{{ID: fid("doc %d", i), ServiceID: sid, Document: "None required", URI: "https://haven.example/d"}},
 		Contacts: []Contact{{ID: contactID, ServiceID: sid, Name: "Case manager", Department: "Intake",
 			Phones: []Phone{{ID: fid("contact phone %d", i), ContactID: contactID, Number: "+1 212 555 0103", Extension: ptr(12.0)}}}},
+		Capacities: []ServiceCapacity{{ID: fid("capacity %d", i), ServiceID: sid, UnitID: fid("unit bed"),
+			Unit:      &Unit{ID: fid("unit bed"), Name: "Bed", Scheme: "Haven", Identifier: "bed", URI: "https://haven.example/units/bed"},
+			Available: ptr(3.0), Maximum: ptr(12.0), Description: "Emergency beds tonight", Updated: "2025-01-10T21:30:06.5-05:00"}},
 		Attributes:    attr(sid, "service", fmt.Sprint("svc ", i)),
 		Metadata:      meta(sid, "service", fmt.Sprint("svc ", i)),
 		XLastVerified: "2025-02-01",

@@ -41,6 +41,8 @@ func FuzzJSONReader(f *testing.F) {
 	f.Add([]byte(`{"total_items": 1, "contents": [` + svc(sid1, `"alert": "\ud800"`) + `], "empty": false}`))
 	f.Add([]byte(svc(sid1, "") + "\n\n" + svc(sid1, `"phones": [{"id": "`+sid2+`", "number": "1"}]`)))
 	f.Add([]byte(strings.Repeat("[", 70)))
+	// HSDS 3.1's objects.
+	f.Add([]byte(svc(sid1, `"capacities": [{"id": "`+sid2+`", "unit": {"id": "`+lid1+`", "name": "Bed"}, "available": 2, "maximum": 1e1, "updated": "2025-01-01T00:00:00.5+01:00"}], "additional_urls": [{"id": "`+oid1+`", "label": "Form", "url": "https://example.org"}], "attributes": []`)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := NewJSONReader(bytes.NewReader(data), "fuzz.json")
 		r.MaxRecordBytes = 1 << 20
@@ -90,7 +92,15 @@ func FuzzReadCSV(f *testing.F) {
 	// Every table of the repository's own corrected example, always; the
 	// official example's too when shared/ is beside the clone.
 	official, ok := testenv.MaybeShared(f, "hsds/v3.0/examples/csv")
+	official31, ok31 := testenv.MaybeShared(f, "hsds/v3.1-dev/examples/csv")
 	for i, tb := range tables {
+		if ok31 {
+			if b, err := os.ReadFile(filepath.Join(official31, tb.path)); err == nil {
+				f.Add(uint8(i), b)
+			} else if !os.IsNotExist(err) {
+				f.Fatal(err)
+			}
+		}
 		if b, err := os.ReadFile(filepath.Join("testdata/csv_fixed", tb.path)); err == nil {
 			f.Add(uint8(i), b)
 		} else if !os.IsNotExist(err) {

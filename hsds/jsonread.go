@@ -45,7 +45,7 @@ const DefaultMaxRecordBytes = 16 << 20
 // id when known, its number and the line it starts on) and, where it can,
 // the JSON path of the field.
 type Reader[T Record] struct {
-	// AllowUnknownFields accepts (and drops) properties HSDS 3.0 does not
+	// AllowUnknownFields accepts (and drops) properties HSDS 3.1 does not
 	// define. By default they are an error, because dropping them silently
 	// would lose data on import.
 	AllowUnknownFields bool
@@ -610,7 +610,7 @@ func (r *Reader[T]) decode(raw []byte, line int) (*T, error) {
 			return nil, recErr(typ.Field, "expected %s, found JSON %s", jsonKind(typ.Type), typ.Value)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			field, name := unknownField(r.t, raw)
-			return nil, recErr(field, "unknown field %s: HSDS 3.0 has no such property", quote(name))
+			return nil, recErr(field, "unknown field %s: HSDS 3.1 has no such property", quote(name))
 		}
 		return nil, recErr("", "%s", strings.TrimPrefix(err.Error(), "json: "))
 	}

@@ -103,6 +103,14 @@ func TestDataPackageCopy(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the official %s/datapackage.json: copy it again", dataPackageFile, testenv.SharedDir()+"/hsds/v3.0")
 	}
+	want31 := readFile(t, spec31(t), "datapackage.json")
+	got31, err := os.ReadFile(dataPackage31File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got31, want31) {
+		t.Errorf("%s differs from the official %s/datapackage.json: copy it again", dataPackage31File, testenv.SharedDir()+"/hsds/v3.1-dev")
+	}
 }
 
 // TestPackageFillsOwnLinks is TestPackageFillsLinks on Haven's own fixture,

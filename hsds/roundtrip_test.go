@@ -200,3 +200,35 @@ func TestPackageFillsLinks(t *testing.T) {
 		t.Errorf("program.organization_id = %q, want the service's organization", got)
 	}
 }
+
+// A unit no capacity counts is kept apart, as unused taxonomy terms are,
+// and a package of it round-trips; the units capacities count stay nested.
+func TestPackageKeepsUnusedUnits(t *testing.T) {
+	dir := t.TempDir()
+	spare := &Unit{ID: fid("unit spare"), Name: "Place in a support group", Scheme: "Haven", Identifier: "group-place"}
+	w := NewPackageWriter(dir)
+	w.AddService(fullService(0))
+	w.AddUnit(spare)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := ReadPackageAll(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Units) != 1 || !reflect.DeepEqual(p.Units[0], spare) {
+		t.Errorf("unused units read: %+v", p.Units)
+	}
+	if c := p.Services[0].Capacities; len(c) != 1 || c[0].Unit == nil || c[0].Unit.ID != fid("unit bed") {
+		t.Errorf("capacities read: %+v", c)
+	}
+	again := t.TempDir()
+	if err := p.WriteDir(again); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"units.csv", "service_capacity.csv"} {
+		if a, b := readFile(t, dir, f), readFile(t, again, f); !bytes.Equal(a, b) {
+			t.Errorf("%s changed on the way:\n%s\n%s", f, a, b)
+		}
+	}
+}

@@ -89,8 +89,8 @@ type child struct {
 	apiOnly bool
 }
 
-// tables lists every HSDS 3.0 table in the order of datapackage.json, with
-// the fields of each in that file's order.
+// tables lists every HSDS 3.1 table in the order of its datapackage.json,
+// with the fields of each in that file's order.
 var tables = []*table{
 	{name: "organization", path: "organizations.csv", columns: []column{
 		{name: "id", typ: "string", required: true, tabRequired: true, format: "uuid"},
@@ -146,6 +146,7 @@ var tables = []*table{
 		{name: "link_type", typ: "string"},
 		{name: "link_entity", typ: "string", tabRequired: true},
 		{name: "value", typ: "string"},
+		{name: "label", typ: "string"},
 	}},
 	{name: "service_at_location", path: "service_at_location.csv", columns: []column{
 		{name: "id", typ: "string", required: true, tabRequired: true, format: "uuid"},
@@ -237,6 +238,7 @@ var tables = []*table{
 	{name: "service_area", path: "service_areas.csv", columns: []column{
 		{name: "id", typ: "string", required: true, tabRequired: true, format: "uuid"},
 		{name: "service_id", typ: "string", format: "uuid", ref: "service"},
+		{name: "service_at_location_id", typ: "string", format: "uuid", ref: "service_at_location"},
 		{name: "name", typ: "string"},
 		{name: "description", typ: "string"},
 		{name: "extent", typ: "string"},
@@ -316,6 +318,33 @@ var tables = []*table{
 		{name: "description", typ: "string", required: true, tabRequired: true},
 		{name: "uri", typ: "string", format: "uri"},
 		{name: "version", typ: "string"},
+	}},
+	// HSDS 3.1's datapackage.json lists only the keys of service_capacity
+	// and nothing of unit; their columns are the scalar properties of
+	// schema/service_capacity.json and schema/unit.json, as the 3.1 CSV
+	// example writes them.
+	{name: "service_capacity", path: "service_capacity.csv", columns: []column{
+		{name: "id", typ: "string", required: true, tabRequired: true, format: "uuid"},
+		{name: "service_id", typ: "string", tabRequired: true, format: "uuid", ref: "service"},
+		{name: "unit_id", typ: "string", tabRequired: true, format: "uuid", ref: "unit"},
+		{name: "available", typ: "number", required: true, tabRequired: true},
+		{name: "maximum", typ: "number"},
+		{name: "description", typ: "string"},
+		{name: "updated", typ: "datetime", required: true, tabRequired: true},
+	}},
+	{name: "unit", path: "units.csv", columns: []column{
+		{name: "id", typ: "string", required: true, tabRequired: true, format: "uuid"},
+		{name: "name", typ: "string", required: true, tabRequired: true},
+		{name: "scheme", typ: "string"},
+		{name: "identifier", typ: "string"},
+		{name: "uri", typ: "string", format: "uri"},
+	}},
+	{name: "url", path: "url.csv", columns: []column{
+		{name: "id", typ: "string", required: true, tabRequired: true, format: "uuid"},
+		{name: "label", typ: "string"},
+		{name: "url", typ: "string", required: true, tabRequired: true, format: "uri"},
+		{name: "organization_id", typ: "string", format: "uuid", ref: "organization"},
+		{name: "service_id", typ: "string", format: "uuid", ref: "service"},
 	}}}
 
 var (
@@ -346,6 +375,9 @@ var goTypes = map[string]any{
 	"cost_option":             CostOption{},
 	"organization_identifier": OrganizationIdentifier{},
 	"taxonomy":                Taxonomy{},
+	"service_capacity":        ServiceCapacity{},
+	"unit":                    Unit{},
+	"url":                     URL{},
 }
 
 var (

@@ -1,6 +1,8 @@
-// Code in this file mirrors the HSDS 3.0 JSON Schemas (schema/*.json): one
+// Code in this file mirrors the HSDS 3.1 JSON Schemas (schema/*.json): one
 // struct per object, JSON names exactly as the schema properties, nested
-// objects and arrays as in schema/compiled/service.json.
+// objects and arrays as in schema/compiled/service.json. HSDS 3.1 only adds
+// to 3.0 (service_capacity, unit, url, attribute.label,
+// service_at_location.service_areas), so every 3.0 document is a 3.1 one.
 //
 // Why these field types: optional text is a plain string with omitzero, so an
 // absent field and an empty one are the same thing (as in the tabular form,
@@ -11,7 +13,7 @@
 
 package hsds
 
-// Organization is the HSDS 3.0 organization object (organizations.csv). The details about each organization delivering services.
+// Organization is the HSDS organization object (organizations.csv). The details about each organization delivering services.
 type Organization struct {
 	// The identifier for the organization.
 	ID string `json:"id"`
@@ -39,6 +41,8 @@ type Organization struct {
 	URI string `json:"uri,omitzero"`
 	// The identifier of the organization's parent organization.
 	ParentOrganizationID string `json:"parent_organization_id,omitzero"`
+	// HSDS 3.1: the organization's other websites, each with a label.
+	AdditionalWebsites []URL `json:"additional_websites,omitzero"`
 	// The sources of funding for a service or organization.
 	Funding []Funding `json:"funding,omitzero"`
 	// The details of the named contacts for services and organizations.
@@ -65,7 +69,7 @@ type Organization struct {
 	XSample *bool `json:"x_sample,omitzero"`
 }
 
-// Program is the HSDS 3.0 program object (programs.csv). The details of collections of related services.
+// Program is the HSDS program object (programs.csv). The details of collections of related services.
 type Program struct {
 	// The identifier for the program.
 	ID string `json:"id"`
@@ -83,7 +87,7 @@ type Program struct {
 	Metadata []Metadata `json:"metadata,omitzero"`
 }
 
-// Service is the HSDS 3.0 service object (services.csv). The details of the services provided by organizations to a range of different groups.
+// Service is the HSDS service object (services.csv). The details of the services provided by organizations to a range of different groups.
 type Service struct {
 	// The identifier for the service.
 	ID string `json:"id"`
@@ -131,6 +135,8 @@ type Service struct {
 	Alert string `json:"alert,omitzero"`
 	// The datetime when the service, or any related information about the service, has changed.
 	LastModified string `json:"last_modified,omitzero"`
+	// HSDS 3.1: other web addresses of the service, each with a label.
+	AdditionalURLs []URL `json:"additional_urls,omitzero"`
 	// The details of the telephone numbers used to contact organizations, services, and locations.
 	Phones []Phone `json:"phones,omitzero"`
 	// The details of when a service or location is open.
@@ -153,6 +159,9 @@ type Service struct {
 	RequiredDocuments []RequiredDocument `json:"required_documents,omitzero"`
 	// The details of the named contacts for services and organizations.
 	Contacts []Contact `json:"contacts,omitzero"`
+	// HSDS 3.1: how much of something (beds, places, hours) the service has
+	// available, each as of its own update time.
+	Capacities []ServiceCapacity `json:"capacities,omitzero"`
 	// A link between a service and one or more classifications that describe the nature of the service provided.
 	Attributes []Attribute `json:"attributes,omitzero"`
 	// A record of the changes that have been made to the data in order to maintain provenance information.
@@ -165,7 +174,7 @@ type Service struct {
 	XTranslations Translations `json:"x_translations,omitzero"`
 }
 
-// Attribute is the HSDS 3.0 attribute object (attributes.csv). A link between a service and one or more classifications that describe the nature of the service provided.
+// Attribute is the HSDS attribute object (attributes.csv). A link between a service and one or more classifications that describe the nature of the service provided.
 type Attribute struct {
 	// The identifier of the attribute entry.
 	ID string `json:"id"`
@@ -179,13 +188,15 @@ type Attribute struct {
 	LinkEntity string `json:"link_entity,omitzero"`
 	// The value (if any) of an attribute.
 	Value string `json:"value,omitzero"`
+	// HSDS 3.1: a free text label of the attribute.
+	Label string `json:"label,omitzero"`
 	// Each service can be categorized according to one or more taxonomy terms.
 	TaxonomyTerm *TaxonomyTerm `json:"taxonomy_term,omitzero"`
 	// A record of the changes that have been made to the data in order to maintain provenance information.
 	Metadata []Metadata `json:"metadata,omitzero"`
 }
 
-// ServiceAtLocation is the HSDS 3.0 service_at_location object (service_at_location.csv). A link between a service and a specific location.
+// ServiceAtLocation is the HSDS service_at_location object (service_at_location.csv). A link between a service and a specific location.
 type ServiceAtLocation struct {
 	// The identifier of the service at location entry.
 	ID string `json:"id"`
@@ -195,6 +206,8 @@ type ServiceAtLocation struct {
 	LocationID string `json:"location_id,omitzero"`
 	// A free text description of the service at this specific location.
 	Description string `json:"description,omitzero"`
+	// HSDS 3.1: the areas the service serves from this location.
+	ServiceAreas []ServiceArea `json:"service_areas,omitzero"`
 	// The details of the named contacts for services and organizations.
 	Contacts []Contact `json:"contacts,omitzero"`
 	// The details of the telephone numbers used to contact organizations, services, and locations.
@@ -213,7 +226,7 @@ type ServiceAtLocation struct {
 	Metadata []Metadata `json:"metadata,omitzero"`
 }
 
-// Location is the HSDS 3.0 location object (locations.csv). The locations where organizations operate.
+// Location is the HSDS location object (locations.csv). The locations where organizations operate.
 type Location struct {
 	// The identifier of the location.
 	ID string `json:"id"`
@@ -261,7 +274,7 @@ type Location struct {
 	XConfidential *bool `json:"x_confidential,omitzero"`
 }
 
-// Phone is the HSDS 3.0 phone object (phones.csv). The details of the telephone numbers used to contact organizations, services, and locations.
+// Phone is the HSDS phone object (phones.csv). The details of the telephone numbers used to contact organizations, services, and locations.
 type Phone struct {
 	// The identifier for the phone number.
 	ID string `json:"id"`
@@ -291,7 +304,7 @@ type Phone struct {
 	Metadata []Metadata `json:"metadata,omitzero"`
 }
 
-// Contact is the HSDS 3.0 contact object (contacts.csv). The details of the named contacts for services and organizations.
+// Contact is the HSDS contact object (contacts.csv). The details of the named contacts for services and organizations.
 type Contact struct {
 	// The identifier for the contact.
 	ID string `json:"id"`
@@ -319,7 +332,7 @@ type Contact struct {
 	Metadata []Metadata `json:"metadata,omitzero"`
 }
 
-// Address is the HSDS 3.0 address object (addresses.csv). The addresses of locations where organizations operate.
+// Address is the HSDS address object (addresses.csv). The addresses of locations where organizations operate.
 type Address struct {
 	// The identifier of the postal address.
 	ID string `json:"id"`
@@ -349,7 +362,7 @@ type Address struct {
 	Metadata []Metadata `json:"metadata,omitzero"`
 }
 
-// Schedule is the HSDS 3.0 schedule object (schedules.csv). The details of when a service or location is open.
+// Schedule is the HSDS schedule object (schedules.csv). The details of when a service or location is open.
 type Schedule struct {
 	// The identifier for the schedule.
 	ID string `json:"id"`
@@ -403,7 +416,7 @@ type Schedule struct {
 	Metadata []Metadata `json:"metadata,omitzero"`
 }
 
-// Funding is the HSDS 3.0 funding object (funding.csv). The sources of funding for a service or organization.
+// Funding is the HSDS funding object (funding.csv). The sources of funding for a service or organization.
 type Funding struct {
 	// The identifier for the funding.
 	ID string `json:"id"`
@@ -419,12 +432,14 @@ type Funding struct {
 	Metadata []Metadata `json:"metadata,omitzero"`
 }
 
-// ServiceArea is the HSDS 3.0 service_area object (service_areas.csv). The details of the geographic area for which a service is available.
+// ServiceArea is the HSDS service_area object (service_areas.csv). The details of the geographic area for which a service is available.
 type ServiceArea struct {
 	// The identifier for the service area.
 	ID string `json:"id"`
 	// The identifier of the service for which this entry describes the service area
 	ServiceID string `json:"service_id,omitzero"`
+	// HSDS 3.1: the identifier of the service at location this area belongs to.
+	ServiceAtLocationID string `json:"service_at_location_id,omitzero"`
 	// A free text geographic area where a service is available.
 	Name string `json:"name,omitzero"`
 	// A more detailed free text description of this service area.
@@ -441,7 +456,7 @@ type ServiceArea struct {
 	Metadata []Metadata `json:"metadata,omitzero"`
 }
 
-// RequiredDocument is the HSDS 3.0 required_document object (required_documents.csv). The details of any documents that are required in order to access or use services.
+// RequiredDocument is the HSDS required_document object (required_documents.csv). The details of any documents that are required in order to access or use services.
 type RequiredDocument struct {
 	// The identifier for the document.
 	ID string `json:"id"`
@@ -457,7 +472,7 @@ type RequiredDocument struct {
 	Metadata []Metadata `json:"metadata,omitzero"`
 }
 
-// Language is the HSDS 3.0 language object (languages.csv). The languages that are spoken at locations or services.
+// Language is the HSDS language object (languages.csv). The languages that are spoken at locations or services.
 type Language struct {
 	// The identifier for the language.
 	ID string `json:"id"`
@@ -479,7 +494,7 @@ type Language struct {
 	Metadata []Metadata `json:"metadata,omitzero"`
 }
 
-// Accessibility is the HSDS 3.0 accessibility object (accessibility.csv). The details of the arrangements for access to locations for people who have disabilities.
+// Accessibility is the HSDS accessibility object (accessibility.csv). The details of the arrangements for access to locations for people who have disabilities.
 type Accessibility struct {
 	// The identifier for this accessibility information.
 	ID string `json:"id"`
@@ -497,7 +512,7 @@ type Accessibility struct {
 	Metadata []Metadata `json:"metadata,omitzero"`
 }
 
-// TaxonomyTerm is the HSDS 3.0 taxonomy_term object (taxonomy_terms.csv). Each service can be categorized according to one or more taxonomy terms.
+// TaxonomyTerm is the HSDS taxonomy_term object (taxonomy_terms.csv). Each service can be categorized according to one or more taxonomy terms.
 type TaxonomyTerm struct {
 	// The identifier for this taxonomy term.
 	ID string `json:"id"`
@@ -523,7 +538,7 @@ type TaxonomyTerm struct {
 	Metadata []Metadata `json:"metadata,omitzero"`
 }
 
-// Metadata is the HSDS 3.0 metadata object (metadata.csv). A record of the changes that have been made to the data in order to maintain provenance information.
+// Metadata is the HSDS metadata object (metadata.csv). A record of the changes that have been made to the data in order to maintain provenance information.
 type Metadata struct {
 	// The identifier for this metadata.
 	ID string `json:"id"`
@@ -545,7 +560,7 @@ type Metadata struct {
 	UpdatedBy string `json:"updated_by"`
 }
 
-// MetaTableDescription is the HSDS 3.0 meta_table_description object (meta_table_descriptions.csv). Metadata about individual tables.
+// MetaTableDescription is the HSDS meta_table_description object (meta_table_descriptions.csv). Metadata about individual tables.
 type MetaTableDescription struct {
 	// The identifier for the metadata description.
 	ID string `json:"id"`
@@ -561,7 +576,7 @@ type MetaTableDescription struct {
 	Metadata []Metadata `json:"metadata,omitzero"`
 }
 
-// CostOption is the HSDS 3.0 cost_option object (cost_options.csv). The costs of a service at certain points in time.
+// CostOption is the HSDS cost_option object (cost_options.csv). The costs of a service at certain points in time.
 type CostOption struct {
 	// The identifier for the cost option.
 	ID string `json:"id"`
@@ -585,7 +600,7 @@ type CostOption struct {
 	Metadata []Metadata `json:"metadata,omitzero"`
 }
 
-// OrganizationIdentifier is the HSDS 3.0 organization_identifier object (organization_identifiers.csv). The details of the third party identifiers for organizations, such as: company registration number, charity number, tax registration number.
+// OrganizationIdentifier is the HSDS organization_identifier object (organization_identifiers.csv). The details of the third party identifiers for organizations, such as: company registration number, charity number, tax registration number.
 type OrganizationIdentifier struct {
 	// The identifier for this organization identifier entry.
 	ID string `json:"id"`
@@ -603,7 +618,7 @@ type OrganizationIdentifier struct {
 	Metadata []Metadata `json:"metadata,omitzero"`
 }
 
-// Taxonomy is the HSDS 3.0 taxonomy object (taxonomies.csv). The taxonomies from which taxonomy terms are taken.
+// Taxonomy is the HSDS taxonomy object (taxonomies.csv). The taxonomies from which taxonomy terms are taken.
 type Taxonomy struct {
 	// The identifier of the taxonomy.
 	ID string `json:"id"`
@@ -615,6 +630,71 @@ type Taxonomy struct {
 	URI string `json:"uri,omitzero"`
 	// The version of the taxonomy.
 	Version string `json:"version,omitzero"`
+	// A record of the changes that have been made to the data in order to maintain provenance information.
+	Metadata []Metadata `json:"metadata,omitzero"`
+}
+
+// ServiceCapacity is the HSDS 3.1 service_capacity object
+// (service_capacity.csv): how many units of something a service has
+// available, as of updated.
+type ServiceCapacity struct {
+	// The identifier for the service_capacity object.
+	ID string `json:"id"`
+	// The identifier of the service this capacity belongs to.
+	ServiceID string `json:"service_id,omitzero"`
+	// What is counted (required in the JSON form).
+	Unit *Unit `json:"unit,omitzero"`
+	// The identifier of the unit (required in the tabular form).
+	UnitID string `json:"unit_id,omitzero"`
+	// The number of units available as of the last update.
+	Available *float64 `json:"available"`
+	// The maximum number of units that can be available, if applicable.
+	Maximum *float64 `json:"maximum,omitzero"`
+	// A human-friendly description of this capacity.
+	Description string `json:"description,omitzero"`
+	// When this capacity was last updated: an RFC 3339 date-time, kept as
+	// written.
+	Updated string `json:"updated"`
+	// A link between a service and one or more classifications that describe the nature of the service provided.
+	Attributes []Attribute `json:"attributes,omitzero"`
+	// A record of the changes that have been made to the data in order to maintain provenance information.
+	Metadata []Metadata `json:"metadata,omitzero"`
+}
+
+// Unit is the HSDS 3.1 unit object (units.csv): what a service capacity
+// counts, such as beds or hours.
+type Unit struct {
+	// The identifier for the unit.
+	ID string `json:"id"`
+	// The human-readable name of the unit, e.g. "Bed" or "Hours".
+	Name string `json:"name"`
+	// The scheme which formalizes the unit, if any, e.g. "SI".
+	Scheme string `json:"scheme,omitzero"`
+	// The identifier of the unit in its scheme, e.g. "kgm".
+	Identifier string `json:"identifier,omitzero"`
+	// The URI of the unit's definition.
+	URI string `json:"uri,omitzero"`
+	// A link between a service and one or more classifications that describe the nature of the service provided.
+	Attributes []Attribute `json:"attributes,omitzero"`
+	// A record of the changes that have been made to the data in order to maintain provenance information.
+	Metadata []Metadata `json:"metadata,omitzero"`
+}
+
+// URL is the HSDS 3.1 url object (url.csv): a labelled web address of a
+// service (additional_urls) or an organization (additional_websites).
+type URL struct {
+	// The identifier for the URL object.
+	ID string `json:"id"`
+	// The human-readable label, e.g. "Twitter" or "Website".
+	Label string `json:"label,omitzero"`
+	// The address.
+	URL string `json:"url"`
+	// The identifier of the organization this URL belongs to.
+	OrganizationID string `json:"organization_id,omitzero"`
+	// The identifier of the service this URL belongs to.
+	ServiceID string `json:"service_id,omitzero"`
+	// A link between a service and one or more classifications that describe the nature of the service provided.
+	Attributes []Attribute `json:"attributes,omitzero"`
 	// A record of the changes that have been made to the data in order to maintain provenance information.
 	Metadata []Metadata `json:"metadata,omitzero"`
 }

@@ -64,6 +64,9 @@ var rules = map[string]rule{
 	}},
 	// Haven's extension: the service's texts in other languages.
 	"service.x_translations": {check: checkTranslations},
+	// A capacity counts what is there: never fewer than none.
+	"service_capacity.available": {hasRange: true, min: 0, max: 1e12},
+	"service_capacity.maximum":   {hasRange: true, min: 0, max: 1e12},
 	// The description of extent_type fixes this list.
 	"service_area.extent_type": {enum: []string{"geojson", "topojson", "kml", "text"}},
 }
@@ -269,6 +272,11 @@ func (c *checker) columns(t *table, v reflect.Value, p *path) {
 		if !lo.IsNil() && !hi.IsNil() && lo.Elem().Float() > hi.Elem().Float() {
 			c.add(p.field("minimum_age"), "minimum_age %s is above maximum_age %s", formatNumber(lo.Elem().Float()), formatNumber(hi.Elem().Float()))
 		}
+	case "service_capacity":
+		// The JSON form nests the unit itself; the tabular form has unit_id.
+		if !c.tabular && v.FieldByName("Unit").IsNil() {
+			c.add(p.field("unit"), "required field is missing")
+		}
 	case "schedule", "cost_option":
 		from, to := v.Field(t.fields[t.colIndex["valid_from"]]).String(), v.Field(t.fields[t.colIndex["valid_to"]]).String()
 		if validDate(from) && validDate(to) && from > to {
@@ -434,7 +442,7 @@ func validateAny[T any](x *T) []*FieldError {
 	return validateValue(tableByType[v.Type()], v)
 }
 
-// Validate checks the service and everything nested in it against HSDS 3.0
+// Validate checks the service and everything nested in it against HSDS 3.1
 // and Haven's rules: required fields, UUIDs, enumerations, formats, ranges,
 // text size and UTF-8, agreement of nested objects with the keys that tie
 // them, and one id naming two different objects of the same kind. It returns
@@ -464,3 +472,6 @@ func (p *Program) Validate() []*FieldError { return validateAny(p) }
 
 // Validate checks the meta table description; see Service.Validate.
 func (m *MetaTableDescription) Validate() []*FieldError { return validateAny(m) }
+
+// Validate checks the service capacity and its unit; see Service.Validate.
+func (c *ServiceCapacity) Validate() []*FieldError { return validateAny(c) }

@@ -207,7 +207,7 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, body)
 }
 
-// --- The HSDS 3.0 API ---
+// --- The HSDS 3.1 API ---
 
 // hsdsPerPage is the HSDS API's default page size.
 const hsdsPerPage = 50
@@ -243,7 +243,7 @@ func boolParam(q url.Values, name string) (bool, error) {
 
 func (s *Server) handleHSDSRoot(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{
-		"version":     "3.0",
+		"version":     "3.1",
 		"profile":     "https://openreferral.org/hsds/profiles/haven",
 		"openapi_url": "/api/openapi.json",
 	})
@@ -260,6 +260,7 @@ func listService(sv *hsds.Service) *hsds.Service {
 	c := *sv
 	c.Phones, c.Schedules, c.ServiceAreas, c.ServiceAtLocations, c.Languages = nil, nil, nil, nil, nil
 	c.Funding, c.CostOptions, c.RequiredDocuments, c.Contacts, c.Attributes, c.Metadata = nil, nil, nil, nil, nil, nil
+	c.AdditionalURLs, c.Capacities = nil, nil
 	if c.Organization != nil {
 		c.Organization = listOrganization(c.Organization)
 	}
@@ -269,7 +270,7 @@ func listService(sv *hsds.Service) *hsds.Service {
 func listOrganization(o *hsds.Organization) *hsds.Organization {
 	c := *o
 	c.Funding, c.Contacts, c.Phones, c.Locations, c.Programs = nil, nil, nil, nil, nil
-	c.OrganizationIdentifiers, c.Attributes, c.Metadata, c.Services = nil, nil, nil, nil
+	c.OrganizationIdentifiers, c.Attributes, c.Metadata, c.Services, c.AdditionalWebsites = nil, nil, nil, nil, nil
 	return &c
 }
 
@@ -445,7 +446,8 @@ func (s *Server) handleHSDSOrganizations(w http.ResponseWriter, r *http.Request)
 		writeJSONError(w, r, s.Logger, err)
 		return
 	}
-	orgs, total, err := s.Directory.ListOrganizations(r.Context(), f.Query, f.Offset, f.Limit)
+	orgs, total, err := s.Directory.ListOrganizations(r.Context(), haven.OrganizationFilter{Search: f.Query,
+		TaxonomyTermID: f.TaxonomyTermID, TaxonomyID: f.TaxonomyID, Offset: f.Offset, Limit: f.Limit})
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return
@@ -529,7 +531,7 @@ func (s *Server) handleHSDSServiceAtLocations(w http.ResponseWriter, r *http.Req
 	for _, sal := range sals {
 		if !full {
 			c := *sal
-			c.Contacts, c.Phones, c.Schedules, c.Attributes, c.Metadata = nil, nil, nil, nil, nil
+			c.Contacts, c.Phones, c.Schedules, c.Attributes, c.Metadata, c.ServiceAreas = nil, nil, nil, nil, nil, nil
 			if c.Service != nil {
 				c.Service = listService(c.Service)
 			}

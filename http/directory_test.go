@@ -19,6 +19,7 @@ import (
 	"haven/geo"
 	"haven/hsds"
 	havenhttp "haven/http"
+	"haven/internal/hsdsschema"
 	"haven/internal/testenv"
 	"haven/sample"
 	"haven/sqlstore"
@@ -85,14 +86,33 @@ func MustSchema(tb testing.TB, name string) *jsonschema.Schema {
 	return schemas[name]
 }
 
+var (
+	schema31Once sync.Once
+	schemas31    map[string]*jsonschema.Schema
+	schema31Err  error
+)
+
+// MustSchema31 returns an HSDS 3.1 API schema (see package hsdsschema),
+// from the v3.1-dev specification in shared/, as MustSchema does for 3.0.
+func MustSchema31(tb testing.TB, name string) *jsonschema.Schema {
+	tb.Helper()
+	dir := testenv.Shared(tb, "hsds/v3.1-dev/schema")
+	schema31Once.Do(func() { schemas31, schema31Err = hsdsschema.Compile31(dir) })
+	if schema31Err != nil {
+		tb.Fatalf("compile the HSDS 3.1 schemas in %s: %v", dir, schema31Err)
+	}
+	return schemas31[name]
+}
+
 // noSchemaLogged holds the tests that have said once that they validate
 // without the official schemas.
 var noSchemaLogged sync.Map
 
 // mustValidate checks a JSON value with Haven's own HSDS rules (the hsds
 // reader, strict about unknown fields, and Validate) and, when shared/ is
-// beside the repository, against the compiled official schema too; a bare
-// clone logs once per test that the official half was left out.
+// beside the repository, against the official schemas too: 3.0's compiled
+// one, which still holds since 3.1 only adds, and 3.1's. A bare clone logs
+// once per test that the official half was left out.
 func mustValidate(tb testing.TB, schema string, doc []byte, what string) {
 	tb.Helper()
 	var err error
@@ -121,6 +141,9 @@ func mustValidate(tb testing.TB, schema string, doc []byte, what string) {
 	}
 	if err := MustSchema(tb, schema).Validate(v); err != nil {
 		tb.Errorf("%s does not validate against %s.json: %v", what, schema, err)
+	}
+	if err := MustSchema31(tb, schema).Validate(v); err != nil {
+		tb.Errorf("%s does not validate against HSDS 3.1's %s: %v", what, schema, err)
 	}
 }
 
@@ -162,7 +185,7 @@ func TestHSDSAPI(t *testing.T) {
 	s, svcs := MustDirectoryServer(t)
 	var root map[string]string
 	json.Unmarshal(do(s, "GET", "/api/hsds/", nil).Body.Bytes(), &root)
-	if root["version"] != "3.0" || root["openapi_url"] != "/api/openapi.json" || root["profile"] == "" {
+	if root["version"] != "3.1" || root["openapi_url"] != "/api/openapi.json" || root["profile"] == "" {
 		t.Errorf("root = %v", root)
 	}
 	if w := do(s, "GET", "/api/openapi.json", nil); w.Code != 200 || !json.Valid(w.Body.Bytes()) {

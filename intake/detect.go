@@ -106,7 +106,7 @@ func packageRoot(fsys fs.FS) (fs.FS, error) {
 var (
 	only11 = []string{"regular_schedule", "holiday_schedule", "service_taxonomy", "taxonomy"}
 	only20 = []string{"schedule", "service_attribute", "other_attribute", "taxonomy_term"}
-	only30 = []string{"address", "attribute", "organization_identifier", "cost_option", "url"}
+	only30 = []string{"address", "attribute", "organization_identifier", "cost_option", "url", "service_capacity"}
 )
 
 // DetectFS tells the version of the package in fsys; name is for errors.

@@ -9,7 +9,7 @@ import (
 
 // The formats a Report can name.
 const (
-	FormatHSDS30 = "hsds-3.0"
+	FormatHSDS30 = "hsds-3.0" // and 3.1, which only adds to 3.0
 	FormatHSDS20 = "hsds-2.0"
 	FormatHSDS11 = "hsds-1.1"
 	FormatCSV    = "csv"

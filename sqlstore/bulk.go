@@ -39,9 +39,9 @@ const bulkFlushAt = 16384
 // tableOrder is the order buffers are written in: every table after the
 // tables it refers to. Tables not listed go last, in first-use order.
 var tableOrder = []string{
-	"taxonomies", "taxonomy_terms", "organizations", "programs", "organization_identifiers",
+	"taxonomies", "taxonomy_terms", "units", "organizations", "programs", "organization_identifiers",
 	"locations", "addresses", "accessibility", "services", "funding", "service_at_locations", "contacts", "phones",
-	"languages", "schedules", "service_areas", "cost_options", "required_documents", "attributes", "metadata",
+	"languages", "schedules", "service_areas", "cost_options", "required_documents", "urls", "service_capacities", "attributes", "metadata",
 	"search_places", "search_categories", "search_languages", "search_ages", "search_groups", "search_hours", "search_areas", "search_docs", "services_fts",
 }
 

@@ -15,14 +15,14 @@ import (
 var directoryTables = []string{"organizations", "programs", "organization_identifiers", "funding", "locations",
 	"addresses", "accessibility", "services", "service_at_locations", "contacts", "phones", "languages", "schedules",
 	"service_areas", "cost_options", "required_documents", "taxonomies", "taxonomy_terms", "attributes", "metadata",
-	"search_places", "search_categories", "search_languages", "search_docs"}
+	"search_places", "search_categories", "search_languages", "search_docs", "units", "service_capacities", "urls"}
 
 // awkwardImport is sample data bent the ways real data is: an organization
 // and a location that come back later with changes, a phone id used by two
 // services, and services that refer to an organization and a location by id
 // instead of nesting them.
 func awkwardImport(tb testing.TB) []*hsds.Service {
-	svcs := MustSample(tb, 90)
+	svcs := with31(MustSample(tb, 90)) // and the objects of HSDS 3.1
 	clone := func(v, into any) {
 		b, err := json.Marshal(v)
 		if err != nil {

@@ -107,8 +107,14 @@ func (c *CurationService) LinkURLs(ctx context.Context) ([]string, error) {
 	// Link checks are staff work: they see confidential locations whole.
 	err = dir.EachService(haven.WithStaffView(ctx), func(s *hsds.Service) error {
 		add(s.URL)
+		for _, u := range s.AdditionalURLs {
+			add(u.URL)
+		}
 		if s.Organization != nil {
 			add(s.Organization.Website)
+			for _, u := range s.Organization.AdditionalWebsites {
+				add(u.URL)
+			}
 		}
 		for _, sal := range s.ServiceAtLocations {
 			if sal.Location != nil {

@@ -126,9 +126,10 @@ func putService(ctx context.Context, tx *Tx, s *hsds.Service) error {
 		return err
 	}
 
-	// The stored document leaves out what is stored elsewhere.
+	// The stored document leaves out what is stored elsewhere: capacities
+	// live in service_capacities alone (capacities.go).
 	doc := *s
-	doc.Organization, doc.Program = nil, nil
+	doc.Organization, doc.Program, doc.Capacities = nil, nil, nil
 	doc.ServiceAtLocations = make([]hsds.ServiceAtLocation, len(s.ServiceAtLocations))
 	for i, sal := range s.ServiceAtLocations {
 		sal.Location = nil
@@ -161,17 +162,37 @@ func putService(ctx context.Context, tx *Tx, s *hsds.Service) error {
 	// cascades to their phones, schedules and contacts.
 	if !fresh {
 		if err := clearChildren(ctx, tx, s.ID, "service_id", "service_at_locations", "phones", "schedules", "languages", "contacts",
-			"service_areas", "cost_options", "required_documents", "funding"); err != nil {
+			"service_areas", "cost_options", "required_documents", "funding", "urls", "service_capacities"); err != nil {
 			return err
 		}
 		if err := tx.exec(ctx, `DELETE FROM metadata WHERE resource_id = $1`, s.ID); err != nil {
 			return err
 		}
 	}
+	// An area listed by the service and by one of its service_at_locations
+	// (as a tabular package nests it) is one row with both owners.
+	areaSAL := map[string]string{}
+	for _, sal := range s.ServiceAtLocations {
+		for _, a := range sal.ServiceAreas {
+			areaSAL[a.ID] = sal.ID
+		}
+	}
+	ownArea := map[string]bool{}
+	for _, a := range s.ServiceAreas {
+		ownArea[a.ID] = true
+	}
 	for _, sal := range s.ServiceAtLocations {
 		if err := tx.exec(ctx, `INSERT INTO service_at_locations (id, service_id, location_id, data) VALUES ($1, $2, $3, $4)`,
 			sal.ID, s.ID, sal.LocationID, mustJSON(sal)); err != nil {
 			return fmt.Errorf("service_at_location %s: %w", sal.ID, err)
+		}
+		for _, a := range sal.ServiceAreas {
+			if ownArea[a.ID] {
+				continue
+			}
+			if err := putServiceArea(ctx, tx, &a, a.ServiceID, sal.ID); err != nil {
+				return err
+			}
 		}
 		for _, p := range sal.Phones {
 			if err := putPhone(ctx, tx, &p, phoneOwner{salID: sal.ID}); err != nil {
@@ -208,8 +229,13 @@ func putService(ctx context.Context, tx *Tx, s *hsds.Service) error {
 		table string
 		items []identified
 	}{
-		{"schedules", ids(s.Schedules)}, {"service_areas", ids(s.ServiceAreas)}, {"cost_options", ids(s.CostOptions)},
-		{"required_documents", ids(s.RequiredDocuments)}, {"funding", ids(s.Funding)},
+		{"schedules", ids(s.Schedules)}, {"cost_options", ids(s.CostOptions)},
+		{"required_documents", ids(s.RequiredDocuments)}, {"funding", ids(s.Funding)}, {"urls", ids(s.AdditionalURLs)},
+	}
+	for _, a := range s.ServiceAreas {
+		if err := putServiceArea(ctx, tx, &a, s.ID, areaSAL[a.ID]); err != nil {
+			return err
+		}
 	}
 	for _, r := range rows {
 		for _, it := range r.items {
@@ -217,6 +243,9 @@ func putService(ctx context.Context, tx *Tx, s *hsds.Service) error {
 				return err
 			}
 		}
+	}
+	if err := putCapacities(ctx, tx, s.ID, s.Capacities); err != nil {
+		return err
 	}
 	if err := putAttributes(ctx, tx, "service", s.ID, s.Attributes); err != nil {
 		return err
@@ -299,8 +328,22 @@ func idOf(v any) string {
 		return x.ID
 	case *hsds.OrganizationIdentifier:
 		return x.ID
+	case *hsds.URL:
+		return x.ID
 	}
 	panic(fmt.Sprintf("idOf: %T", v))
+}
+
+// putServiceArea writes a service area of a service, of a
+// service_at_location, or of both.
+func putServiceArea(ctx context.Context, tx *Tx, a *hsds.ServiceArea, serviceID, salID string) error {
+	if err := tx.exec(ctx, `INSERT INTO service_areas (id, service_id, service_at_location_id, data) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (id) DO UPDATE SET service_id = excluded.service_id,
+			service_at_location_id = excluded.service_at_location_id, data = excluded.data`,
+		a.ID, null(serviceID), null(salID), mustJSON(a)); err != nil {
+		return fmt.Errorf("service_area %s: %w", a.ID, err)
+	}
+	return nil
 }
 
 // putRow writes a child row whose only reference is one owner column.
@@ -373,7 +416,7 @@ func putOrganization(ctx context.Context, tx *Tx, o *hsds.Organization) error {
 		return fmt.Errorf("organization %s: %w", o.ID, err)
 	}
 	if !fresh {
-		if err := clearChildren(ctx, tx, o.ID, "organization_id", "organization_identifiers", "phones", "contacts", "funding"); err != nil {
+		if err := clearChildren(ctx, tx, o.ID, "organization_id", "organization_identifiers", "phones", "contacts", "funding", "urls"); err != nil {
 			return err
 		}
 	}
@@ -394,6 +437,11 @@ func putOrganization(ctx context.Context, tx *Tx, o *hsds.Organization) error {
 	}
 	for _, it := range ids(o.OrganizationIdentifiers) {
 		if err := putRow(ctx, tx, "organization_identifiers", "organization_id", o.ID, it.id, it.v); err != nil {
+			return err
+		}
+	}
+	for _, it := range ids(o.AdditionalWebsites) {
+		if err := putRow(ctx, tx, "urls", "organization_id", o.ID, it.id, it.v); err != nil {
 			return err
 		}
 	}

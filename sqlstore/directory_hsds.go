@@ -28,22 +28,41 @@ func limitSQL(offset, limit int) string {
 	return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset)
 }
 
-// ListOrganizations returns organizations whose name contains search, by
-// name, and how many there are in all.
-func (d *DirectoryService) ListOrganizations(ctx context.Context, search string, offset, limit int) ([]*hsds.Organization, int, error) {
-	where := ""
+// ListOrganizations returns organizations whose name contains the
+// filter's search and that carry its taxonomy term (or a term of its
+// taxonomy), themselves or through one of their services, by name, and how
+// many there are in all.
+func (d *DirectoryService) ListOrganizations(ctx context.Context, f haven.OrganizationFilter) ([]*hsds.Organization, int, error) {
+	var conds []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	if !haven.StaffView(ctx) {
-		where = `withdrawn = 0` // taken down (withdraw.go)
+		conds = append(conds, `withdrawn = 0`) // taken down (withdraw.go)
+	}
+	svcs := `SELECT id FROM services WHERE organization_id = organizations.id`
+	if !haven.StaffView(ctx) {
+		svcs += ` AND withdrawn = 0`
+	}
+	carries := func(match string) string {
+		return `EXISTS (SELECT 1 FROM attributes a WHERE ` + match +
+			` AND (a.link_id = organizations.id OR a.link_id IN (` + svcs + `)))`
+	}
+	if f.TaxonomyTermID != "" {
+		conds = append(conds, carries(`a.taxonomy_term_id = `+arg(f.TaxonomyTermID)))
+	}
+	if f.TaxonomyID != "" {
+		conds = append(conds, carries(`a.taxonomy_term_id IN (SELECT id FROM taxonomy_terms WHERE taxonomy_id = `+arg(f.TaxonomyID)+`)`))
 	}
 	// Organizations carry their locations: the public sees confidential
 	// ones as the area only (confidential.go).
-	return listByName(ctx, d.db, "organizations", where, search, offset, limit, redactOrganizations)
+	return listByName(ctx, d.db, "organizations", strings.Join(conds, " AND "), args, f.Search, f.Offset, f.Limit, redactOrganizations)
 }
 
 // listByName lists the rows of table whose name contains search and that
-// meet where (when not empty), by name, each decoded from its data column
-// and passed through finish (when not nil), and how many match in all.
-func listByName[T any](ctx context.Context, db *DB, table, where, search string, offset, limit int,
+// meet where (when not empty, with its arguments args), by name, each
+// decoded from its data column and passed through finish (when not nil),
+// and how many match in all.
+func listByName[T any](ctx context.Context, db *DB, table, where string, args []any, search string, offset, limit int,
 	finish func(context.Context, *Tx, []*T) error) ([]*T, int, error) {
 	tx, err := db.BeginTx(ctx, true)
 	if err != nil {
@@ -53,9 +72,9 @@ func listByName[T any](ctx context.Context, db *DB, table, where, search string,
 	if where == "" {
 		where = "1 = 1"
 	}
-	var args []any
 	if strings.TrimSpace(search) != "" {
-		where, args = where+` AND lower(name) LIKE $1 ESCAPE '\'`, []any{likePattern(search)}
+		args = append(args, likePattern(search))
+		where += fmt.Sprintf(` AND lower(name) LIKE $%d ESCAPE '\'`, len(args))
 	}
 	var total int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE `+where, args...).Scan(&total); err != nil {
@@ -158,7 +177,7 @@ func (d *DirectoryService) FindTaxonomyTermByID(ctx context.Context, id string) 
 // ListTaxonomies returns taxonomies whose name contains search, by name,
 // and how many there are in all.
 func (d *DirectoryService) ListTaxonomies(ctx context.Context, search string, offset, limit int) ([]*hsds.Taxonomy, int, error) {
-	return listByName[hsds.Taxonomy](ctx, d.db, "taxonomies", "", search, offset, limit, nil)
+	return listByName[hsds.Taxonomy](ctx, d.db, "taxonomies", "", nil, search, offset, limit, nil)
 }
 
 // FindTaxonomyByID returns one taxonomy, or ENOTFOUND.

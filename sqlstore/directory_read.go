@@ -109,7 +109,7 @@ func attachShared(ctx context.Context, tx *Tx, svcs []*hsds.Service) error {
 		}
 		attachTerms(s.Attributes, terms)
 	}
-	return nil
+	return attachCapacities(ctx, tx, svcs)
 }
 
 func attachTerms(as []hsds.Attribute, terms map[string]*hsds.TaxonomyTerm) {

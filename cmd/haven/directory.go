@@ -77,9 +77,10 @@ func (p *progress) done() {
 func exportCommand() *command {
 	return &command{
 		name:    "export",
-		summary: "export the whole provider directory as HSDS 3.0",
+		summary: "export the whole provider directory as HSDS 3.1",
 		usage:   "[--db DSN] --format json|ndjson|csv [--spreadsheet-safe] --out PATH|- [--include-confidential]",
-		help: `Writes every service, fully nested, as Open Referral HSDS 3.0:
+		help: `Writes every service, fully nested, as Open Referral HSDS 3.1 (capacities,
+additional URLs and the other 3.1 objects included):
   json    one JSON array of services
   ndjson  one service a line
   csv     a tabular data package: --out names a folder that receives

@@ -12,6 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"haven/hsds"
+	"haven/internal/hsdsschema"
 	"haven/internal/testenv"
 )
 
@@ -66,19 +67,23 @@ func TestImportExportRoundTrip(t *testing.T) {
 			t.Errorf("csv round trip changed %s", filepath.Base(f))
 		}
 	}
-	// Each CSV's columns are those the HSDS data package lists for it, plus
-	// Haven's x_ extensions on services, organizations and locations. The
-	// data package is the official one, as copied into hsds/testdata (hsds's
-	// TestDataPackageCopy holds the copy to the original).
+	// Each CSV's columns are those the HSDS 3.1 data package lists for it,
+	// plus Haven's x_ extensions on services, organizations and locations.
+	// The data package is the official one, as copied into hsds/testdata
+	// (hsds's TestDataPackageCopy holds the copy to the original); it lists
+	// only the keys of service_capacity and nothing of unit, whose columns
+	// hsds.Columns gives (hsds's TestTablesMatchDataPackage checks them
+	// against the 3.1 schemas).
 	var dp struct {
 		Resources []struct {
+			Name   string `json:"name"`
 			Path   string `json:"path"`
 			Schema struct {
 				Fields []struct{ Name string } `json:"fields"`
 			} `json:"schema"`
 		} `json:"resources"`
 	}
-	if err := json.Unmarshal(mustRead(t, "../../hsds/testdata/csv_fixed/datapackage.json"), &dp); err != nil {
+	if err := json.Unmarshal(mustRead(t, "../../hsds/testdata/datapackage-3.1.json"), &dp); err != nil {
 		t.Fatalf("the HSDS datapackage.json: %v", err)
 	}
 	for _, r := range dp.Resources {
@@ -89,6 +94,9 @@ func TestImportExportRoundTrip(t *testing.T) {
 		var want []string
 		for _, fl := range r.Schema.Fields {
 			want = append(want, fl.Name)
+		}
+		if r.Name == "service_capacity" || r.Name == "unit" {
+			want = hsds.Columns(r.Name)
 		}
 		if base := filepath.Base(r.Path); base == "services.csv" || base == "organizations.csv" {
 			want = append(want, "x_last_verified", "x_sample")
@@ -229,7 +237,7 @@ func TestSampleDeterministic(t *testing.T) {
 // checkExportedServices reads the JSON export in file, which must hold
 // want services, and checks each on its own: read strictly by Haven's HSDS
 // reader (unknown fields refused), valid by Haven's rules, and valid by the
-// official HSDS 3.0 schema when the shared schemas are beside the
+// official HSDS 3.0 and 3.1 schemas when the shared schemas are beside the
 // repository. It returns the services as exported.
 func checkExportedServices(t *testing.T, file string, want int) []json.RawMessage {
 	t.Helper()
@@ -259,6 +267,18 @@ func checkExportedServices(t *testing.T, file string, want int) []json.RawMessag
 			v, _ := jsonschema.UnmarshalJSON(bytes.NewReader(it))
 			if err := sch.Validate(v); err != nil {
 				t.Fatalf("exported service %d does not validate: %v", i, err)
+			}
+		}
+	}
+	if dir, ok := testenv.MaybeShared(t, "hsds/v3.1-dev/schema"); ok {
+		schemas, err := hsdsschema.Compile31(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, it := range items {
+			v, _ := jsonschema.UnmarshalJSON(bytes.NewReader(it))
+			if err := schemas["service"].Validate(v); err != nil {
+				t.Fatalf("exported service %d does not validate against HSDS 3.1: %v", i, err)
 			}
 		}
 	}

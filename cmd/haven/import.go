@@ -22,16 +22,18 @@ import (
 func importCommand() *command {
 	return &command{
 		name:    "import",
-		summary: "import providers from Open Referral data (HSDS 3.0, 2.0 or 1.1)",
+		summary: "import providers from Open Referral data (HSDS 3.1, 3.0, 2.0 or 1.1)",
 		usage:   "[--db DSN] [--skip-invalid] [--dry-run] [--report FILE] [--default-country CC] [--source NAME] [--sheet NAME] [--map 'Column=field']... PATH",
 		help: `Imports services into the provider directory. PATH is either
-  - an HSDS 3.0 JSON file: one service, an array of services, an API page
+  - an HSDS 3.1 (or 3.0) JSON file: one service, an array of services, an API page
     envelope with "contents", or NDJSON (one service a line), each service
     with its organization and locations nested; or "-" for standard input;
   - a folder, or a .zip of one, holding an HSDS tabular data package:
-    HSDS 3.0, 2.0 or 1.1. The version comes from datapackage.json or, when
-    there is none, from the names of the tables and their columns. 2.0 and
-    1.1 data are converted to HSDS 3.0 on the way in.
+    HSDS 3.1, 3.0, 2.0 or 1.1. The version comes from datapackage.json or,
+    when there is none, from the names of the tables and their columns. 3.1
+    only adds to 3.0 (service_capacity.csv, units.csv, url.csv and a few
+    columns), so both read alike; 2.0 and 1.1 data are converted to HSDS 3.1
+    on the way in.
 
 Every record is checked first. By default one invalid record rejects the
 whole import, nothing is written, and the error names the file, the row or
@@ -42,7 +44,7 @@ Importing the same data again updates it in place and makes no duplicates.
 At the end a report says, table by table, how many rows were read,
 imported and left out and why (with examples), what values were changed
 on the way (trimmed, phone numbers in E.164, web addresses completed, ...)
-and which columns have no place in HSDS 3.0. --report FILE writes it as
+and which columns have no place in HSDS 3.1. --report FILE writes it as
 JSON too.
 
 Rows of 2.0 and 1.1 packages whose ids are not UUIDs get stable UUIDs made

@@ -21,7 +21,7 @@ func sampleCommand() *command {
 		name:    "sample",
 		summary: "write a realistic, clearly fake HSDS dataset for demos and benchmarks",
 		usage:   "--services N [--seed S] [--format ndjson|json] --out PATH|-",
-		help: `Writes N generated services as Open Referral HSDS 3.0. The data is marked
+		help: `Writes N generated services as Open Referral HSDS 3.1. The data is marked
 as sample in the data itself: every organization's name ends in "(sample)",
 every description begins "Sample data, not a real provider.", phone numbers
 are in the 555-01XX range kept for fiction, and x_sample is true. The same N
