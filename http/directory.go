@@ -702,7 +702,9 @@ func clock(lang, hm string) string {
 func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 	sv, err := s.Directory.FindServiceByID(r.Context(), strings.ToLower(r.PathValue("id")))
 	if err != nil {
-		s.renderError(w, r, err)
+		if !s.mergedRedirect(w, r, err, "/services/") {
+			s.renderError(w, r, err)
+		}
 		return
 	}
 	p := s.newPage(r, sv.Name, "directory", nil)
