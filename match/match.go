@@ -17,9 +17,11 @@ import (
 	"cmp"
 	"math"
 	"net/url"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"haven/analyze"
 	"haven/geo"
@@ -408,43 +410,56 @@ func Find(recs []Record, opt Options) []Pair {
 		}
 	}
 
-	var pairs []Pair
-	seen := make([]int32, len(ps)) // seen[j] == i+1: pair (i, j) done
-	try := func(i int, j int32) {
-		if int(j) <= i || seen[j] == int32(i+1) {
-			return
-		}
-		seen[j] = int32(i + 1)
-		if p, ok := compare(&ps[i], &ps[j], opt); ok {
-			pairs = append(pairs, p)
-		}
-	}
-	for i := range ps {
-		r := ps[i].Record
-		for _, g := range [...]struct {
-			prefix string
-			values []string
-		}{{"p:", r.Phones}, {"u:", r.URLs}, {"i:", r.Identifiers}} {
-			for _, v := range g.values {
-				if b := exact[g.prefix+v]; len(b) > 1 && len(b) <= maxExact {
-					for _, j := range b {
-						try(i, j)
+	// Each worker takes every workers-th record and keeps its own pairs;
+	// the blocks are only read. The sort below makes the result the same
+	// whatever the number of workers.
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(ps)/1000))
+	found := make([][]Pair, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			seen := make([]int32, len(ps)) // seen[j] == i+1: pair (i, j) done
+			try := func(i int, j int32) {
+				if int(j) <= i || seen[j] == int32(i+1) {
+					return
+				}
+				seen[j] = int32(i + 1)
+				if p, ok := compare(&ps[i], &ps[j], opt); ok {
+					found[w] = append(found[w], p)
+				}
+			}
+			for i := w; i < len(ps); i += workers {
+				r := ps[i].Record
+				for _, g := range [...]struct {
+					prefix string
+					values []string
+				}{{"p:", r.Phones}, {"u:", r.URLs}, {"i:", r.Identifiers}} {
+					for _, v := range g.values {
+						if b := exact[g.prefix+v]; len(b) > 1 && len(b) <= maxExact {
+							for _, j := range b {
+								try(i, j)
+							}
+						}
+					}
+				}
+				_, look := placeKeys(r)
+				for _, nk := range look {
+					for _, t := range ps[i].rare {
+						nk.token = t
+						if b := names[nk]; len(b) > 1 && len(b) <= maxBlock {
+							for _, j := range b {
+								try(i, j)
+							}
+						}
 					}
 				}
 			}
-		}
-		_, look := placeKeys(r)
-		for _, nk := range look {
-			for _, t := range ps[i].rare {
-				nk.token = t
-				if b := names[nk]; len(b) > 1 && len(b) <= maxBlock {
-					for _, j := range b {
-						try(i, j)
-					}
-				}
-			}
-		}
+		}()
 	}
+	wg.Wait()
+	pairs := slices.Concat(found...)
 	slices.SortFunc(pairs, func(a, b Pair) int {
 		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.A, b.A), strings.Compare(a.B, b.B))
 	})

@@ -247,9 +247,11 @@ func BenchmarkFind(b *testing.B) {
 	})
 	b.Run("find", func(b *testing.B) {
 		var pairs []Pair
+		cpu := cpuTime()
 		for b.Loop() {
 			pairs = Find(recs, Options{})
 		}
 		b.ReportMetric(float64(len(pairs)), "pairs")
+		b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 	})
 }
