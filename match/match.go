@@ -343,7 +343,8 @@ type prepared struct {
 	grams  []uint32
 	// phones, urls and ids are the record's values, hashed.
 	phones, urls, ids []hashed
-	rare              []string // the blockTokens rarest tokens
+	rare              []string  // the blockTokens rarest tokens
+	look              []nameKey // the place blocks it looks in (placeKeys)
 }
 
 // rarest returns the n rarest of a record's tokens by document frequency,
@@ -386,21 +387,23 @@ func Find(recs []Record, opt Options) []Pair {
 			df[t]++
 		}
 	}
-	exact := map[string][]int32{} // "p:+1…", "u:…", "i:…"
+	// Blocks of equal phones, web addresses and identifiers, a map each.
+	phones, urls, idents := map[string][]int32{}, map[string][]int32{}, map[string][]int32{}
 	names := map[nameKey][]int32{}
 	for i := range ps {
 		ps[i].rare = rarest(ps[i].tokens, df)
 		r := ps[i].Record
 		for _, p := range r.Phones {
-			exact["p:"+p] = append(exact["p:"+p], int32(i))
+			phones[p] = append(phones[p], int32(i))
 		}
 		for _, u := range r.URLs {
-			exact["u:"+u] = append(exact["u:"+u], int32(i))
+			urls[u] = append(urls[u], int32(i))
 		}
 		for _, id := range r.Identifiers {
-			exact["i:"+id] = append(exact["i:"+id], int32(i))
+			idents[id] = append(idents[id], int32(i))
 		}
-		in, _ := placeKeys(r)
+		var in []nameKey
+		in, ps[i].look = placeKeys(r)
 		for _, place := range in {
 			for _, t := range ps[i].rare {
 				k := place
@@ -433,19 +436,18 @@ func Find(recs []Record, opt Options) []Pair {
 			for i := w; i < len(ps); i += workers {
 				r := ps[i].Record
 				for _, g := range [...]struct {
-					prefix string
+					blocks map[string][]int32
 					values []string
-				}{{"p:", r.Phones}, {"u:", r.URLs}, {"i:", r.Identifiers}} {
+				}{{phones, r.Phones}, {urls, r.URLs}, {idents, r.Identifiers}} {
 					for _, v := range g.values {
-						if b := exact[g.prefix+v]; len(b) > 1 && len(b) <= maxExact {
+						if b := g.blocks[v]; len(b) > 1 && len(b) <= maxExact {
 							for _, j := range b {
 								try(i, j)
 							}
 						}
 					}
 				}
-				_, look := placeKeys(r)
-				for _, nk := range look {
+				for _, nk := range ps[i].look {
 					for _, t := range ps[i].rare {
 						nk.token = t
 						if b := names[nk]; len(b) > 1 && len(b) <= maxBlock {

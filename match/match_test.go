@@ -238,6 +238,9 @@ func BenchmarkFind(b *testing.B) {
 		b.Fatal(err)
 	}
 	recs := make([]Record, len(svcs))
+	for i, s := range svcs {
+		recs[i] = FromService(s)
+	}
 	b.Run("records", func(b *testing.B) {
 		for b.Loop() {
 			for i, s := range svcs {
