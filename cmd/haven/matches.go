@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
@@ -105,22 +106,33 @@ type reasonJSON struct {
 	Detail string `json:"detail"`
 }
 
+// writeMatchesJSON writes {"total": N, "pairs": […]} a pair at a time:
+// a large directory can have hundreds of thousands of pairs, and the whole
+// document need not sit in memory.
 func writeMatchesJSON(m *Main, pairs []haven.MatchPair, total int) error {
-	out := struct {
-		Total int         `json:"total"`
-		Pairs []matchJSON `json:"pairs"`
-	}{Total: total, Pairs: []matchJSON{}}
-	for _, p := range pairs {
+	w := bufio.NewWriter(m.Stdout)
+	fmt.Fprintf(w, "{\n  \"total\": %d,\n  \"pairs\": [", total)
+	for i, p := range pairs {
 		j := matchJSON{A: sideJSON{p.A.ID, p.A.Name, p.A.OrgName, p.A.City}, B: sideJSON{p.B.ID, p.B.Name, p.B.OrgName, p.B.City},
 			Score: p.Score, Reasons: []reasonJSON{}}
 		for _, r := range p.Reasons {
 			j.Reasons = append(j.Reasons, reasonJSON{r.Code, r.Detail})
 		}
-		out.Pairs = append(out.Pairs, j)
+		b, err := json.MarshalIndent(j, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			w.WriteString(",")
+		}
+		w.WriteString("\n    ")
+		w.Write(b)
 	}
-	enc := json.NewEncoder(m.Stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	if len(pairs) > 0 {
+		w.WriteString("\n  ")
+	}
+	w.WriteString("]\n}\n")
+	return w.Flush()
 }
 
 func mergeCommand() *command {
