@@ -6,11 +6,13 @@
 //
 // Comparing every service with every other is n² (5·10⁹ pairs for
 // 100,000), so pairs come from blocks instead: services sharing a
-// normalized phone, web address or identifier, or a name word within the
-// same place (a grid cell of about 5 km and its neighbours, a city or a
-// postal code). Only services that meet in some block are compared. A
-// block so large that its key says little (a national hotline, the word
-// "services" in one city) is skipped.
+// normalized phone, web address or identifier, or one of a name's two
+// rarest words within the same place (a grid cell of about 5 km and its
+// neighbours, a city or a postal code). Only services that meet in some
+// block are compared. A block so large that its key says little (a
+// national hotline, a word every shelter's name has in one city) is
+// skipped. Blocking can miss a pair whose names are alike but share no
+// rare word; that is the price of seconds instead of hours.
 package match
 
 import (
@@ -29,7 +31,7 @@ import (
 	"haven/phone"
 )
 
-// Reason codes, strongest first.
+// Reason codes, in the order a pair lists them.
 const (
 	ReasonIdentifier = "identifier" // the same external identifier
 	ReasonPhone      = "phone"      // the same phone number
@@ -347,8 +349,9 @@ type prepared struct {
 	look              []nameKey // the place blocks it looks in (placeKeys)
 }
 
-// rarest returns the n rarest of a record's tokens by document frequency,
-// ties broken by the word, so that blocking is deterministic.
+// rarest returns the blockTokens rarest of a record's tokens by how many
+// records have them, ties broken by the word, so that blocking is
+// deterministic.
 func rarest(tokens []string, df map[string]int32) []string {
 	if len(tokens) <= blockTokens {
 		return tokens
@@ -361,7 +364,8 @@ func rarest(tokens []string, df map[string]int32) []string {
 type cell struct{ x, y int32 }
 
 // nameKey is a name word within a place: a grid cell, or a city or postal
-// code (place "c:…", "p:…") for places without coordinates.
+// code (place "c:…", "p:…" for places without coordinates, "C:…", "P:…"
+// for those with; see placeKeys).
 type nameKey struct {
 	cell  cell
 	place string
