@@ -536,6 +536,9 @@ type serviceView struct {
 	Stale      bool
 	Inactive   bool
 	Picks      servicePicks
+	// MergedInto, for staff only (visitors are redirected), is the
+	// service this one was merged into (matches.go).
+	MergedInto string
 }
 
 type placeView struct {
@@ -710,6 +713,13 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, sv.Name, "directory", nil)
 	v := s.serviceView(p.L, sv, haven.StaffView(r.Context()))
 	v.Picks = newServicePicks(sheetIDs(r.URL.Query()), sv.ID)
+	if s.Matches != nil && haven.StaffView(r.Context()) {
+		if to, err := s.Matches.MergedInto(r.Context(), sv.ID); err != nil {
+			s.log(r.Context()).Warn("merged into", "service", sv.ID, "err", err)
+		} else {
+			v.MergedInto = to
+		}
+	}
 	p.Title = v.S.Name // in the visitor's language where it can be
 	p.Data = v
 	s.render(w, r, http.StatusOK, "service", p)

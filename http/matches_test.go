@@ -105,6 +105,14 @@ func TestMatchesPages(t *testing.T) {
 				t.Errorf("GET %s: %d → %q, want 302 → %q", path, w.Code, w.Header().Get("Location"), want)
 			}
 		}
+		// Curators see the merged-away listing itself, saying where it went.
+		if w := get(s, "/services/"+a, c); w.Code != 200 || !strings.Contains(w.Body.String(), "Merged into another listing") ||
+			!strings.Contains(w.Body.String(), `href="/services/`+b+`"`) {
+			t.Errorf("the curator's view of a merged-away listing: %d", w.Code)
+		}
+		if w := get(s, "/services/"+b, c); strings.Contains(w.Body.String(), "Merged into another listing") {
+			t.Error("the kept listing says it was merged away")
+		}
 		if w := get(s, "/services/no-such-service", nil); w.Code != 404 {
 			t.Errorf("an unknown service: %d", w.Code)
 		}
