@@ -197,6 +197,39 @@ func TestMatchAndMergeTwoSources(t *testing.T) {
 			t.Errorf("merge history after undo: %+v", merges)
 		}
 
+		// Merges of merges: the first id follows both, and undoing the
+		// second leads it back to the first survivor.
+		third := ""
+		for _, q := range pairs {
+			if q.A.ID != survivorID && q.A.ID != absorbedID {
+				third = q.A.ID
+				break
+			}
+		}
+		m1, err := dir.MergeServices(ctx, "c@example.org", survivorID, absorbedID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m2, err := dir.MergeServices(ctx, "c@example.org", third, survivorID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if to, _ := dir.MergedInto(ctx, absorbedID); to != third {
+			t.Errorf("after two merges the first id leads to %q, want %q", to, third)
+		}
+		if _, err := dir.MergeServices(ctx, "c@example.org", survivorID, third, nil); haven.ErrorCode(err) != haven.ECONFLICT {
+			t.Errorf("merging into a merged-away service: %v, want ECONFLICT", err)
+		}
+		if err := dir.UndoMerge(ctx, "c@example.org", m2.ID); err != nil {
+			t.Fatal(err)
+		}
+		if to, _ := dir.MergedInto(ctx, absorbedID); to != survivorID {
+			t.Errorf("after undoing the second merge the first id leads to %q, want %q", to, survivorID)
+		}
+		if err := dir.UndoMerge(ctx, "c@example.org", m1.ID); err != nil {
+			t.Fatal(err)
+		}
+
 		// Not the same: remembered.
 		if err := dir.MarkDistinct(ctx, "c@example.org", absorbedID, survivorID); err != nil {
 			t.Fatal(err)
