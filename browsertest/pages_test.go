@@ -110,6 +110,8 @@ func tourPages(x ids) []pageCase {
 		{name: "admin-country-edit", path: "/admin/countries/MX/edit", status: 200, admin: true},
 		{name: "admin-learn-edit", path: "/admin/learn/" + x.slug + "/edit", status: 200, admin: true},
 		{name: "admin-history", path: "/admin/history/resource/" + x.resource, status: 200, admin: true},
+		{name: "admin-matches", path: "/admin/matches", status: 200, admin: true, shot: true},
+		{name: "admin-merge", path: "/admin/matches/merge?a=" + x.service + "&b=" + x.service2, status: 200, admin: true, shot: true},
 		{name: "account", path: "/account", status: 200, admin: true},
 		{name: "screening-save", status: 200, admin: true, shot: true, visit: func(tb *tab, lang string) {
 			screenTo(tb, lang, true)

@@ -41,7 +41,7 @@ func MustCurationServerOn(t testing.TB, dsn string) (*havenhttp.Server, *sqlstor
 	s, _, db := MustServerOn(t, dsn)
 	s.PasswordParams = cheap
 	dir := sqlstore.NewDirectoryService(db)
-	s.Directory, s.DirEditor, s.Takedowns, s.Countries = dir, dir, dir, sqlstore.NewCountryService(db)
+	s.Directory, s.DirEditor, s.Takedowns, s.Countries, s.Matches = dir, dir, dir, sqlstore.NewCountryService(db), dir
 	res := sqlstore.NewResourceService(db)
 	s.Resources, s.Editor, s.Accounts, s.Audit, s.Curation, s.Suggestions, s.Learning = res, res, sqlstore.NewAccountService(db),
 		sqlstore.NewAuditService(db), sqlstore.NewCurationService(db), sqlstore.NewSuggestionService(db), sqlstore.NewLearningService(db)
@@ -255,6 +255,9 @@ func TestRoles(t *testing.T) {
 		"POST /account/password": haven.RoleScreener, "GET /account/2fa": haven.RoleScreener, "GET /account/2fa/qr.png": haven.RoleScreener,
 		"POST /account/2fa": haven.RoleScreener, "POST /account/2fa/disable": haven.RoleScreener, "POST /admin/security": haven.RoleAdmin,
 		"GET /admin/takedown/{kind}/{id}": haven.RoleCurator, "POST /admin/takedown/{kind}/{id}": haven.RoleCurator,
+		"GET /admin/matches": haven.RoleCurator, "GET /admin/matches/merge": haven.RoleCurator,
+		"POST /admin/matches/merge": haven.RoleCurator, "POST /admin/matches/distinct": haven.RoleCurator,
+		"POST /admin/matches/merges/{id}/undo": haven.RoleCurator,
 	}
 	for _, p := range s.Patterns() {
 		if strings.Contains(p, "/admin") || strings.Contains(p, "/account") {

@@ -536,6 +536,9 @@ type serviceView struct {
 	Stale      bool
 	Inactive   bool
 	Picks      servicePicks
+	// MergedInto, for staff only (visitors are redirected), is the
+	// service this one was merged into (matches.go).
+	MergedInto string
 }
 
 type placeView struct {
@@ -702,12 +705,21 @@ func clock(lang, hm string) string {
 func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 	sv, err := s.Directory.FindServiceByID(r.Context(), strings.ToLower(r.PathValue("id")))
 	if err != nil {
-		s.renderError(w, r, err)
+		if !s.mergedRedirect(w, r, err, "/services/") {
+			s.renderError(w, r, err)
+		}
 		return
 	}
 	p := s.newPage(r, sv.Name, "directory", nil)
 	v := s.serviceView(p.L, sv, haven.StaffView(r.Context()))
 	v.Picks = newServicePicks(sheetIDs(r.URL.Query()), sv.ID)
+	if s.Matches != nil && haven.StaffView(r.Context()) {
+		if to, err := s.Matches.MergedInto(r.Context(), sv.ID); err != nil {
+			s.log(r.Context()).Warn("merged into", "service", sv.ID, "err", err)
+		} else {
+			v.MergedInto = to
+		}
+	}
 	p.Title = v.S.Name // in the visitor's language where it can be
 	p.Data = v
 	s.render(w, r, http.StatusOK, "service", p)

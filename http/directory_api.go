@@ -377,7 +377,9 @@ func (s *Server) handleHSDSService(w http.ResponseWriter, r *http.Request) {
 		err = s.withAuditMetadata(r.Context(), sv)
 	}
 	if err != nil {
-		writeJSONError(w, r, s.Logger, err)
+		if !s.mergedRedirect(w, r, err, "/api/hsds/services/") {
+			writeJSONError(w, r, s.Logger, err)
+		}
 		return
 	}
 	writeJSON(w, http.StatusOK, sv)

@@ -55,6 +55,9 @@ type Server struct {
 	Suggestions haven.SuggestionService
 	Learning    haven.LearningService
 	Takedowns   haven.TakedownService // without it, the take-down pages are not found
+	// Matches finds and merges duplicate services; without it the matches
+	// pages are not found and merged ids lead nowhere.
+	Matches haven.MatchService
 	// Screening is the frozen question bank 1, which format-1 records were
 	// written against; Screening2 is the bank new interviews ask.
 	Screening  *screening.Bank
@@ -262,6 +265,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/terms/{id}", s.requireRole(haven.RoleCurator, s.handleSaveTerm))
 	s.handle(mux, "GET /admin/takedown/{kind}/{id}", s.requireRole(haven.RoleCurator, s.handleTakedown))
 	s.handle(mux, "POST /admin/takedown/{kind}/{id}", s.requireRole(haven.RoleCurator, s.handleTakedownAction))
+	s.handle(mux, "GET /admin/matches", s.requireRole(haven.RoleCurator, s.handleMatches))
+	s.handle(mux, "GET /admin/matches/merge", s.requireRole(haven.RoleCurator, s.handleMergeForm))
+	s.handle(mux, "POST /admin/matches/merge", s.requireRole(haven.RoleCurator, s.handleMerge))
+	s.handle(mux, "POST /admin/matches/distinct", s.requireRole(haven.RoleCurator, s.handleMatchDistinct))
+	s.handle(mux, "POST /admin/matches/merges/{id}/undo", s.requireRole(haven.RoleCurator, s.handleUndoMerge))
 	s.handle(mux, "GET /admin/countries/{code}/edit", s.requireRole(haven.RoleCurator, s.handleEditCountry))
 	s.handle(mux, "POST /admin/countries/{code}", s.requireRole(haven.RoleCurator, s.handleSaveCountry))
 

@@ -174,7 +174,7 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 		ix.AfterBuild = func() { debug.FreeOSMemory() }
 		go ix.Run(ctx) // builds in the background, then follows every write
 	}
-	srv.Directory, srv.Search, srv.DirEditor, srv.Takedowns, srv.Importer = dir, searcher, dir, dir, dir
+	srv.Directory, srv.Search, srv.DirEditor, srv.Takedowns, srv.Importer, srv.Matches = dir, searcher, dir, dir, dir, dir
 	srv.SearchReady = searcher.Ready
 	accounts := sqlstore.NewAccountService(db)
 	srv.Countries, srv.Accounts, srv.Security, srv.Audit = sqlstore.NewCountryService(db), accounts, accounts, sqlstore.NewAuditService(db)

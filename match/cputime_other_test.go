@@ -1,0 +1,8 @@
+//go:build !unix
+
+package match
+
+import "time"
+
+// cpuTime is not measured here; the benchmark reports 0.
+func cpuTime() time.Duration { return 0 }
