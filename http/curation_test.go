@@ -46,6 +46,7 @@ func MustCurationServerOn(t testing.TB, dsn string) (*havenhttp.Server, *sqlstor
 	s.Resources, s.Editor, s.Accounts, s.Audit, s.Curation, s.Suggestions, s.Learning = res, res, sqlstore.NewAccountService(db),
 		sqlstore.NewAuditService(db), sqlstore.NewCurationService(db), sqlstore.NewSuggestionService(db), sqlstore.NewLearningService(db)
 	s.Security = sqlstore.NewAccountService(db)
+	s.Providers = sqlstore.NewProviderService(db)
 	for _, role := range haven.Roles {
 		hash, err := auth.HashPassword(testPassword, cheap)
 		if err != nil {
@@ -255,9 +256,19 @@ func TestRoles(t *testing.T) {
 		"POST /account/password": haven.RoleScreener, "GET /account/2fa": haven.RoleScreener, "GET /account/2fa/qr.png": haven.RoleScreener,
 		"POST /account/2fa": haven.RoleScreener, "POST /account/2fa/disable": haven.RoleScreener, "POST /admin/security": haven.RoleAdmin,
 		"GET /admin/takedown/{kind}/{id}": haven.RoleCurator, "POST /admin/takedown/{kind}/{id}": haven.RoleCurator,
+		// Issue 21: providers, and the curators' page of an
+		// organization's providers.
+		"GET /admin/organizations/{id}/providers": haven.RoleCurator, "POST /admin/organizations/{id}/providers/settings": haven.RoleCurator,
+		"POST /admin/organizations/{id}/providers/link": haven.RoleCurator, "POST /admin/organizations/{id}/providers/{user}/unlink": haven.RoleCurator,
+		"GET /provider": haven.RoleProvider, "GET /provider/services/{id}/edit": haven.RoleProvider, "POST /provider/services/{id}": haven.RoleProvider,
+		"GET /provider/locations/{id}/edit": haven.RoleProvider, "POST /provider/locations/{id}": haven.RoleProvider,
+		"GET /provider/organizations/{id}/edit": haven.RoleProvider, "POST /provider/organizations/{id}": haven.RoleProvider,
+	}
+	if _, ok := cookies[haven.RoleProvider]; !ok {
+		t.Fatal("the provider is not among the roles tried")
 	}
 	for _, p := range s.Patterns() {
-		if strings.Contains(p, "/admin") || strings.Contains(p, "/account") {
+		if strings.Contains(p, "/admin") || strings.Contains(p, "/account") || strings.Contains(p, "/provider") {
 			if _, ok := need[p]; !ok {
 				t.Errorf("route %s has no role expectation in this test", p)
 			}
@@ -269,6 +280,9 @@ func TestRoles(t *testing.T) {
 			return role != ""
 		case haven.RoleCurator:
 			return role == haven.RoleCurator || role == haven.RoleAdmin
+		case haven.RoleProvider:
+			// Only providers: staff edit through their own pages.
+			return role == haven.RoleProvider
 		}
 		return role == needed
 	}

@@ -55,6 +55,9 @@ type Server struct {
 	Suggestions haven.SuggestionService
 	Learning    haven.LearningService
 	Takedowns   haven.TakedownService // without it, the take-down pages are not found
+	// Providers ties provider accounts to organizations and takes their
+	// edits; without it, the provider pages are not found.
+	Providers haven.ProviderService
 	// Screening is the frozen question bank 1, which format-1 records were
 	// written against; Screening2 is the bank new interviews ask.
 	Screening  *screening.Bank
@@ -262,6 +265,17 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/terms/{id}", s.requireRole(haven.RoleCurator, s.handleSaveTerm))
 	s.handle(mux, "GET /admin/takedown/{kind}/{id}", s.requireRole(haven.RoleCurator, s.handleTakedown))
 	s.handle(mux, "POST /admin/takedown/{kind}/{id}", s.requireRole(haven.RoleCurator, s.handleTakedownAction))
+	s.handle(mux, "GET /admin/organizations/{id}/providers", s.requireRole(haven.RoleCurator, s.withProviders(s.handleProviders)))
+	s.handle(mux, "POST /admin/organizations/{id}/providers/settings", s.requireRole(haven.RoleCurator, s.withProviders(s.handleProviderSettings)))
+	s.handle(mux, "POST /admin/organizations/{id}/providers/link", s.requireRole(haven.RoleCurator, s.withProviders(s.handleLinkProvider)))
+	s.handle(mux, "POST /admin/organizations/{id}/providers/{user}/unlink", s.requireRole(haven.RoleCurator, s.withProviders(s.handleUnlinkProvider)))
+	s.handle(mux, "GET /provider", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderDashboard)))
+	s.handle(mux, "GET /provider/services/{id}/edit", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderEditService)))
+	s.handle(mux, "POST /provider/services/{id}", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderSaveService)))
+	s.handle(mux, "GET /provider/locations/{id}/edit", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderEditLocation)))
+	s.handle(mux, "POST /provider/locations/{id}", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderSaveLocation)))
+	s.handle(mux, "GET /provider/organizations/{id}/edit", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderEditOrganization)))
+	s.handle(mux, "POST /provider/organizations/{id}", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderSaveOrganization)))
 	s.handle(mux, "GET /admin/countries/{code}/edit", s.requireRole(haven.RoleCurator, s.handleEditCountry))
 	s.handle(mux, "POST /admin/countries/{code}", s.requireRole(haven.RoleCurator, s.handleSaveCountry))
 
