@@ -58,6 +58,12 @@ type Server struct {
 	// Providers ties provider accounts to organizations and takes their
 	// edits; without it, the provider pages are not found.
 	Providers haven.ProviderService
+	// Mailer sends invitations; without it, the curator is shown the
+	// link to pass on.
+	Mailer haven.Mailer
+	// PublicURL is the site's address for links in e-mail
+	// (https://host); when empty, the request's host is used.
+	PublicURL string
 	// Screening is the frozen question bank 1, which format-1 records were
 	// written against; Screening2 is the bank new interviews ask.
 	Screening  *screening.Bank

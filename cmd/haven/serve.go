@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"haven/hsds"
 	havenhttp "haven/http"
 	"haven/learning"
+	"haven/mail"
 	"haven/metrics"
 	"haven/sample"
 	"haven/searchindex"
@@ -65,6 +67,9 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 			fs.IntVar(&limits.APIBurst, "api-burst", limits.APIBurst, "requests a client may make to /api/ at once")
 			fs.IntVar(&limits.Searches, "max-searches", limits.Searches, "directory searches running at once; more wait their turn")
 			fs.IntVar(&limits.Exports, "max-exports", limits.Exports, "exports (NDJSON, referral PDFs) running at once; more wait their turn")
+			smtpURL := fs.String("smtp-url", envOr("HAVEN_SMTP_URL", ""), "SMTP server for invitations and re-verification requests: smtps://user:password@host:465, or smtp://user:password@host:587 (STARTTLS required; ?starttls=off for a trusted relay); none by default, and pages then show links to copy; env HAVEN_SMTP_URL")
+			smtpFrom := fs.String("smtp-from", envOr("HAVEN_SMTP_FROM", ""), "the address Haven's e-mail comes from (needed with --smtp-url); env HAVEN_SMTP_FROM")
+			publicURL := fs.String("public-url", envOr("HAVEN_PUBLIC_URL", ""), "the site's address as people reach it, e.g. https://haven.example.org, for links in e-mail; env HAVEN_PUBLIC_URL")
 			search := fs.String("search", envOr("HAVEN_SEARCH", "auto"), "what answers directory searches: index (in memory, built at start), sql, or auto (SQL until the index is built); env HAVEN_SEARCH")
 			return func(ctx context.Context, m *Main, args []string) error {
 				if len(args) > 0 {
@@ -106,6 +111,17 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 					return err
 				}
 				m.linksAllowPrivate = *linksPrivate
+				var mailer *mail.Sender
+				if *smtpURL != "" {
+					if mailer, err = mail.Parse(*smtpURL, *smtpFrom); err != nil {
+						return fmt.Errorf("--smtp-url or --smtp-from: %w", err)
+					}
+					m.Logger.Info("e-mail goes through SMTP", "server", mailer.String())
+				}
+				public, err := parsePublicURL(*publicURL)
+				if err != nil {
+					return err
+				}
 				return m.serve(ctx, *addr, mc, db, *exitURL, *withSample, *jobTick, *checkEvery, mode, func(s *havenhttp.Server) {
 					s.Sessions = havenhttp.SessionConfig{Idle: *idle, Absolute: *maxAge, SecureCookies: *secure}
 					s.StaleMonths = *staleMonths
@@ -116,6 +132,10 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 					s.AdminsReadScreenings = *adminsRead
 					s.ScreeningMinimalNotes = *minimalNotes
 					s.Zone = zone
+					if mailer != nil {
+						s.Mailer = mailer
+					}
+					s.PublicURL = public
 				})
 			}
 		},
@@ -322,4 +342,17 @@ func serveMetrics(addr string, mx *metrics.Metrics, m *Main) (stop func(), bound
 		defer cancel()
 		hs.Shutdown(ctx)
 	}, ln.Addr().String(), nil
+}
+
+// parsePublicURL checks --public-url: an http(s) address without a path,
+// query or fragment, given without its last slash.
+func parsePublicURL(raw string) (string, error) {
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("--public-url %q: give the site's address as https://host or https://host:port, nothing after it", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
 }
