@@ -47,6 +47,7 @@ func MustCurationServerOn(t testing.TB, dsn string) (*havenhttp.Server, *sqlstor
 		sqlstore.NewAuditService(db), sqlstore.NewCurationService(db), sqlstore.NewSuggestionService(db), sqlstore.NewLearningService(db)
 	s.Security = sqlstore.NewAccountService(db)
 	s.Providers = sqlstore.NewProviderService(db)
+	s.Invitations = sqlstore.NewProviderService(db)
 	for _, role := range haven.Roles {
 		hash, err := auth.HashPassword(testPassword, cheap)
 		if err != nil {
@@ -260,6 +261,7 @@ func TestRoles(t *testing.T) {
 		// organization's providers.
 		"GET /admin/organizations/{id}/providers": haven.RoleCurator, "POST /admin/organizations/{id}/providers/settings": haven.RoleCurator,
 		"POST /admin/organizations/{id}/providers/link": haven.RoleCurator, "POST /admin/organizations/{id}/providers/{user}/unlink": haven.RoleCurator,
+		"POST /admin/organizations/{id}/providers/invite": haven.RoleCurator,
 		"GET /provider": haven.RoleProvider, "GET /provider/services/{id}/edit": haven.RoleProvider, "POST /provider/services/{id}": haven.RoleProvider,
 		"GET /provider/locations/{id}/edit": haven.RoleProvider, "POST /provider/locations/{id}": haven.RoleProvider,
 		"GET /provider/organizations/{id}/edit": haven.RoleProvider, "POST /provider/organizations/{id}": haven.RoleProvider,

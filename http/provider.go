@@ -17,7 +17,7 @@ import (
 // withProviders answers 404 when the server has no provider service.
 func (s *Server) withProviders(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if s.Providers == nil {
+		if s.Providers == nil || s.Invitations == nil {
 			s.renderError(w, r, haven.Errorf(haven.ENOTFOUND, "not found"))
 			return
 		}

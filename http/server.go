@@ -58,6 +58,9 @@ type Server struct {
 	// Providers ties provider accounts to organizations and takes their
 	// edits; without it, the provider pages are not found.
 	Providers haven.ProviderService
+	// Invitations keeps providers' invitations; without it, inviting is
+	// not found.
+	Invitations haven.InvitationService
 	// Mailer sends invitations; without it, the curator is shown the
 	// link to pass on.
 	Mailer haven.Mailer
@@ -275,6 +278,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/organizations/{id}/providers/settings", s.requireRole(haven.RoleCurator, s.withProviders(s.handleProviderSettings)))
 	s.handle(mux, "POST /admin/organizations/{id}/providers/link", s.requireRole(haven.RoleCurator, s.withProviders(s.handleLinkProvider)))
 	s.handle(mux, "POST /admin/organizations/{id}/providers/{user}/unlink", s.requireRole(haven.RoleCurator, s.withProviders(s.handleUnlinkProvider)))
+	s.handle(mux, "POST /admin/organizations/{id}/providers/invite", s.requireRole(haven.RoleCurator, s.withProviders(s.handleInviteProvider)))
+	s.handle(mux, "GET /invitation", s.withProviders(s.handleInvitation))
+	s.handle(mux, "POST /invitation", s.withProviders(s.handleAcceptInvitation))
 	s.handle(mux, "GET /provider", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderDashboard)))
 	s.handle(mux, "GET /provider/services/{id}/edit", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderEditService)))
 	s.handle(mux, "POST /provider/services/{id}", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderSaveService)))

@@ -200,7 +200,8 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	srv.Countries, srv.Accounts, srv.Security, srv.Audit = sqlstore.NewCountryService(db), accounts, accounts, sqlstore.NewAuditService(db)
 	srv.Curation, srv.Learning, srv.Records = sqlstore.NewCurationService(db), sqlstore.NewLearningService(db), sqlstore.NewScreeningRecordService(db)
 	srv.Drafts = sqlstore.NewScreeningDraftService(db)
-	srv.Providers = sqlstore.NewProviderService(db)
+	providers := sqlstore.NewProviderService(db)
+	srv.Providers, srv.Invitations = providers, providers
 	if srv.Sections, _, err = learning.Load(); err != nil {
 		return err
 	}
