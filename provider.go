@@ -128,3 +128,68 @@ var Locales = []string{"en", "es"}
 
 // ValidLocale reports whether l is one of Locales.
 func ValidLocale(l string) bool { return l == "en" || l == "es" }
+
+// Yearly re-verification: a year after a provider is tied to an
+// organization, and every year after, each of its providers is asked by
+// e-mail whether its listings are still correct, and reminded once after
+// three weeks without an answer.
+const (
+	ReverifyEvery       = 365 * 24 * time.Hour
+	ReverifyRemindAfter = 21 * 24 * time.Hour
+)
+
+// Answers to a re-verification request.
+const (
+	ReverifyCorrect = "correct"
+	ReverifyChanges = "changes"
+)
+
+// ReverifyRequest is one request to one provider to confirm an
+// organization's listings.
+type ReverifyRequest struct {
+	ID, OrganizationID, OrganizationName string
+	UserID, Email, Locale                string
+	SentAt, RemindedAt, AnsweredAt       time.Time
+	// Answer is ReverifyCorrect or ReverifyChanges once answered, by
+	// AnsweredBy (one provider answers for the organization).
+	Answer, AnsweredBy string
+	// Services are the organization's services, when a request is read
+	// for its page.
+	Services []ProviderListing
+}
+
+// ReverifyService keeps re-verification requests. The tokens of their
+// links are kept only hashed; a request may have two (the first mail's
+// and the reminder's).
+type ReverifyService interface {
+	// DueReverifications returns the requests due now, not yet stored:
+	// one per active provider of each organization that has had no request
+	// within ReverifyEvery, once the provider has been tied to it that
+	// long.
+	DueReverifications(ctx context.Context) ([]ReverifyRequest, error)
+	// StartReverify stores a request of organization orgID to provider
+	// userID with its link's token hash, audited, and returns it.
+	StartReverify(ctx context.Context, orgID, userID, tokenHash string) (*ReverifyRequest, error)
+	// CancelReverify removes a request whose mail could not be sent, so
+	// that the next run tries again.
+	CancelReverify(ctx context.Context, id string) error
+	// DueReminders returns the unanswered requests sent ReverifyRemindAfter
+	// ago or more and not reminded yet.
+	DueReminders(ctx context.Context) ([]ReverifyRequest, error)
+	// RemindReverify adds the reminder's token hash to a request and
+	// records the reminder.
+	RemindReverify(ctx context.Context, id, tokenHash string) error
+	// FindReverify returns the request a link's token hash opens, with the
+	// organization's services; ENOTFOUND for an unknown token.
+	FindReverify(ctx context.Context, tokenHash string) (*ReverifyRequest, error)
+	// AnswerReverify records an answer, audited under the provider: with
+	// ReverifyCorrect every service of the organization, and the
+	// organization, are verified today; with ReverifyChanges the text
+	// goes to the curators' queue. Either answers every open request of
+	// the organization. ENOTFOUND for an unknown token; ECONFLICT when
+	// already answered; EINVALID for an unknown answer, or changes empty
+	// or longer than 4000 characters.
+	AnswerReverify(ctx context.Context, tokenHash, answer, changes string) error
+	// OpenReverifications returns the unanswered requests, oldest first.
+	OpenReverifications(ctx context.Context) ([]ReverifyRequest, error)
+}

@@ -48,6 +48,7 @@ func MustCurationServerOn(t testing.TB, dsn string) (*havenhttp.Server, *sqlstor
 	s.Security = sqlstore.NewAccountService(db)
 	s.Providers = sqlstore.NewProviderService(db)
 	s.Invitations = sqlstore.NewProviderService(db)
+	s.Reverify = sqlstore.NewProviderService(db)
 	for _, role := range haven.Roles {
 		hash, err := auth.HashPassword(testPassword, cheap)
 		if err != nil {

@@ -25,6 +25,17 @@ func (s *Server) withProviders(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// withReverify answers 404 when the server keeps no re-verifications.
+func (s *Server) withReverify(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.Reverify == nil {
+			s.renderError(w, r, haven.Errorf(haven.ENOTFOUND, "not found"))
+			return
+		}
+		h(w, r)
+	}
+}
+
 type providerDashboard struct {
 	Orgs    []haven.ProviderOrganization
 	Pending []*haven.Suggestion

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"haven"
+	"haven/auth"
 	"haven/hsds"
 	havenhttp "haven/http"
 	"haven/internal/testpg"
@@ -234,5 +235,35 @@ func TestProviderSeesNoStaffPages(t *testing.T) {
 	}
 	if r := get(w.s, "/provider", signIn(t, w.s, "admin@example.org")); r.Code != http.StatusForbidden {
 		t.Errorf("admin GET /provider: %d, want 403", r.Code)
+	}
+}
+
+// TestDashboardShowsUnanswered: the curators' dashboard lists who has not
+// answered a re-verification request, and no longer once it is answered.
+func TestDashboardShowsUnanswered(t *testing.T) {
+	w := mustProviderWorld(t, t.TempDir()+"/haven.db")
+	ctx, store := context.Background(), sqlstore.NewProviderService(w.db)
+	token, hash := auth.NewToken()
+	if _, err := store.StartReverify(ctx, w.mine.OrganizationID, w.providerID, hash); err != nil {
+		t.Fatal(err)
+	}
+	curator := signIn(t, w.s, "curator@example.org")
+	section := func() string {
+		body := get(w.s, "/admin", curator).Body.String()
+		i := strings.Index(body, `id="reverify"`)
+		j := strings.Index(body[i+1:], "<h2")
+		if i < 0 || j < 0 {
+			return ""
+		}
+		return body[i : i+1+j]
+	}
+	if s := section(); !strings.Contains(s, "provider@example.org") || !strings.Contains(s, "/admin/organizations/"+w.mine.OrganizationID+"/providers") {
+		t.Fatalf("the dashboard does not list the unanswered request: %q", s)
+	}
+	if err := store.AnswerReverify(ctx, auth.HashToken(token), haven.ReverifyCorrect, ""); err != nil {
+		t.Fatal(err)
+	}
+	if s := section(); strings.Contains(s, "provider@example.org") {
+		t.Error("an answered request is still listed")
 	}
 }

@@ -61,6 +61,9 @@ type Server struct {
 	// Invitations keeps providers' invitations; without it, inviting is
 	// not found.
 	Invitations haven.InvitationService
+	// Reverify keeps the yearly re-verification requests; without it,
+	// their page is not found and the dashboard does not list them.
+	Reverify haven.ReverifyService
 	// Mailer sends invitations; without it, the curator is shown the
 	// link to pass on.
 	Mailer haven.Mailer
@@ -281,6 +284,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/organizations/{id}/providers/invite", s.requireRole(haven.RoleCurator, s.withProviders(s.handleInviteProvider)))
 	s.handle(mux, "GET /invitation", s.withProviders(s.handleInvitation))
 	s.handle(mux, "POST /invitation", s.withProviders(s.handleAcceptInvitation))
+	s.handle(mux, "GET /reverify", s.withReverify(s.handleReverify))
+	s.handle(mux, "POST /reverify", s.withReverify(s.handleAnswerReverify))
 	s.handle(mux, "GET /provider", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderDashboard)))
 	s.handle(mux, "GET /provider/services/{id}/edit", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderEditService)))
 	s.handle(mux, "POST /provider/services/{id}", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderSaveService)))

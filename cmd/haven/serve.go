@@ -201,7 +201,7 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	srv.Curation, srv.Learning, srv.Records = sqlstore.NewCurationService(db), sqlstore.NewLearningService(db), sqlstore.NewScreeningRecordService(db)
 	srv.Drafts = sqlstore.NewScreeningDraftService(db)
 	providers := sqlstore.NewProviderService(db)
-	srv.Providers, srv.Invitations = providers, providers
+	srv.Providers, srv.Invitations, srv.Reverify = providers, providers, providers
 	if srv.Sections, _, err = learning.Load(); err != nil {
 		return err
 	}
@@ -234,6 +234,12 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 		}
 		if keep := srv.ScreeningRetention; keep > 0 {
 			jobs = append(jobs, purgeJob(db, keep, m))
+		}
+		switch {
+		case srv.Mailer != nil && srv.PublicURL != "":
+			jobs = append(jobs, reverifyJob(sqlstore.NewProviderService(db), srv.Mailer, srv.PublicURL, m.Logger))
+		case srv.Mailer != nil:
+			m.Logger.Warn("no yearly re-verification requests to providers: they need --public-url for their links")
 		}
 		go sqlstore.NewJobService(db).RunJobs(ctx, runner, jobTick, jobs, m.Logger)
 	}
