@@ -25,6 +25,12 @@ type providersData struct {
 	// Mailed says the invitation went by e-mail to InviteEmail.
 	Mailed      bool
 	InviteEmail string
+	// Tokens are the organization's partner API tokens (HasTokens: the
+	// server keeps them); NewToken one just made, shown this once.
+	Tokens                 []haven.APIToken
+	HasTokens              bool
+	TokenName              string
+	NewToken, NewTokenName string
 }
 
 func (s *Server) renderProviders(w http.ResponseWriter, r *http.Request, status int, d providersData) {
@@ -42,6 +48,13 @@ func (s *Server) renderProviders(w http.ResponseWriter, r *http.Request, status 
 	if d.Providers, err = s.Providers.OrganizationProviders(r.Context(), o.ID); err != nil {
 		s.renderError(w, r, err)
 		return
+	}
+	if s.APITokens != nil {
+		d.HasTokens = true
+		if d.Tokens, err = s.APITokens.ListAPITokens(r.Context(), o.ID); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 	}
 	if d.Locale == "" {
 		d.Locale = "en"

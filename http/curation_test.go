@@ -49,6 +49,7 @@ func MustCurationServerOn(t testing.TB, dsn string) (*havenhttp.Server, *sqlstor
 	s.Providers = sqlstore.NewProviderService(db)
 	s.Invitations = sqlstore.NewProviderService(db)
 	s.Reverify = sqlstore.NewProviderService(db)
+	s.APITokens = sqlstore.NewProviderService(db)
 	for _, role := range haven.Roles {
 		hash, err := auth.HashPassword(testPassword, cheap)
 		if err != nil {
@@ -263,6 +264,7 @@ func TestRoles(t *testing.T) {
 		"GET /admin/organizations/{id}/providers": haven.RoleCurator, "POST /admin/organizations/{id}/providers/settings": haven.RoleCurator,
 		"POST /admin/organizations/{id}/providers/link": haven.RoleCurator, "POST /admin/organizations/{id}/providers/{user}/unlink": haven.RoleCurator,
 		"POST /admin/organizations/{id}/providers/invite": haven.RoleCurator,
+		"POST /admin/organizations/{id}/tokens":           haven.RoleCurator, "POST /admin/organizations/{id}/tokens/{token}/revoke": haven.RoleCurator,
 		"GET /provider": haven.RoleProvider, "GET /provider/services/{id}/edit": haven.RoleProvider, "POST /provider/services/{id}": haven.RoleProvider,
 		"GET /provider/locations/{id}/edit": haven.RoleProvider, "POST /provider/locations/{id}": haven.RoleProvider,
 		"GET /provider/organizations/{id}/edit": haven.RoleProvider, "POST /provider/organizations/{id}": haven.RoleProvider,
@@ -274,6 +276,25 @@ func TestRoles(t *testing.T) {
 		if strings.Contains(p, "/admin") || strings.Contains(p, "/account") || strings.Contains(p, "/provider") {
 			if _, ok := need[p]; !ok {
 				t.Errorf("route %s has no role expectation in this test", p)
+			}
+		}
+	}
+	// The partner API opens to an API token only: no session, whatever
+	// its role, gets in.
+	for _, p := range s.Patterns() {
+		method, path, _ := strings.Cut(p, " ")
+		if !strings.HasPrefix(path, "/api/v1/partner/") {
+			continue
+		}
+		for role, c := range cookies {
+			r := httptest.NewRequest(method, path, nil)
+			if c != nil {
+				r.AddCookie(c)
+			}
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, r)
+			if w.Code != http.StatusUnauthorized {
+				t.Errorf("%s as %q with a session: %d, want 401", p, role, w.Code)
 			}
 		}
 	}

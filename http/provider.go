@@ -36,6 +36,17 @@ func (s *Server) withReverify(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// withTokens answers 404 when the server keeps no API tokens.
+func (s *Server) withTokens(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.APITokens == nil {
+			s.renderError(w, r, haven.Errorf(haven.ENOTFOUND, "not found"))
+			return
+		}
+		h(w, r)
+	}
+}
+
 type providerDashboard struct {
 	Orgs    []haven.ProviderOrganization
 	Pending []*haven.Suggestion

@@ -64,6 +64,9 @@ type Server struct {
 	// Reverify keeps the yearly re-verification requests; without it,
 	// their page is not found and the dashboard does not list them.
 	Reverify haven.ReverifyService
+	// APITokens keeps partners' API tokens; without it, the partner API
+	// is not found.
+	APITokens haven.APITokenService
 	// Mailer sends invitations; without it, the curator is shown the
 	// link to pass on.
 	Mailer haven.Mailer
@@ -131,6 +134,7 @@ type Server struct {
 	signinThrottle *auth.Throttle
 	suggestLimiter *auth.Limiter
 	apiLimiter     *auth.Limiter
+	partnerLimiter *auth.Limiter
 	setupOnce      sync.Once
 	searchSlots    chan struct{}
 	exportSlots    chan struct{}
@@ -284,6 +288,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/organizations/{id}/providers/invite", s.requireRole(haven.RoleCurator, s.withProviders(s.handleInviteProvider)))
 	s.handle(mux, "GET /invitation", s.withProviders(s.handleInvitation))
 	s.handle(mux, "POST /invitation", s.withProviders(s.handleAcceptInvitation))
+	s.handle(mux, "POST /admin/organizations/{id}/tokens", s.requireRole(haven.RoleCurator, s.withTokens(s.handleCreateAPIToken)))
+	s.handle(mux, "POST /admin/organizations/{id}/tokens/{token}/revoke", s.requireRole(haven.RoleCurator, s.withTokens(s.handleRevokeAPIToken)))
+	s.handlePartner(mux, "GET /api/v1/partner/whoami", s.handlePartnerWhoami)
 	s.handle(mux, "GET /reverify", s.withReverify(s.handleReverify))
 	s.handle(mux, "POST /reverify", s.withReverify(s.handleAnswerReverify))
 	s.handle(mux, "GET /provider", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderDashboard)))

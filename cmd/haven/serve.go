@@ -65,6 +65,8 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 			limits := havenhttp.DefaultLimits()
 			fs.Float64Var(&limits.APIRate, "api-rate", limits.APIRate, "requests a second each client may make to /api/, after --api-burst (0 turns the limit off)")
 			fs.IntVar(&limits.APIBurst, "api-burst", limits.APIBurst, "requests a client may make to /api/ at once")
+			fs.Float64Var(&limits.PartnerRate, "partner-rate", limits.PartnerRate, "requests a second each partner API token may make, after --partner-burst")
+			fs.IntVar(&limits.PartnerBurst, "partner-burst", limits.PartnerBurst, "requests a partner API token may make at once")
 			fs.IntVar(&limits.Searches, "max-searches", limits.Searches, "directory searches running at once; more wait their turn")
 			fs.IntVar(&limits.Exports, "max-exports", limits.Exports, "exports (NDJSON, referral PDFs) running at once; more wait their turn")
 			smtpURL := fs.String("smtp-url", envOr("HAVEN_SMTP_URL", ""), "SMTP server for invitations and re-verification requests: smtps://user:password@host:465, or smtp://user:password@host:587 (STARTTLS required; ?starttls=off for a trusted relay); none by default, and pages then show links to copy; env HAVEN_SMTP_URL")
@@ -100,6 +102,9 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 				}
 				if limits.APIRate < 0 || limits.APIBurst < 1 || limits.Searches < 1 || limits.Exports < 1 {
 					return fmt.Errorf("--api-rate must be 0 or more, and --api-burst, --max-searches and --max-exports 1 or more")
+				}
+				if limits.PartnerRate <= 0 || limits.PartnerBurst < 1 {
+					return fmt.Errorf("--partner-rate must be above 0, and --partner-burst 1 or more")
 				}
 				// Metrics on the default address are a convenience: when it
 				// is taken (a second server on the host), say so and go on.
@@ -201,7 +206,7 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	srv.Curation, srv.Learning, srv.Records = sqlstore.NewCurationService(db), sqlstore.NewLearningService(db), sqlstore.NewScreeningRecordService(db)
 	srv.Drafts = sqlstore.NewScreeningDraftService(db)
 	providers := sqlstore.NewProviderService(db)
-	srv.Providers, srv.Invitations, srv.Reverify = providers, providers, providers
+	srv.Providers, srv.Invitations, srv.Reverify, srv.APITokens = providers, providers, providers, providers
 	if srv.Sections, _, err = learning.Load(); err != nil {
 		return err
 	}
