@@ -3,9 +3,11 @@ package http
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"haven"
 	"haven/listing"
+	"haven/phone"
 )
 
 // Providers keep their own organizations' listings current, through the
@@ -75,6 +77,11 @@ func (s *Server) handleProviderDashboard(w http.ResponseWriter, r *http.Request)
 func (s *Server) providerEditor(r *http.Request, recordType string, e *listingEditor) *listingEditor {
 	u := currentUser(r)
 	var outcome string
+	// shown are the values the form showed: the provider reads the public
+	// view, with what ties a confidential location (a phone, hours)
+	// left out, so only the fields they changed are sent, and what they
+	// could not see stays as it is.
+	var shown map[string]string
 	load := e.load
 	e.path = "/provider/" + recordType + "s/"
 	e.load = func(r *http.Request, id string) (*listingEdit, error) {
@@ -85,6 +92,7 @@ func (s *Server) providerEditor(r *http.Request, recordType string, e *listingEd
 		if err != nil {
 			return nil, err
 		}
+		shown = l.values
 		live, err := s.providerEditsLive(r.Context(), u.ID, recordType, id)
 		if err != nil {
 			return nil, err
@@ -108,8 +116,14 @@ func (s *Server) providerEditor(r *http.Request, recordType string, e *listingEd
 		return l, nil
 	}
 	e.update = func(ctx context.Context, _, id string, values map[string]string) error {
+		changed := map[string]string{}
+		for k, v := range values {
+			if !sameShown(k, v, shown[k]) {
+				changed[k] = v
+			}
+		}
 		var err error
-		outcome, err = s.Providers.SubmitProviderEdit(ctx, u, recordType, id, values)
+		outcome, err = s.Providers.SubmitProviderEdit(ctx, u, recordType, id, changed)
 		return err
 	}
 	e.saved = func() string {
@@ -119,6 +133,20 @@ func (s *Server) providerEditor(r *http.Request, recordType string, e *listingEd
 		return "saved=1"
 	}
 	return e
+}
+
+// sameShown reports whether a field came back as the form showed it; a
+// phone as the same number, however written.
+func sameShown(field, value, shown string) bool {
+	if sameText(value, strings.TrimSpace(shown)) {
+		return true
+	}
+	if field == "phone" {
+		a, ok1 := phone.Normalize(value, phone.DefaultRegion)
+		b, ok2 := phone.Normalize(shown, phone.DefaultRegion)
+		return ok1 && ok2 && a == b
+	}
+	return false
 }
 
 // providerEditsLive reports whether the provider's edits of the record go

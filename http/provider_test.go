@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	havenhttp "haven/http"
 	"haven/internal/testpg"
 	"haven/listing"
+	"haven/sample"
 	"haven/sqlstore"
 )
 
@@ -265,5 +267,65 @@ func TestDashboardShowsUnanswered(t *testing.T) {
 	}
 	if s := section(); strings.Contains(s, "provider@example.org") {
 		t.Error("an answered request is still listed")
+	}
+}
+
+// TestProviderKeepsWhatTheyCannotSee: a provider's form shows the public
+// view, without the phone of a confidential location; saving another field
+// leaves that phone as it is.
+func TestProviderKeepsWhatTheyCannotSee(t *testing.T) {
+	s, db := MustCurationServerOn(t, t.TempDir()+"/haven.db")
+	ctx := context.Background()
+	var svcs []*hsds.Service
+	sample.Services(4, 1, func(x *hsds.Service) error { svcs = append(svcs, x); return nil })
+	sv := svcs[0]
+	loc := sv.ServiceAtLocations[0].Location
+	yes := true
+	loc.XConfidential = &yes
+	sv.Phones = append([]hsds.Phone{{ID: "8d9a3f4e-1b2c-4d5e-8f90-123456789abc", LocationID: loc.ID, ServiceID: sv.ID, Number: "+15125550199"}}, sv.Phones...)
+	i := 0
+	dir := sqlstore.NewDirectoryService(db)
+	if _, err := dir.Import(ctx, func() (*hsds.Service, error) {
+		if i == len(svcs) {
+			return nil, io.EOF
+		}
+		i++
+		return svcs[i-1], nil
+	}, sqlstore.ImportOptions{Name: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := sqlstore.NewAccountService(db).FindUserByEmail(ctx, "provider@example.org")
+	if err := sqlstore.NewProviderService(db).LinkProvider(ctx, "test", u.ID, sv.OrganizationID); err != nil {
+		t.Fatal(err)
+	}
+	public, err := dir.FindServiceByID(ctx, sv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{}
+	for k, v := range listing.ServiceText(public) {
+		form.Set(k, v)
+	}
+	if strings.Contains(form.Get("phone"), "5550199") {
+		t.Fatal("the public view shows the confidential location's phone: the test proves nothing")
+	}
+	form.Set("name", "Renamed (sample)")
+	prov := signIn(t, s, "provider@example.org")
+	if page := get(s, "/provider/services/"+sv.ID+"/edit", prov).Body.String(); strings.Contains(page, "555-0199") {
+		t.Error("the provider's form shows the confidential location's phone")
+	}
+	if r := post(s, "/provider/services/"+sv.ID, form, prov); r.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", r.Code, r.Body.String())
+	}
+	pending, _ := sqlstore.NewSuggestionService(db).ListSuggestions(ctx, "pending")
+	if len(pending) != 1 || len(pending[0].Changes) != 1 || pending[0].Changes["name"] == "" {
+		t.Fatalf("queued: %+v, want the name alone", pending[0].Changes)
+	}
+	if r := post(s, "/admin/suggestions/"+pending[0].ID+"/accept", url.Values{}, signIn(t, s, "curator@example.org")); r.Code != http.StatusSeeOther {
+		t.Fatalf("accept: %d", r.Code)
+	}
+	after, _ := dir.FindServiceByID(haven.WithStaffView(ctx), sv.ID)
+	if after.Name != "Renamed (sample)" || len(after.Phones) == 0 || after.Phones[0].Number != "+15125550199" {
+		t.Errorf("after the edit: name %q, phones %+v", after.Name, after.Phones)
 	}
 }
