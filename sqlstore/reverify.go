@@ -163,6 +163,13 @@ func (p *ProviderService) AnswerReverify(ctx context.Context, tokenHash, answer,
 	case utf8.RuneCountInString(changes) > 4000:
 		return haven.Errorf(haven.EINVALID, "That is too long: 4000 characters at most.")
 	}
+	// A made-up token is refused from a read, without the write lock.
+	var one int
+	if err := p.db.read.QueryRowContext(ctx, `SELECT 1 FROM reverify_tokens WHERE token_hash = $1`, tokenHash).Scan(&one); errors.Is(err, sql.ErrNoRows) || tokenHash == "" {
+		return haven.Errorf(haven.ENOTFOUND, "This link does not work: it may have been copied wrong.")
+	} else if err != nil {
+		return err
+	}
 	tx, err := p.db.BeginTx(ctx, false)
 	if err != nil {
 		return err
