@@ -11,6 +11,15 @@ import (
 // role includes it, and it includes no other.
 const RoleProvider = "provider"
 
+// ProviderActor is how the audit trail names a provider who changed a
+// listing themselves: "provider:" and their e-mail, so that the history
+// tells their changes from curators' and the public API can say who made
+// them without naming the person.
+func ProviderActor(email string) string { return ProviderActorPrefix + email }
+
+// ProviderActorPrefix begins the audit trail's name of a provider.
+const ProviderActorPrefix = "provider:"
+
 // ProviderOrganization is an organization a provider speaks for, as their
 // dashboard lists it.
 type ProviderOrganization struct {

@@ -159,8 +159,12 @@ func TestProviderEditsOwnOnly(t *testing.T) {
 		}
 		trail, _ := sqlstore.NewAuditService(w.db).AuditTrail(ctx, "service", w.mine.ID, 0)
 		last := trail[len(trail)-1]
-		if last.Field != "name" || last.Actor != "provider@example.org" {
+		if last.Field != "name" || last.Actor != haven.ProviderActor("provider@example.org") {
 			t.Errorf("live edit audited as %+v", last)
+		}
+		// The public API says who made the change without naming them.
+		if api := get(s, "/api/hsds/services/"+w.mine.ID, nil).Body.String(); !strings.Contains(api, "the organization's provider") || strings.Contains(api, "provider@example.org") {
+			t.Error("the HSDS metadata does not credit the organization's provider, or names them")
 		}
 		// A bad value shows the form again and saves nothing.
 		if r := post(s, "/provider/services/"+w.mine.ID, w.serviceForm(t, w.mine.ID, "name", ""), prov); r.Code != http.StatusBadRequest {

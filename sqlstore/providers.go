@@ -332,7 +332,7 @@ func (p *ProviderService) SubmitProviderEdit(ctx context.Context, u *haven.User,
 		return "", err
 	}
 	if live {
-		if err := applyProviderChanges(ctx, tx, u.Email, recordType, recordID, diff); err != nil {
+		if err := applyProviderChanges(ctx, tx, haven.ProviderActor(u.Email), recordType, recordID, diff); err != nil {
 			return "", err
 		}
 		return haven.ProviderEditLive, tx.Commit()
@@ -343,7 +343,7 @@ func (p *ProviderService) SubmitProviderEdit(ctx context.Context, u *haven.User,
 		VALUES ($1, $2, $3, $4, $5, '', $6, $7)`, id, formatTime(tx.now), recordType, recordID, haven.SuggestionProvider, string(body), u.Email); err != nil {
 		return "", err
 	}
-	if err := audit(ctx, tx, u.Email, "suggest", "suggestion", id, haven.SuggestionProvider, "", recordType+" "+recordID); err != nil {
+	if err := audit(ctx, tx, haven.ProviderActor(u.Email), "suggest", "suggestion", id, haven.SuggestionProvider, "", recordType+" "+recordID); err != nil {
 		return "", err
 	}
 	return haven.ProviderEditQueued, tx.Commit()

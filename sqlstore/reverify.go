@@ -189,11 +189,11 @@ func (p *ProviderService) AnswerReverify(ctx context.Context, tokenHash, answer,
 			return err
 		}
 		for _, id := range ids {
-			if err := updateService(ctx, tx, q.Email, id, map[string]string{"x_last_verified": today}); err != nil {
+			if err := updateService(ctx, tx, haven.ProviderActor(q.Email), id, map[string]string{"x_last_verified": today}); err != nil {
 				return err
 			}
 		}
-		if err := updateOrganization(ctx, tx, q.Email, q.OrganizationID, map[string]string{"x_last_verified": today}); err != nil {
+		if err := updateOrganization(ctx, tx, haven.ProviderActor(q.Email), q.OrganizationID, map[string]string{"x_last_verified": today}); err != nil {
 			return err
 		}
 	} else {
@@ -202,7 +202,7 @@ func (p *ProviderService) AnswerReverify(ctx context.Context, tokenHash, answer,
 			VALUES ($1, $2, 'organization', $3, 'other', $4, $5, $5)`, id, formatTime(tx.now), q.OrganizationID, changes, q.Email); err != nil {
 			return err
 		}
-		if err := audit(ctx, tx, q.Email, "suggest", "suggestion", id, "other", "", "organization "+q.OrganizationID); err != nil {
+		if err := audit(ctx, tx, haven.ProviderActor(q.Email), "suggest", "suggestion", id, "other", "", "organization "+q.OrganizationID); err != nil {
 			return err
 		}
 	}
@@ -212,7 +212,7 @@ func (p *ProviderService) AnswerReverify(ctx context.Context, tokenHash, answer,
 		q.OrganizationID, formatTime(tx.now), answer+" by "+q.Email); err != nil {
 		return err
 	}
-	if err := audit(ctx, tx, q.Email, "reverify", "organization", q.OrganizationID, "answer", "", answer); err != nil {
+	if err := audit(ctx, tx, haven.ProviderActor(q.Email), "reverify", "organization", q.OrganizationID, "answer", "", answer); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -145,7 +145,7 @@ func TestReverifyJob(t *testing.T) {
 			}
 		}
 		trail, _ := sqlstore.NewAuditService(db).AuditTrail(ctx, "service", ids[0], 0)
-		if last := trail[len(trail)-1]; last.Action != "verify" || last.Actor != "keeper@example.org" {
+		if last := trail[len(trail)-1]; last.Action != "verify" || last.Actor != haven.ProviderActor("keeper@example.org") {
 			t.Errorf("verification audited as %+v", last)
 		}
 		if open, _ := store.OpenReverifications(ctx); len(open) != 0 {
