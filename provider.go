@@ -130,6 +130,9 @@ type InvitationService interface {
 	// password of the provider account the address already has) and ties
 	// it to the organization, audited. ENOTFOUND as FindInvitation.
 	AcceptInvitation(ctx context.Context, tokenHash, passwordHash string) (*User, error)
+	// OpenInvitations returns an organization's invitations not used and
+	// not expired, newest first.
+	OpenInvitations(ctx context.Context, orgID string) ([]Invitation, error)
 }
 
 // Locales are the languages of Haven's e-mail.

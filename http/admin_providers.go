@@ -15,6 +15,8 @@ type providersData struct {
 	O         *hsds.Organization
 	EditsLive bool
 	Providers []haven.ProviderLink
+	// Invited are the invitations not used yet.
+	Invited []haven.Invitation
 	Email     string
 	Locale    string
 	Errors    map[string]string
@@ -46,6 +48,10 @@ func (s *Server) renderProviders(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	if d.Providers, err = s.Providers.OrganizationProviders(r.Context(), o.ID); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if d.Invited, err = s.Invitations.OpenInvitations(r.Context(), o.ID); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

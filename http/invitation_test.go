@@ -119,6 +119,9 @@ func TestInvitationWithoutMail(t *testing.T) {
 	if r := get(s, link.RequestURI(), nil); r.Code != 200 {
 		t.Fatalf("fresh link: %d", r.Code)
 	}
+	if page := get(s, "/admin/organizations/"+w.mine.OrganizationID+"/providers", curator).Body.String(); !strings.Contains(page, "someone@example.org") || strings.Contains(page, "/invitation?t=") {
+		t.Error("the providers page does not list the open invitation, or shows its link again")
+	}
 	w.db.Now = func() time.Time { return time.Now().Add(haven.InvitationTTL + time.Hour) }
 	if r := get(s, link.RequestURI(), nil); r.Code != http.StatusNotFound {
 		t.Errorf("expired link: %d", r.Code)

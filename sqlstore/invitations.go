@@ -136,3 +136,25 @@ func (p *ProviderService) AcceptInvitation(ctx context.Context, tokenHash, passw
 	}
 	return u, tx.Commit()
 }
+
+// OpenInvitations returns an organization's invitations that can still be
+// accepted, newest first.
+func (p *ProviderService) OpenInvitations(ctx context.Context, orgID string) ([]haven.Invitation, error) {
+	rows, err := p.db.read.QueryContext(ctx, `SELECT email, locale, created_by, created_at, expires_at FROM invitations
+		WHERE organization_id = $1 AND used_at = '' AND expires_at > $2 ORDER BY created_at DESC LIMIT 100`, orgID, formatTime(p.db.Now()))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []haven.Invitation
+	for rows.Next() {
+		inv := haven.Invitation{OrganizationID: orgID}
+		var created, expires string
+		if err := rows.Scan(&inv.Email, &inv.Locale, &inv.CreatedBy, &created, &expires); err != nil {
+			return nil, err
+		}
+		inv.CreatedAt, inv.ExpiresAt = parseTime(created), parseTime(expires)
+		out = append(out, inv)
+	}
+	return out, rows.Err()
+}
