@@ -17,10 +17,10 @@ type providersData struct {
 	Providers []haven.ProviderLink
 	// Invited are the invitations not used yet.
 	Invited []haven.Invitation
-	Email     string
-	Locale    string
-	Errors    map[string]string
-	Done      string
+	Email   string
+	Locale  string
+	Errors  map[string]string
+	Done    string
 	// InviteLink is an invitation's link, shown to the curator to pass on
 	// when no mail server is set up or the mail did not go.
 	InviteLink string
