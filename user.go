@@ -9,7 +9,8 @@ import (
 // Roles. Admins manage users and do all a curator does; curators edit the
 // library and the directory; screeners use the screening tool; records
 // supervisors screen too, and read, hold and delete everyone's saved
-// screening records. Anonymous visitors only read.
+// screening records; providers keep their own organizations' listings
+// current (see RoleProvider). Anonymous visitors only read.
 const (
 	RoleAdmin             = "admin"
 	RoleCurator           = "curator"
@@ -18,7 +19,7 @@ const (
 )
 
 // Roles lists the roles in order of power.
-var Roles = []string{RoleAdmin, RoleCurator, RoleRecordsSupervisor, RoleScreener}
+var Roles = []string{RoleAdmin, RoleCurator, RoleRecordsSupervisor, RoleScreener, RoleProvider}
 
 // User is a person who signs in.
 type User struct {
@@ -28,6 +29,8 @@ type User struct {
 	PasswordHash string
 	CreatedAt    time.Time
 	Disabled     bool
+	// Locale is the language Haven writes to the person in: en or es.
+	Locale string
 }
 
 // Can reports whether the user holds role, or one that includes it: an
@@ -42,7 +45,9 @@ func (u *User) Can(role string) bool {
 	switch {
 	case u.Role == role:
 		return true
-	case role == RoleRecordsSupervisor:
+	case role == RoleRecordsSupervisor, role == RoleProvider:
+		// Speaking for an organization is a tie, not a power: staff do
+		// not hold it.
 		return false
 	case u.Role == RoleRecordsSupervisor:
 		return role == RoleScreener
@@ -58,6 +63,9 @@ func (u *User) Landing() string {
 	}
 	if u.Can(RoleScreener) {
 		return "/screening/records"
+	}
+	if u.Can(RoleProvider) {
+		return "/provider"
 	}
 	return "/account"
 }
@@ -122,7 +130,16 @@ type Suggestion struct {
 	Contact    string // only when the visitor offered it
 	Status     string // pending, accepted, rejected
 	ResolvedBy string
+	// Changes are a provider's edit (kind SuggestionProvider): the fields
+	// it changes, in the text forms of package listing; SubmittedBy is
+	// the provider's e-mail.
+	Changes     map[string]string
+	SubmittedBy string
 }
+
+// SuggestionProvider is the kind of a provider's edit waiting for a
+// curator. Visitors cannot send it: it is not among SuggestionKinds.
+const SuggestionProvider = "provider"
 
 // SuggestionKinds are what a suggestion can be about.
 var SuggestionKinds = []string{"phone", "address", "hours", "website", "closed", "other", "new"}

@@ -20,6 +20,10 @@ type dashboardData struct {
 	Months    int
 	// UsedBy maps a broken link to the library entries that use it.
 	UsedBy map[string][]*haven.Resource
+	// Reverify are the yearly re-verification requests not answered yet
+	// (HasReverify: the server keeps them).
+	Reverify    []haven.ReverifyRequest
+	HasReverify bool
 }
 
 func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
@@ -45,6 +49,13 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 	if data.UsedBy, err = s.resourcesByURL(r.Context(), d.Broken); err != nil {
 		s.renderError(w, r, err)
 		return
+	}
+	if s.Reverify != nil {
+		if data.Reverify, err = s.Reverify.OpenReverifications(r.Context()); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		data.HasReverify = true
 	}
 	if currentUser(r).Can(haven.RoleAdmin) {
 		if data.Users, err = s.Accounts.ListUsers(r.Context()); err != nil {

@@ -161,6 +161,9 @@ type locationForm struct {
 	Errors map[string]string
 	Saved  bool
 	Fields []string
+	// Provider marks a provider's form; Live says their edits go live at
+	// once, Queued that the last one waits for a curator.
+	Provider, Live, Queued bool
 }
 
 func (s *Server) handleEditLocation(w http.ResponseWriter, r *http.Request) {
@@ -210,6 +213,9 @@ type organizationForm struct {
 	Errors map[string]string
 	Saved  bool
 	Fields []string
+	// Provider marks a provider's form; Live says their edits go live at
+	// once, Queued that the last one waits for a curator.
+	Provider, Live, Queued bool
 }
 
 func organizationValues(o *hsds.Organization) map[string]string {
@@ -268,6 +274,9 @@ type serviceForm struct {
 	Errors map[string]string
 	Saved  bool
 	Fields []string
+	// Provider marks a provider's form; Live says their edits go live at
+	// once, Queued that the last one waits for a curator.
+	Provider, Live, Queued bool
 }
 
 // serviceValues are a service's fields as its form shows them: the phone

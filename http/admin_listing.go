@@ -29,6 +29,9 @@ type listingEditor struct {
 	// update saves the values; EINVALID shows the form again with the
 	// message.
 	update func(ctx context.Context, actor, id string, values map[string]string) error
+	// saved, when set, is the query the form is shown again with after
+	// an update (default "saved=1").
+	saved func() string
 }
 
 // listingEdit is one listing being edited.
@@ -89,5 +92,9 @@ func (s *Server) saveListing(w http.ResponseWriter, r *http.Request, e *listingE
 		s.render(w, r, http.StatusBadRequest, e.template, p)
 		return
 	}
-	http.Redirect(w, r, e.path+l.id+"/edit?saved=1", http.StatusSeeOther)
+	q := "saved=1"
+	if e.saved != nil {
+		q = e.saved()
+	}
+	http.Redirect(w, r, e.path+l.id+"/edit?"+q, http.StatusSeeOther)
 }

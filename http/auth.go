@@ -106,10 +106,12 @@ type signinData struct {
 	Email string
 	Next  string
 	Error string
+	// Invited: the person just set their password through an invitation.
+	Invited bool
 }
 
 func (s *Server) handleSigninForm(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(r, "", "", signinData{Next: localPath(r.URL.Query().Get("next"))})
+	p := s.newPage(r, "", "", signinData{Next: localPath(r.URL.Query().Get("next")), Invited: r.URL.Query().Get("invited") == "1"})
 	p.Title = p.L.T("signin.title")
 	s.render(w, r, http.StatusOK, "signin", p)
 }

@@ -46,6 +46,10 @@ func MustCurationServerOn(t testing.TB, dsn string) (*havenhttp.Server, *sqlstor
 	s.Resources, s.Editor, s.Accounts, s.Audit, s.Curation, s.Suggestions, s.Learning = res, res, sqlstore.NewAccountService(db),
 		sqlstore.NewAuditService(db), sqlstore.NewCurationService(db), sqlstore.NewSuggestionService(db), sqlstore.NewLearningService(db)
 	s.Security = sqlstore.NewAccountService(db)
+	s.Providers = sqlstore.NewProviderService(db)
+	s.Invitations = sqlstore.NewProviderService(db)
+	s.Reverify = sqlstore.NewProviderService(db)
+	s.APITokens = sqlstore.NewProviderService(db)
 	for _, role := range haven.Roles {
 		hash, err := auth.HashPassword(testPassword, cheap)
 		if err != nil {
@@ -258,11 +262,42 @@ func TestRoles(t *testing.T) {
 		"GET /admin/matches": haven.RoleCurator, "GET /admin/matches/merge": haven.RoleCurator,
 		"POST /admin/matches/merge": haven.RoleCurator, "POST /admin/matches/distinct": haven.RoleCurator,
 		"POST /admin/matches/merges/{id}/undo": haven.RoleCurator,
+		// Issue 21: providers, and the curators' page of an
+		// organization's providers.
+		"GET /admin/organizations/{id}/providers": haven.RoleCurator, "POST /admin/organizations/{id}/providers/settings": haven.RoleCurator,
+		"POST /admin/organizations/{id}/providers/link": haven.RoleCurator, "POST /admin/organizations/{id}/providers/{user}/unlink": haven.RoleCurator,
+		"POST /admin/organizations/{id}/providers/invite": haven.RoleCurator,
+		"POST /admin/organizations/{id}/tokens":           haven.RoleCurator, "POST /admin/organizations/{id}/tokens/{token}/revoke": haven.RoleCurator,
+		"GET /provider": haven.RoleProvider, "GET /provider/services/{id}/edit": haven.RoleProvider, "POST /provider/services/{id}": haven.RoleProvider,
+		"GET /provider/locations/{id}/edit": haven.RoleProvider, "POST /provider/locations/{id}": haven.RoleProvider,
+		"GET /provider/organizations/{id}/edit": haven.RoleProvider, "POST /provider/organizations/{id}": haven.RoleProvider,
+	}
+	if _, ok := cookies[haven.RoleProvider]; !ok {
+		t.Fatal("the provider is not among the roles tried")
 	}
 	for _, p := range s.Patterns() {
-		if strings.Contains(p, "/admin") || strings.Contains(p, "/account") {
+		if strings.Contains(p, "/admin") || strings.Contains(p, "/account") || strings.Contains(p, "/provider") {
 			if _, ok := need[p]; !ok {
 				t.Errorf("route %s has no role expectation in this test", p)
+			}
+		}
+	}
+	// The partner API opens to an API token only: no session, whatever
+	// its role, gets in.
+	for _, p := range s.Patterns() {
+		method, path, _ := strings.Cut(p, " ")
+		if !strings.HasPrefix(path, "/api/v1/partner/") {
+			continue
+		}
+		for role, c := range cookies {
+			r := httptest.NewRequest(method, path, nil)
+			if c != nil {
+				r.AddCookie(c)
+			}
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, r)
+			if w.Code != http.StatusUnauthorized {
+				t.Errorf("%s as %q with a session: %d, want 401", p, role, w.Code)
 			}
 		}
 	}
@@ -272,6 +307,9 @@ func TestRoles(t *testing.T) {
 			return role != ""
 		case haven.RoleCurator:
 			return role == haven.RoleCurator || role == haven.RoleAdmin
+		case haven.RoleProvider:
+			// Only providers: staff edit through their own pages.
+			return role == haven.RoleProvider
 		}
 		return role == needed
 	}

@@ -421,6 +421,8 @@ func (s *Server) withAuditMetadata(ctx context.Context, sv *hsds.Service) error 
 // curators' history pages.
 func publicActor(actor string) string {
 	switch {
+	case strings.HasPrefix(actor, haven.ProviderActorPrefix):
+		return "the organization's provider"
 	case strings.Contains(actor, "@"):
 		return "Haven curator"
 	case actor == "cli":

@@ -41,6 +41,10 @@ type Limits struct {
 	// at once, refilled at APIRate a second. APIRate 0 turns it off.
 	APIRate  float64
 	APIBurst int
+	// PartnerRate and PartnerBurst limit each partner API token the same
+	// way; PartnerRate must be above 0.
+	PartnerRate  float64
+	PartnerBurst int
 }
 
 // DefaultLimits are the limits a new Server has.
@@ -58,6 +62,8 @@ func DefaultLimits() Limits {
 		QueueWait:         5 * time.Second,
 		APIRate:           10,
 		APIBurst:          60,
+		PartnerRate:       1,
+		PartnerBurst:      30,
 	}
 }
 
@@ -70,6 +76,8 @@ func (s *Server) setup() {
 	if l.APIRate > 0 {
 		s.apiLimiter = auth.NewLimiter(l.APIRate, max(l.APIBurst, 1), 100_000)
 	}
+	// Tokens are few: the bound only keeps made-up ones from growing it.
+	s.partnerLimiter = auth.NewLimiter(max(l.PartnerRate, 0.01), max(l.PartnerBurst, 1), 10_000)
 }
 
 // searchRoutes run a directory search on every request.

@@ -104,6 +104,8 @@ func editPath(recordType, id string) string {
 		return "/admin/resources/" + id + "/edit"
 	case "organization":
 		return "/admin/organizations/" + id + "/edit"
+	case "location":
+		return "/admin/locations/" + id + "/edit"
 	}
 	return ""
 }

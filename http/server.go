@@ -58,6 +58,24 @@ type Server struct {
 	// Matches finds and merges duplicate services; without it the matches
 	// pages are not found and merged ids lead nowhere.
 	Matches haven.MatchService
+	// Providers ties provider accounts to organizations and takes their
+	// edits; without it, the provider pages are not found.
+	Providers haven.ProviderService
+	// Invitations keeps providers' invitations; without it, inviting is
+	// not found.
+	Invitations haven.InvitationService
+	// Reverify keeps the yearly re-verification requests; without it,
+	// their page is not found and the dashboard does not list them.
+	Reverify haven.ReverifyService
+	// APITokens keeps partners' API tokens; without it, the partner API
+	// is not found.
+	APITokens haven.APITokenService
+	// Mailer sends invitations; without it, the curator is shown the
+	// link to pass on.
+	Mailer haven.Mailer
+	// PublicURL is the site's address for links in e-mail
+	// (https://host); when empty, the request's host is used.
+	PublicURL string
 	// Screening is the frozen question bank 1, which format-1 records were
 	// written against; Screening2 is the bank new interviews ask.
 	Screening  *screening.Bank
@@ -119,6 +137,7 @@ type Server struct {
 	signinThrottle *auth.Throttle
 	suggestLimiter *auth.Limiter
 	apiLimiter     *auth.Limiter
+	partnerLimiter *auth.Limiter
 	setupOnce      sync.Once
 	searchSlots    chan struct{}
 	exportSlots    chan struct{}
@@ -270,6 +289,25 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/matches/merge", s.requireRole(haven.RoleCurator, s.handleMerge))
 	s.handle(mux, "POST /admin/matches/distinct", s.requireRole(haven.RoleCurator, s.handleMatchDistinct))
 	s.handle(mux, "POST /admin/matches/merges/{id}/undo", s.requireRole(haven.RoleCurator, s.handleUndoMerge))
+	s.handle(mux, "GET /admin/organizations/{id}/providers", s.requireRole(haven.RoleCurator, s.withProviders(s.handleProviders)))
+	s.handle(mux, "POST /admin/organizations/{id}/providers/settings", s.requireRole(haven.RoleCurator, s.withProviders(s.handleProviderSettings)))
+	s.handle(mux, "POST /admin/organizations/{id}/providers/link", s.requireRole(haven.RoleCurator, s.withProviders(s.handleLinkProvider)))
+	s.handle(mux, "POST /admin/organizations/{id}/providers/{user}/unlink", s.requireRole(haven.RoleCurator, s.withProviders(s.handleUnlinkProvider)))
+	s.handle(mux, "POST /admin/organizations/{id}/providers/invite", s.requireRole(haven.RoleCurator, s.withProviders(s.handleInviteProvider)))
+	s.handle(mux, "GET /invitation", s.withProviders(s.handleInvitation))
+	s.handle(mux, "POST /invitation", s.withProviders(s.handleAcceptInvitation))
+	s.handle(mux, "POST /admin/organizations/{id}/tokens", s.requireRole(haven.RoleCurator, s.withTokens(s.handleCreateAPIToken)))
+	s.handle(mux, "POST /admin/organizations/{id}/tokens/{token}/revoke", s.requireRole(haven.RoleCurator, s.withTokens(s.handleRevokeAPIToken)))
+	s.handlePartner(mux, "GET /api/v1/partner/whoami", s.handlePartnerWhoami)
+	s.handle(mux, "GET /reverify", s.withReverify(s.handleReverify))
+	s.handle(mux, "POST /reverify", s.withReverify(s.handleAnswerReverify))
+	s.handle(mux, "GET /provider", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderDashboard)))
+	s.handle(mux, "GET /provider/services/{id}/edit", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderEditService)))
+	s.handle(mux, "POST /provider/services/{id}", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderSaveService)))
+	s.handle(mux, "GET /provider/locations/{id}/edit", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderEditLocation)))
+	s.handle(mux, "POST /provider/locations/{id}", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderSaveLocation)))
+	s.handle(mux, "GET /provider/organizations/{id}/edit", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderEditOrganization)))
+	s.handle(mux, "POST /provider/organizations/{id}", s.requireRole(haven.RoleProvider, s.withProviders(s.handleProviderSaveOrganization)))
 	s.handle(mux, "GET /admin/countries/{code}/edit", s.requireRole(haven.RoleCurator, s.handleEditCountry))
 	s.handle(mux, "POST /admin/countries/{code}", s.requireRole(haven.RoleCurator, s.handleSaveCountry))
 

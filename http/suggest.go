@@ -146,6 +146,9 @@ func (s *Server) handleSuggestionQueue(w http.ResponseWriter, r *http.Request) {
 			it.Edit = "/admin/resources/" + sg.RecordID + "/edit"
 		case "organization":
 			it.Edit = "/organizations/" + sg.RecordID
+		case "location":
+			it.Edit = "/admin/locations/" + sg.RecordID + "/edit"
+			it.Title = s.recordName(r, "location", sg.RecordID)
 		}
 		items = append(items, it)
 	}

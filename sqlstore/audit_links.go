@@ -45,14 +45,10 @@ func scanAudit(row interface{ Scan(...any) error }) (haven.AuditEntry, error) {
 // FindSuggestion returns one suggestion, whatever its status; ENOTFOUND
 // for an unknown id.
 func (q *SuggestionService) FindSuggestion(ctx context.Context, id string) (*haven.Suggestion, error) {
-	s := &haven.Suggestion{}
-	var at string
-	err := q.db.read.QueryRowContext(ctx, `SELECT id, created_at, record_type, record_id, kind, body, new_value, contact, status, resolved_by
-		FROM suggestions WHERE id = $1`, id).Scan(&s.ID, &at, &s.RecordType, &s.RecordID, &s.Kind, &s.Body, &s.NewValue, &s.Contact, &s.Status, &s.ResolvedBy)
+	s, err := scanSuggestion(q.db.read.QueryRowContext(ctx, `SELECT `+suggestionColumns+` FROM suggestions WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, haven.Errorf(haven.ENOTFOUND, "No such suggestion.")
 	}
-	s.CreatedAt = parseTime(at)
 	return s, err
 }
 

@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -50,7 +52,7 @@ func (q *SuggestionService) CreateSuggestion(ctx context.Context, s *haven.Sugge
 
 // ListSuggestions returns suggestions with the given status, oldest first.
 func (q *SuggestionService) ListSuggestions(ctx context.Context, status string) ([]*haven.Suggestion, error) {
-	rows, err := q.db.read.QueryContext(ctx, `SELECT id, created_at, record_type, record_id, kind, body, new_value, contact, status, resolved_by
+	rows, err := q.db.read.QueryContext(ctx, `SELECT `+suggestionColumns+`
 		FROM suggestions WHERE status = $1 ORDER BY created_at, id LIMIT 500`, status)
 	if err != nil {
 		return nil, err
@@ -58,15 +60,31 @@ func (q *SuggestionService) ListSuggestions(ctx context.Context, status string) 
 	defer rows.Close()
 	var out []*haven.Suggestion
 	for rows.Next() {
-		s := &haven.Suggestion{}
-		var at string
-		if err := rows.Scan(&s.ID, &at, &s.RecordType, &s.RecordID, &s.Kind, &s.Body, &s.NewValue, &s.Contact, &s.Status, &s.ResolvedBy); err != nil {
+		s, err := scanSuggestion(rows)
+		if err != nil {
 			return nil, err
 		}
-		s.CreatedAt = parseTime(at)
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+const suggestionColumns = `id, created_at, record_type, record_id, kind, body, new_value, contact, status, resolved_by, changes, submitted_by`
+
+func scanSuggestion(row interface{ Scan(...any) error }) (*haven.Suggestion, error) {
+	s := &haven.Suggestion{}
+	var at, changes string
+	if err := row.Scan(&s.ID, &at, &s.RecordType, &s.RecordID, &s.Kind, &s.Body, &s.NewValue, &s.Contact, &s.Status, &s.ResolvedBy,
+		&changes, &s.SubmittedBy); err != nil {
+		return nil, err
+	}
+	s.CreatedAt = parseTime(at)
+	if changes != "" {
+		if err := json.Unmarshal([]byte(changes), &s.Changes); err != nil {
+			return nil, fmt.Errorf("suggestion %s: changes: %w", s.ID, err)
+		}
+	}
+	return s, nil
 }
 
 // ResolveSuggestion accepts or rejects a pending suggestion. Accepting one
@@ -79,9 +97,7 @@ func (q *SuggestionService) ResolveSuggestion(ctx context.Context, actor, id str
 		return err
 	}
 	defer tx.Rollback()
-	s := &haven.Suggestion{ID: id}
-	err = tx.QueryRowContext(ctx, `SELECT record_type, record_id, kind, new_value, status FROM suggestions WHERE id = $1`, id).
-		Scan(&s.RecordType, &s.RecordID, &s.Kind, &s.NewValue, &s.Status)
+	s, err := scanSuggestion(tx.QueryRowContext(ctx, `SELECT `+suggestionColumns+` FROM suggestions WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return haven.Errorf(haven.ENOTFOUND, "No such suggestion.")
 	} else if err != nil {
@@ -122,6 +138,9 @@ func applySuggestion(ctx context.Context, tx *Tx, actor string, s *haven.Suggest
 		}
 	}
 	switch {
+	case s.Kind == haven.SuggestionProvider:
+		// A provider's edit: the changes they sent, as they sent them.
+		return applyProviderChanges(ctx, tx, actor, s.RecordType, s.RecordID, s.Changes)
 	case s.RecordType == "service" && s.Kind == "phone" && value != "":
 		return updateService(ctx, tx, actor, s.RecordID, map[string]string{"phone": value})
 	case s.RecordType == "service" && s.Kind == "website" && value != "":

@@ -29,7 +29,7 @@ func (a *AccountService) CreateUser(ctx context.Context, actor string, u *haven.
 		return err
 	}
 	if !haven.ValidRole(u.Role) {
-		return haven.Errorf(haven.EINVALID, "Unknown role %q: use admin, curator, records-supervisor or screener.", u.Role)
+		return haven.Errorf(haven.EINVALID, "Unknown role %q: use admin, curator, records-supervisor, screener or provider.", u.Role)
 	}
 	tx, err := a.db.BeginTx(ctx, false)
 	if err != nil {
@@ -42,9 +42,14 @@ func (a *AccountService) CreateUser(ctx context.Context, actor string, u *haven.
 	} else if n > 0 {
 		return haven.Errorf(haven.ECONFLICT, "An account for %s already exists.", email)
 	}
+	if u.Locale == "" {
+		u.Locale = "en"
+	} else if !haven.ValidLocale(u.Locale) {
+		return haven.Errorf(haven.EINVALID, "Unknown language %q: use en or es.", u.Locale)
+	}
 	u.ID, u.Email, u.CreatedAt = newID(), email, tx.now
-	if _, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		u.ID, u.Email, u.Role, u.PasswordHash, formatTime(tx.now)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, role, password_hash, created_at, locale) VALUES ($1, $2, $3, $4, $5, $6)`,
+		u.ID, u.Email, u.Role, u.PasswordHash, formatTime(tx.now), u.Locale); err != nil {
 		return err
 	}
 	if err := audit(ctx, tx, actor, "create", "user", u.ID, "role", "", u.Email+" as "+u.Role); err != nil {
@@ -53,12 +58,12 @@ func (a *AccountService) CreateUser(ctx context.Context, actor string, u *haven.
 	return tx.Commit()
 }
 
-const userColumns = `id, email, role, password_hash, created_at, disabled_at`
+const userColumns = `id, email, role, password_hash, created_at, disabled_at, locale`
 
 func scanUser(row interface{ Scan(...any) error }) (*haven.User, error) {
 	u := &haven.User{}
 	var created, disabled string
-	if err := row.Scan(&u.ID, &u.Email, &u.Role, &u.PasswordHash, &created, &disabled); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Role, &u.PasswordHash, &created, &disabled, &u.Locale); err != nil {
 		return nil, err
 	}
 	u.CreatedAt, u.Disabled = parseTime(created), disabled != ""

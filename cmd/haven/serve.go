@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"haven/hsds"
 	havenhttp "haven/http"
 	"haven/learning"
+	"haven/mail"
 	"haven/metrics"
 	"haven/sample"
 	"haven/searchindex"
@@ -63,8 +65,13 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 			limits := havenhttp.DefaultLimits()
 			fs.Float64Var(&limits.APIRate, "api-rate", limits.APIRate, "requests a second each client may make to /api/, after --api-burst (0 turns the limit off)")
 			fs.IntVar(&limits.APIBurst, "api-burst", limits.APIBurst, "requests a client may make to /api/ at once")
+			fs.Float64Var(&limits.PartnerRate, "partner-rate", limits.PartnerRate, "requests a second each partner API token may make, after --partner-burst")
+			fs.IntVar(&limits.PartnerBurst, "partner-burst", limits.PartnerBurst, "requests a partner API token may make at once")
 			fs.IntVar(&limits.Searches, "max-searches", limits.Searches, "directory searches running at once; more wait their turn")
 			fs.IntVar(&limits.Exports, "max-exports", limits.Exports, "exports (NDJSON, referral PDFs) running at once; more wait their turn")
+			smtpURL := fs.String("smtp-url", envOr("HAVEN_SMTP_URL", ""), "SMTP server for invitations and re-verification requests: smtps://user:password@host:465, or smtp://user:password@host:587 (STARTTLS required; ?starttls=off for a trusted relay); none by default, and pages then show links to copy; env HAVEN_SMTP_URL")
+			smtpFrom := fs.String("smtp-from", envOr("HAVEN_SMTP_FROM", ""), "the address Haven's e-mail comes from (needed with --smtp-url); env HAVEN_SMTP_FROM")
+			publicURL := fs.String("public-url", envOr("HAVEN_PUBLIC_URL", ""), "the site's address as people reach it, e.g. https://haven.example.org, for links in e-mail; env HAVEN_PUBLIC_URL")
 			search := fs.String("search", envOr("HAVEN_SEARCH", "auto"), "what answers directory searches: index (in memory, built at start), sql, or auto (SQL until the index is built); env HAVEN_SEARCH")
 			return func(ctx context.Context, m *Main, args []string) error {
 				if len(args) > 0 {
@@ -96,6 +103,9 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 				if limits.APIRate < 0 || limits.APIBurst < 1 || limits.Searches < 1 || limits.Exports < 1 {
 					return fmt.Errorf("--api-rate must be 0 or more, and --api-burst, --max-searches and --max-exports 1 or more")
 				}
+				if limits.PartnerRate <= 0 || limits.PartnerBurst < 1 {
+					return fmt.Errorf("--partner-rate must be above 0, and --partner-burst 1 or more")
+				}
 				// Metrics on the default address are a convenience: when it
 				// is taken (a second server on the host), say so and go on.
 				// An address asked for must work.
@@ -106,6 +116,17 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 					return err
 				}
 				m.linksAllowPrivate = *linksPrivate
+				var mailer *mail.Sender
+				if *smtpURL != "" {
+					if mailer, err = mail.Parse(*smtpURL, *smtpFrom); err != nil {
+						return fmt.Errorf("--smtp-url or --smtp-from: %w", err)
+					}
+					m.Logger.Info("e-mail goes through SMTP", "server", mailer.String())
+				}
+				public, err := parsePublicURL(*publicURL)
+				if err != nil {
+					return err
+				}
 				return m.serve(ctx, *addr, mc, db, *exitURL, *withSample, *jobTick, *checkEvery, mode, func(s *havenhttp.Server) {
 					s.Sessions = havenhttp.SessionConfig{Idle: *idle, Absolute: *maxAge, SecureCookies: *secure}
 					s.StaleMonths = *staleMonths
@@ -116,6 +137,10 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 					s.AdminsReadScreenings = *adminsRead
 					s.ScreeningMinimalNotes = *minimalNotes
 					s.Zone = zone
+					if mailer != nil {
+						s.Mailer = mailer
+					}
+					s.PublicURL = public
 				})
 			}
 		},
@@ -180,6 +205,8 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	srv.Countries, srv.Accounts, srv.Security, srv.Audit = sqlstore.NewCountryService(db), accounts, accounts, sqlstore.NewAuditService(db)
 	srv.Curation, srv.Learning, srv.Records = sqlstore.NewCurationService(db), sqlstore.NewLearningService(db), sqlstore.NewScreeningRecordService(db)
 	srv.Drafts = sqlstore.NewScreeningDraftService(db)
+	providers := sqlstore.NewProviderService(db)
+	srv.Providers, srv.Invitations, srv.Reverify, srv.APITokens = providers, providers, providers, providers
 	if srv.Sections, _, err = learning.Load(); err != nil {
 		return err
 	}
@@ -212,6 +239,12 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 		}
 		if keep := srv.ScreeningRetention; keep > 0 {
 			jobs = append(jobs, purgeJob(db, keep, m))
+		}
+		switch {
+		case srv.Mailer != nil && srv.PublicURL != "":
+			jobs = append(jobs, reverifyJob(sqlstore.NewProviderService(db), srv.Mailer, srv.PublicURL, m.Logger))
+		case srv.Mailer != nil:
+			m.Logger.Warn("no yearly re-verification requests to providers: they need --public-url for their links")
 		}
 		go sqlstore.NewJobService(db).RunJobs(ctx, runner, jobTick, jobs, m.Logger)
 	}
@@ -321,4 +354,17 @@ func serveMetrics(addr string, mx *metrics.Metrics, m *Main) (stop func(), bound
 		defer cancel()
 		hs.Shutdown(ctx)
 	}, ln.Addr().String(), nil
+}
+
+// parsePublicURL checks --public-url: an http(s) address without a path,
+// query or fragment, given without its last slash.
+func parsePublicURL(raw string) (string, error) {
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("--public-url %q: give the site's address as https://host or https://host:port, nothing after it", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
 }

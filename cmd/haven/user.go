@@ -20,7 +20,7 @@ func userCommand() *command {
 	return &command{
 		name:    "user",
 		summary: "add accounts for curators, screeners and admins, set passwords, reset second factors",
-		usage:   "add --role admin|curator|records-supervisor|screener EMAIL | password EMAIL | reset-2fa EMAIL",
+		usage:   "add --role admin|curator|records-supervisor|screener|provider EMAIL | password EMAIL | reset-2fa EMAIL",
 		help: `"user add" creates an account. It asks for the password twice without
 showing it; when standard input is not a terminal it reads one line from it
 instead, for scripts. Passwords need at least 12 characters and must not be
@@ -38,10 +38,10 @@ at once.
 Each is recorded in the audit trail under "cli".`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *Main, []string) error {
 			db := dbFlag(fs)
-			role := fs.String("role", "", "for add: admin (manages accounts and curates), curator (edits the library and directory) or screener (uses the screening tool)")
+			role := fs.String("role", "", "for add: admin (manages accounts and curates), curator (edits the library and directory), records-supervisor (reads saved screening records), screener (uses the screening tool) or provider (keeps the listings of the organizations a curator ties it to)")
 			return func(ctx context.Context, m *Main, args []string) error {
 				if len(args) != 2 {
-					return fmt.Errorf("usage: haven user add --role admin|curator|records-supervisor|screener EMAIL, haven user password EMAIL or haven user reset-2fa EMAIL")
+					return fmt.Errorf("usage: haven user add --role admin|curator|records-supervisor|screener|provider EMAIL, haven user password EMAIL or haven user reset-2fa EMAIL")
 				}
 				if args[0] != "add" && *role != "" {
 					return fmt.Errorf("--role goes with \"user add\" only")
@@ -66,7 +66,7 @@ Each is recorded in the audit trail under "cli".`,
 
 func userAdd(ctx context.Context, m *Main, db *dbConfig, role, email string) error {
 	if !haven.ValidRole(role) {
-		return fmt.Errorf("--role must be admin, curator, records-supervisor or screener")
+		return fmt.Errorf("--role must be admin, curator, records-supervisor, screener or provider")
 	}
 	hash, err := m.readNewPassword()
 	if err != nil {
