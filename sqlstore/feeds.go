@@ -1,0 +1,446 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"haven"
+	"haven/hsds"
+	"haven/listing"
+)
+
+// FeedService keeps the registry of feeds and applies what they bring
+// (haven.FeedService).
+type FeedService struct{ db *DB }
+
+// NewFeedService returns the feed store of db.
+func NewFeedService(db *DB) *FeedService { return &FeedService{db: db} }
+
+var _ haven.FeedService = (*FeedService)(nil)
+
+const feedColumns = `name, url, kind, every_seconds, default_country, created_at, created_by, last_sync_at, last_ok_at, last_error,
+	added, updated, unchanged, withdrawn, queued, etag, modified`
+
+func scanFeed(row interface{ Scan(...any) error }) (*haven.Feed, error) {
+	f := &haven.Feed{}
+	var every int64
+	var created, last, ok string
+	if err := row.Scan(&f.Name, &f.URL, &f.Kind, &every, &f.DefaultCountry, &created, &f.CreatedBy, &last, &ok, &f.LastError,
+		&f.Added, &f.Updated, &f.Unchanged, &f.Withdrawn, &f.Queued, &f.ETag, &f.Modified); err != nil {
+		return nil, err
+	}
+	f.Every = time.Duration(every) * time.Second
+	f.CreatedAt, f.LastSync, f.LastOK = parseTime(created), parseTime(last), parseTime(ok)
+	return f, nil
+}
+
+// AddFeed registers a publisher, audited.
+func (fs *FeedService) AddFeed(ctx context.Context, actor string, f *haven.Feed) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	tx, err := fs.db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var one int
+	if err := tx.QueryRowContext(ctx, `SELECT 1 FROM feeds WHERE name = $1`, f.Name).Scan(&one); err == nil {
+		return haven.Errorf(haven.ECONFLICT, "A feed is already called %q; remove it first or choose another name.", f.Name)
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	f.CreatedAt, f.CreatedBy = tx.now, actor
+	if _, err := tx.ExecContext(ctx, `INSERT INTO feeds (name, url, kind, every_seconds, default_country, created_at, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, f.Name, f.URL, f.Kind, int64(f.Every/time.Second), f.DefaultCountry, formatTime(tx.now), actor); err != nil {
+		return err
+	}
+	if err := audit(ctx, tx, actor, "create", "feed", f.Name, "url", "", f.URL); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Feeds returns every feed, by name.
+func (fs *FeedService) Feeds(ctx context.Context) ([]*haven.Feed, error) {
+	rows, err := fs.db.read.QueryContext(ctx, `SELECT `+feedColumns+` FROM feeds ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*haven.Feed
+	for rows.Next() {
+		f, err := scanFeed(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// FindFeed returns one feed; ENOTFOUND for an unknown name.
+func (fs *FeedService) FindFeed(ctx context.Context, name string) (*haven.Feed, error) {
+	f, err := scanFeed(fs.db.read.QueryRowContext(ctx, `SELECT `+feedColumns+` FROM feeds WHERE name = $1`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, haven.Errorf(haven.ENOTFOUND, "No feed is called %q; \"haven feeds list\" shows them.", name)
+	}
+	return f, err
+}
+
+// RemoveFeed forgets a feed; its services and their sources stay.
+func (fs *FeedService) RemoveFeed(ctx context.Context, actor, name string) error {
+	tx, err := fs.db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var url string
+	err = tx.QueryRowContext(ctx, `SELECT url FROM feeds WHERE name = $1`, name).Scan(&url)
+	if errors.Is(err, sql.ErrNoRows) {
+		return haven.Errorf(haven.ENOTFOUND, "No feed is called %q; \"haven feeds list\" shows them.", name)
+	} else if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM feeds WHERE name = $1`, name); err != nil {
+		return err
+	}
+	if err := audit(ctx, tx, actor, "delete", "feed", name, "url", url, ""); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// FeedFailed records why a sync did not happen.
+func (fs *FeedService) FeedFailed(ctx context.Context, name string, at time.Time, reason string) error {
+	if utf8.RuneCountInString(reason) > 1000 {
+		reason = string([]rune(reason)[:1000]) + "…"
+	}
+	_, err := fs.db.write.ExecContext(ctx, `UPDATE feeds SET last_sync_at = $2, last_error = $3 WHERE name = $1`, name, formatTime(at), reason)
+	return err
+}
+
+// ServiceSource returns where a service came from, nil when unknown.
+func (fs *FeedService) ServiceSource(ctx context.Context, serviceID string) (*haven.ServiceSource, error) {
+	s := &haven.ServiceSource{ServiceID: serviceID}
+	var fetched, withdrawn string
+	err := fs.db.read.QueryRowContext(ctx, `SELECT kind, source, url, publisher_id, fetched_at, withdrawn_at FROM service_sources WHERE service_id = $1`, serviceID).
+		Scan(&s.Kind, &s.Source, &s.URL, &s.PublisherID, &fetched, &withdrawn)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	s.FetchedAt, s.Withdrawn = parseTime(fetched), parseTime(withdrawn)
+	return s, nil
+}
+
+// sourceRow is what service_sources holds of one service.
+type sourceRow struct {
+	kind, source, upstream, upstreamModified, withdrawn string
+}
+
+// curatorFields are the fields of a service whose curators' edits a sync
+// keeps.
+var curatorFields = append(append([]string{}, listing.ServiceFields...), "x_last_verified")
+
+// ApplyFeed writes a complete fetch in one transaction; see
+// haven.FeedService.
+func (fs *FeedService) ApplyFeed(ctx context.Context, actor, name string, f *haven.FeedFetch) (*haven.FeedSyncReport, error) {
+	tx, err := fs.db.BeginTx(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	feed, err := scanFeed(tx.QueryRowContext(ctx, `SELECT `+feedColumns+` FROM feeds WHERE name = $1`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, haven.Errorf(haven.ENOTFOUND, "No feed is called %q.", name)
+	} else if err != nil {
+		return nil, err
+	}
+	rep := &haven.FeedSyncReport{Feed: name, At: f.FetchedAt, NotModified: f.NotModified}
+	at := formatTime(f.FetchedAt)
+	existing := map[string]sourceRow{}
+	rows, err := tx.QueryContext(ctx, `SELECT service_id, upstream, upstream_modified, withdrawn_at FROM service_sources WHERE kind = 'feed' AND source = $1`, name)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id string
+		r := sourceRow{kind: "feed", source: name}
+		if err := rows.Scan(&id, &r.upstream, &r.upstreamModified, &r.withdrawn); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		existing[id] = r
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if f.NotModified {
+		// The publisher says nothing changed since the last complete sync.
+		for _, r := range existing {
+			if r.withdrawn == "" {
+				rep.Unchanged++
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE service_sources SET fetched_at = $2 WHERE kind = 'feed' AND source = $1 AND withdrawn_at = ''`, name, at); err != nil {
+			return nil, err
+		}
+		return rep, fs.finishSync(ctx, tx, actor, feed, f, rep)
+	}
+	if len(f.Services) == 0 {
+		for _, r := range existing {
+			if r.withdrawn == "" {
+				// More likely a publisher in trouble than one that closed
+				// every service at once.
+				return nil, haven.Errorf(haven.EINVALID, "feed %s: the publisher lists no services at all now; Haven withdraws nothing on an empty answer (remove the feed to stop following it); nothing was changed", name)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for i, s := range f.Services {
+		where := fmt.Sprintf("feed %s, service %d", name, i+1)
+		if s == nil || s.ID == "" {
+			return nil, haven.Errorf(haven.EINVALID, "%s: a service without an id; nothing was changed", where)
+		}
+		where = fmt.Sprintf("feed %s, service %s", name, s.ID)
+		if seen[s.ID] {
+			return nil, haven.Errorf(haven.EINVALID, "%s: the publisher lists it twice; nothing was changed", where)
+		}
+		seen[s.ID] = true
+		listing.NormalizePhones(s)
+		if errs := s.Validate(); len(errs) > 0 {
+			return nil, haven.Errorf(haven.EINVALID, "%s: %s; nothing was changed", where, hsds.Errors(errs).Error())
+		}
+		pubID := s.ID
+		if p, ok := f.PublisherIDs[s.ID]; ok {
+			pubID = p
+		}
+		up := mustJSON(s)
+		row, ours := existing[s.ID]
+		if !ours {
+			var kind, source string
+			err := tx.QueryRowContext(ctx, `SELECT kind, source FROM service_sources WHERE service_id = $1`, s.ID).Scan(&kind, &source)
+			switch {
+			case err == nil:
+				rep.Refused = append(rep.Refused, fmt.Sprintf("%s (%s): already in the directory from %s %s", s.Name, s.ID, kind, source))
+				continue
+			case !errors.Is(err, sql.ErrNoRows):
+				return nil, err
+			}
+			var one int
+			if err := tx.QueryRowContext(ctx, `SELECT 1 FROM services WHERE id = $1`, s.ID).Scan(&one); err == nil {
+				rep.Refused = append(rep.Refused, fmt.Sprintf("%s (%s): already in the directory, entered in Haven", s.Name, s.ID))
+				continue
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return nil, err
+			}
+			if err := checkRefs(ctx, tx, s, "feed "+name); err != nil {
+				return nil, haven.Errorf(haven.EINVALID, "%s; nothing was changed", err.Error())
+			}
+			addProvenance(s, feed, pubID, f.FetchedAt)
+			if err := putService(ctx, tx, s); err != nil {
+				return nil, err
+			}
+			if err := tx.exec(ctx, `INSERT INTO service_sources (service_id, kind, source, url, publisher_id, fetched_at, upstream, upstream_modified)
+				VALUES ($1, 'feed', $2, $3, $4, $5, $6, $7)`, s.ID, name, feed.URL, pubID, at, up, normalTime(s.LastModified)); err != nil {
+				return nil, err
+			}
+			if err := audit(ctx, tx, actor, "sync-add", "service", s.ID, "", "", "feed "+name); err != nil {
+				return nil, err
+			}
+			rep.Added++
+			continue
+		}
+		restored := row.withdrawn != ""
+		// The publisher's last_modified, where given, says whether the
+		// record changed; otherwise the record itself does.
+		same := row.upstream == up
+		if lm := normalTime(s.LastModified); !same && lm != "" && lm == row.upstreamModified {
+			same = true
+		}
+		if same && !restored {
+			if err := tx.exec(ctx, `UPDATE service_sources SET fetched_at = $2 WHERE service_id = $1`, s.ID, at); err != nil {
+				return nil, err
+			}
+			rep.Unchanged++
+			continue
+		}
+		merged, queued, err := keepCuratorEdits(ctx, tx, s, row.upstream)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkRefs(ctx, tx, merged, "feed "+name); err != nil {
+			return nil, haven.Errorf(haven.EINVALID, "%s; nothing was changed", err.Error())
+		}
+		addProvenance(merged, feed, pubID, f.FetchedAt)
+		if err := putService(ctx, tx, merged); err != nil {
+			return nil, err
+		}
+		for _, q := range queued {
+			if err := queueUpstream(ctx, tx, name, q); err != nil {
+				return nil, err
+			}
+		}
+		rep.Queued = append(rep.Queued, queued...)
+		if err := tx.exec(ctx, `UPDATE service_sources SET publisher_id = $2, fetched_at = $3, upstream = $4, upstream_modified = $5, withdrawn_at = '', url = $6
+			WHERE service_id = $1`, s.ID, pubID, at, up, normalTime(s.LastModified), feed.URL); err != nil {
+			return nil, err
+		}
+		action := "sync-update"
+		if restored {
+			action = "sync-restore"
+			rep.Restored = append(rep.Restored, haven.ServiceRef{ID: s.ID, Name: s.Name})
+		} else {
+			rep.Updated++
+		}
+		if err := audit(ctx, tx, actor, action, "service", s.ID, "", "", "feed "+name); err != nil {
+			return nil, err
+		}
+	}
+	// What the publisher no longer lists, after a complete answer, is
+	// withdrawn: inactive, not deleted.
+	for id, r := range existing {
+		if seen[id] || r.withdrawn != "" {
+			continue
+		}
+		svcs, err := loadServices(ctx, tx, []string{id})
+		if err != nil {
+			return nil, err
+		}
+		if len(svcs) == 0 {
+			continue // deleted in Haven since
+		}
+		s := svcs[0]
+		before := s.Status
+		if before != "inactive" {
+			s.Status = "inactive"
+			if err := putService(ctx, tx, s); err != nil {
+				return nil, err
+			}
+		}
+		// The stored upstream record says inactive too, so that the next
+		// sync does not take the withdrawal for a curator's edit.
+		up := r.upstream
+		var prev hsds.Service
+		if json.Unmarshal([]byte(up), &prev) == nil {
+			prev.Status = "inactive"
+			up = mustJSON(&prev)
+		}
+		if err := tx.exec(ctx, `UPDATE service_sources SET withdrawn_at = $2, upstream = $3 WHERE service_id = $1`, id, at, up); err != nil {
+			return nil, err
+		}
+		if err := audit(ctx, tx, actor, "sync-withdraw", "service", id, "status", before, "inactive"); err != nil {
+			return nil, err
+		}
+		rep.Withdrawn = append(rep.Withdrawn, haven.ServiceRef{ID: id, Name: s.Name})
+	}
+	return rep, fs.finishSync(ctx, tx, actor, feed, f, rep)
+}
+
+// finishSync records the sync on the feed and commits.
+func (fs *FeedService) finishSync(ctx context.Context, tx *Tx, actor string, feed *haven.Feed, f *haven.FeedFetch, rep *haven.FeedSyncReport) error {
+	at := formatTime(f.FetchedAt)
+	etag, modified := f.ETag, f.Modified
+	if f.NotModified {
+		etag, modified = feed.ETag, feed.Modified
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE feeds SET last_sync_at = $2, last_ok_at = $2, last_error = '', added = $3, updated = $4,
+		unchanged = $5, withdrawn = $6, queued = $7, etag = $8, modified = $9 WHERE name = $1`,
+		feed.Name, at, rep.Added, rep.Updated+len(rep.Restored), rep.Unchanged, len(rep.Withdrawn), len(rep.Queued), etag, modified); err != nil {
+		return err
+	}
+	if err := audit(ctx, tx, actor, "sync", "feed", feed.Name, "", "",
+		fmt.Sprintf("%d added, %d updated, %d unchanged, %d withdrawn, %d queued", rep.Added, rep.Updated+len(rep.Restored), rep.Unchanged, len(rep.Withdrawn), len(rep.Queued))); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// keepCuratorEdits returns the publisher's record with the fields curators
+// changed since the last sync kept as they are, and the upstream changes
+// to those fields, for the queue. A field is a curator's when Haven's copy
+// differs from what the publisher said last time.
+func keepCuratorEdits(ctx context.Context, tx *Tx, s *hsds.Service, lastUpstream string) (*hsds.Service, []haven.FeedConflict, error) {
+	var prev hsds.Service
+	if lastUpstream == "" || json.Unmarshal([]byte(lastUpstream), &prev) != nil {
+		return s, nil, nil
+	}
+	svcs, err := loadServices(ctx, tx, []string{s.ID})
+	if err != nil || len(svcs) == 0 {
+		return s, nil, err
+	}
+	local := svcs[0]
+	var queued []haven.FeedConflict
+	for _, field := range curatorFields {
+		lv, _ := listing.ServiceField(local, field)
+		pv, _ := listing.ServiceField(&prev, field)
+		nv, _ := listing.ServiceField(s, field)
+		if lv == pv || lv == nv {
+			continue // not a curator's edit, or the publisher caught up
+		}
+		if err := listing.SetServiceField(s, field, lv, categoryLookup(ctx, tx)); err != nil {
+			return nil, nil, fmt.Errorf("keep the curator's %s of service %s: %w", field, s.ID, err)
+		}
+		if nv != pv {
+			queued = append(queued, haven.FeedConflict{ServiceID: s.ID, Name: local.Name, Field: field, Local: lv, Upstream: nv})
+		}
+	}
+	return s, queued, nil
+}
+
+// queueUpstream puts a publisher's change to a field a curator changed in
+// the moderation queue, replacing one still pending for the same field.
+func queueUpstream(ctx context.Context, tx *Tx, feed string, c haven.FeedConflict) error {
+	value := c.Upstream
+	if utf8.RuneCountInString(value) > 4000 {
+		value = string([]rune(value)[:4000])
+	}
+	body := fmt.Sprintf("feed %s: the publisher changed %s, which a curator had changed", feed, c.Field)
+	if _, err := tx.ExecContext(ctx, `UPDATE suggestions SET status = 'rejected', resolved_by = $3, resolved_at = $4
+		WHERE record_type = 'service' AND record_id = $1 AND kind = 'upstream' AND field = $2 AND status = 'pending'`,
+		c.ServiceID, c.Field, "feed "+feed, formatTime(tx.now)); err != nil {
+		return err
+	}
+	id := newID()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO suggestions (id, created_at, record_type, record_id, kind, body, new_value, field)
+		VALUES ($1, $2, 'service', $3, 'upstream', $4, $5, $6)`, id, formatTime(tx.now), c.ServiceID, body, value, c.Field); err != nil {
+		return err
+	}
+	return audit(ctx, tx, "feed "+feed, "suggest", "suggestion", id, "upstream", "", "service "+c.ServiceID+" "+c.Field)
+}
+
+// provenanceNS is the namespace of the ids of the metadata records that
+// say a service came from a feed.
+var provenanceNS = uuid.MustParse("5e0f6a43-3f5c-4c0e-9b53-2f1d7c9a4e21")
+
+// addProvenance adds to a service the HSDS metadata record that says where
+// it came from, so that consumers of Haven's API and exports can trace it:
+// the feed, its URL and the publisher's id.
+func addProvenance(s *hsds.Service, feed *haven.Feed, publisherID string, at time.Time) {
+	id := uuid.NewSHA1(provenanceNS, []byte(feed.Name+"\x00"+s.ID)).String()
+	ms := s.Metadata[:0:0]
+	for _, m := range s.Metadata {
+		if m.ID != id {
+			ms = append(ms, m)
+		}
+	}
+	s.Metadata = append(ms, hsds.Metadata{ID: id, ResourceID: s.ID, ResourceType: "service",
+		LastActionDate: at.UTC().Format("2006-01-02"), LastActionType: "feed sync", FieldName: "id",
+		PreviousValue: publisherID, ReplacementValue: s.ID, UpdatedBy: provenanceBy(feed)})
+}
+
+// provenanceBy is the updated_by of a feed's metadata records.
+func provenanceBy(feed *haven.Feed) string {
+	return "Haven feed " + feed.Name + " (" + strings.TrimSpace(feed.URL) + ")"
+}
