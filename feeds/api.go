@@ -60,9 +60,13 @@ func ParsePage(body []byte) (*Page, error) {
 	if !ok {
 		return nil, errors.New(`the answer is not a page of services: it has no "contents" (HSDS) or "content" (Open Referral UK)`)
 	}
+	// null is taken for an empty list, as some servers write one.
 	var items []json.RawMessage
-	if err := json.Unmarshal(c, &items); err != nil || items == nil && !bytes.Equal(bytes.TrimSpace(c), []byte("[]")) {
+	if err := json.Unmarshal(c, &items); err != nil {
 		return nil, errors.New(`the page's records are not a JSON array`)
+	}
+	if items == nil {
+		c = json.RawMessage("[]")
 	}
 	p.Contents, p.Count = c, len(items)
 	names := map[string]*int{"total_items": &p.TotalItems, "total_pages": &p.TotalPages, "page_number": &p.Number}

@@ -47,8 +47,8 @@ func scanAudit(row interface{ Scan(...any) error }) (haven.AuditEntry, error) {
 func (q *SuggestionService) FindSuggestion(ctx context.Context, id string) (*haven.Suggestion, error) {
 	s := &haven.Suggestion{}
 	var at string
-	err := q.db.read.QueryRowContext(ctx, `SELECT id, created_at, record_type, record_id, kind, body, new_value, contact, status, resolved_by
-		FROM suggestions WHERE id = $1`, id).Scan(&s.ID, &at, &s.RecordType, &s.RecordID, &s.Kind, &s.Body, &s.NewValue, &s.Contact, &s.Status, &s.ResolvedBy)
+	err := q.db.read.QueryRowContext(ctx, `SELECT id, created_at, record_type, record_id, kind, body, new_value, contact, status, resolved_by, field
+		FROM suggestions WHERE id = $1`, id).Scan(&s.ID, &at, &s.RecordType, &s.RecordID, &s.Kind, &s.Body, &s.NewValue, &s.Contact, &s.Status, &s.ResolvedBy, &s.Field)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, haven.Errorf(haven.ENOTFOUND, "No such suggestion.")
 	}

@@ -50,7 +50,7 @@ func (q *SuggestionService) CreateSuggestion(ctx context.Context, s *haven.Sugge
 
 // ListSuggestions returns suggestions with the given status, oldest first.
 func (q *SuggestionService) ListSuggestions(ctx context.Context, status string) ([]*haven.Suggestion, error) {
-	rows, err := q.db.read.QueryContext(ctx, `SELECT id, created_at, record_type, record_id, kind, body, new_value, contact, status, resolved_by
+	rows, err := q.db.read.QueryContext(ctx, `SELECT id, created_at, record_type, record_id, kind, body, new_value, contact, status, resolved_by, field
 		FROM suggestions WHERE status = $1 ORDER BY created_at, id LIMIT 500`, status)
 	if err != nil {
 		return nil, err
@@ -60,7 +60,7 @@ func (q *SuggestionService) ListSuggestions(ctx context.Context, status string) 
 	for rows.Next() {
 		s := &haven.Suggestion{}
 		var at string
-		if err := rows.Scan(&s.ID, &at, &s.RecordType, &s.RecordID, &s.Kind, &s.Body, &s.NewValue, &s.Contact, &s.Status, &s.ResolvedBy); err != nil {
+		if err := rows.Scan(&s.ID, &at, &s.RecordType, &s.RecordID, &s.Kind, &s.Body, &s.NewValue, &s.Contact, &s.Status, &s.ResolvedBy, &s.Field); err != nil {
 			return nil, err
 		}
 		s.CreatedAt = parseTime(at)
@@ -80,8 +80,8 @@ func (q *SuggestionService) ResolveSuggestion(ctx context.Context, actor, id str
 	}
 	defer tx.Rollback()
 	s := &haven.Suggestion{ID: id}
-	err = tx.QueryRowContext(ctx, `SELECT record_type, record_id, kind, new_value, status FROM suggestions WHERE id = $1`, id).
-		Scan(&s.RecordType, &s.RecordID, &s.Kind, &s.NewValue, &s.Status)
+	err = tx.QueryRowContext(ctx, `SELECT record_type, record_id, kind, new_value, status, field FROM suggestions WHERE id = $1`, id).
+		Scan(&s.RecordType, &s.RecordID, &s.Kind, &s.NewValue, &s.Status, &s.Field)
 	if errors.Is(err, sql.ErrNoRows) {
 		return haven.Errorf(haven.ENOTFOUND, "No such suggestion.")
 	} else if err != nil {
@@ -122,6 +122,10 @@ func applySuggestion(ctx context.Context, tx *Tx, actor string, s *haven.Suggest
 		}
 	}
 	switch {
+	case s.RecordType == "service" && s.Kind == "upstream" && s.Field != "":
+		// A feed's publisher changed a field a curator had changed: the
+		// curator takes the publisher's value (or a corrected one).
+		return updateService(ctx, tx, actor, s.RecordID, map[string]string{s.Field: value})
 	case s.RecordType == "service" && s.Kind == "phone" && value != "":
 		return updateService(ctx, tx, actor, s.RecordID, map[string]string{"phone": value})
 	case s.RecordType == "service" && s.Kind == "website" && value != "":
