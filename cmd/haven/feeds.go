@@ -129,6 +129,7 @@ addresses are refused unless --feeds-allow-private.`,
 type feedFlags struct {
 	interval     time.Duration
 	maxBytes     int64
+	retries      int
 	allowPrivate bool
 }
 
@@ -136,12 +137,17 @@ func feedClientFlags(fs *flag.FlagSet) *feedFlags {
 	f := &feedFlags{}
 	fs.DurationVar(&f.interval, "feed-interval", feeds.DefaultInterval, "least time between two requests to a feed's publisher")
 	fs.Int64Var(&f.maxBytes, "feed-max-bytes", feeds.DefaultMaxBytes, "largest answer taken from a feed's publisher, in bytes")
+	fs.IntVar(&f.retries, "feed-retries", feeds.DefaultRetries, "how many times a request a publisher answers 429 or 5xx, or does not answer, is tried again (with back-off)")
 	fs.BoolVar(&f.allowPrivate, "feeds-allow-private", false, "let feeds reach loopback and private addresses (a publisher on the intranet)")
 	return f
 }
 
 func (f *feedFlags) client() *feeds.Client {
-	return &feeds.Client{Interval: f.interval, MaxBytes: f.maxBytes, AllowPrivate: f.allowPrivate}
+	retries := f.retries
+	if retries == 0 {
+		retries = -1 // none; the Client's zero means its default
+	}
+	return &feeds.Client{Interval: f.interval, MaxBytes: f.maxBytes, Retries: retries, AllowPrivate: f.allowPrivate}
 }
 
 // guessKind is a feed's kind from its URL: a file is a data package, the
