@@ -118,7 +118,7 @@ type Suggestion struct {
 	RecordID   string
 	Kind       string // phone, address, hours, website, closed, other, new; upstream from a feed
 	// Field is the service field an upstream suggestion would change.
-	Field string
+	Field      string
 	Body       string
 	NewValue   string
 	Contact    string // only when the visitor offered it

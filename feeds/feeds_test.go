@@ -56,8 +56,8 @@ func sampleService(n int) *hsds.Service {
 			StateProvince: "IL", PostalCode: "60601", Country: "US", AddressType: "physical"}}}
 	return &hsds.Service{ID: sid("svc", n), OrganizationID: org.ID, Organization: org, Name: fmt.Sprintf("T visa legal clinic %d (sample)", n),
 		Description: "Free legal help for survivors of trafficking (sample).", Status: "active", URL: "https://example.org/clinic" + strconv.Itoa(n),
-		LastModified: "2026-11-01T10:00:00Z",
-		Phones:       []hsds.Phone{{ID: sid("phone", n), ServiceID: sid("svc", n), Number: "+13125550100"}},
+		LastModified:       "2026-11-01T10:00:00Z",
+		Phones:             []hsds.Phone{{ID: sid("phone", n), ServiceID: sid("svc", n), Number: "+13125550100"}},
 		ServiceAtLocations: []hsds.ServiceAtLocation{{ID: sid("sal", n), ServiceID: sid("svc", n), LocationID: loc.ID, Location: loc}}}
 }
 

@@ -204,3 +204,44 @@ func writeSyncReport(m *Main, r *haven.FeedSyncReport) {
 		fmt.Fprintf(m.Stdout, "  left alone: %s\n", s)
 	}
 }
+
+// feedJobEvery is how often serve looks for feeds due a sync; each feed
+// is then claimed on its own schedule, once across all servers.
+const feedJobEvery = time.Minute
+
+// feedJob syncs the feeds that are due, each as a job of its own
+// ("feed:NAME", every Feed.Every), so that one server syncs it.
+func feedJob(db *sqlstore.DB, m *Main, runner string) haven.Job {
+	return haven.Job{Name: "feeds", Every: feedJobEvery, Run: func(ctx context.Context) error {
+		store, jobs := sqlstore.NewFeedService(db), sqlstore.NewJobService(db)
+		list, err := store.Feeds(ctx)
+		if err != nil {
+			return err
+		}
+		fc := m.feeds
+		if fc == nil {
+			fc = &feedFlags{interval: feeds.DefaultInterval, retries: feeds.DefaultRetries}
+		}
+		c := fc.client()
+		var errs []error
+		for _, f := range list {
+			due, err := jobs.ClaimJob(ctx, "feed:"+f.Name, runner, f.Every)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if !due {
+				continue
+			}
+			rep, err := c.Sync(ctx, store, "system", f)
+			if err != nil {
+				m.Logger.Warn("feed sync failed; nothing was changed", "feed", f.Name, "err", err)
+				errs = append(errs, err)
+				continue
+			}
+			m.Logger.Info("feed synced", "feed", f.Name, "added", rep.Added, "updated", rep.Updated, "unchanged", rep.Unchanged,
+				"withdrawn", len(rep.Withdrawn), "queued", len(rep.Queued), "not_modified", rep.NotModified)
+		}
+		return errors.Join(errs...)
+	}}
+}

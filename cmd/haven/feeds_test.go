@@ -106,3 +106,37 @@ func TestImportRecordsSource(t *testing.T) {
 		}
 	})
 }
+
+// TestFeedJob: serve's job syncs a feed when it is due, and not again
+// before its schedule, whichever server runs it.
+func TestFeedJob(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		json.NewEncoder(w).Encode(map[string]any{"total_items": 0, "total_pages": 0, "page_number": 1, "last_page": true, "contents": []any{}})
+	}))
+	defer srv.Close()
+	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) {
+		hits.Store(0)
+		db := e.Fresh(t)
+		MustRunMain(t, db, "feeds", "add", "empty", srv.URL, "--every", "1h")
+		store, err := sqlstore.Open(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		m := &Main{Logger: discardLogger(), feeds: &feedFlags{interval: 1, allowPrivate: true}}
+		for _, runner := range []string{"a", "b", "a"} {
+			if err := feedJob(store, m, runner).Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := hits.Load(); n != 1 {
+			t.Errorf("three runs of the job on two servers fetched %d times, want once", n)
+		}
+		f, err := sqlstore.NewFeedService(store).FindFeed(context.Background(), "empty")
+		if err != nil || f.LastOK.IsZero() {
+			t.Errorf("feed after the job: %+v, %v", f, err)
+		}
+	})
+}

@@ -40,6 +40,8 @@ type Main struct {
 	// linksAllowPrivate lets the scheduled link check visit loopback and
 	// private addresses (serve --links-allow-private).
 	linksAllowPrivate bool
+	// feeds are the politeness settings of scheduled feed syncs.
+	feeds *feedFlags
 }
 
 func commands() []*command {

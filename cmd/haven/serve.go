@@ -65,6 +65,7 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 			fs.IntVar(&limits.APIBurst, "api-burst", limits.APIBurst, "requests a client may make to /api/ at once")
 			fs.IntVar(&limits.Searches, "max-searches", limits.Searches, "directory searches running at once; more wait their turn")
 			fs.IntVar(&limits.Exports, "max-exports", limits.Exports, "exports (NDJSON, referral PDFs) running at once; more wait their turn")
+			fc := feedClientFlags(fs)
 			search := fs.String("search", envOr("HAVEN_SEARCH", "auto"), "what answers directory searches: index (in memory, built at start), sql, or auto (SQL until the index is built); env HAVEN_SEARCH")
 			return func(ctx context.Context, m *Main, args []string) error {
 				if len(args) > 0 {
@@ -106,6 +107,7 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 					return err
 				}
 				m.linksAllowPrivate = *linksPrivate
+				m.feeds = fc
 				return m.serve(ctx, *addr, mc, db, *exitURL, *withSample, *jobTick, *checkEvery, mode, func(s *havenhttp.Server) {
 					s.Sessions = havenhttp.SessionConfig{Idle: *idle, Absolute: *maxAge, SecureCookies: *secure}
 					s.StaleMonths = *staleMonths
@@ -213,6 +215,7 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 		if keep := srv.ScreeningRetention; keep > 0 {
 			jobs = append(jobs, purgeJob(db, keep, m))
 		}
+		jobs = append(jobs, feedJob(db, m, runner))
 		go sqlstore.NewJobService(db).RunJobs(ctx, runner, jobTick, jobs, m.Logger)
 	}
 
