@@ -123,9 +123,8 @@ type FeedSyncReport struct {
 	// inactive; Restored those it lists again.
 	Withdrawn []ServiceRef
 	Restored  []ServiceRef
-	// Kept are the curators' edits the sync kept; Queued the upstream
-	// changes to them sent to the queue for a decision.
-	Kept   []FeedConflict
+	// Queued are upstream changes to fields curators changed: Haven kept
+	// the curators' values and sent these to the queue for a decision.
 	Queued []FeedConflict
 	// Refused are services another source already provides, left alone.
 	Refused []string

@@ -46,6 +46,7 @@ func MustCurationServerOn(t testing.TB, dsn string) (*havenhttp.Server, *sqlstor
 	s.Resources, s.Editor, s.Accounts, s.Audit, s.Curation, s.Suggestions, s.Learning = res, res, sqlstore.NewAccountService(db),
 		sqlstore.NewAuditService(db), sqlstore.NewCurationService(db), sqlstore.NewSuggestionService(db), sqlstore.NewLearningService(db)
 	s.Security = sqlstore.NewAccountService(db)
+	s.Feeds = sqlstore.NewFeedService(db)
 	for _, role := range haven.Roles {
 		hash, err := auth.HashPassword(testPassword, cheap)
 		if err != nil {

@@ -39,6 +39,9 @@ func suggestionField(recordType, kind string) string {
 func (s *Server) currentValue(r *http.Request, sg *haven.Suggestion) (value, region string, ok bool) {
 	region = phone.DefaultRegion
 	field := suggestionField(sg.RecordType, sg.Kind)
+	if sg.Kind == "upstream" && sg.RecordType == "service" {
+		field = sg.Field // a feed's change names its field
+	}
 	if field == "" {
 		return "", region, false
 	}

@@ -53,8 +53,11 @@ type Server struct {
 	Audit       haven.AuditService
 	Curation    haven.CurationService
 	Suggestions haven.SuggestionService
-	Learning    haven.LearningService
-	Takedowns   haven.TakedownService // without it, the take-down pages are not found
+	// Feeds says where each service came from, on the curator's view;
+	// without it the view does not say.
+	Feeds     haven.FeedService
+	Learning  haven.LearningService
+	Takedowns haven.TakedownService // without it, the take-down pages are not found
 	// Screening is the frozen question bank 1, which format-1 records were
 	// written against; Screening2 is the bank new interviews ask.
 	Screening  *screening.Bank

@@ -248,8 +248,9 @@ func (fs *FeedService) ApplyFeed(ctx context.Context, actor, name string, f *hav
 			if err := checkRefs(ctx, tx, s, "feed "+name); err != nil {
 				return nil, haven.Errorf(haven.EINVALID, "%s; nothing was changed", err.Error())
 			}
-			addProvenance(s, feed, pubID, f.FetchedAt)
-			if err := putService(ctx, tx, s); err != nil {
+			c := *s // the caller's record stays as the publisher sent it
+			addProvenance(&c, feed, pubID, f.FetchedAt)
+			if err := putService(ctx, tx, &c); err != nil {
 				return nil, err
 			}
 			if err := tx.exec(ctx, `INSERT INTO service_sources (service_id, kind, source, url, publisher_id, fetched_at, upstream, upstream_modified)
@@ -263,12 +264,10 @@ func (fs *FeedService) ApplyFeed(ctx context.Context, actor, name string, f *hav
 			continue
 		}
 		restored := row.withdrawn != ""
-		// The publisher's last_modified, where given, says whether the
-		// record changed; otherwise the record itself does.
-		same := row.upstream == up
-		if lm := normalTime(s.LastModified); !same && lm != "" && lm == row.upstreamModified {
-			same = true
-		}
+		// The record itself says whether it changed; the publisher's
+		// last_modified, where given, keeps a sync from going back to an
+		// older copy (a lagging mirror of the publisher's API).
+		same := row.upstream == up || olderThan(s.LastModified, row.upstreamModified)
 		if same && !restored {
 			if err := tx.exec(ctx, `UPDATE service_sources SET fetched_at = $2 WHERE service_id = $1`, s.ID, at); err != nil {
 				return nil, err
@@ -276,7 +275,12 @@ func (fs *FeedService) ApplyFeed(ctx context.Context, actor, name string, f *hav
 			rep.Unchanged++
 			continue
 		}
-		merged, queued, err := keepCuratorEdits(ctx, tx, s, row.upstream)
+		// A copy, so that the caller's record stays as the publisher sent it.
+		var merged *hsds.Service
+		if err := json.Unmarshal([]byte(up), &merged); err != nil {
+			return nil, err
+		}
+		merged, queued, err := keepCuratorEdits(ctx, tx, merged, row.upstream)
 		if err != nil {
 			return nil, err
 		}
@@ -406,7 +410,7 @@ func queueUpstream(ctx context.Context, tx *Tx, feed string, c haven.FeedConflic
 	if utf8.RuneCountInString(value) > 4000 {
 		value = string([]rune(value)[:4000])
 	}
-	body := fmt.Sprintf("feed %s: the publisher changed %s, which a curator had changed", feed, c.Field)
+	body := feed // the page says the rest, in the curator's language
 	if _, err := tx.ExecContext(ctx, `UPDATE suggestions SET status = 'rejected', resolved_by = $3, resolved_at = $4
 		WHERE record_type = 'service' AND record_id = $1 AND kind = 'upstream' AND field = $2 AND status = 'pending'`,
 		c.ServiceID, c.Field, "feed "+feed, formatTime(tx.now)); err != nil {
@@ -443,4 +447,15 @@ func addProvenance(s *hsds.Service, feed *haven.Feed, publisherID string, at tim
 // provenanceBy is the updated_by of a feed's metadata records.
 func provenanceBy(feed *haven.Feed) string {
 	return "Haven feed " + feed.Name + " (" + strings.TrimSpace(feed.URL) + ")"
+}
+
+// olderThan reports whether the time a is before b, both RFC 3339; false
+// when either is missing or unreadable.
+func olderThan(a, b string) bool {
+	ta, err := time.Parse(time.RFC3339, a)
+	if err != nil {
+		return false
+	}
+	tb, err := time.Parse(time.RFC3339, b)
+	return err == nil && ta.Before(tb)
 }

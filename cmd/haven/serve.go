@@ -181,6 +181,7 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	accounts := sqlstore.NewAccountService(db)
 	srv.Countries, srv.Accounts, srv.Security, srv.Audit = sqlstore.NewCountryService(db), accounts, accounts, sqlstore.NewAuditService(db)
 	srv.Curation, srv.Learning, srv.Records = sqlstore.NewCurationService(db), sqlstore.NewLearningService(db), sqlstore.NewScreeningRecordService(db)
+	srv.Feeds = sqlstore.NewFeedService(db)
 	srv.Drafts = sqlstore.NewScreeningDraftService(db)
 	if srv.Sections, _, err = learning.Load(); err != nil {
 		return err
