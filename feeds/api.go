@@ -138,6 +138,11 @@ func decodeHSDS(contents []byte, name string) ([]*hsds.Service, error) {
 		if err != nil {
 			return nil, err
 		}
+		// A full record may name its organization only by nesting it, as
+		// the specification's own example does.
+		if s.OrganizationID == "" && s.Organization != nil {
+			s.OrganizationID = s.Organization.ID
+		}
 		out = append(out, s)
 	}
 }

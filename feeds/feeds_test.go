@@ -521,3 +521,42 @@ func zipDir(t *testing.T, dir string) []byte {
 	}
 	return buf.Bytes()
 }
+
+// TestFeedHSDS31: a publisher on HSDS 3.1 is read; the properties 3.1
+// adds (additional_urls, capacities, additional_websites) are dropped and
+// the rest arrives.
+func TestFeedHSDS31(t *testing.T) {
+	b, err := json.Marshal(sampleService(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec map[string]any
+	json.Unmarshal(b, &rec)
+	rec["additional_urls"] = []any{map[string]any{"id": sid("url", 1), "title": "Intake form (sample)", "url": "https://example.org/intake"}}
+	rec["capacities"] = []any{}
+	rec["organization"].(map[string]any)["additional_websites"] = []any{map[string]any{"id": sid("web", 1), "url": "https://example.org/es"}}
+	page, _ := json.Marshal(map[string]any{"total_items": 1, "total_pages": 1, "page_number": 1, "last_page": true, "contents": []any{rec}})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(page) }))
+	defer srv.Close()
+	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) {
+		ctx := context.Background()
+		db, err := sqlstore.Open(ctx, e.Fresh(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		store := sqlstore.NewFeedService(db)
+		if err := store.AddFeed(ctx, "cli", &haven.Feed{Name: "v31", URL: srv.URL, Kind: haven.FeedHSDS, Every: time.Hour}); err != nil {
+			t.Fatal(err)
+		}
+		f, _ := store.FindFeed(ctx, "v31")
+		rep, err := (&feeds.Client{AllowPrivate: true, Interval: time.Millisecond}).Sync(ctx, store, "cli", f)
+		if err != nil || rep.Added != 1 {
+			t.Fatalf("3.1 record: %+v, %v", rep, err)
+		}
+		s, err := sqlstore.NewDirectoryService(db).FindServiceByID(ctx, sid("svc", 1))
+		if err != nil || s.Name != sampleService(1).Name || len(s.ServiceAtLocations) != 1 {
+			t.Fatalf("stored: %+v, %v", s, err)
+		}
+	})
+}
