@@ -560,3 +560,44 @@ func TestFeedHSDS31(t *testing.T) {
 		}
 	})
 }
+
+// TestFeedPackage30 reads a zipped HSDS 3.0 package from the web, and
+// refuses one that unpacks to far more than it weighs.
+func TestFeedPackage30(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "providers")
+	var svcs []*hsds.Service
+	for i := 1; i <= 20; i++ {
+		s := sampleService(i)
+		s.Description = strings.Repeat("Sample text that compresses well. ", 1500) // 50 kB; 1 MB in all
+		svcs = append(svcs, s)
+	}
+	if err := hsds.WritePackage(dir, svcs); err != nil {
+		t.Fatal(err)
+	}
+	zipped := zipDir(t, dir)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(zipped) }))
+	defer srv.Close()
+	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) {
+		ctx := context.Background()
+		db, err := sqlstore.Open(ctx, e.Fresh(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		store := sqlstore.NewFeedService(db)
+		if err := store.AddFeed(ctx, "cli", &haven.Feed{Name: "p30", URL: srv.URL + "/providers.zip", Kind: haven.FeedPackage, Every: time.Hour}); err != nil {
+			t.Fatal(err)
+		}
+		f, _ := store.FindFeed(ctx, "p30")
+		// The zip weighs a few kB: within the limit; unpacked, 20 times
+		// the limit is not enough.
+		small := &feeds.Client{AllowPrivate: true, Interval: time.Millisecond, MaxBytes: int64(len(zipped)) + 10}
+		if _, err := small.Sync(ctx, store, "cli", f); err == nil || !strings.Contains(err.Error(), "unpacks to more than") {
+			t.Fatalf("a zip that unpacks to 1 MB under a %d-byte limit: %v", small.MaxBytes, err)
+		}
+		rep, err := (&feeds.Client{AllowPrivate: true, Interval: time.Millisecond}).Sync(ctx, store, "cli", f)
+		if err != nil || rep.Added != 20 {
+			t.Fatalf("3.0 package: %+v, %v", rep, err)
+		}
+	})
+}

@@ -143,7 +143,7 @@ func (c *Client) fetchPackage(ctx context.Context, feed *haven.Feed, f *haven.Fe
 		f.Services, err = decodeHSDS(a.body, feed.URL)
 		return err
 	case intake.KindZip30:
-		dir, err := intake.UnzipPackage(file, filepath.Join(tmp, "package"))
+		dir, err := intake.UnzipPackage(file, filepath.Join(tmp, "package"), unzipFactor*c.MaxBytes)
 		if err != nil {
 			return fmt.Errorf("%s: %w", feed.URL, err)
 		}
@@ -171,6 +171,10 @@ func (c *Client) fetchPackage(ctx context.Context, feed *haven.Feed, f *haven.Fe
 	}
 	return fmt.Errorf("%s: not a data package Haven can read (a .zip of an HSDS 3.0, 2.0 or 1.1 package, or HSDS 3.0 JSON)", feed.URL)
 }
+
+// unzipFactor bounds what a zipped package may unpack to, as a multiple of
+// the largest answer taken: CSV compresses about ten times.
+const unzipFactor = 20
 
 // packageName names the downloaded file so that intake.Detect knows it:
 // the URL's own name when it has a known extension, otherwise by its

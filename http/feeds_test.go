@@ -51,6 +51,8 @@ func TestFeedPages(t *testing.T) {
 			{"/admin", []string{"metro-211", "https://211.example.org/hsds", "2026-12-06 12:00 UTC", "0 added, 1 updated, 1 unchanged, 0 withdrawn, 1 sent to the queue", "503 Service Unavailable"}},
 			{"/admin/services/" + id + "/edit", []string{"Came from feed metro-211", "<code>211-0001</code>", "fetched 2026-12-06 12:00 UTC"}},
 			{"/admin/suggestions", []string{"The publisher of feed metro-211 changed “name”", "Publisher&#39;s new name (sample)", "Curator&#39;s name (sample)"}},
+			{"/admin/history/feed/metro-211", []string{"sync", "0 added, 1 updated, 1 unchanged, 0 withdrawn, 1 queued"}},
+			{"/admin/history/service/" + id, []string{"sync-add", "sync-update", "feed metro-211"}},
 			{"/api/hsds/services/" + id, []string{`"last_action_type":"feed sync"`, `"previous_value":"211-0001"`, "Haven feed metro-211 (https://211.example.org/hsds)"}},
 		} {
 			w := get(s, tc.path, c)

@@ -2,6 +2,7 @@ package intake
 
 import (
 	"archive/zip"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -9,14 +10,17 @@ import (
 )
 
 // UnzipPackage extracts the CSV files and datapackage.json of a zipped
-// HSDS 3.0 package into dir and returns the folder that holds them.
-func UnzipPackage(path, dir string) (string, error) {
+// HSDS 3.0 package into dir and returns the folder that holds them. max,
+// when above 0, bounds the bytes extracted in all: a zip from the web may
+// unpack to far more than it weighs.
+func UnzipPackage(path, dir string, max int64) (string, error) {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		return "", err
 	}
 	defer zr.Close()
 	root := ""
+	left := max
 	for _, f := range zr.File {
 		base := filepath.Base(f.Name)
 		if f.FileInfo().IsDir() || strings.Contains(f.Name, "__MACOSX") ||
@@ -38,11 +42,19 @@ func UnzipPackage(path, dir string) (string, error) {
 		if err != nil {
 			return "", err
 		}
+		limit := int64(4 << 30)
+		if max > 0 {
+			limit = left + 1
+		}
 		out, err := os.Create(target)
 		if err == nil {
-			_, err = io.Copy(out, io.LimitReader(rc, 4<<30))
+			var n int64
+			n, err = io.Copy(out, io.LimitReader(rc, limit))
 			if cerr := out.Close(); err == nil {
 				err = cerr
+			}
+			if left -= n; max > 0 && left < 0 && err == nil {
+				err = fmt.Errorf("the package unpacks to more than %d bytes", max)
 			}
 		}
 		rc.Close()

@@ -139,7 +139,7 @@ func (m *Main) openInput(path string, f importFlags) (*importInput, error) {
 				return nil, err
 			}
 			in.close = func() error { return os.RemoveAll(tmp) }
-			if dir, err = intake.UnzipPackage(path, tmp); err != nil {
+			if dir, err = intake.UnzipPackage(path, tmp, 0); err != nil {
 				in.close()
 				return nil, fmt.Errorf("import: %s: %w", name, err)
 			}
