@@ -303,7 +303,7 @@ func publisherID(s *hsds.Service) string {
 // putFileSources records that the services came from the file name, unless
 // a feed provides them: a feed's services keep their feed as source.
 func putFileSources(ctx context.Context, tx *Tx, name string, sources [][2]string) error {
-	const batch = 200
+	const batch = 500
 	for len(sources) > 0 {
 		n := min(batch, len(sources))
 		var b strings.Builder
