@@ -23,6 +23,7 @@ import (
 	"haven/feeds"
 	"haven/hsds"
 	"haven/internal/testpg"
+	"haven/listing"
 	"haven/sqlstore"
 )
 
@@ -598,6 +599,38 @@ func TestFeedPackage30(t *testing.T) {
 		rep, err := (&feeds.Client{AllowPrivate: true, Interval: time.Millisecond}).Sync(ctx, store, "cli", f)
 		if err != nil || rep.Added != 20 {
 			t.Fatalf("3.0 package: %+v, %v", rep, err)
+		}
+	})
+}
+
+// TestFeedKeepsConfidential: a location a curator marked confidential (a
+// shelter) stays confidential whatever the publisher sends next.
+func TestFeedKeepsConfidential(t *testing.T) {
+	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) {
+		w := newWorld(t, e, 2)
+		w.mustSync(t)
+		l, err := w.dir.FindLocation(w.ctx, sid("loc", 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		values := listing.LocationText(l)
+		values[listing.ConfidentialField] = "true"
+		if err := w.dir.UpdateLocation(w.ctx, "curator@example.org", sid("loc", 1), values); err != nil {
+			t.Fatal(err)
+		}
+		w.pub.edit(func(ss []*hsds.Service) []*hsds.Service {
+			ss[0].Name, ss[0].LastModified = "Shelter intake (sample)", "2026-12-05T00:00:00Z"
+			ss[0].ServiceAtLocations[0].Location.Name = "Renamed office (sample)"
+			return ss
+		})
+		if rep := w.mustSync(t); rep.Updated != 1 {
+			t.Fatalf("sync: %+v", rep)
+		}
+		if l, err = w.dir.FindLocation(w.ctx, sid("loc", 1)); err != nil {
+			t.Fatal(err)
+		}
+		if !l.Confidential() || l.Name != "Renamed office (sample)" {
+			t.Errorf("after a sync the location is confidential %v, named %q: want still confidential, with the publisher's name", l.Confidential(), l.Name)
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -249,6 +250,9 @@ func (fs *FeedService) ApplyFeed(ctx context.Context, actor, name string, f *hav
 				return nil, haven.Errorf(haven.EINVALID, "%s; nothing was changed", err.Error())
 			}
 			c := *s // the caller's record stays as the publisher sent it
+			if err := keepConfidential(ctx, tx, &c); err != nil {
+				return nil, err
+			}
 			addProvenance(&c, feed, pubID, f.FetchedAt)
 			if err := putService(ctx, tx, &c); err != nil {
 				return nil, err
@@ -286,6 +290,9 @@ func (fs *FeedService) ApplyFeed(ctx context.Context, actor, name string, f *hav
 		}
 		if err := checkRefs(ctx, tx, merged, "feed "+name); err != nil {
 			return nil, haven.Errorf(haven.EINVALID, "%s; nothing was changed", err.Error())
+		}
+		if err := keepConfidential(ctx, tx, merged); err != nil {
+			return nil, err
 		}
 		addProvenance(merged, feed, pubID, f.FetchedAt)
 		if err := putService(ctx, tx, merged); err != nil {
@@ -458,4 +465,54 @@ func olderThan(a, b string) bool {
 	}
 	tb, err := time.Parse(time.RFC3339, b)
 	return err == nil && ta.Before(tb)
+}
+
+// keepConfidential keeps confidential every location of s Haven already
+// holds as confidential: a publisher does not know that a curator marked a
+// shelter's address secret, and its next copy must not make it public.
+// Only a curator unmarks a location. The locations of s are copied before
+// they change, so that the caller's record stays as it was.
+func keepConfidential(ctx context.Context, tx *Tx, s *hsds.Service) error {
+	keep := func(l *hsds.Location) (*hsds.Location, error) {
+		if l == nil || l.Confidential() {
+			return l, nil
+		}
+		stored, err := tx.storedValue(ctx, `SELECT data FROM locations WHERE id = $1`, l.ID)
+		if err != nil || stored == nil {
+			return l, err
+		}
+		var before hsds.Location
+		if err := json.Unmarshal([]byte(*stored), &before); err != nil {
+			return nil, fmt.Errorf("location %s: %w", l.ID, err)
+		}
+		if !before.Confidential() {
+			return l, nil
+		}
+		c := *l
+		yes := true
+		c.XConfidential = &yes
+		return &c, nil
+	}
+	sals := slices.Clone(s.ServiceAtLocations)
+	for i := range sals {
+		l, err := keep(sals[i].Location)
+		if err != nil {
+			return err
+		}
+		sals[i].Location = l
+	}
+	s.ServiceAtLocations = sals
+	if s.Organization != nil && len(s.Organization.Locations) > 0 {
+		o := *s.Organization
+		o.Locations = slices.Clone(o.Locations)
+		for i := range o.Locations {
+			l, err := keep(&o.Locations[i])
+			if err != nil {
+				return err
+			}
+			o.Locations[i] = *l
+		}
+		s.Organization = &o
+	}
+	return nil
 }
