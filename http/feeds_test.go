@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"context"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +65,17 @@ func TestFeedPages(t *testing.T) {
 				if !strings.Contains(w.Body.String(), want) {
 					t.Errorf("GET %s lacks %q", tc.path, want)
 				}
+			}
+		}
+		// In Spanish too.
+		r := httptest.NewRequest("GET", "/admin", nil)
+		r.AddCookie(c)
+		r.Header.Set("Accept-Language", "es")
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, r)
+		for _, want := range []string{"Fuentes de datos", "0 nuevos, 1 actualizados, 1 sin cambios, 0 retirados, 1 enviados a la cola"} {
+			if !strings.Contains(rec.Body.String(), want) {
+				t.Errorf("the Spanish dashboard lacks %q", want)
 			}
 		}
 	})
