@@ -108,7 +108,9 @@ type ServiceRef struct{ ID, Name string }
 // FeedConflict is an upstream change to a field a curator had changed:
 // Haven keeps the curator's value and queues the publisher's.
 type FeedConflict struct {
-	ServiceID, Name, Field, Local, Upstream string
+	// RecordType is "service" or "organization"; RecordID its id.
+	RecordType, RecordID         string
+	Name, Field, Local, Upstream string
 }
 
 // FeedSyncReport says what a sync did.

@@ -364,6 +364,36 @@ func TestFeedKeepsCuratorEdits(t *testing.T) {
 		if rep := w.mustSync(t); len(rep.Queued) != 0 || w.service(t, 1).Description != "Third words (sample)." {
 			t.Errorf("after accepting, the publisher's next change should apply: %+v, %q", rep.Queued, w.service(t, 1).Description)
 		}
+
+		// The same for the organization: a curator's name is kept, the
+		// publisher's other changes are taken, its new name is queued.
+		if err := w.dir.UpdateOrganization(w.ctx, "curator@example.org", sid("org", 1), map[string]string{"name": "Curator's org name (sample)"}); err != nil {
+			t.Fatal(err)
+		}
+		w.pub.edit(func(ss []*hsds.Service) []*hsds.Service {
+			o := *ss[0].Organization
+			o.Description, o.Name = "Publisher's org description (sample).", "Publisher's org name (sample)"
+			ss[0].Organization = &o
+			return ss
+		})
+		rep = w.mustSync(t)
+		org := w.service(t, 1).Organization
+		if org.Name != "Curator's org name (sample)" || org.Description != "Publisher's org description (sample)." {
+			t.Errorf("organization after sync: name %q, description %q", org.Name, org.Description)
+		}
+		if len(rep.Queued) != 1 || rep.Queued[0].RecordType != "organization" || rep.Queued[0].Field != "name" {
+			t.Fatalf("queued = %+v", rep.Queued)
+		}
+		pending, _ = w.sugg.ListSuggestions(w.ctx, "pending")
+		if len(pending) != 1 || pending[0].RecordType != "organization" || pending[0].NewValue != "Publisher's org name (sample)" {
+			t.Fatalf("queue = %+v", pending)
+		}
+		if err := w.sugg.ResolveSuggestion(w.ctx, "curator@example.org", pending[0].ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.service(t, 1).Organization.Name; got != "Publisher's org name (sample)" {
+			t.Errorf("accepted organization name = %q", got)
+		}
 	})
 }
 

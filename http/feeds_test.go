@@ -42,6 +42,16 @@ func TestFeedPages(t *testing.T) {
 		if rep, err := feeds.ApplyFeed(ctx, "system", "metro-211", fetch()); err != nil || len(rep.Queued) != 1 {
 			t.Fatalf("second sync: %+v, %v", rep, err)
 		}
+		// And one of its organization's fields.
+		if err := sqlstore.NewDirectoryService(db).UpdateOrganization(ctx, "curator@example.org", svcs[0].OrganizationID, map[string]string{"website": "https://curator.example.org/"}); err != nil {
+			t.Fatal(err)
+		}
+		o := *svcs[0].Organization
+		o.Website = "https://publisher.example.org/"
+		svcs[0].Organization = &o
+		if rep, err := feeds.ApplyFeed(ctx, "system", "metro-211", fetch()); err != nil || len(rep.Queued) != 1 || rep.Queued[0].RecordType != "organization" {
+			t.Fatalf("third sync: %+v, %v", rep, err)
+		}
 		feeds.FeedFailed(ctx, "metro-211", time.Date(2026, 12, 6, 13, 0, 0, 0, time.UTC), "the publisher answered 503 Service Unavailable; nothing was changed")
 		c := signIn(t, s, "curator@example.org")
 
@@ -51,7 +61,8 @@ func TestFeedPages(t *testing.T) {
 		}{
 			{"/admin", []string{"metro-211", "https://211.example.org/hsds", "2026-12-06 12:00 UTC", "0 added, 1 updated, 1 unchanged, 0 withdrawn, 1 sent to the queue", "503 Service Unavailable"}},
 			{"/admin/services/" + id + "/edit", []string{"Came from feed metro-211", "<code>211-0001</code>", "fetched 2026-12-06 12:00 UTC"}},
-			{"/admin/suggestions", []string{"The publisher of feed metro-211 changed “name”", "Publisher&#39;s new name (sample)", "Curator&#39;s name (sample)"}},
+			{"/admin/suggestions", []string{"The publisher of feed metro-211 changed “name”", "Publisher&#39;s new name (sample)", "Curator&#39;s name (sample)",
+				"changed “website”", "https://curator.example.org/", "https://publisher.example.org/"}},
 			{"/admin/history/feed/metro-211", []string{"sync", "0 added, 1 updated, 1 unchanged, 0 withdrawn, 1 queued"}},
 			{"/admin/history/service/" + id, []string{"sync-add", "sync-update", "feed metro-211"}},
 			{"/api/hsds/services/" + id, []string{`"last_action_type":"feed sync"`, `"previous_value":"211-0001"`, "Haven feed metro-211 (https://211.example.org/hsds)"}},

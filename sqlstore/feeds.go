@@ -404,10 +404,72 @@ func keepCuratorEdits(ctx context.Context, tx *Tx, s *hsds.Service, lastUpstream
 			return nil, nil, fmt.Errorf("keep the curator's %s of service %s: %w", field, s.ID, err)
 		}
 		if nv != pv {
-			queued = append(queued, haven.FeedConflict{ServiceID: s.ID, Name: local.Name, Field: field, Local: lv, Upstream: nv})
+			queued = append(queued, haven.FeedConflict{RecordType: "service", RecordID: s.ID, Name: local.Name, Field: field, Local: lv, Upstream: nv})
 		}
 	}
-	return s, queued, nil
+	org, err := keepOrganizationEdits(s.Organization, local.Organization, prev.Organization)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.Organization = org.o
+	return s, append(queued, org.queued...), nil
+}
+
+// keptOrganization is an organization with the curators' edits kept, and
+// the upstream changes to them.
+type keptOrganization struct {
+	o      *hsds.Organization
+	queued []haven.FeedConflict
+}
+
+// organizationText reads one field of an organization a curator edits.
+func organizationText(o *hsds.Organization, field string) string {
+	if field == "phone" {
+		return listing.OrganizationPhone(o)
+	}
+	c := *o // OrganizationField may add a phone to read
+	if p := listing.OrganizationField(&c, field); p != nil {
+		return *p
+	}
+	return ""
+}
+
+// keepOrganizationEdits does for the publisher's organization (up) what
+// keepCuratorEdits does for its service: a field Haven's copy (local)
+// changed since the publisher's last copy (prev) is kept, and queued when
+// the publisher changed it too. up itself is left as it is.
+func keepOrganizationEdits(up, local, prev *hsds.Organization) (keptOrganization, error) {
+	out := keptOrganization{o: up}
+	if up == nil || local == nil || prev == nil || up.ID != local.ID || prev.ID != local.ID {
+		return out, nil
+	}
+	var o *hsds.Organization
+	for _, field := range append(slices.Clone(listing.OrganizationFields), "x_last_verified") {
+		lv, pv, nv := organizationText(local, field), organizationText(prev, field), organizationText(up, field)
+		if lv == pv || lv == nv {
+			continue
+		}
+		if o == nil {
+			c := *up
+			c.Phones = slices.Clone(up.Phones)
+			o = &c
+		}
+		if field == "phone" {
+			listing.RestoreOrganizationPhone(o, lv)
+			if lv == "" {
+				listing.SetOrganizationPhone(o, "")
+			}
+		} else {
+			*listing.OrganizationField(o, field) = lv
+		}
+		if nv != pv {
+			out.queued = append(out.queued, haven.FeedConflict{RecordType: "organization", RecordID: o.ID, Name: local.Name, Field: field, Local: lv, Upstream: nv})
+		}
+	}
+	if o != nil {
+		out.o = o
+	}
+	return out, nil
 }
 
 // queueUpstream puts a publisher's change to a field a curator changed in
@@ -418,17 +480,23 @@ func queueUpstream(ctx context.Context, tx *Tx, feed string, c haven.FeedConflic
 		value = string([]rune(value)[:4000])
 	}
 	body := feed // the page says the rest, in the curator's language
-	if _, err := tx.ExecContext(ctx, `UPDATE suggestions SET status = 'rejected', resolved_by = $3, resolved_at = $4
-		WHERE record_type = 'service' AND record_id = $1 AND kind = 'upstream' AND field = $2 AND status = 'pending'`,
-		c.ServiceID, c.Field, "feed "+feed, formatTime(tx.now)); err != nil {
+	var same int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM suggestions WHERE record_type = $1 AND record_id = $2 AND kind = 'upstream'
+		AND field = $3 AND status = 'pending' AND new_value = $4`, c.RecordType, c.RecordID, c.Field, value).Scan(&same)
+	if err != nil || same > 0 {
+		return err // already waiting (several services may share an organization)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE suggestions SET status = 'rejected', resolved_by = $4, resolved_at = $5
+		WHERE record_type = $1 AND record_id = $2 AND kind = 'upstream' AND field = $3 AND status = 'pending'`,
+		c.RecordType, c.RecordID, c.Field, "feed "+feed, formatTime(tx.now)); err != nil {
 		return err
 	}
 	id := newID()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO suggestions (id, created_at, record_type, record_id, kind, body, new_value, field)
-		VALUES ($1, $2, 'service', $3, 'upstream', $4, $5, $6)`, id, formatTime(tx.now), c.ServiceID, body, value, c.Field); err != nil {
+		VALUES ($1, $2, $3, $4, 'upstream', $5, $6, $7)`, id, formatTime(tx.now), c.RecordType, c.RecordID, body, value, c.Field); err != nil {
 		return err
 	}
-	return audit(ctx, tx, "feed "+feed, "suggest", "suggestion", id, "upstream", "", "service "+c.ServiceID+" "+c.Field)
+	return audit(ctx, tx, "feed "+feed, "suggest", "suggestion", id, "upstream", "", c.RecordType+" "+c.RecordID+" "+c.Field)
 }
 
 // provenanceNS is the namespace of the ids of the metadata records that

@@ -126,6 +126,8 @@ func applySuggestion(ctx context.Context, tx *Tx, actor string, s *haven.Suggest
 		// A feed's publisher changed a field a curator had changed: the
 		// curator takes the publisher's value (or a corrected one).
 		return updateService(ctx, tx, actor, s.RecordID, map[string]string{s.Field: value})
+	case s.RecordType == "organization" && s.Kind == "upstream" && s.Field != "":
+		return updateOrganization(ctx, tx, actor, s.RecordID, map[string]string{s.Field: value})
 	case s.RecordType == "service" && s.Kind == "phone" && value != "":
 		return updateService(ctx, tx, actor, s.RecordID, map[string]string{"phone": value})
 	case s.RecordType == "service" && s.Kind == "website" && value != "":
