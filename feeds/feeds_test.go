@@ -394,6 +394,24 @@ func TestFeedKeepsCuratorEdits(t *testing.T) {
 		if got := w.service(t, 1).Organization.Name; got != "Publisher's org name (sample)" {
 			t.Errorf("accepted organization name = %q", got)
 		}
+
+		// A service new to the feed, of an organization a curator edited,
+		// keeps the curator's edit too.
+		if err := w.dir.UpdateOrganization(w.ctx, "curator@example.org", sid("org", 1), map[string]string{"email": "curator@example.org"}); err != nil {
+			t.Fatal(err)
+		}
+		w.pub.edit(func(ss []*hsds.Service) []*hsds.Service {
+			s3 := sampleService(3)
+			s3.Organization, s3.OrganizationID = ss[0].Organization, ss[0].OrganizationID
+			s3.ServiceAtLocations[0].Location.OrganizationID = ss[0].OrganizationID
+			return append(ss, s3)
+		})
+		if rep := w.mustSync(t); rep.Added != 1 {
+			t.Fatalf("sync of a new service: %+v", rep)
+		}
+		if got := w.service(t, 1).Organization.Email; got != "curator@example.org" {
+			t.Errorf("a new service of the feed overwrote the curator's organization e-mail: %q", got)
+		}
 	})
 }
 

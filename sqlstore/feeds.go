@@ -253,6 +253,16 @@ func (fs *FeedService) ApplyFeed(ctx context.Context, actor, name string, f *hav
 			if err := keepConfidential(ctx, tx, &c); err != nil {
 				return nil, err
 			}
+			queued, err := keepSharedOrganization(ctx, tx, name, &c)
+			if err != nil {
+				return nil, err
+			}
+			for _, q := range queued {
+				if err := queueUpstream(ctx, tx, name, q); err != nil {
+					return nil, err
+				}
+			}
+			rep.Queued = append(rep.Queued, queued...)
 			addProvenance(&c, feed, pubID, f.FetchedAt)
 			if err := putService(ctx, tx, &c); err != nil {
 				return nil, err
@@ -583,4 +593,38 @@ func keepConfidential(ctx context.Context, tx *Tx, s *hsds.Service) error {
 		s.Organization = &o
 	}
 	return nil
+}
+
+// keepSharedOrganization keeps the curators' edits of the organization of
+// a service new to the feed, when other services of the feed share it: its
+// last copy from the publisher is theirs.
+func keepSharedOrganization(ctx context.Context, tx *Tx, feed string, s *hsds.Service) ([]haven.FeedConflict, error) {
+	if s.Organization == nil {
+		return nil, nil
+	}
+	var up string
+	err := tx.QueryRowContext(ctx, `SELECT ss.upstream FROM service_sources ss JOIN services sv ON sv.id = ss.service_id
+		WHERE sv.organization_id = $1 AND ss.kind = 'feed' AND ss.source = $2 ORDER BY ss.service_id LIMIT 1`, s.Organization.ID, feed).Scan(&up)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var prev hsds.Service
+	if json.Unmarshal([]byte(up), &prev) != nil {
+		return nil, nil
+	}
+	var local *hsds.Organization
+	if err := loadDocs(ctx, tx, "organizations", set{s.Organization.ID: true}, func(string) any {
+		local = &hsds.Organization{}
+		return local
+	}); err != nil {
+		return nil, err
+	}
+	kept, err := keepOrganizationEdits(s.Organization, local, prev.Organization)
+	if err != nil {
+		return nil, err
+	}
+	s.Organization = kept.o
+	return kept.queued, nil
 }
