@@ -144,9 +144,19 @@ func (fs *FeedService) ServiceSource(ctx context.Context, serviceID string) (*ha
 	return s, nil
 }
 
-// sourceRow is what service_sources holds of one service.
+// sourceRow is what a sync keeps in memory of a service of its feed: a
+// sum of the publisher's last copy, not the copy, which is read only for
+// the services that changed.
 type sourceRow struct {
-	kind, source, upstream, upstreamModified, withdrawn string
+	upstream                    sum
+	upstreamModified, withdrawn string
+}
+
+// lastUpstream reads the publisher's last copy of a service.
+func lastUpstream(ctx context.Context, tx *Tx, id string) (string, error) {
+	var up string
+	err := tx.QueryRowContext(ctx, `SELECT upstream FROM service_sources WHERE service_id = $1`, id).Scan(&up)
+	return up, err
 }
 
 // curatorFields are the fields of a service whose curators' edits a sync
@@ -175,12 +185,13 @@ func (fs *FeedService) ApplyFeed(ctx context.Context, actor, name string, f *hav
 		return nil, err
 	}
 	for rows.Next() {
-		var id string
-		r := sourceRow{kind: "feed", source: name}
-		if err := rows.Scan(&id, &r.upstream, &r.upstreamModified, &r.withdrawn); err != nil {
+		var id, up string
+		var r sourceRow
+		if err := rows.Scan(&id, &up, &r.upstreamModified, &r.withdrawn); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		r.upstream = sumOf(up)
 		existing[id] = r
 	}
 	rows.Close()
@@ -281,7 +292,7 @@ func (fs *FeedService) ApplyFeed(ctx context.Context, actor, name string, f *hav
 		// The record itself says whether it changed; the publisher's
 		// last_modified, where given, keeps a sync from going back to an
 		// older copy (a lagging mirror of the publisher's API).
-		same := row.upstream == up || olderThan(s.LastModified, row.upstreamModified)
+		same := row.upstream == sumOf(up) || olderThan(s.LastModified, row.upstreamModified)
 		if same && !restored {
 			if err := tx.exec(ctx, `UPDATE service_sources SET fetched_at = $2 WHERE service_id = $1`, s.ID, at); err != nil {
 				return nil, err
@@ -294,7 +305,11 @@ func (fs *FeedService) ApplyFeed(ctx context.Context, actor, name string, f *hav
 		if err := json.Unmarshal([]byte(up), &merged); err != nil {
 			return nil, err
 		}
-		merged, queued, err := keepCuratorEdits(ctx, tx, merged, row.upstream)
+		last, err := lastUpstream(ctx, tx, s.ID)
+		if err != nil {
+			return nil, err
+		}
+		merged, queued, err := keepCuratorEdits(ctx, tx, merged, last)
 		if err != nil {
 			return nil, err
 		}
@@ -352,7 +367,10 @@ func (fs *FeedService) ApplyFeed(ctx context.Context, actor, name string, f *hav
 		}
 		// The stored upstream record says inactive too, so that the next
 		// sync does not take the withdrawal for a curator's edit.
-		up := r.upstream
+		up, err := lastUpstream(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
 		var prev hsds.Service
 		if json.Unmarshal([]byte(up), &prev) == nil {
 			prev.Status = "inactive"
