@@ -247,6 +247,19 @@ func TestFeedSync(t *testing.T) {
 		if f.LastOK.IsZero() || f.LastError != "" || f.Unchanged != 4 || f.Updated != 1 {
 			t.Errorf("feed after syncs: %+v", f)
 		}
+
+		// A second feed listing the same services leaves them to the first.
+		if err := w.store.AddFeed(w.ctx, "cli", &haven.Feed{Name: "mirror", URL: w.srv.URL + "/api", Kind: haven.FeedHSDS, Every: time.Hour}); err != nil {
+			t.Fatal(err)
+		}
+		mirror, _ := w.store.FindFeed(w.ctx, "mirror")
+		rep, err = w.client.Sync(w.ctx, w.store, "system", mirror)
+		if err != nil || rep.Added != 0 || len(rep.Refused) != 5 || !strings.Contains(rep.Refused[0], "from feed "+w.feed) {
+			t.Fatalf("a second feed of the same services: %+v, %v", rep, err)
+		}
+		if src, _ := w.store.ServiceSource(w.ctx, sid("svc", 1)); src.Source != w.feed {
+			t.Errorf("source after the mirror's sync: %+v", src)
+		}
 	})
 }
 

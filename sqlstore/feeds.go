@@ -219,6 +219,11 @@ func (fs *FeedService) ApplyFeed(ctx context.Context, actor, name string, f *hav
 			}
 		}
 	}
+	elsewhere, err := providedElsewhere(ctx, tx, f.Services, existing)
+	if err != nil {
+		return nil, err
+	}
+	orgs := map[string]keptOrganization{} // shared organizations, kept once a sync
 	seen := map[string]bool{}
 	for i, s := range f.Services {
 		where := fmt.Sprintf("feed %s, service %d", name, i+1)
@@ -241,21 +246,9 @@ func (fs *FeedService) ApplyFeed(ctx context.Context, actor, name string, f *hav
 		up := mustJSON(s)
 		row, ours := existing[s.ID]
 		if !ours {
-			var kind, source string
-			err := tx.QueryRowContext(ctx, `SELECT kind, source FROM service_sources WHERE service_id = $1`, s.ID).Scan(&kind, &source)
-			switch {
-			case err == nil:
-				rep.Refused = append(rep.Refused, fmt.Sprintf("%s (%s): already in the directory from %s %s", s.Name, s.ID, kind, source))
+			if from, taken := elsewhere[s.ID]; taken {
+				rep.Refused = append(rep.Refused, fmt.Sprintf("%s (%s): already in the directory, %s", s.Name, s.ID, from))
 				continue
-			case !errors.Is(err, sql.ErrNoRows):
-				return nil, err
-			}
-			var one int
-			if err := tx.QueryRowContext(ctx, `SELECT 1 FROM services WHERE id = $1`, s.ID).Scan(&one); err == nil {
-				rep.Refused = append(rep.Refused, fmt.Sprintf("%s (%s): already in the directory, entered in Haven", s.Name, s.ID))
-				continue
-			} else if !errors.Is(err, sql.ErrNoRows) {
-				return nil, err
 			}
 			if err := checkRefs(ctx, tx, s, "feed "+name); err != nil {
 				return nil, haven.Errorf(haven.EINVALID, "%s; nothing was changed", err.Error())
@@ -264,7 +257,7 @@ func (fs *FeedService) ApplyFeed(ctx context.Context, actor, name string, f *hav
 			if err := keepConfidential(ctx, tx, &c); err != nil {
 				return nil, err
 			}
-			queued, err := keepSharedOrganization(ctx, tx, name, &c)
+			queued, err := keepSharedOrganization(ctx, tx, name, &c, orgs)
 			if err != nil {
 				return nil, err
 			}
@@ -616,10 +609,17 @@ func keepConfidential(ctx context.Context, tx *Tx, s *hsds.Service) error {
 // keepSharedOrganization keeps the curators' edits of the organization of
 // a service new to the feed, when other services of the feed share it: its
 // last copy from the publisher is theirs.
-func keepSharedOrganization(ctx context.Context, tx *Tx, feed string, s *hsds.Service) ([]haven.FeedConflict, error) {
+func keepSharedOrganization(ctx context.Context, tx *Tx, feed string, s *hsds.Service, done map[string]keptOrganization) ([]haven.FeedConflict, error) {
 	if s.Organization == nil {
 		return nil, nil
 	}
+	if k, ok := done[s.Organization.ID]; ok {
+		if k.o != nil {
+			s.Organization = k.o
+		}
+		return nil, nil // queued once
+	}
+	done[s.Organization.ID] = keptOrganization{}
 	var up string
 	err := tx.QueryRowContext(ctx, `SELECT ss.upstream FROM service_sources ss JOIN services sv ON sv.id = ss.service_id
 		WHERE sv.organization_id = $1 AND ss.kind = 'feed' AND ss.source = $2 ORDER BY ss.service_id LIMIT 1`, s.Organization.ID, feed).Scan(&up)
@@ -644,5 +644,40 @@ func keepSharedOrganization(ctx context.Context, tx *Tx, feed string, s *hsds.Se
 		return nil, err
 	}
 	s.Organization = kept.o
+	done[s.Organization.ID] = kept
 	return kept.queued, nil
+}
+
+// providedElsewhere says, of the services a feed lists that it does not
+// provide yet, which the directory already holds and from where: those are
+// left alone.
+func providedElsewhere(ctx context.Context, tx *Tx, svcs []*hsds.Service, ours map[string]sourceRow) (map[string]string, error) {
+	var ids []string
+	for _, s := range svcs {
+		if _, ok := ours[s.ID]; !ok && s.ID != "" {
+			ids = append(ids, s.ID)
+		}
+	}
+	out := map[string]string{}
+	err := eachIDBatch(ids, func(in string, args []any) error {
+		rows, err := tx.QueryContext(ctx, `SELECT sv.id, COALESCE(ss.kind, ''), COALESCE(ss.source, '') FROM services sv
+			LEFT JOIN service_sources ss ON ss.service_id = sv.id WHERE sv.id IN (`+in+`)`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, kind, source string
+			if err := rows.Scan(&id, &kind, &source); err != nil {
+				return err
+			}
+			if kind == "" {
+				out[id] = "entered in Haven"
+			} else {
+				out[id] = "from " + kind + " " + source
+			}
+		}
+		return rows.Err()
+	})
+	return out, err
 }
