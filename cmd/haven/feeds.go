@@ -209,8 +209,21 @@ func writeSyncReport(m *Main, r *haven.FeedSyncReport) {
 // is then claimed on its own schedule, once across all servers.
 const feedJobEvery = time.Minute
 
-// feedJob syncs the feeds that are due, each as a job of its own
-// ("feed:NAME", every Feed.Every), so that one server syncs it.
+// feedRetry is how soon a feed whose last sync failed is tried again (or
+// its period, when shorter).
+const feedRetry = time.Hour
+
+// feedDue reports whether a feed is due a sync at now: never synced, its
+// period gone by since its last complete sync (within a minute, the time
+// a sync takes to start), or its last attempt failed.
+func feedDue(f *haven.Feed, now time.Time) bool {
+	return f.LastOK.IsZero() || now.Add(time.Minute).Sub(f.LastOK) >= f.Every || f.LastSync.After(f.LastOK)
+}
+
+// feedJob syncs the feeds that are due. Each feed is a job of its own
+// ("feed:NAME"), claimed every min(Every, feedRetry) so that one server at
+// a time looks at it, and synced when feedDue: on its schedule, and within
+// the hour after a failure rather than a whole period later.
 func feedJob(db *sqlstore.DB, m *Main, runner string) haven.Job {
 	return haven.Job{Name: "feeds", Every: feedJobEvery, Run: func(ctx context.Context) error {
 		store, jobs := sqlstore.NewFeedService(db), sqlstore.NewJobService(db)
@@ -225,12 +238,12 @@ func feedJob(db *sqlstore.DB, m *Main, runner string) haven.Job {
 		c := fc.client()
 		var errs []error
 		for _, f := range list {
-			due, err := jobs.ClaimJob(ctx, "feed:"+f.Name, runner, f.Every)
+			claimed, err := jobs.ClaimJob(ctx, "feed:"+f.Name, runner, min(f.Every, feedRetry))
 			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
-			if !due {
+			if !claimed || !feedDue(f, db.Now()) {
 				continue
 			}
 			rep, err := c.Sync(ctx, store, "system", f)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"haven/hsds"
 	"haven/internal/testpg"
@@ -119,7 +120,7 @@ func TestFeedJob(t *testing.T) {
 	testpg.EachEngine(t, func(t *testing.T, e testpg.Engine) {
 		hits.Store(0)
 		db := e.Fresh(t)
-		MustRunMain(t, db, "feeds", "add", "empty", srv.URL, "--every", "1h")
+		MustRunMain(t, db, "feeds", "add", "empty", srv.URL, "--every", "24h")
 		store, err := sqlstore.Open(context.Background(), db)
 		if err != nil {
 			t.Fatal(err)
@@ -137,6 +138,18 @@ func TestFeedJob(t *testing.T) {
 		f, err := sqlstore.NewFeedService(store).FindFeed(context.Background(), "empty")
 		if err != nil || f.LastOK.IsZero() {
 			t.Errorf("feed after the job: %+v, %v", f, err)
+		}
+		// An hour on, the feed (synced, due in a day) is looked at but not
+		// fetched; after a failed attempt it is, within the hour.
+		start := time.Now()
+		store.Now = func() time.Time { return start.Add(61 * time.Minute) }
+		if err := feedJob(store, m, "b").Run(context.Background()); err != nil || hits.Load() != 1 {
+			t.Errorf("an hour after a good sync: %d fetches, %v", hits.Load(), err)
+		}
+		sqlstore.NewFeedService(store).FeedFailed(context.Background(), "empty", start.Add(90*time.Minute), "the publisher answered 503")
+		store.Now = func() time.Time { return start.Add(122 * time.Minute) }
+		if err := feedJob(store, m, "b").Run(context.Background()); err != nil || hits.Load() != 2 {
+			t.Errorf("an hour after a failed attempt: %d fetches, %v", hits.Load(), err)
 		}
 	})
 }
