@@ -52,6 +52,10 @@ original ids are kept: organizations in organization_identifiers,
 locations in external_identifier, services in a metadata record of the id
 change.
 
+Each service records where it came from: the file's name, the id the
+file gives it and when it was imported, shown on the curator's page (a
+service a feed provides keeps its feed; see haven feeds).
+
 An address without a country gets --default-country; without that flag,
 US when every state in the package is a U.S. state (the report says so).` + fmt.Sprintf(sheetHelp, wrapList(intake.Fields, 76)),
 		flags: func(fs *flag.FlagSet) func(context.Context, *Main, []string) error {
