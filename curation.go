@@ -35,6 +35,9 @@ type Dashboard struct {
 	// servicearea.go), AreaProblemCount how many there are.
 	AreaProblems     []AreaProblem
 	AreaProblemCount int
+	// Feeds are the publishers Haven syncs from, with each one's last
+	// sync, counts and error.
+	Feeds []*Feed
 }
 
 // CurationService tells curators what needs their attention.

@@ -124,7 +124,9 @@ type Suggestion struct {
 	CreatedAt  time.Time
 	RecordType string // resource, service, organization; "" for a new listing
 	RecordID   string
-	Kind       string // phone, address, hours, website, closed, other, new
+	Kind       string // phone, address, hours, website, closed, other, new; upstream from a feed
+	// Field is the service field an upstream suggestion would change.
+	Field      string
 	Body       string
 	NewValue   string
 	Contact    string // only when the visitor offered it

@@ -277,6 +277,8 @@ type serviceForm struct {
 	// Provider marks a provider's form; Live says their edits go live at
 	// once, Queued that the last one waits for a curator.
 	Provider, Live, Queued bool
+	// Source is where the service came from, nil when unknown.
+	Source *haven.ServiceSource
 }
 
 // serviceValues are a service's fields as its form shows them: the phone
@@ -307,8 +309,14 @@ func (s *Server) serviceEditor() *listingEditor {
 			if err != nil {
 				return nil, err
 			}
+			var src *haven.ServiceSource
+			if s.Feeds != nil {
+				if src, err = s.Feeds.ServiceSource(r.Context(), id); err != nil {
+					return nil, err
+				}
+			}
 			return &listingEdit{id: sv.ID, name: sv.Name, values: serviceValues(sv), form: func(values, errs map[string]string, saved bool) any {
-				return serviceForm{S: sv, Values: values, Errors: errs, Saved: saved, Fields: listing.ServiceFields}
+				return serviceForm{S: sv, Values: values, Errors: errs, Saved: saved, Fields: listing.ServiceFields, Source: src}
 			}}, nil
 		},
 		read: readHoursDays,

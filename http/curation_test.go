@@ -50,6 +50,7 @@ func MustCurationServerOn(t testing.TB, dsn string) (*havenhttp.Server, *sqlstor
 	s.Invitations = sqlstore.NewProviderService(db)
 	s.Reverify = sqlstore.NewProviderService(db)
 	s.APITokens = sqlstore.NewProviderService(db)
+	s.Feeds = sqlstore.NewFeedService(db)
 	for _, role := range haven.Roles {
 		hash, err := auth.HashPassword(testPassword, cheap)
 		if err != nil {

@@ -39,6 +39,9 @@ func suggestionField(recordType, kind string) string {
 func (s *Server) currentValue(r *http.Request, sg *haven.Suggestion) (value, region string, ok bool) {
 	region = phone.DefaultRegion
 	field := suggestionField(sg.RecordType, sg.Kind)
+	if sg.Kind == "upstream" {
+		field = sg.Field // a feed's change names its field
+	}
 	if field == "" {
 		return "", region, false
 	}
@@ -55,9 +58,14 @@ func (s *Server) currentValue(r *http.Request, sg *haven.Suggestion) (value, reg
 		if err != nil {
 			return "", region, false
 		}
-		if field == "phone" {
+		switch {
+		case field == "phone":
 			value, ok = listing.OrganizationPhone(o), true
-		} else {
+		case sg.Kind == "upstream":
+			if p := listing.OrganizationField(o, field); p != nil {
+				value, ok = *p, true
+			}
+		default:
 			value, ok = o.Website, true
 		}
 	case "resource":

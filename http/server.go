@@ -76,6 +76,9 @@ type Server struct {
 	// PublicURL is the site's address for links in e-mail
 	// (https://host); when empty, the request's host is used.
 	PublicURL string
+	// Feeds says where each service came from, on the curator's view;
+	// without it the view does not say.
+	Feeds haven.FeedService
 	// Screening is the frozen question bank 1, which format-1 records were
 	// written against; Screening2 is the bank new interviews ask.
 	Screening  *screening.Bank

@@ -58,6 +58,9 @@ func (cs *CurationService) Dashboard(ctx context.Context, staleBefore time.Time)
 	if d.Withdrawn, err = NewDirectoryService(cs.db).ListWithdrawn(ctx); err != nil {
 		return nil, err
 	}
+	if d.Feeds, err = NewFeedService(cs.db).Feeds(ctx); err != nil {
+		return nil, err
+	}
 	if d.AreaProblems, d.AreaProblemCount, err = NewDirectoryService(cs.db).ListAreaProblems(ctx, 50); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -68,6 +69,7 @@ func (d *DirectoryService) Import(ctx context.Context, next func() (*hsds.Servic
 	defer stop()
 	rep := &ImportReport{}
 	seen := map[string]int{} // service id → record number, for duplicates
+	var sources [][2]string  // service id, publisher's id: for provenance
 	for n := 1; ; n++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -98,6 +100,7 @@ func (d *DirectoryService) Import(ctx context.Context, next func() (*hsds.Servic
 				unread := len(listing.NormalizePhones(s))
 				if err = d.importOne(ctx, tx, s, opt); err == nil {
 					rep.PhonesAsGiven += unread
+					sources = append(sources, [2]string{s.ID, publisherID(s)})
 				}
 			}
 		}
@@ -114,6 +117,9 @@ func (d *DirectoryService) Import(ctx context.Context, next func() (*hsds.Servic
 		}
 	}
 	if err := tx.barrier(ctx); err != nil {
+		return nil, err
+	}
+	if err := putFileSources(ctx, tx, opt.Name, sources); err != nil {
 		return nil, err
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM search_areas WHERE kind = ''`).Scan(&rep.AreasUnread); err != nil {
@@ -280,4 +286,42 @@ func validate(s *hsds.Service, done bool) []*hsds.FieldError {
 		return nil
 	}
 	return s.Validate()
+}
+
+// publisherID is the id a file gave a service: the original id a 2.0 or
+// 1.1 package's reader kept in a metadata record of the id's change, or
+// the service's own.
+func publisherID(s *hsds.Service) string {
+	for _, m := range s.Metadata {
+		if m.FieldName == "id" && m.ReplacementValue == s.ID && m.PreviousValue != "" {
+			return m.PreviousValue
+		}
+	}
+	return s.ID
+}
+
+// putFileSources records that the services came from the file name, unless
+// a feed provides them: a feed's services keep their feed as source.
+func putFileSources(ctx context.Context, tx *Tx, name string, sources [][2]string) error {
+	const batch = 500
+	for len(sources) > 0 {
+		n := min(batch, len(sources))
+		var b strings.Builder
+		args := make([]any, 0, 2*n+2)
+		args = append(args, name, formatTime(tx.now))
+		for i, s := range sources[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "($%d, 'file', $1, $%d, $2)", len(args)+1, len(args)+2)
+			args = append(args, s[0], s[1])
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO service_sources (service_id, kind, source, publisher_id, fetched_at) VALUES `+b.String()+`
+			ON CONFLICT (service_id) DO UPDATE SET source = excluded.source, publisher_id = excluded.publisher_id, fetched_at = excluded.fetched_at
+			WHERE service_sources.kind = 'file'`, args...); err != nil {
+			return fmt.Errorf("record where the services came from: %w", err)
+		}
+		sources = sources[n:]
+	}
+	return nil
 }

@@ -69,13 +69,13 @@ func (q *SuggestionService) ListSuggestions(ctx context.Context, status string) 
 	return out, rows.Err()
 }
 
-const suggestionColumns = `id, created_at, record_type, record_id, kind, body, new_value, contact, status, resolved_by, changes, submitted_by`
+const suggestionColumns = `id, created_at, record_type, record_id, kind, body, new_value, contact, status, resolved_by, changes, submitted_by, field`
 
 func scanSuggestion(row interface{ Scan(...any) error }) (*haven.Suggestion, error) {
 	s := &haven.Suggestion{}
 	var at, changes string
 	if err := row.Scan(&s.ID, &at, &s.RecordType, &s.RecordID, &s.Kind, &s.Body, &s.NewValue, &s.Contact, &s.Status, &s.ResolvedBy,
-		&changes, &s.SubmittedBy); err != nil {
+		&changes, &s.SubmittedBy, &s.Field); err != nil {
 		return nil, err
 	}
 	s.CreatedAt = parseTime(at)
@@ -141,6 +141,12 @@ func applySuggestion(ctx context.Context, tx *Tx, actor string, s *haven.Suggest
 	case s.Kind == haven.SuggestionProvider:
 		// A provider's edit: the changes they sent, as they sent them.
 		return applyProviderChanges(ctx, tx, actor, s.RecordType, s.RecordID, s.Changes)
+	case s.RecordType == "service" && s.Kind == "upstream" && s.Field != "":
+		// A feed's publisher changed a field a curator had changed: the
+		// curator takes the publisher's value (or a corrected one).
+		return updateService(ctx, tx, actor, s.RecordID, map[string]string{s.Field: value})
+	case s.RecordType == "organization" && s.Kind == "upstream" && s.Field != "":
+		return updateOrganization(ctx, tx, actor, s.RecordID, map[string]string{s.Field: value})
 	case s.RecordType == "service" && s.Kind == "phone" && value != "":
 		return updateService(ctx, tx, actor, s.RecordID, map[string]string{"phone": value})
 	case s.RecordType == "service" && s.Kind == "website" && value != "":

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"archive/zip"
 	"bufio"
 	"context"
 	"errors"
@@ -54,6 +53,10 @@ copy of the same data, so that it updates what the last import wrote. The
 original ids are kept: organizations in organization_identifiers,
 locations in external_identifier, services in a metadata record of the id
 change.
+
+Each service records where it came from: the file's name, the id the
+file gives it and when it was imported, shown on the curator's page (a
+service a feed provides keeps its feed; see haven feeds).
 
 An address without a country gets --default-country; without that flag,
 US when every state in the package is a U.S. state (the report says so).` + fmt.Sprintf(sheetHelp, wrapList(intake.Fields, 76)),
@@ -158,7 +161,7 @@ func (m *Main) openInput(path string, f importFlags) (*importInput, error) {
 				return nil, err
 			}
 			in.close = func() error { return os.RemoveAll(tmp) }
-			if dir, err = unzipPackage(path, tmp); err != nil {
+			if dir, err = intake.UnzipPackage(path, tmp, 0); err != nil {
 				in.close()
 				return nil, fmt.Errorf("import: %s: %w", name, err)
 			}
@@ -352,49 +355,4 @@ func writeReport(path string, r *intake.Report) error {
 		return fmt.Errorf("--report %s: %w", path, err)
 	}
 	return nil
-}
-
-// unzipPackage extracts the CSV files and datapackage.json of a zipped
-// HSDS 3.0 package into dir and returns the folder that holds them.
-func unzipPackage(path, dir string) (string, error) {
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		return "", err
-	}
-	defer zr.Close()
-	root := ""
-	for _, f := range zr.File {
-		base := filepath.Base(f.Name)
-		if f.FileInfo().IsDir() || strings.Contains(f.Name, "__MACOSX") ||
-			!(strings.HasSuffix(strings.ToLower(base), ".csv") || base == "datapackage.json") {
-			continue
-		}
-		if d := filepath.Dir(filepath.FromSlash(f.Name)); d != "." {
-			if strings.Count(f.Name, "/") > 1 {
-				continue // deeper than the package's folder
-			}
-			root = d
-		}
-		// Only the base name is used, so no entry can write outside dir.
-		target := filepath.Join(dir, filepath.Base(root), base)
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return "", err
-		}
-		rc, err := f.Open()
-		if err != nil {
-			return "", err
-		}
-		out, err := os.Create(target)
-		if err == nil {
-			_, err = io.Copy(out, io.LimitReader(rc, 4<<30))
-			if cerr := out.Close(); err == nil {
-				err = cerr
-			}
-		}
-		rc.Close()
-		if err != nil {
-			return "", err
-		}
-	}
-	return filepath.Join(dir, filepath.Base(root)), nil
 }

@@ -45,10 +45,12 @@ type Main struct {
 	// linksAllowPrivate lets the scheduled link check visit loopback and
 	// private addresses (serve --links-allow-private).
 	linksAllowPrivate bool
+	// feeds are the politeness settings of scheduled feed syncs.
+	feeds *feedFlags
 }
 
 func commands() []*command {
-	return []*command{serveCommand(), importCommand(), exportCommand(), backupCommand(), restoreCommand(), sampleCommand(), userCommand(), linksCommand(), screeningCommand(), keysCommand(), resourcesCommand(), countriesCommand(), searchCommand(), providersCommand(), matchesCommand(), mergeCommand(), unmergeCommand(), migrateCommand(), versionCommand()}
+	return []*command{serveCommand(), importCommand(), exportCommand(), backupCommand(), restoreCommand(), sampleCommand(), userCommand(), linksCommand(), screeningCommand(), keysCommand(), resourcesCommand(), countriesCommand(), searchCommand(), providersCommand(), feedsCommand(), matchesCommand(), mergeCommand(), unmergeCommand(), migrateCommand(), versionCommand()}
 }
 
 func main() {

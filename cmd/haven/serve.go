@@ -72,6 +72,7 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 			smtpURL := fs.String("smtp-url", envOr("HAVEN_SMTP_URL", ""), "SMTP server for invitations and re-verification requests: smtps://user:password@host:465, or smtp://user:password@host:587 (STARTTLS required; ?starttls=off for a trusted relay); none by default, and pages then show links to copy; env HAVEN_SMTP_URL")
 			smtpFrom := fs.String("smtp-from", envOr("HAVEN_SMTP_FROM", ""), "the address Haven's e-mail comes from (needed with --smtp-url); env HAVEN_SMTP_FROM")
 			publicURL := fs.String("public-url", envOr("HAVEN_PUBLIC_URL", ""), "the site's address as people reach it, e.g. https://haven.example.org, for links in e-mail; env HAVEN_PUBLIC_URL")
+			fc := feedClientFlags(fs)
 			search := fs.String("search", envOr("HAVEN_SEARCH", "auto"), "what answers directory searches: index (in memory, built at start), sql, or auto (SQL until the index is built); env HAVEN_SEARCH")
 			return func(ctx context.Context, m *Main, args []string) error {
 				if len(args) > 0 {
@@ -127,6 +128,7 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 				if err != nil {
 					return err
 				}
+				m.feeds = fc
 				return m.serve(ctx, *addr, mc, db, *exitURL, *withSample, *jobTick, *checkEvery, mode, func(s *havenhttp.Server) {
 					s.Sessions = havenhttp.SessionConfig{Idle: *idle, Absolute: *maxAge, SecureCookies: *secure}
 					s.StaleMonths = *staleMonths
@@ -204,6 +206,7 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 	accounts := sqlstore.NewAccountService(db)
 	srv.Countries, srv.Accounts, srv.Security, srv.Audit = sqlstore.NewCountryService(db), accounts, accounts, sqlstore.NewAuditService(db)
 	srv.Curation, srv.Learning, srv.Records = sqlstore.NewCurationService(db), sqlstore.NewLearningService(db), sqlstore.NewScreeningRecordService(db)
+	srv.Feeds = sqlstore.NewFeedService(db)
 	srv.Drafts = sqlstore.NewScreeningDraftService(db)
 	providers := sqlstore.NewProviderService(db)
 	srv.Providers, srv.Invitations, srv.Reverify, srv.APITokens = providers, providers, providers, providers
@@ -246,6 +249,7 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 		case srv.Mailer != nil:
 			m.Logger.Warn("no yearly re-verification requests to providers: they need --public-url for their links")
 		}
+		jobs = append(jobs, feedJob(db, m, runner))
 		go sqlstore.NewJobService(db).RunJobs(ctx, runner, jobTick, jobs, m.Logger)
 	}
 
