@@ -46,6 +46,8 @@ type DB struct {
 	// larger cache spares SQLite looking up pages in a growing WAL; it is
 	// memory the importer holds until it commits.
 	ImportCacheMiB int
+
+	matches matchCache // the curators' list of likely duplicates
 }
 
 // DefaultImportCacheMiB is the page cache of a bulk import on SQLite: it

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"haven"
 	"haven/hsds"
@@ -33,6 +34,50 @@ type mergeAdded struct {
 // ListMatches reads every service neither withdrawn nor merged and asks
 // package match for the likely pairs.
 func (d *DirectoryService) ListMatches(ctx context.Context, minScore float64) ([]haven.MatchPair, error) {
+	// Finding the pairs reads every service: at 100,000 services that is
+	// tens of seconds, too long for each visit to the curators' page. The
+	// answer stands until the directory changes (every write is logged) or
+	// a pair is marked "not the same", so it is kept until then.
+	var key [2]int64
+	var err error
+	if key[0], err = d.LastDirectoryChange(ctx); err != nil {
+		return nil, err
+	}
+	if err := d.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM match_distinct`).Scan(&key[1]); err != nil {
+		return nil, err
+	}
+	c := &d.db.matches
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.valid && c.key == key && minScore >= c.minScore {
+		var out []haven.MatchPair
+		for _, p := range c.pairs {
+			if p.Score >= minScore {
+				out = append(out, p)
+			}
+		}
+		return out, nil
+	}
+	pairs, err := d.findMatches(ctx, minScore)
+	if err != nil {
+		return nil, err
+	}
+	c.valid, c.key, c.minScore, c.pairs = true, key, minScore, pairs
+	return slices.Clone(pairs), nil
+}
+
+// matchCache is the last list of likely duplicates, with what it was
+// found from: the directory's last change and the number of pairs marked
+// "not the same".
+type matchCache struct {
+	mu       sync.Mutex
+	valid    bool
+	key      [2]int64
+	minScore float64
+	pairs    []haven.MatchPair
+}
+
+func (d *DirectoryService) findMatches(ctx context.Context, minScore float64) ([]haven.MatchPair, error) {
 	tx, err := d.db.BeginTx(ctx, true)
 	if err != nil {
 		return nil, err
