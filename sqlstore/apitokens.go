@@ -58,21 +58,8 @@ func (p *ProviderService) CreateAPIToken(ctx context.Context, actor, orgID, name
 
 // ListAPITokens returns an organization's tokens, newest first.
 func (p *ProviderService) ListAPITokens(ctx context.Context, orgID string) ([]haven.APIToken, error) {
-	rows, err := p.db.read.QueryContext(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens t JOIN organizations o ON o.id = t.organization_id
+	return queryAll(ctx, p.db.read, values(scanAPIToken), `SELECT `+apiTokenColumns+` FROM api_tokens t JOIN organizations o ON o.id = t.organization_id
 		WHERE t.organization_id = $1 ORDER BY t.created_at DESC, t.id LIMIT 200`, orgID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []haven.APIToken
-	for rows.Next() {
-		t, err := scanAPIToken(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *t)
-	}
-	return out, rows.Err()
 }
 
 // RevokeAPIToken ends a token of the organization.

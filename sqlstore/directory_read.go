@@ -238,6 +238,37 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+// queryAll returns a query's rows, each read by scan.
+func queryAll[T any](ctx context.Context, q querier, scan func(row interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// values makes a scan that returns a pointer into one that returns the
+// value, for queryAll into a slice of values.
+func values[T any](scan func(row interface{ Scan(...any) error }) (*T, error)) func(row interface{ Scan(...any) error }) (T, error) {
+	return func(row interface{ Scan(...any) error }) (T, error) {
+		v, err := scan(row)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return *v, nil
+	}
+}
+
 // queryStrings returns the one column of a query's rows.
 func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
 	rows, err := q.QueryContext(ctx, query, args...)

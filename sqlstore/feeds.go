@@ -72,20 +72,7 @@ func (fs *FeedService) AddFeed(ctx context.Context, actor string, f *haven.Feed)
 
 // Feeds returns every feed, by name.
 func (fs *FeedService) Feeds(ctx context.Context) ([]*haven.Feed, error) {
-	rows, err := fs.db.read.QueryContext(ctx, `SELECT `+feedColumns+` FROM feeds ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*haven.Feed
-	for rows.Next() {
-		f, err := scanFeed(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, fs.db.read, scanFeed, `SELECT `+feedColumns+` FROM feeds ORDER BY name`)
 }
 
 // FindFeed returns one feed; ENOTFOUND for an unknown name.

@@ -480,19 +480,6 @@ func applyProviderChanges(ctx context.Context, tx *Tx, actor, recordType, id str
 // PendingProviderEdits returns the edits a provider sent that wait for a
 // curator, oldest first.
 func (p *ProviderService) PendingProviderEdits(ctx context.Context, email string) ([]*haven.Suggestion, error) {
-	rows, err := p.db.read.QueryContext(ctx, `SELECT `+suggestionColumns+` FROM suggestions
+	return queryAll(ctx, p.db.read, scanSuggestion, `SELECT `+suggestionColumns+` FROM suggestions
 		WHERE kind = $1 AND submitted_by = $2 AND status = 'pending' ORDER BY created_at, id LIMIT 500`, haven.SuggestionProvider, email)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*haven.Suggestion
-	for rows.Next() {
-		s, err := scanSuggestion(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }

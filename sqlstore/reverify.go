@@ -29,20 +29,7 @@ func scanReverify(row interface{ Scan(...any) error }) (*haven.ReverifyRequest, 
 }
 
 func (p *ProviderService) reverifyList(ctx context.Context, where string, args ...any) ([]haven.ReverifyRequest, error) {
-	rows, err := p.db.read.QueryContext(ctx, `SELECT `+reverifyColumns+reverifyFrom+` WHERE `+where+` ORDER BY r.sent_at, r.id LIMIT 1000`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []haven.ReverifyRequest
-	for rows.Next() {
-		q, err := scanReverify(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *q)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, p.db.read, values(scanReverify), `SELECT `+reverifyColumns+reverifyFrom+` WHERE `+where+` ORDER BY r.sent_at, r.id LIMIT 1000`, args...)
 }
 
 // DueReverifications returns the requests due now.

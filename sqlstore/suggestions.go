@@ -52,21 +52,8 @@ func (q *SuggestionService) CreateSuggestion(ctx context.Context, s *haven.Sugge
 
 // ListSuggestions returns suggestions with the given status, oldest first.
 func (q *SuggestionService) ListSuggestions(ctx context.Context, status string) ([]*haven.Suggestion, error) {
-	rows, err := q.db.read.QueryContext(ctx, `SELECT `+suggestionColumns+`
+	return queryAll(ctx, q.db.read, scanSuggestion, `SELECT `+suggestionColumns+`
 		FROM suggestions WHERE status = $1 ORDER BY created_at, id LIMIT 500`, status)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*haven.Suggestion
-	for rows.Next() {
-		s, err := scanSuggestion(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 const suggestionColumns = `id, created_at, record_type, record_id, kind, body, new_value, contact, status, resolved_by, changes, submitted_by, field`
