@@ -96,8 +96,8 @@ func refreshRoom(ctx context.Context, tx *Tx, serviceID string) error {
 
 // roomOf reads haven.RoomUpdated of a service from its capacity rows.
 func roomOf(ctx context.Context, tx *Tx, serviceID string) (*time.Time, error) {
-	v, err := tx.storedValue(ctx, `SELECT MAX(updated_utc) FROM service_capacities WHERE service_id = $1 AND available > 0`, serviceID)
-	if err != nil || v == nil {
+	v, err := tx.storedValue(ctx, `SELECT COALESCE(MAX(updated_utc), '') FROM service_capacities WHERE service_id = $1 AND available > 0`, serviceID)
+	if err != nil || v == nil || *v == "" {
 		return nil, err
 	}
 	return parseRoom(*v)

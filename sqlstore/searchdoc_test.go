@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 
 	"haven"
 )
@@ -49,6 +50,7 @@ func TestSearchDocRoundTrip(t *testing.T) {
 				Terms: []string{}},
 		},
 		{"one bound", haven.DirectoryDoc{ServiceID: "s3", MaxAge: float(0)}, haven.DirectoryDoc{ServiceID: "s3", MaxAge: float(0), Terms: []string{}}},
+		{"room", haven.DirectoryDoc{ServiceID: "s4", RoomUpdated: &roomAt}, haven.DirectoryDoc{ServiceID: "s4", RoomUpdated: &roomAt, Terms: []string{}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := encodeSearchDoc(&tc.in)
@@ -103,3 +105,5 @@ func FuzzSearchDoc(f *testing.F) {
 		}
 	})
 }
+
+var roomAt = time.Date(2026, 12, 6, 17, 30, 5, 123e6, time.UTC)
