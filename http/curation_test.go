@@ -46,6 +46,7 @@ func MustCurationServerOn(t testing.TB, dsn string) (*havenhttp.Server, *sqlstor
 	s.Resources, s.Editor, s.Accounts, s.Audit, s.Curation, s.Suggestions, s.Learning = res, res, sqlstore.NewAccountService(db),
 		sqlstore.NewAuditService(db), sqlstore.NewCurationService(db), sqlstore.NewSuggestionService(db), sqlstore.NewLearningService(db)
 	s.Security = sqlstore.NewAccountService(db)
+	s.Capacities = dir
 	for _, role := range haven.Roles {
 		hash, err := auth.HashPassword(testPassword, cheap)
 		if err != nil {
@@ -255,6 +256,9 @@ func TestRoles(t *testing.T) {
 		"POST /account/password": haven.RoleScreener, "GET /account/2fa": haven.RoleScreener, "GET /account/2fa/qr.png": haven.RoleScreener,
 		"POST /account/2fa": haven.RoleScreener, "POST /account/2fa/disable": haven.RoleScreener, "POST /admin/security": haven.RoleAdmin,
 		"GET /admin/takedown/{kind}/{id}": haven.RoleCurator, "POST /admin/takedown/{kind}/{id}": haven.RoleCurator,
+		// The capacity page admits curators and admins by
+		// canUpdateCapacity, not by its route (capacity.go).
+		"GET /admin/capacity/{org}": haven.RoleCurator, "POST /admin/capacity/{org}": haven.RoleCurator,
 	}
 	for _, p := range s.Patterns() {
 		if strings.Contains(p, "/admin") || strings.Contains(p, "/account") {

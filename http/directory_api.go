@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/google/uuid"
 	"golang.org/x/text/language"
@@ -171,8 +172,13 @@ func languageName(code, uiLang string) string {
 
 // SearchProviders answers a directory search as GET /api/v1/search does,
 // through search, so that the command line and the API cannot drift apart.
-func SearchProviders(ctx context.Context, search haven.DirectorySearcher, q url.Values, lang string) (*SearchResponse, error) {
-	f, err := haven.ParseDirectoryQuery(q, havenParams)
+//
+// capacityMaxAge is how old a capacity's count may be for capacity=available
+// to believe it (zero: haven.DefaultCapacityMaxAge).
+func SearchProviders(ctx context.Context, search haven.DirectorySearcher, q url.Values, lang string, capacityMaxAge time.Duration) (*SearchResponse, error) {
+	params := havenParams
+	params.CapacityMaxAge = capacityMaxAge
+	f, err := haven.ParseDirectoryQuery(q, params)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +205,7 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, r, s.Logger, err)
 		return
 	}
-	body, err := SearchProviders(r.Context(), countedSearch{s}, r.URL.Query(), lang)
+	body, err := SearchProviders(r.Context(), countedSearch{s}, r.URL.Query(), lang, s.capacityMaxAge())
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return

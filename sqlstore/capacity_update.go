@@ -64,7 +64,9 @@ func (d *DirectoryService) UpdateCapacity(ctx context.Context, actor, serviceID,
 		return err
 	}
 	num := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
-	if err := audit(ctx, tx, actor, "update", "service", serviceID, "capacity:"+capacityID, num(before), num(after)); err != nil {
+	// Its own action: a count is not undone from the history page, it is
+	// set again.
+	if err := audit(ctx, tx, actor, "capacity", "service", serviceID, "capacity:"+capacityID, num(before), num(after)); err != nil {
 		return err
 	}
 	if err := refreshRoom(ctx, tx, serviceID); err != nil {

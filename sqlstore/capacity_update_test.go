@@ -86,7 +86,7 @@ func TestUpdateCapacity(t *testing.T) {
 		if err != nil || len(trail) == 0 {
 			t.Fatalf("audit trail: %v, %v", trail, err)
 		}
-		if a := trail[len(trail)-1]; a.Actor != "curator@example.org" || a.Field != "capacity:"+capID || a.Before != "0" || a.After != "3" {
+		if a := trail[len(trail)-1]; a.Actor != "curator@example.org" || a.Action != "capacity" || a.Field != "capacity:"+capID || a.Before != "0" || a.After != "3" {
 			t.Errorf("audit line: %+v", a)
 		}
 

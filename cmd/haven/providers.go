@@ -72,7 +72,7 @@ from SQL. It prints a table or, with --json, the API's JSON.`,
 					return err
 				}
 				defer store.Close()
-				body, err := havenhttp.SearchProviders(ctx, sqlstore.NewDirectoryService(store), q, *lang)
+				body, err := havenhttp.SearchProviders(ctx, sqlstore.NewDirectoryService(store), q, *lang, 0)
 				if err != nil {
 					return err
 				}
