@@ -120,16 +120,16 @@ type capacityService struct {
 }
 
 type capacityRow struct {
-	ID, Unit       string
-	Available      int
-	Maximum        string // "" without one
-	MaxAttr        string // the number box's max, "" without one
-	Line           capacityLine
-	History        []capacityHistoryLine
-	Minus, Plus    int
-	CanMinus       bool
-	CanPlus        bool
-	Description    string
+	ID, Unit    string
+	Available   int
+	Maximum     string // "" without one
+	MaxAttr     string // the number box's max, "" without one
+	Line        capacityLine
+	History     []capacityHistoryLine
+	Minus, Plus int
+	CanMinus    bool
+	CanPlus     bool
+	Description string
 }
 
 type capacityHistoryLine struct {
@@ -205,7 +205,6 @@ func (s *Server) showCapacity(w http.ResponseWriter, r *http.Request, status int
 	p.Data = d
 	s.render(w, r, status, "capacity", p)
 }
-
 
 // handleUpdateCapacity sets one count: to "set" as typed, or to the value
 // of the − or + button pressed (each carries the count it leads to, so a
