@@ -43,7 +43,7 @@ type Main struct {
 }
 
 func commands() []*command {
-	return []*command{serveCommand(), importCommand(), exportCommand(), backupCommand(), restoreCommand(), sampleCommand(), userCommand(), linksCommand(), screeningCommand(), keysCommand(), resourcesCommand(), countriesCommand(), searchCommand(), providersCommand(), migrateCommand(), versionCommand()}
+	return []*command{serveCommand(), importCommand(), exportCommand(), backupCommand(), restoreCommand(), sampleCommand(), userCommand(), linksCommand(), screeningCommand(), keysCommand(), resourcesCommand(), countriesCommand(), searchCommand(), providersCommand(), capacityCommand(), migrateCommand(), versionCommand()}
 }
 
 func main() {
