@@ -148,6 +148,16 @@ func TestCapacityPage(t *testing.T) {
 		t.Error("a refused update changed the count")
 	}
 
+	// Curators find the page from the service and organization pages;
+	// visitors do not.
+	if !strings.Contains(get(s, "/services/"+a.ID, c).Body.String(), `href="`+page+`#svc-`+a.ID+`"`) ||
+		!strings.Contains(get(s, "/organizations/"+a.OrganizationID, c).Body.String(), `href="`+page+`"`) {
+		t.Error("no link to the capacity page for a curator")
+	}
+	if strings.Contains(get(s, "/services/"+a.ID, nil).Body.String(), "/admin/capacity/") {
+		t.Error("a visitor sees the link to the capacity page")
+	}
+
 	// A screener is not allowed, either way.
 	sc := signIn(t, s, "screener@example.org")
 	if w := get(s, page, sc); w.Code != http.StatusForbidden {

@@ -528,20 +528,22 @@ func (s *Server) handleCountry(w http.ResponseWriter, r *http.Request) {
 
 // serviceView is everything the service page shows.
 type serviceView struct {
-	S          *hsds.Service
-	Card       serviceCard
-	Places     []placeView
-	Phones     []phoneView
-	Hours      []string
-	Languages  []string
-	Categories []string
-	Documents  []string
-	Costs      []string
-	Areas      []string
-	Verified   string
-	Stale      bool
-	Inactive   bool
-	Picks      servicePicks
+	S    *hsds.Service
+	Card serviceCard
+	// CapacityURL is the capacity page, for those who may update it.
+	CapacityURL string
+	Places      []placeView
+	Phones      []phoneView
+	Hours       []string
+	Languages   []string
+	Categories  []string
+	Documents   []string
+	Costs       []string
+	Areas       []string
+	Verified    string
+	Stale       bool
+	Inactive    bool
+	Picks       servicePicks
 }
 
 type placeView struct {
@@ -714,17 +716,22 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, sv.Name, "directory", nil)
 	v := s.serviceView(p.L, sv, haven.StaffView(r.Context()))
 	v.Picks = newServicePicks(sheetIDs(r.URL.Query()), sv.ID)
+	if len(sv.Capacities) > 0 && s.Capacities != nil && canUpdateCapacity(currentUser(r), sv.OrganizationID) {
+		v.CapacityURL = "/admin/capacity/" + sv.OrganizationID
+	}
 	p.Title = v.S.Name // in the visitor's language where it can be
 	p.Data = v
 	s.render(w, r, http.StatusOK, "service", p)
 }
 
 type organizationView struct {
-	O        *hsds.Organization
-	Cards    []serviceCard
-	Phones   []phoneView
-	Verified string
-	Sample   bool
+	// CapacityURL is the capacity page, for those who may update it.
+	CapacityURL string
+	O           *hsds.Organization
+	Cards       []serviceCard
+	Phones      []phoneView
+	Verified    string
+	Sample      bool
 }
 
 func (s *Server) handleOrganization(w http.ResponseWriter, r *http.Request) {
@@ -740,6 +747,9 @@ func (s *Server) handleOrganization(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, o.Name, "directory", nil)
 	v := organizationView{O: o, Sample: o.XSample != nil && *o.XSample}
+	if s.Capacities != nil && canUpdateCapacity(currentUser(r), o.ID) {
+		v.CapacityURL = "/admin/capacity/" + o.ID
+	}
 	now := s.cardClock()
 	for _, sv := range svcs {
 		v.Cards = append(v.Cards, card(p.L, nil, sv, now))
