@@ -126,6 +126,9 @@ func TestCapacityPage(t *testing.T) {
 	if !strings.Contains(dir, `/services/`+a.ID) || strings.Contains(dir, `/services/`+b.ID) || !strings.Contains(dir, `name="capacity" type="checkbox" value="available" checked`) {
 		t.Error("/directory with Has room now: wrong services or the box is not ticked")
 	}
+	if !strings.Contains(dir, "said within the last 24 hours") {
+		t.Error("/directory's box does not say the maximum age")
+	}
 	sheet := html.UnescapeString(get(s, "/referral?id="+a.ID+"&id="+b.ID, nil).Body.String())
 	if !strings.Contains(sheet, "3 of 12 available") || !strings.Contains(sheet, "capacity unknown (not updated in the last 24 hours)") {
 		t.Error("the referral sheet does not show capacities")

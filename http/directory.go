@@ -327,6 +327,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 	}
 	var whoChips []chip
 	d.Who, whoChips = whoFormOf(p.L, r.URL, f)
+	d.Who.RoomHint = p.L.T("capacity.filter.hint", durationText(p.L, s.capacityMaxAge()))
 	d.Chips = append(d.Chips, whoChips...)
 	if f.Query != "" {
 		d.Chips = append([]chip{{"“" + f.Query + "”", withParam(r.URL, "q", "")}}, d.Chips...)

@@ -26,6 +26,7 @@ type whoForm struct {
 	// Room is the "Has room now" box (capacity=available); RoomNote says
 	// what it leaves out.
 	Room     bool
+	RoomHint string
 	RoomNote string
 }
 
