@@ -114,6 +114,9 @@ func TestCapacityPage(t *testing.T) {
 	if n := searchTotal(t, s); n != 1 {
 		t.Errorf("room now after 3 beds: %d services, want 1", n)
 	}
+	if api := get(s, "/api/hsds/services/"+a.ID, nil).Body.String(); !strings.Contains(api, `"available":3`) || strings.Contains(api, "capacity:") {
+		t.Errorf("the HSDS API after updates: the new count is missing, or the updates are in the metadata:\n%s", api)
+	}
 	svc := html.UnescapeString(get(s, "/services/"+a.ID, nil).Body.String())
 	if !strings.Contains(svc, "Bed (sample): 3 of 12 available, updated just now") {
 		t.Error("the service page does not show the new count")

@@ -405,6 +405,13 @@ func (s *Server) withAuditMetadata(ctx context.Context, sv *hsds.Service) error 
 		return err
 	}
 	for _, e := range trail {
+		if e.Action == "capacity" {
+			// A shelter may change its count many times a day: the
+			// capacity's own updated time says when, and the counts'
+			// history stays with Haven (capacity_history), rather than
+			// growing the service's metadata without end.
+			continue
+		}
 		sv.Metadata = append(sv.Metadata, hsds.Metadata{
 			ID:               uuid.NewSHA1(auditNamespace, []byte(strconv.FormatInt(e.ID, 10))).String(),
 			ResourceID:       sv.ID,
