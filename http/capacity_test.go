@@ -154,6 +154,11 @@ func TestCapacityPage(t *testing.T) {
 		t.Error("a refused update changed the count")
 	}
 
+	// The service's history names the change as a capacity's.
+	if h := html.UnescapeString(get(s, "/admin/history/service/"+a.ID, c).Body.String()); !strings.Contains(h, "Room now ("+capA[:8]+"…) · Capacity changed") {
+		t.Error("the service's history does not show the capacity changes as such")
+	}
+
 	// Curators find the page from the service and organization pages;
 	// visitors do not.
 	if !strings.Contains(get(s, "/services/"+a.ID, c).Body.String(), `href="`+page+`#svc-`+a.ID+`"`) ||

@@ -92,6 +92,7 @@ func FuzzSearchDoc(f *testing.F) {
 	f.Add([]byte{1, 0, 0, 0, 0, 0, 0, 0, 0, 0})
 	f.Add(encodeSearchDoc(&haven.DirectoryDoc{ServiceID: "s", MinAge: float(16), Populations: []string{"women"}, Trafficking: []string{"labor"},
 		Hours: []haven.WeeklyHours{{Zone: "America/New_York", Day: 1, Opens: 540, Closes: 1020}}}))
+	f.Add(encodeSearchDoc(&haven.DirectoryDoc{ServiceID: "s", RoomUpdated: &roomAt}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		d, err := newDocDecoder().decode("s", b)
 		if err != nil {
