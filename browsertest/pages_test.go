@@ -112,6 +112,7 @@ func tourPages(x ids) []pageCase {
 		{name: "admin-learn-edit", path: "/admin/learn/" + x.slug + "/edit", status: 200, admin: true},
 		{name: "admin-history", path: "/admin/history/resource/" + x.resource, status: 200, admin: true},
 		{name: "admin-capacity", path: "/admin/capacity/" + x.org, status: 200, admin: true, shot: true},
+		{name: "admin-capacity-report", path: "/admin/capacity-report", status: 200, admin: true},
 		{name: "account", path: "/account", status: 200, admin: true},
 		{name: "screening-save", status: 200, admin: true, shot: true, visit: func(tb *tab, lang string) {
 			screenTo(tb, lang, true)

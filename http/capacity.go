@@ -267,3 +267,35 @@ func orgHasCapacity(list []haven.ServiceCapacities, serviceID, capID string) boo
 	}
 	return false
 }
+
+// handleCapacityReport shows the funders' figures (as haven capacity
+// report prints them): totals per unit and updates per month over the
+// last year, or since ?since=YYYY-MM-DD. No service or person is named.
+func (s *Server) handleCapacityReport(w http.ResponseWriter, r *http.Request) {
+	if s.Capacities == nil {
+		http.NotFound(w, r)
+		return
+	}
+	since := time.Now().AddDate(-1, 0, 0).UTC().Truncate(24 * time.Hour)
+	if v := r.URL.Query().Get("since"); v != "" {
+		t, err := time.Parse("2006-01-02", v)
+		if err != nil {
+			s.renderError(w, r, &haven.ParamError{Param: "since", Err: haven.Errorf(haven.EINVALID, "Parameter since must be a date such as 2026-01-31.")})
+			return
+		}
+		since = t
+	}
+	rep, err := s.Capacities.CapacityReport(r.Context(), since, s.capacityMaxAge())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "", "admin", nil)
+	p.Title = p.L.T("capacity.report.title")
+	p.Data = struct {
+		R      *haven.CapacityReport
+		Since  string
+		MaxAge string
+	}{rep, formatDate(rep.Since, p.Lang), durationText(p.L, s.capacityMaxAge())}
+	s.render(w, r, http.StatusOK, "capacity_report", p)
+}

@@ -169,6 +169,20 @@ func TestCapacityPage(t *testing.T) {
 		t.Error("a visitor sees the link to the capacity page")
 	}
 
+	// The funders' figures: per unit and month, nobody named.
+	rep := html.UnescapeString(get(s, "/admin/capacity-report", c).Body.String())
+	month := time.Now().UTC().Format("2006-01")
+	for _, want := range []string{"<td>Bed (sample)</td><td>2</td><td>8</td><td>20</td><td>1</td>", "<td>" + month + "</td><td>Bed (sample)</td><td>2</td>"} {
+		if !strings.Contains(rep, want) {
+			t.Errorf("the report lacks %s:\n%s", want, rep)
+		}
+	}
+	for _, name := range []string{a.Name, b.Name, a.ID, "curator@example.org</td>"} {
+		if strings.Contains(rep, name) {
+			t.Errorf("the report names %q", name)
+		}
+	}
+
 	// A screener is not allowed, either way.
 	sc := signIn(t, s, "screener@example.org")
 	if w := get(s, page, sc); w.Code != http.StatusForbidden {

@@ -259,6 +259,7 @@ func TestRoles(t *testing.T) {
 		// The capacity page admits curators and admins by
 		// canUpdateCapacity, not by its route (capacity.go).
 		"GET /admin/capacity/{org}": haven.RoleCurator, "POST /admin/capacity/{org}": haven.RoleCurator,
+		"GET /admin/capacity-report": haven.RoleCurator,
 	}
 	for _, p := range s.Patterns() {
 		if strings.Contains(p, "/admin") || strings.Contains(p, "/account") {

@@ -250,6 +250,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/resources/{id}/retire", s.requireRole(haven.RoleCurator, s.handleRetireResource))
 	// Every signed-in user reaches the capacity page; canUpdateCapacity
 	// decides by organization (capacity.go).
+	s.handle(mux, "GET /admin/capacity-report", s.requireRole(haven.RoleCurator, s.handleCapacityReport))
 	s.handle(mux, "GET /admin/capacity/{org}", s.requireRole(anyRole, s.handleCapacity))
 	s.handle(mux, "POST /admin/capacity/{org}", s.requireRole(anyRole, s.handleUpdateCapacity))
 	s.handle(mux, "GET /admin/history/{type}/{id}", s.requireRole(haven.RoleCurator, s.handleHistory))
