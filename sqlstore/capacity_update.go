@@ -33,8 +33,10 @@ func (d *DirectoryService) UpdateCapacity(ctx context.Context, actor, serviceID,
 	var unitID, data string
 	var before float64
 	var maximum *float64
-	err = tx.QueryRowContext(ctx, `SELECT unit_id, available, maximum, data FROM service_capacities WHERE id = $1 AND service_id = $2`,
-		capacityID, serviceID).Scan(&unitID, &before, &maximum, &data)
+	// Locked until commit on PostgreSQL, so that two people pressing +
+	// at once are recorded one after the other, each with its true before.
+	err = tx.QueryRowContext(ctx, `SELECT unit_id, available, maximum, data FROM service_capacities WHERE id = $1 AND service_id = $2`+
+		tx.db.dialect.forUpdate(false), capacityID, serviceID).Scan(&unitID, &before, &maximum, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return haven.Errorf(haven.ENOTFOUND, "Service %q has no capacity %q.", serviceID, capacityID)
 	} else if err != nil {

@@ -135,3 +135,40 @@ func TestUpdateCapacity(t *testing.T) {
 		}
 	})
 }
+
+// Updates of one count made at once are recorded one after the other: each
+// line's before is the line before's after, and the last after is the count.
+func TestUpdateCapacityConcurrent(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		db := MustOpenDB(t, e)
+		svcs := with31(MustSample(t, 3))
+		MustImport(t, db, svcs)
+		dir := sqlstore.NewDirectoryService(db)
+		s := svcs[0]
+		capID := s.Capacities[0].ID
+		const n = 8
+		errs := make(chan error, n)
+		for i := range n {
+			go func() { errs <- dir.UpdateCapacity(ctx, "curator@example.org", s.ID, capID, i+1) }()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		h, err := dir.CapacityHistory(ctx, capID, 100)
+		if err != nil || len(h) != n {
+			t.Fatalf("history: %d lines, %v", len(h), err)
+		}
+		for k := 0; k+1 < len(h); k++ {
+			if h[k].Before != h[k+1].After {
+				t.Errorf("line %d says before %v, but the line before it left %v", k, h[k].Before, h[k+1].After)
+			}
+		}
+		caps, err := dir.ServiceCapacities(ctx, s.ID)
+		if err != nil || *caps[0].Available != h[0].After || h[len(h)-1].Before != 0 {
+			t.Errorf("count %v after history %+v (%v)", *caps[0].Available, h, err)
+		}
+	})
+}
