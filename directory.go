@@ -46,6 +46,11 @@ type DirectoryFilter struct {
 	Population  string
 	Trafficking string
 	Open        *OpenAt
+	// RoomSince, when set, keeps services with a capacity above zero
+	// updated at or after it (capacity=available: the time of the search
+	// less the capacity maximum age, see RoomSince). It carries the
+	// instant, as Open does, so that every answerer agrees.
+	RoomSince time.Time
 
 	// Facets names the facets to count (see DirectoryFacets); the result
 	// holds those and no others. Counting is most of a search's work on a
@@ -255,6 +260,9 @@ type DirectoryDoc struct {
 	// Remote is whether it has a virtual location (servicearea.go).
 	Areas  []ServedArea
 	Remote bool
+	// RoomUpdated is the latest update time (UTC, milliseconds) of the
+	// service's capacities above zero, nil for none (see RoomUpdated).
+	RoomUpdated *time.Time
 }
 
 // DirectoryPlace is where a service is offered.

@@ -27,6 +27,9 @@ type DirectoryParams struct {
 	// Now is the time open=now means; zero is the time of the call.
 	// Tests set it, so that "open now" answers alike on every run.
 	Now time.Time
+	// CapacityMaxAge is how old a capacity's count may be for
+	// capacity=available to believe it; zero is DefaultCapacityMaxAge.
+	CapacityMaxAge time.Duration
 }
 
 // The page sizes and query length every directory search shares.
@@ -66,6 +69,9 @@ func ParseDirectoryQuery(q url.Values, p DirectoryParams) (DirectoryFilter, erro
 		err = parseHavenParams(q, &f)
 		if err == nil {
 			err = parseWhoParams(q, p.Now, &f)
+		}
+		if err == nil {
+			err = parseCapacityParam(q, p, &f)
 		}
 	}
 	if err != nil {
@@ -225,4 +231,23 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n]) + "…"
+}
+
+// parseCapacityParam reads capacity=available: services with room now.
+func parseCapacityParam(q url.Values, p DirectoryParams, f *DirectoryFilter) error {
+	switch q.Get("capacity") {
+	case "":
+		return nil
+	case "available":
+		now, maxAge := p.Now, p.CapacityMaxAge
+		if now.IsZero() {
+			now = time.Now()
+		}
+		if maxAge <= 0 {
+			maxAge = DefaultCapacityMaxAge
+		}
+		f.RoomSince = RoomSince(now, maxAge)
+		return nil
+	}
+	return paramErrorf("capacity", "Parameter capacity may only be \"available\".")
 }

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"haven"
@@ -53,6 +54,9 @@ func TestParseDirectoryQuery(t *testing.T) {
 		{"latitude=10", haven.DirectoryParams{HSDS: true, HSDSPlace: true, PerPage: 50}, "latitude"},
 		{"proximity=100", haven.DirectoryParams{HSDS: true, HSDSPlace: true, PerPage: 50}, "proximity"},
 		{"latitude=29.76&longitude=-95.37&proximity=80000", haven.DirectoryParams{HSDS: true, HSDSPlace: true, PerPage: 50}, ""},
+		{"capacity=available", haven.DirectoryParams{PerPage: 20}, ""},
+		{"capacity=full", haven.DirectoryParams{PerPage: 20}, "capacity"},
+		{"capacity=full", haven.DirectoryParams{HSDS: true, PerPage: 50}, ""}, // not an HSDS parameter
 	}
 	for _, tt := range tests {
 		q, _ := url.ParseQuery(tt.query)
@@ -81,6 +85,21 @@ func TestParseDirectoryQuery(t *testing.T) {
 		f.RadiusKm != 80 || f.Near == nil || f.OrganizationID != "0191d6d4-0000-7000-8000-000000000000" {
 		t.Errorf("got %+v, %v", f, err)
 	}
+	// capacity=available believes counts no older than the maximum age,
+	// to the millisecond, from the time of the search.
+	now := time.Date(2026, 12, 6, 18, 0, 0, 123456789, time.UTC)
+	q, _ = url.ParseQuery("capacity=available")
+	for _, c := range []struct {
+		maxAge time.Duration
+		want   time.Time
+	}{
+		{0, time.Date(2026, 12, 5, 18, 0, 0, 123e6, time.UTC)},
+		{6 * time.Hour, time.Date(2026, 12, 6, 12, 0, 0, 123e6, time.UTC)},
+	} {
+		if f, err = haven.ParseDirectoryQuery(q, haven.DirectoryParams{PerPage: 20, Now: now, CapacityMaxAge: c.maxAge}); err != nil || !f.RoomSince.Equal(c.want) {
+			t.Errorf("capacity=available with max age %v: since %v, %v; want %v", c.maxAge, f.RoomSince, err, c.want)
+		}
+	}
 }
 
 func FuzzParseDirectoryQuery(f *testing.F) {
@@ -93,7 +112,8 @@ func FuzzParseDirectoryQuery(f *testing.F) {
 		"place=Houston&radius_mi=25", "place=Springfield", "place=Texas&state=CA", "place=91,0", "place=Mexico&units=km",
 		"q=T+visa&place=77002&sort=best", "sort=distance", "radius_km=5&radius_mi=5", "state=BC&country=CA", "state=Jalisco",
 		"language=Spanish", "language=espa%C3%B1ol", "category=0191D6D4-0000-7000-8000-000000000000",
-		"age=16&population=minors&open=now", "open_at=2026-12-07T18:00&trafficking=sex", "open_day=sat&open_time=9:00", "age=1e3"} {
+		"age=16&population=minors&open=now", "open_at=2026-12-07T18:00&trafficking=sex", "open_day=sat&open_time=9:00", "age=1e3",
+		"capacity=available", "capacity=AVAILABLE", "capacity=available&capacity=none"} {
 		f.Add(s, false, false)
 		f.Add(s, true, true)
 	}

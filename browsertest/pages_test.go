@@ -76,6 +76,7 @@ func tourPages(x ids) []pageCase {
 		{name: "directory-near", path: "/directory?place=77002&radius_km=250", status: 200},
 		{name: "directory-bad-place", path: "/directory?place=00000", status: 400, shot: true},
 		{name: "directory-who-and-when", path: "/directory?age=16&population=minors&open_day=sat&open_time=09:00", status: 200, shot: true},
+		{name: "directory-room-now", path: "/directory?capacity=available&state=TX", status: 200, shot: true},
 		{name: "states", path: "/directory/states", status: 200, shot: true},
 		{name: "state", path: "/directory/states/TX", status: 200},
 		{name: "countries", path: "/directory/countries", status: 200},
@@ -112,6 +113,8 @@ func tourPages(x ids) []pageCase {
 		{name: "admin-history", path: "/admin/history/resource/" + x.resource, status: 200, admin: true},
 		{name: "admin-matches", path: "/admin/matches", status: 200, admin: true, shot: true},
 		{name: "admin-merge", path: "/admin/matches/merge?a=" + x.service + "&b=" + x.service2, status: 200, admin: true, shot: true},
+		{name: "admin-capacity", path: "/admin/capacity/" + x.org, status: 200, admin: true, shot: true},
+		{name: "admin-capacity-report", path: "/admin/capacity-report", status: 200, admin: true},
 		{name: "account", path: "/account", status: 200, admin: true},
 		{name: "screening-save", status: 200, admin: true, shot: true, visit: func(tb *tab, lang string) {
 			screenTo(tb, lang, true)

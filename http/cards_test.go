@@ -14,7 +14,7 @@ import (
 func TestHitCards(t *testing.T) {
 	hits := []haven.DirectoryHit{{ServiceID: "a", City: "Austin"}, {ServiceID: "gone", City: "Nowhere"}, {ServiceID: "c", City: "Chicago"}}
 	svcs := []*hsds.Service{{ID: "c", Name: "C"}, {ID: "a", Name: "A"}}
-	cards := hitCards(i18n.New("en"), hits, svcs, time.Now())
+	cards := hitCards(i18n.New("en"), hits, svcs, cardClock{now: time.Now(), maxAge: haven.DefaultCapacityMaxAge})
 	var got []string
 	for _, c := range cards {
 		got = append(got, c.Name+"@"+c.City)

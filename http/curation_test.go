@@ -51,6 +51,7 @@ func MustCurationServerOn(t testing.TB, dsn string) (*havenhttp.Server, *sqlstor
 	s.Reverify = sqlstore.NewProviderService(db)
 	s.APITokens = sqlstore.NewProviderService(db)
 	s.Feeds = sqlstore.NewFeedService(db)
+	s.Capacities = dir
 	for _, role := range haven.Roles {
 		hash, err := auth.HashPassword(testPassword, cheap)
 		if err != nil {
@@ -272,6 +273,10 @@ func TestRoles(t *testing.T) {
 		"GET /provider": haven.RoleProvider, "GET /provider/services/{id}/edit": haven.RoleProvider, "POST /provider/services/{id}": haven.RoleProvider,
 		"GET /provider/locations/{id}/edit": haven.RoleProvider, "POST /provider/locations/{id}": haven.RoleProvider,
 		"GET /provider/organizations/{id}/edit": haven.RoleProvider, "POST /provider/organizations/{id}": haven.RoleProvider,
+		// The capacity page admits curators and admins by
+		// canUpdateCapacity, not by its route (capacity.go).
+		"GET /admin/capacity/{org}": haven.RoleCurator, "POST /admin/capacity/{org}": haven.RoleCurator,
+		"GET /admin/capacity-report": haven.RoleCurator,
 	}
 	if _, ok := cookies[haven.RoleProvider]; !ok {
 		t.Fatal("the provider is not among the roles tried")

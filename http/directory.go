@@ -51,10 +51,13 @@ type serviceCard struct {
 	// Served marks a service found because it serves the searched place
 	// ("Serves your area", "By phone / online"): it has no distance.
 	Served string
+	// Capacity says, for each capacity, what is free now or that it is
+	// unknown (capacity.go).
+	Capacity []capacityLine
 }
 
 // card builds a service's card in the visitor's language.
-func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.Time) serviceCard {
+func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, at cardClock) serviceCard {
 	sv, note := localized(l, sv)
 	c := serviceCard{LangNote: note, ID: sv.ID, Name: sv.Name, Status: sv.Status, Sample: sv.XSample != nil && *sv.XSample, Link: "/services/" + sv.ID}
 	if sv.Organization != nil {
@@ -85,7 +88,8 @@ func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.T
 			c.Languages = append(c.Languages, name)
 		}
 	}
-	c.Today = todaysHours(l, allSchedules(sv), now)
+	c.Today = todaysHours(l, allSchedules(sv), at.now)
+	c.Capacity = capacityLines(l, sv.Capacities, at)
 	c.Eligibility = truncate(sv.EligibilityDescription, 180)
 	return c
 }
@@ -94,7 +98,7 @@ func card(l *i18n.Localizer, h *haven.DirectoryHit, sv *hsds.Service, now time.T
 // a hit whose service is gone (the index lags the database by a moment)
 // gets no card, rather than shifting the rest onto their neighbours'
 // places.
-func hitCards(l *i18n.Localizer, hits []haven.DirectoryHit, svcs []*hsds.Service, now time.Time) []serviceCard {
+func hitCards(l *i18n.Localizer, hits []haven.DirectoryHit, svcs []*hsds.Service, now cardClock) []serviceCard {
 	byID := make(map[string]*hsds.Service, len(svcs))
 	for _, sv := range svcs {
 		byID[sv.ID] = sv
@@ -245,7 +249,9 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 		q.Del("radius_km")
 		q.Del("radius_mi")
 	}
-	f, err := haven.ParseDirectoryQuery(q, directoryParams)
+	params := directoryParams
+	params.CapacityMaxAge = s.capacityMaxAge()
+	f, err := haven.ParseDirectoryQuery(q, params)
 	// A place Haven cannot read is most often a typo: say so at the field
 	// and search without it, rather than leave the visitor on an error page.
 	if pe := (*haven.ParamError)(nil); errors.As(err, &pe) && (pe.Param == "near" || pe.Param == "postcode" || pe.Param == "place") {
@@ -256,7 +262,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 		q.Del("place")
 		q.Del("radius_km")
 		q.Del("radius_mi")
-		f, err = haven.ParseDirectoryQuery(q, directoryParams)
+		f, err = haven.ParseDirectoryQuery(q, params)
 	}
 	if err != nil {
 		s.renderError(w, r, err)
@@ -283,7 +289,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 		s.renderError(w, r, err)
 		return false
 	}
-	d.Cards = hitCards(p.L, res.Hits, svcs, time.Now())
+	d.Cards = hitCards(p.L, res.Hits, svcs, s.cardClock())
 	setDistances(p.L, d.Cards, res.Hits, haven.DistanceUnits(f, p.Lang))
 	d.Filter, d.Total, d.Page = f, res.Total, page
 	d.Query, d.Place, d.Radius = f.Query, placeParam(q), q.Get("radius_km")
@@ -321,6 +327,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page, d *
 	}
 	var whoChips []chip
 	d.Who, whoChips = whoFormOf(p.L, r.URL, f)
+	d.Who.RoomHint = p.L.T("capacity.filter.hint", durationText(p.L, s.capacityMaxAge()))
 	d.Chips = append(d.Chips, whoChips...)
 	if f.Query != "" {
 		d.Chips = append([]chip{{"“" + f.Query + "”", withParam(r.URL, "q", "")}}, d.Chips...)
@@ -539,6 +546,8 @@ type serviceView struct {
 	// MergedInto, for staff only (visitors are redirected), is the
 	// service this one was merged into (matches.go).
 	MergedInto string
+	// CapacityURL is the capacity page, for those who may update it.
+	CapacityURL string
 }
 
 type placeView struct {
@@ -612,7 +621,7 @@ func addressLines(a hsds.Address) string {
 // marked.
 func (s *Server) serviceView(l *i18n.Localizer, sv *hsds.Service, staff bool) serviceView {
 	sv, _ = localized(l, sv) // the card says what is not translated
-	v := serviceView{S: sv, Card: card(l, nil, sv, time.Now()), Inactive: sv.Status == "inactive" || sv.Status == "defunct"}
+	v := serviceView{S: sv, Card: card(l, nil, sv, s.cardClock()), Inactive: sv.Status == "inactive" || sv.Status == "defunct"}
 	for _, sal := range sv.ServiceAtLocations {
 		loc := sal.Location
 		if loc == nil {
@@ -720,17 +729,22 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 			v.MergedInto = to
 		}
 	}
+	if len(sv.Capacities) > 0 && s.Capacities != nil && canUpdateCapacity(currentUser(r), sv.OrganizationID) {
+		v.CapacityURL = "/admin/capacity/" + sv.OrganizationID
+	}
 	p.Title = v.S.Name // in the visitor's language where it can be
 	p.Data = v
 	s.render(w, r, http.StatusOK, "service", p)
 }
 
 type organizationView struct {
-	O        *hsds.Organization
-	Cards    []serviceCard
-	Phones   []phoneView
-	Verified string
-	Sample   bool
+	// CapacityURL is the capacity page, for those who may update it.
+	CapacityURL string
+	O           *hsds.Organization
+	Cards       []serviceCard
+	Phones      []phoneView
+	Verified    string
+	Sample      bool
 }
 
 func (s *Server) handleOrganization(w http.ResponseWriter, r *http.Request) {
@@ -746,7 +760,10 @@ func (s *Server) handleOrganization(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, o.Name, "directory", nil)
 	v := organizationView{O: o, Sample: o.XSample != nil && *o.XSample}
-	now := time.Now()
+	if s.Capacities != nil && canUpdateCapacity(currentUser(r), o.ID) {
+		v.CapacityURL = "/admin/capacity/" + o.ID
+	}
+	now := s.cardClock()
 	for _, sv := range svcs {
 		v.Cards = append(v.Cards, card(p.L, nil, sv, now))
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/google/uuid"
 	"golang.org/x/text/language"
@@ -171,8 +172,13 @@ func languageName(code, uiLang string) string {
 
 // SearchProviders answers a directory search as GET /api/v1/search does,
 // through search, so that the command line and the API cannot drift apart.
-func SearchProviders(ctx context.Context, search haven.DirectorySearcher, q url.Values, lang string) (*SearchResponse, error) {
-	f, err := haven.ParseDirectoryQuery(q, havenParams)
+//
+// capacityMaxAge is how old a capacity's count may be for capacity=available
+// to believe it (zero: haven.DefaultCapacityMaxAge).
+func SearchProviders(ctx context.Context, search haven.DirectorySearcher, q url.Values, lang string, capacityMaxAge time.Duration) (*SearchResponse, error) {
+	params := havenParams
+	params.CapacityMaxAge = capacityMaxAge
+	f, err := haven.ParseDirectoryQuery(q, params)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +205,7 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, r, s.Logger, err)
 		return
 	}
-	body, err := SearchProviders(r.Context(), countedSearch{s}, r.URL.Query(), lang)
+	body, err := SearchProviders(r.Context(), countedSearch{s}, r.URL.Query(), lang, s.capacityMaxAge())
 	if err != nil {
 		writeJSONError(w, r, s.Logger, err)
 		return
@@ -401,6 +407,13 @@ func (s *Server) withAuditMetadata(ctx context.Context, sv *hsds.Service) error 
 		return err
 	}
 	for _, e := range trail {
+		if e.Action == "capacity" {
+			// A shelter may change its count many times a day: the
+			// capacity's own updated time says when, and the counts'
+			// history stays with Haven (capacity_history), rather than
+			// growing the service's metadata without end.
+			continue
+		}
 		sv.Metadata = append(sv.Metadata, hsds.Metadata{
 			ID:               uuid.NewSHA1(auditNamespace, []byte(strconv.FormatInt(e.ID, 10))).String(),
 			ResourceID:       sv.ID,

@@ -5,7 +5,6 @@ import (
 	"math"
 	"net/url"
 	"strconv"
-	"time"
 
 	"haven"
 	"haven/i18n"
@@ -137,7 +136,7 @@ func (s *Server) fillPlaceView(ctx context.Context, l *i18n.Localizer, u *url.UR
 			return err
 		}
 		v.Beyond = l.T("directory.beyond", radiusText(l, f.RadiusKm, v.Units))
-		v.BeyondCards = hitCards(l, de.Nearest, svcs, time.Now())
+		v.BeyondCards = hitCards(l, de.Nearest, svcs, s.cardClock())
 		setDistances(l, v.BeyondCards, de.Nearest, v.Units)
 	}
 	for _, w := range de.Without {

@@ -23,6 +23,11 @@ type whoForm struct {
 	// OpenNote says, when an open filter is on, that services whose
 	// hours Haven does not know are left out rather than called closed.
 	OpenNote string
+	// Room is the "Has room now" box (capacity=available); RoomNote says
+	// what it leaves out.
+	Room     bool
+	RoomHint string
+	RoomNote string
 }
 
 type dayOption struct {
@@ -64,6 +69,11 @@ func whoFormOf(l *i18n.Localizer, u *url.URL, f haven.DirectoryFilter) (whoForm,
 			chips = append(chips, chip{l.T("who.open.instant", o.Instant.UTC().Format("2006-01-02 15:04")+" UTC"), clear})
 		}
 		w.OpenNote = l.T("who.open.note")
+	}
+	if !f.RoomSince.IsZero() {
+		w.Room = true
+		chips = append(chips, chip{l.T("capacity.filter"), withParam(u, "capacity", "")})
+		w.RoomNote = l.T("capacity.filter.note")
 	}
 	// Monday first, as people plan a week.
 	for _, d := range []time.Weekday{1, 2, 3, 4, 5, 6, 0} {

@@ -20,6 +20,7 @@ type sheetEntry struct {
 	Phones                          []phoneView
 	Email                           string
 	Hours, Languages                []string
+	Capacity                        []string // as the card says (capacity.go)
 	Eligibility, Apply, Documents   string
 	LangNote                        string // see serviceCard.LangNote
 	Verified                        string
@@ -59,7 +60,7 @@ func discreetEntries(l *i18n.Localizer, in []sheetEntry) []sheetEntry {
 	out := make([]sheetEntry, 0, len(in))
 	for i, e := range in {
 		d := sheetEntry{ID: e.ID, Name: e.Name, Organization: keep(e.Organization), Email: keep(e.Email),
-			Hours: keepAll(e.Hours), Languages: keepAll(e.Languages), Verified: e.Verified, Sample: e.Sample,
+			Hours: keepAll(e.Hours), Languages: keepAll(e.Languages), Capacity: keepAll(e.Capacity), Verified: e.Verified, Sample: e.Sample,
 			Remove: strings.Replace(e.Remove, "/referral?", "/referral?discreet=1&", 1)}
 		if referral.Revealing(d.Name) {
 			d.Name = l.T("referral.discreet.contact", i+1)
@@ -85,6 +86,9 @@ func (s *Server) sheetEntries(l *i18n.Localizer, svcs []*hsds.Service, ids []str
 		e := sheetEntry{LangNote: v.Card.LangNote, ID: sv.ID, Name: sv.Name, Organization: v.Card.OrgName, Phones: v.Phones, Email: sv.Email,
 			Hours: v.Hours, Languages: v.Languages, Eligibility: sv.EligibilityDescription, Apply: sv.ApplicationProcess,
 			Documents: strings.Join(v.Documents, "; "), Sample: v.Card.Sample}
+		for _, c := range v.Card.Capacity {
+			e.Capacity = append(e.Capacity, c.Text)
+		}
 		if len(v.Places) > 0 {
 			e.Address = v.Places[0].Lines
 		}
@@ -160,7 +164,8 @@ func (s *Server) handleReferralPDF(w http.ResponseWriter, r *http.Request) {
 		Labels: referral.Labels{Address: l.T("referral.address"), Phone: l.T("service.phone"), Email: l.T("service.email"),
 			Website: l.T("resource.link"), Hours: l.T("service.hours"), Languages: l.T("dirfacet.language"),
 			Eligibility: l.T("service.eligibility"), HowToApply: l.T("service.apply"), Fees: l.T("service.fees"),
-			Documents: l.T("service.documents"), Sample: l.T("directory.sample"), TextLanguage: l.T("translation.label")},
+			Documents: l.T("service.documents"), Sample: l.T("directory.sample"), TextLanguage: l.T("translation.label"),
+			Capacity: l.T("capacity.label")},
 	}
 	entries, name := s.sheetEntries(l, svcs, ids), "referral-sheet.pdf"
 	if discreetSheet(r) {
@@ -176,7 +181,7 @@ func (s *Server) handleReferralPDF(w http.ResponseWriter, r *http.Request) {
 			phones = append(phones, p.Number)
 		}
 		sheet.Entries = append(sheet.Entries, referral.Entry{Name: e.Name, Organization: e.Organization, Address: e.Address,
-			Phones: phones, Email: e.Email, Hours: e.Hours, Languages: e.Languages, Eligibility: e.Eligibility,
+			Phones: phones, Email: e.Email, Hours: e.Hours, Languages: e.Languages, Capacity: e.Capacity, Eligibility: e.Eligibility,
 			HowToApply: e.Apply, Documents: e.Documents, Sample: e.Sample, LastVerified: verifiedLine(l, e.Verified),
 			LangNote: langNoteText(l, e.LangNote)})
 	}

@@ -175,6 +175,9 @@ func mustRenderer() *renderer {
 			if p.L.Has("field." + f) {
 				return p.L.T("field." + f)
 			}
+			if strings.HasPrefix(f, "capacity:") { // a capacity's count, by its id
+				return p.L.T("capacity.label") + " (" + strings.TrimPrefix(f, "capacity:")[:min(8, len(f)-len("capacity:"))] + "…)"
+			}
 			return f
 		},
 		"recordLabel": func(p *page, typ string) string {

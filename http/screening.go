@@ -649,7 +649,7 @@ func (s *Server) providers(r *http.Request, p *page, d screening.Draft, res scre
 	if err != nil {
 		return err
 	}
-	data.Cards = hitCards(p.L, hits, svcs, time.Now())
+	data.Cards = hitCards(p.L, hits, svcs, s.cardClock())
 	// Miles for a U.S. ZIP code, as on the directory; a point goes by the
 	// page's language.
 	units := haven.DistanceUnits(haven.DirectoryFilter{}, p.Lang)

@@ -3,7 +3,6 @@ package http
 import (
 	"net/http"
 	"net/url"
-	"time"
 
 	"haven"
 	"haven/i18n"
@@ -58,5 +57,5 @@ func (s *Server) findServed(r *http.Request, l *i18n.Localizer, f haven.Director
 		q.Set("country", f.Country)
 	}
 	return &servedSection{Heading: l.T("directory.served.heading", name), Intro: l.T("directory.served.intro", name),
-		Cards: hitCards(l, res.Hits, svcs, time.Now()), Total: res.Total, More: "/directory?" + q.Encode()}, nil
+		Cards: hitCards(l, res.Hits, svcs, s.cardClock()), Total: res.Total, More: "/directory?" + q.Encode()}, nil
 }

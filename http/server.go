@@ -79,6 +79,13 @@ type Server struct {
 	// Feeds says where each service came from, on the curator's view;
 	// without it the view does not say.
 	Feeds haven.FeedService
+	// Capacities changes services' counts of free beds and places;
+	// without it, the capacity page is not found.
+	Capacities haven.CapacityService
+	// CapacityMaxAge is how old a capacity's count may be before pages
+	// show it as unknown and capacity=available leaves it out (default
+	// haven.DefaultCapacityMaxAge).
+	CapacityMaxAge time.Duration
 	// Screening is the frozen question bank 1, which format-1 records were
 	// written against; Screening2 is the bank new interviews ask.
 	Screening  *screening.Bank
@@ -266,6 +273,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/resources/{id}", s.requireRole(haven.RoleCurator, s.handleSaveResource))
 	s.handle(mux, "POST /admin/resources/{id}/verify", s.requireRole(haven.RoleCurator, s.handleVerifyResource))
 	s.handle(mux, "POST /admin/resources/{id}/retire", s.requireRole(haven.RoleCurator, s.handleRetireResource))
+	// Every signed-in user reaches the capacity page; canUpdateCapacity
+	// decides by organization (capacity.go).
+	s.handle(mux, "GET /admin/capacity-report", s.requireRole(haven.RoleCurator, s.handleCapacityReport))
+	s.handle(mux, "GET /admin/capacity/{org}", s.requireRole(anyRole, s.handleCapacity))
+	s.handle(mux, "POST /admin/capacity/{org}", s.requireRole(anyRole, s.handleUpdateCapacity))
 	s.handle(mux, "GET /admin/history/{type}/{id}", s.requireRole(haven.RoleCurator, s.handleHistory))
 	s.handle(mux, "POST /admin/history/{type}/{id}/{entry}/undo", s.requireRole(haven.RoleCurator, s.handleUndo))
 	s.handle(mux, "GET /admin/services/new", s.requireRole(haven.RoleCurator, s.handleNewService))

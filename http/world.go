@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -264,7 +263,7 @@ func (s *Server) handleWorldCountry(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		d.Cards, d.Total = hitCards(p.L, res.Hits, svcs, time.Now()), res.Total
+		d.Cards, d.Total = hitCards(p.L, res.Hits, svcs, s.cardClock()), res.Total
 	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "world_country", p)

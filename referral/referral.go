@@ -46,6 +46,7 @@ type Entry struct {
 	Email, Website     string
 	Hours              []string // e.g. "Mon–Fri 09:00–17:00"
 	Languages          []string
+	Capacity           []string // e.g. "Bed: 3 of 12 available, updated 2 hours ago"
 	Eligibility        string
 	HowToApply         string
 	Fees               string
@@ -62,6 +63,7 @@ type Entry struct {
 // marker printed on sample entries.
 type Labels struct {
 	Address, Phone, Email, Website, Hours, Languages, Eligibility, HowToApply, Fees, Documents, Sample string
+	Capacity                                                                                           string
 	// TextLanguage labels an entry's LangNote.
 	TextLanguage string
 }
@@ -76,6 +78,7 @@ var DefaultLabels = Labels{
 	Hours:       "Hours",
 	Languages:   "Languages",
 	Eligibility: "Eligibility",
+	Capacity:    "Room now",
 	HowToApply:  "How to apply",
 	Fees:        "Fees",
 	Documents:   "Documents",
@@ -209,6 +212,7 @@ func withDefaults(l Labels) Labels {
 		Hours:        pick(l.Hours, d.Hours),
 		Languages:    pick(l.Languages, d.Languages),
 		Eligibility:  pick(l.Eligibility, d.Eligibility),
+		Capacity:     pick(l.Capacity, d.Capacity),
 		HowToApply:   pick(l.HowToApply, d.HowToApply),
 		Fees:         pick(l.Fees, d.Fees),
 		Documents:    pick(l.Documents, d.Documents),
@@ -371,6 +375,7 @@ func (r *renderer) rows(e Entry) []row {
 	add(l.Website, e.Website, false, false)
 	add(l.Hours, joinNonEmpty(e.Hours, "\n"), true, false)
 	add(l.Languages, joinNonEmpty(e.Languages, ", "), false, false)
+	add(l.Capacity, joinNonEmpty(e.Capacity, "\n"), true, false)
 	add(l.Eligibility, e.Eligibility, true, false)
 	add(l.HowToApply, e.HowToApply, true, false)
 	add(l.Fees, e.Fees, true, false)

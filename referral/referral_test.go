@@ -373,3 +373,21 @@ func FuzzPDF(f *testing.F) {
 		}
 	})
 }
+
+// An entry's capacities are printed under their label, one a line, and an
+// entry without any prints no label.
+func TestCapacityPrinted(t *testing.T) {
+	uncompressed(t)
+	s := testSheet(1)
+	if out := render(t, s); bytes.Contains(out, []byte("(Lugar disponible ahora)")) {
+		t.Error("capacity label printed for an entry without capacities")
+	}
+	s.Labels.Capacity = "Lugar disponible ahora"
+	s.Entries[0].Capacity = []string{"Cama (ejemplo): 3 de 12 disponibles, actualizado hace 2 horas", "Plaza: disponibilidad desconocida (sin actualizar en 24 horas)"}
+	out := render(t, s)
+	for _, want := range []string{"(Lugar disponible ahora)", "(Cama \\(ejemplo\\): 3 de 12 disponibles, actualizado hace 2 horas)", "(Plaza: disponibilidad desconocida \\(sin actualizar en 24 horas\\))"} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("page content lacks %q", want)
+		}
+	}
+}

@@ -59,6 +59,14 @@ func sampleDocs(n int) []haven.DirectoryDoc {
 func benchIndex(b *testing.B) *Index {
 	bench.once.Do(func() {
 		docs := sampleDocs(benchSize())
+		// A fifth of the services count beds, updated up to two days
+		// before benchNow: half of those fresh (issue 21).
+		for i := range docs {
+			if i%5 == 0 {
+				t := benchNow.Add(-time.Duration(i/5%48) * time.Hour)
+				docs[i].RoomUpdated = &t
+			}
+		}
 		start, cpu := time.Now(), cpuTime()
 		bld := NewBuilder()
 		for i := range docs {
@@ -144,7 +152,12 @@ var benchQueries = []struct {
 	{"word+population+age", haven.DirectoryFilter{Query: "legal", Population: "minors", Age: &benchAge, Limit: 20}},
 	{"open-now", haven.DirectoryFilter{Open: &haven.OpenAt{Instant: time.Date(2026, 12, 7, 18, 0, 0, 0, time.UTC)}, Limit: 20}},
 	{"word+open-monday-18h", haven.DirectoryFilter{Query: "shelter", Open: &haven.OpenAt{Wall: true, Day: time.Monday, Minute: 18 * 60}, Limit: 20}},
+	// Has room now (issue 21).
+	{"room-now", haven.DirectoryFilter{RoomSince: haven.RoomSince(benchNow, haven.DefaultCapacityMaxAge), Limit: 20}},
+	{"word+room-now", haven.DirectoryFilter{Query: "shelter", RoomSince: haven.RoomSince(benchNow, haven.DefaultCapacityMaxAge), Limit: 20}},
 }
+
+var benchNow = time.Date(2026, 12, 7, 18, 0, 0, 0, time.UTC)
 
 var benchAge = 16
 

@@ -111,6 +111,7 @@ func randomDataset(tb testing.TB, n int, seed int64) []*hsds.Service {
 	}
 	roughUpWho(r, svcs)
 	roughAreas(r, svcs, seed) // areas.go's questions (areas_test.go)
+	roughRoom(r, svcs)        // capacity=available (room_test.go)
 	return svcs
 }
 
@@ -192,6 +193,7 @@ func (v *vocabulary) randomFilter(r *rand.Rand) haven.DirectoryFilter {
 	}
 	f.Sort = pick(r, []string{"", "", haven.SortBest, haven.SortDistance}) // issue 19
 	randomWho(r, &f)
+	randomRoom(r, &f)
 	f.Served = pick(r, []string{"", "", "", haven.ServedNone, haven.ServedOnly})
 	f.AllStatuses = r.IntN(3) == 0
 	switch r.IntN(4) { // most questions count every facet, as the API does
@@ -238,7 +240,7 @@ var fixedFilters = []haven.DirectoryFilter{
 }
 
 func init() {
-	for _, f := range whoFilters {
+	for _, f := range append(whoFilters, roomFilters...) {
 		f.Facets = haven.DirectoryFacets
 		fixedFilters = append(fixedFilters, f)
 	}
@@ -472,6 +474,7 @@ func mustChange(t *testing.T, r *rand.Rand, dir *sqlstore.DirectoryService, svcs
 			t.Fatal(err)
 		}
 	}
+	changeRoom(t, r, dir, svcs)
 	if err := dir.RetireOrganization(ctx, "test", some().OrganizationID); err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unsafe"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -286,6 +287,7 @@ type entry struct {
 	nHeads          int
 	areas           []haven.ServedArea
 	remote          bool
+	room            *time.Time
 }
 
 // entryOf interns what a document needs in x's dictionaries.
@@ -293,7 +295,8 @@ func (x *index) entryOf(d *haven.DirectoryDoc) entry {
 	e := entry{serviceID: d.ServiceID, name: d.Name, org: x.internOrg(d.OrgID, d.OrgName),
 		open:   d.Status == "active" || d.Status == "temporarily closed",
 		places: d.Places, categories: d.Categories, languages: d.Languages, areas: d.Areas, remote: d.Remote,
-		populations: d.Populations, trafficking: d.Trafficking, minAge: d.MinAge, maxAge: d.MaxAge, hours: d.Hours}
+		populations: d.Populations, trafficking: d.Trafficking, minAge: d.MinAge, maxAge: d.MaxAge, hours: d.Hours,
+		room: d.RoomUpdated}
 	e.terms = make([]uint32, 0, len(d.Terms)+len(d.HeadTerms))
 	x.stamp++ // marks the terms this entry has, in x.seen
 	for i, terms := range [2][]string{d.HeadTerms, d.Terms} {

@@ -32,6 +32,11 @@ type whoIndex struct {
 	hours    []uint64
 	zones    []string // by zone id
 	zoneIDs  map[string]uint64
+	// roomy holds the documents with a capacity above zero, rooms the
+	// latest update time of those capacities in Unix milliseconds: few
+	// services count capacities, so a map costs less than an array.
+	roomy roaring.Bitmap
+	rooms map[uint32]int64
 }
 
 func (w *whoIndex) add(n uint32, e *entry) {
@@ -62,6 +67,13 @@ func (w *whoIndex) add(n uint32, e *entry) {
 		w.hours = append(w.hours, id<<48|uint64(h.Day)<<32|uint64(h.Opens)<<16|uint64(h.Closes))
 	}
 	w.hoursOff = append(w.hoursOff, uint32(len(w.hours)))
+	if e.room != nil {
+		if w.rooms == nil {
+			w.rooms = map[uint32]int64{}
+		}
+		w.rooms[n] = e.room.UnixMilli()
+		w.roomy.Add(n)
+	}
 	if len(e.hours) > 0 {
 		w.timed.Add(n)
 	}
@@ -107,6 +119,18 @@ func (w *whoIndex) filter(set *roaring.Bitmap, f haven.DirectoryFilter) *roaring
 					out.Add(n)
 					break
 				}
+			}
+		}
+		set = out
+	}
+	if !f.RoomSince.IsZero() {
+		// As SQL's roomCond: a capacity above zero updated since then.
+		since := f.RoomSince.UnixMilli()
+		out := roaring.New()
+		it := roaring.And(&w.roomy, set).Iterator()
+		for it.HasNext() {
+			if n := it.Next(); w.rooms[n] >= since {
+				out.Add(n)
 			}
 		}
 		set = out

@@ -214,5 +214,8 @@ func setCapacities(ctx context.Context, tx *Tx, serviceID string, cs []hsds.Serv
 	if err := tx.exec(ctx, `DELETE FROM service_capacities WHERE service_id = $1`, serviceID); err != nil {
 		return err
 	}
-	return putCapacities(ctx, tx, serviceID, cs)
+	if err := putCapacities(ctx, tx, serviceID, cs); err != nil {
+		return err
+	}
+	return refreshRoom(ctx, tx, serviceID) // search's "has room now" follows the counts
 }

@@ -856,6 +856,7 @@ func searchDoc(s *hsds.Service, in docInputs) (doc haven.DirectoryDoc, body []st
 	doc.Terms = make([]string, 0, len(doc.HeadTerms)+len(body))
 	doc.Terms = append(append(doc.Terms, doc.HeadTerms...), body...)
 	whoDoc(&doc, s)
+	doc.RoomUpdated = haven.RoomUpdated(s.Capacities)
 	return doc, body
 }
 

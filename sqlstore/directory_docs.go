@@ -279,5 +279,8 @@ func directoryDocs(ctx context.Context, tx *Tx, where string, args ...any) ([]*h
 	if err := readWho(ctx, tx, placeholders(1, len(ids)), ids, byID); err != nil {
 		return nil, err
 	}
+	if err := readRoom(ctx, tx, placeholders(1, len(ids)), ids, byID); err != nil {
+		return nil, err
+	}
 	return docs, readAreas(ctx, tx, in, ids, byID)
 }

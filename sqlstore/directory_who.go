@@ -152,6 +152,9 @@ func whoConds(f haven.DirectoryFilter, except string, arg func(any) string) []st
 	if o := f.Open; o != nil {
 		conds = append(conds, `EXISTS (SELECT 1 FROM search_hours h WHERE h.service_id = s.id AND (`+openSQL(*o, arg)+`))`)
 	}
+	if !f.RoomSince.IsZero() {
+		conds = append(conds, roomCond(f.RoomSince, arg))
+	}
 	return conds
 }
 

@@ -9,7 +9,7 @@ import (
 // whenever package analyze or writeTerms changes: a database indexed under
 // another version has its terms rebuilt when it is next opened, so results
 // never mix two analyses.
-const searchVersion = "4" // 4: who is served and hours (migration 0022), service areas resolved (search_areas, migration 0021)
+const searchVersion = "5" // 5: room, the latest update of a capacity above zero (search document version 3); 4: who is served and hours (migration 0022), service areas resolved (search_areas, migration 0021)
 
 // reindexIfNeeded rebuilds every row's search terms when the database was
 // indexed under another searchVersion. It runs under the migration lock.

@@ -21,7 +21,7 @@ import (
 // from SQL (whatever order its engine returns terms in) encodes to the same
 // bytes as the one the writer made.
 
-const searchDocVersion = 2 // 2: who is served and hours (searchdoc_who.go), service areas (service_areas.go)
+const searchDocVersion = 3 // 2: who is served and hours (searchdoc_who.go), service areas (service_areas.go); 3: room (capacity_update.go)
 
 // errSearchDoc is what decodeSearchDoc returns for bytes it cannot read.
 var errSearchDoc = errors.New("bad search document")
@@ -63,7 +63,8 @@ func encodeSearchDoc(d *haven.DirectoryDoc) []byte {
 		}
 	}
 	b = appendWho(b, d)
-	return appendAreas(b, d)
+	b = appendAreas(b, d)
+	return appendRoom(b, d)
 }
 
 // sortedSet returns the distinct strings of list, sorted, leaving out those
@@ -123,6 +124,7 @@ func (dec *docDecoder) decode(id string, b []byte) (*haven.DirectoryDoc, error) 
 	head, rest := r.strs(), r.strs()
 	r.who(d)
 	r.areas(d)
+	r.room(d)
 	if r.err == nil && len(r.b) != 0 {
 		r.fail()
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 
 	"haven"
 )
@@ -49,6 +50,7 @@ func TestSearchDocRoundTrip(t *testing.T) {
 				Terms: []string{}},
 		},
 		{"one bound", haven.DirectoryDoc{ServiceID: "s3", MaxAge: float(0)}, haven.DirectoryDoc{ServiceID: "s3", MaxAge: float(0), Terms: []string{}}},
+		{"room", haven.DirectoryDoc{ServiceID: "s4", RoomUpdated: &roomAt}, haven.DirectoryDoc{ServiceID: "s4", RoomUpdated: &roomAt, Terms: []string{}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := encodeSearchDoc(&tc.in)
@@ -90,6 +92,7 @@ func FuzzSearchDoc(f *testing.F) {
 	f.Add([]byte{1, 0, 0, 0, 0, 0, 0, 0, 0, 0})
 	f.Add(encodeSearchDoc(&haven.DirectoryDoc{ServiceID: "s", MinAge: float(16), Populations: []string{"women"}, Trafficking: []string{"labor"},
 		Hours: []haven.WeeklyHours{{Zone: "America/New_York", Day: 1, Opens: 540, Closes: 1020}}}))
+	f.Add(encodeSearchDoc(&haven.DirectoryDoc{ServiceID: "s", RoomUpdated: &roomAt}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		d, err := newDocDecoder().decode("s", b)
 		if err != nil {
@@ -103,3 +106,5 @@ func FuzzSearchDoc(f *testing.F) {
 		}
 	})
 }
+
+var roomAt = time.Date(2026, 12, 6, 17, 30, 5, 123e6, time.UTC)

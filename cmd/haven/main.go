@@ -50,7 +50,7 @@ type Main struct {
 }
 
 func commands() []*command {
-	return []*command{serveCommand(), importCommand(), exportCommand(), backupCommand(), restoreCommand(), sampleCommand(), userCommand(), linksCommand(), screeningCommand(), keysCommand(), resourcesCommand(), countriesCommand(), searchCommand(), providersCommand(), feedsCommand(), matchesCommand(), mergeCommand(), unmergeCommand(), migrateCommand(), versionCommand()}
+	return []*command{serveCommand(), importCommand(), exportCommand(), backupCommand(), restoreCommand(), sampleCommand(), userCommand(), linksCommand(), screeningCommand(), keysCommand(), resourcesCommand(), countriesCommand(), searchCommand(), providersCommand(), feedsCommand(), matchesCommand(), mergeCommand(), unmergeCommand(), capacityCommand(), migrateCommand(), versionCommand()}
 }
 
 func main() {

@@ -17,7 +17,7 @@ func providersCommand() *command {
 	return &command{
 		name:    "providers",
 		summary: "search the provider directory from the terminal",
-		usage:   `["QUERY"] [--state S] [--country C] [--category CODE] [--language L] [--place PLACE | --near LAT,LON | --postcode ZIP] [--radius-km KM | --radius-mi MI] [--sort best|distance] [--age N] [--population P] [--trafficking K] [--open now | --open-at T | --open-day D [--open-time HH:MM]] [--all] [--json]`,
+		usage:   `["QUERY"] [--state S] [--country C] [--category CODE] [--language L] [--place PLACE | --near LAT,LON | --postcode ZIP] [--radius-km KM | --radius-mi MI] [--sort best|distance] [--age N] [--population P] [--trafficking K] [--open now | --open-at T | --open-day D [--open-time HH:MM]] [--capacity available] [--all] [--json]`,
 		help: `Searches the provider directory exactly as GET /api/v1/search does: the
 same parameters, read and checked by the same code, and the same results,
 from SQL. It prints a table or, with --json, the API's JSON.`,
@@ -45,6 +45,7 @@ from SQL. It prints a table or, with --json, the API's JSON.`,
 				{"open_at", "only services open at this local time, such as 2026-12-07T18:00"},
 				{"open_day", "only services open on this day: mon … sun (with --open-time, at that time)"},
 				{"open_time", "with --open-day: the local time, such as 18:00"},
+				{"capacity", "available: only services with a bed or place free, updated within 24 hours"},
 				{"page", "page of results"},
 			} {
 				params[p.name] = fs.String(strings.ReplaceAll(p.name, "_", "-"), "", p.usage)
@@ -72,7 +73,7 @@ from SQL. It prints a table or, with --json, the API's JSON.`,
 					return err
 				}
 				defer store.Close()
-				body, err := havenhttp.SearchProviders(ctx, sqlstore.NewDirectoryService(store), q, *lang)
+				body, err := havenhttp.SearchProviders(ctx, sqlstore.NewDirectoryService(store), q, *lang, 0)
 				if err != nil {
 					return err
 				}

@@ -52,6 +52,7 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 			idle := fs.Duration("session-idle", 2*time.Hour, "a sign-in unused this long ends")
 			maxAge := fs.Duration("session-max", 12*time.Hour, "a sign-in ends this long after it began, used or not")
 			staleMonths := fs.Int("stale-months", 12, "listings not verified for this many months are flagged stale")
+			capacityAge := fs.String("capacity-max-age", envOr("HAVEN_CAPACITY_MAX_AGE", "24h"), "how old a capacity's count (free beds, places) may be before pages show it as unknown and capacity=available leaves it out, e.g. 24h, 6h, 2d; env HAVEN_CAPACITY_MAX_AGE")
 			checkEvery := fs.Duration("check-links-every", 0, "check every web address this often, e.g. 24h (off by default); one server runs it when several share a database")
 			linksPrivate := fs.Bool("links-allow-private", false, "let the link check visit loopback, private and link-local addresses (refused by default: addresses come from visitors and imports)")
 			jobTick := fs.Duration("jobs-tick", time.Minute, "how often to look for due background jobs (0 turns jobs off); several servers on one database run each job once")
@@ -84,6 +85,10 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 				}
 				if keys == nil {
 					m.Logger.Warn("no secret key: screening records cannot be saved or opened; make one with \"haven keys generate\" and set HAVEN_SECRET_KEY or --secret-key-file")
+				}
+				capMaxAge, err := parseAge(*capacityAge)
+				if err != nil {
+					return fmt.Errorf("--capacity-max-age: %w", err)
 				}
 				var keep time.Duration
 				if r := strings.TrimSpace(*retention); r != "off" && r != "" {
@@ -132,6 +137,7 @@ Stop it with Ctrl-C or SIGTERM: requests under way are allowed to finish.`,
 				return m.serve(ctx, *addr, mc, db, *exitURL, *withSample, *jobTick, *checkEvery, mode, func(s *havenhttp.Server) {
 					s.Sessions = havenhttp.SessionConfig{Idle: *idle, Absolute: *maxAge, SecureCookies: *secure}
 					s.StaleMonths = *staleMonths
+					s.CapacityMaxAge = capMaxAge
 					s.Limits = limits
 					s.TrustedProxies = trusted
 					s.Vault = keys
@@ -202,6 +208,7 @@ func (m *Main) serve(ctx context.Context, addr string, mc metricsConfig, cfg *db
 		go ix.Run(ctx) // builds in the background, then follows every write
 	}
 	srv.Directory, srv.Search, srv.DirEditor, srv.Takedowns, srv.Importer, srv.Matches = dir, searcher, dir, dir, dir, dir
+	srv.Capacities = dir
 	srv.SearchReady = searcher.Ready
 	accounts := sqlstore.NewAccountService(db)
 	srv.Countries, srv.Accounts, srv.Security, srv.Audit = sqlstore.NewCountryService(db), accounts, accounts, sqlstore.NewAuditService(db)
