@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -95,18 +96,36 @@ func durationText(l *i18n.Localizer, d time.Duration) string {
 }
 
 // canUpdateCapacity says whether u may change the counts of organization
-// orgID's capacities. Curators and admins may change any organization's.
-// This is the one place the capacity page asks: a provider role tied to
-// its organizations is admitted by adding its case here (u holds the role
-// and orgID is one of its organizations), with no change to the routes,
-// which admit every signed-in user and leave the decision to this check.
-func canUpdateCapacity(u *haven.User, orgID string) bool {
-	return u != nil && !u.Disabled && u.Can(haven.RoleCurator)
+// orgID's capacities: curators and admins any organization's, a provider
+// those of the organizations it speaks for. A provider's counts always go
+// live, whatever the organization's choice for their other edits: a bed
+// count waiting for a curator would be stale before it was read.
+func (s *Server) canUpdateCapacity(ctx context.Context, u *haven.User, orgID string) bool {
+	switch {
+	case u == nil || u.Disabled:
+		return false
+	case u.Can(haven.RoleCurator):
+		return true
+	case u.Role == haven.RoleProvider && s.Providers != nil:
+		return s.Providers.ProviderMayEdit(ctx, u.ID, "organization", orgID) == nil
+	}
+	return false
+}
+
+// capacityPath is the capacity page of an organization as u reaches it:
+// staff under /admin, providers under /provider (they see no admin page).
+func capacityPath(u *haven.User, orgID string) string {
+	if u != nil && u.Role == haven.RoleProvider {
+		return "/provider/capacity/" + orgID
+	}
+	return "/admin/capacity/" + orgID
 }
 
 // capacityPage is the data of /admin/capacity/{org}.
 type capacityPage struct {
 	OrgID, OrgName string
+	Path           string // where its forms post: capacityPath
+	Provider       bool
 	Services       []capacityService
 	Saved          string // the capacity just saved, to say so beside it
 	Error          string
@@ -147,8 +166,9 @@ func (s *Server) handleCapacity(w http.ResponseWriter, r *http.Request) {
 // one of them when a change was refused.
 func (s *Server) showCapacity(w http.ResponseWriter, r *http.Request, status int, errText, errOf string) {
 	orgID := strings.ToLower(r.PathValue("org"))
-	if !canUpdateCapacity(currentUser(r), orgID) {
-		s.renderError(w, r, haven.Errorf(haven.EFORBIDDEN, "Your account may not change this organization's capacities."))
+	u := currentUser(r)
+	if !s.canUpdateCapacity(r.Context(), u, orgID) {
+		s.refuseCapacity(w, r, u)
 		return
 	}
 	if s.Capacities == nil {
@@ -169,7 +189,7 @@ func (s *Server) showCapacity(w http.ResponseWriter, r *http.Request, status int
 	p := s.newPage(r, "", "admin", nil)
 	p.Title = p.L.T("capacity.page.title", o.Name)
 	at := s.cardClock()
-	d := capacityPage{OrgID: o.ID, OrgName: o.Name, Saved: r.URL.Query().Get("saved"), Error: errText, ErrorOf: errOf,
+	d := capacityPage{OrgID: o.ID, OrgName: o.Name, Path: capacityPath(u, o.ID), Provider: u.Role == haven.RoleProvider, Saved: r.URL.Query().Get("saved"), Error: errText, ErrorOf: errOf,
 		MaxAge: durationText(p.L, at.maxAge)}
 	for _, sc := range list {
 		cs := capacityService{ID: sc.ServiceID, Name: sc.ServiceName}
@@ -213,8 +233,8 @@ func (s *Server) showCapacity(w http.ResponseWriter, r *http.Request, status int
 func (s *Server) handleUpdateCapacity(w http.ResponseWriter, r *http.Request) {
 	orgID := strings.ToLower(r.PathValue("org"))
 	u := currentUser(r)
-	if !canUpdateCapacity(u, orgID) {
-		s.renderError(w, r, haven.Errorf(haven.EFORBIDDEN, "Your account may not change this organization's capacities."))
+	if !s.canUpdateCapacity(r.Context(), u, orgID) {
+		s.refuseCapacity(w, r, u)
 		return
 	}
 	if s.Capacities == nil {
@@ -243,7 +263,11 @@ func (s *Server) handleUpdateCapacity(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, haven.Errorf(haven.ENOTFOUND, "This organization has no such capacity."))
 		return
 	}
-	if err := s.Capacities.UpdateCapacity(r.Context(), u.Email, serviceID, capID, n); err != nil {
+	actor := u.Email
+	if u.Role == haven.RoleProvider {
+		actor = haven.ProviderActorPrefix + u.Email // as their other edits are named
+	}
+	if err := s.Capacities.UpdateCapacity(r.Context(), actor, serviceID, capID, n); err != nil {
 		if haven.ErrorCode(err) == haven.EINVALID {
 			s.showCapacity(w, r, http.StatusUnprocessableEntity, l.T("capacity.error.range"), capID)
 			return
@@ -251,7 +275,18 @@ func (s *Server) handleUpdateCapacity(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/capacity/"+orgID+"?saved="+capID+"#cap-"+capID, http.StatusSeeOther)
+	http.Redirect(w, r, capacityPath(u, orgID)+"?saved="+capID+"#cap-"+capID, http.StatusSeeOther)
+}
+
+// refuseCapacity answers a user who may not change an organization's
+// counts: a provider learns nothing of another organization (404, as for
+// one that does not exist), staff are told they lack the role.
+func (s *Server) refuseCapacity(w http.ResponseWriter, r *http.Request, u *haven.User) {
+	if u != nil && u.Role == haven.RoleProvider {
+		s.renderError(w, r, haven.Errorf(haven.ENOTFOUND, "No such organization."))
+		return
+	}
+	s.renderError(w, r, haven.Errorf(haven.EFORBIDDEN, "Your account may not change this organization's capacities."))
 }
 
 func orgHasCapacity(list []haven.ServiceCapacities, serviceID, capID string) bool {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,7 +25,15 @@ import (
 // updated an hour ago, the other 5 of 8, updated three days ago.
 func mustCapacityServer(t *testing.T) (*havenhttp.Server, *hsds.Service, *hsds.Service) {
 	t.Helper()
-	s, db := MustCurationServer(t)
+	s, _, a, b := mustCapacityServerOn(t, filepath.Join(t.TempDir(), "haven.db"))
+	return s, a, b
+}
+
+// mustCapacityServerOn is mustCapacityServer on the database dsn names,
+// which it returns too.
+func mustCapacityServerOn(t *testing.T, dsn string) (*havenhttp.Server, *sqlstore.DB, *hsds.Service, *hsds.Service) {
+	t.Helper()
+	s, db := MustCurationServerOn(t, dsn)
 	var svcs []*hsds.Service
 	if err := sample.Services(8, 3, func(x *hsds.Service) error { svcs = append(svcs, x); return nil }); err != nil {
 		t.Fatal(err)
@@ -55,7 +64,7 @@ func mustCapacityServer(t *testing.T) (*havenhttp.Server, *hsds.Service, *hsds.S
 	}, sqlstore.ImportOptions{Name: "sample"}); err != nil {
 		t.Fatal(err)
 	}
-	return s, a, b
+	return s, db, a, b
 }
 
 // searchTotal asks /api/v1/search for services with room now.

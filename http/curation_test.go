@@ -276,7 +276,8 @@ func TestRoles(t *testing.T) {
 		// The capacity page admits curators and admins by
 		// canUpdateCapacity, not by its route (capacity.go).
 		"GET /admin/capacity/{org}": haven.RoleCurator, "POST /admin/capacity/{org}": haven.RoleCurator,
-		"GET /admin/capacity-report": haven.RoleCurator,
+		"GET /admin/capacity-report":   haven.RoleCurator,
+		"GET /provider/capacity/{org}": haven.RoleProvider, "POST /provider/capacity/{org}": haven.RoleProvider,
 	}
 	if _, ok := cookies[haven.RoleProvider]; !ok {
 		t.Fatal("the provider is not among the roles tried")

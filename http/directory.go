@@ -729,8 +729,8 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 			v.MergedInto = to
 		}
 	}
-	if len(sv.Capacities) > 0 && s.Capacities != nil && canUpdateCapacity(currentUser(r), sv.OrganizationID) {
-		v.CapacityURL = "/admin/capacity/" + sv.OrganizationID
+	if u := currentUser(r); len(sv.Capacities) > 0 && s.Capacities != nil && s.canUpdateCapacity(r.Context(), u, sv.OrganizationID) {
+		v.CapacityURL = capacityPath(u, sv.OrganizationID)
 	}
 	p.Title = v.S.Name // in the visitor's language where it can be
 	p.Data = v
@@ -760,8 +760,8 @@ func (s *Server) handleOrganization(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, o.Name, "directory", nil)
 	v := organizationView{O: o, Sample: o.XSample != nil && *o.XSample}
-	if s.Capacities != nil && canUpdateCapacity(currentUser(r), o.ID) {
-		v.CapacityURL = "/admin/capacity/" + o.ID
+	if u := currentUser(r); s.Capacities != nil && s.canUpdateCapacity(r.Context(), u, o.ID) {
+		v.CapacityURL = capacityPath(u, o.ID)
 	}
 	now := s.cardClock()
 	for _, sv := range svcs {

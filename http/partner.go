@@ -2,12 +2,15 @@ package http
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"haven"
 	"haven/auth"
+	"haven/hsds"
 )
 
 // The partner API: programs of partner organizations act for one
@@ -112,4 +115,89 @@ func (s *Server) handleRevokeAPIToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, s.providersPath(r)+"?done=revoked#tokens", http.StatusSeeOther)
+}
+
+// partnerCapacities is the body of PATCH /api/v1/partner/services/{id}/capacities:
+// the counts a partner's own system knows, each by the capacity's id.
+type partnerCapacities struct {
+	Capacities []struct {
+		ID        string `json:"id"`
+		Available *int   `json:"available"`
+	} `json:"capacities"`
+}
+
+// handlePartnerCapacities sets counts of one of the token's organization's
+// services. Every count is checked before any is written; each goes live
+// at once, audited under the token's name, as a provider's would.
+func (s *Server) handlePartnerCapacities(w http.ResponseWriter, r *http.Request) {
+	t := currentAPIToken(r)
+	if s.Capacities == nil {
+		writeJSONError(w, r, s.Logger, haven.Errorf(haven.ENOTFOUND, "No API route %s %s.", r.Method, r.URL.Path))
+		return
+	}
+	serviceID := strings.ToLower(r.PathValue("id"))
+	var body partnerCapacities
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil {
+		writeJSONError(w, r, s.Logger, haven.Errorf(haven.EINVALID, "The body must be JSON like {\"capacities\": [{\"id\": \"…\", \"available\": 3}]}: %v.", err))
+		return
+	}
+	if dec.More() {
+		writeJSONError(w, r, s.Logger, haven.Errorf(haven.EINVALID, "The body must hold one JSON object."))
+		return
+	}
+	if len(body.Capacities) == 0 || len(body.Capacities) > 100 {
+		writeJSONError(w, r, s.Logger, haven.Errorf(haven.EINVALID, "capacities: give from 1 to 100 counts."))
+		return
+	}
+	list, err := s.Capacities.OrganizationCapacities(r.Context(), t.OrganizationID)
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	var have []hsds.ServiceCapacity
+	for _, sc := range list {
+		if sc.ServiceID == serviceID {
+			have = sc.Capacities
+		}
+	}
+	if have == nil {
+		// Another organization's service, or none: the same answer.
+		writeJSONError(w, r, s.Logger, haven.Errorf(haven.ENOTFOUND, "Your organization has no service %s with capacities.", truncate(serviceID, 40)))
+		return
+	}
+	for i, c := range body.Capacities {
+		k := slices.IndexFunc(have, func(h hsds.ServiceCapacity) bool { return h.ID == strings.ToLower(c.ID) })
+		switch {
+		case k < 0:
+			writeJSONError(w, r, s.Logger, haven.Errorf(haven.EINVALID, "capacities[%d].id: the service has no capacity %q.", i, truncate(c.ID, 40)))
+			return
+		case c.Available == nil:
+			writeJSONError(w, r, s.Logger, haven.Errorf(haven.EINVALID, "capacities[%d].available: give the count available now.", i))
+			return
+		case *c.Available < 0 || (have[k].Maximum != nil && float64(*c.Available) > *have[k].Maximum):
+			writeJSONError(w, r, s.Logger, haven.Errorf(haven.EINVALID, "capacities[%d].available: %d is not from 0 to the capacity's maximum.", i, *c.Available))
+			return
+		}
+	}
+	actor := "partner:" + t.Name
+	for _, c := range body.Capacities {
+		if err := s.Capacities.UpdateCapacity(r.Context(), actor, serviceID, strings.ToLower(c.ID), *c.Available); err != nil {
+			writeJSONError(w, r, s.Logger, err)
+			return
+		}
+	}
+	list, err = s.Capacities.OrganizationCapacities(r.Context(), t.OrganizationID)
+	if err != nil {
+		writeJSONError(w, r, s.Logger, err)
+		return
+	}
+	for _, sc := range list {
+		if sc.ServiceID == serviceID {
+			writeJSON(w, http.StatusOK, map[string]any{"service_id": serviceID, "capacities": sc.Capacities})
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"service_id": serviceID, "capacities": []hsds.ServiceCapacity{}})
 }

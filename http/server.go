@@ -273,11 +273,14 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/resources/{id}", s.requireRole(haven.RoleCurator, s.handleSaveResource))
 	s.handle(mux, "POST /admin/resources/{id}/verify", s.requireRole(haven.RoleCurator, s.handleVerifyResource))
 	s.handle(mux, "POST /admin/resources/{id}/retire", s.requireRole(haven.RoleCurator, s.handleRetireResource))
-	// Every signed-in user reaches the capacity page; canUpdateCapacity
-	// decides by organization (capacity.go).
+	// Staff reach the capacity page under /admin, providers under
+	// /provider; canUpdateCapacity decides by organization (capacity.go).
 	s.handle(mux, "GET /admin/capacity-report", s.requireRole(haven.RoleCurator, s.handleCapacityReport))
-	s.handle(mux, "GET /admin/capacity/{org}", s.requireRole(anyRole, s.handleCapacity))
-	s.handle(mux, "POST /admin/capacity/{org}", s.requireRole(anyRole, s.handleUpdateCapacity))
+	s.handle(mux, "GET /admin/capacity/{org}", s.requireRole(haven.RoleCurator, s.handleCapacity))
+	s.handle(mux, "POST /admin/capacity/{org}", s.requireRole(haven.RoleCurator, s.handleUpdateCapacity))
+	s.handle(mux, "GET /provider/capacity/{org}", s.requireRole(haven.RoleProvider, s.withProviders(s.handleCapacity)))
+	s.handle(mux, "POST /provider/capacity/{org}", s.requireRole(haven.RoleProvider, s.withProviders(s.handleUpdateCapacity)))
+	s.handlePartner(mux, "PATCH /api/v1/partner/services/{id}/capacities", s.handlePartnerCapacities)
 	s.handle(mux, "GET /admin/history/{type}/{id}", s.requireRole(haven.RoleCurator, s.handleHistory))
 	s.handle(mux, "POST /admin/history/{type}/{id}/{entry}/undo", s.requireRole(haven.RoleCurator, s.handleUndo))
 	s.handle(mux, "GET /admin/services/new", s.requireRole(haven.RoleCurator, s.handleNewService))
