@@ -58,6 +58,8 @@ var (
 	screenshotDir string
 	// havenDB is the main server's SQLite file.
 	havenDB string
+	// havenBin is the haven binary the servers run.
+	havenBin string
 )
 
 func TestMain(m *testing.M) {
@@ -114,7 +116,7 @@ func run(m *testing.M) (int, error) {
 	// A secret key, so the admin can save screening records.
 	_, key := vault.NewKey()
 	os.Setenv("HAVEN_SECRET_KEY", key)
-	havenDB = db
+	havenDB, havenBin = db, bin
 	served, err := startHaven(bin, filepath.Join(tmp, "serve.log"), "--db", db, "--sample", "--exit-url", exitURL)
 	if err != nil {
 		return 0, err
