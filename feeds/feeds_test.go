@@ -425,6 +425,51 @@ func TestFeedKeepsCuratorEdits(t *testing.T) {
 		if got := w.service(t, 1).Organization.Email; got != "curator@example.org" {
 			t.Errorf("a new service of the feed overwrote the curator's organization e-mail: %q", got)
 		}
+
+		// The same for a location: a curator's street is kept, the
+		// publisher's other changes are taken, its new street is queued.
+		loc := func() *hsds.Location { return w.service(t, 1).ServiceAtLocations[0].Location }
+		values := listing.LocationText(loc())
+		values["address_1"] = "12 Curator Street (sample)"
+		if err := w.dir.UpdateLocation(w.ctx, "curator@example.org", sid("loc", 1), values); err != nil {
+			t.Fatal(err)
+		}
+		w.pub.edit(func(ss []*hsds.Service) []*hsds.Service {
+			l := *ss[0].ServiceAtLocations[0].Location
+			l.Transportation = "Bus 7 (sample)"
+			ss[0].ServiceAtLocations[0].Location = &l
+			return ss
+		})
+		if rep := w.mustSync(t); len(rep.Queued) != 0 {
+			t.Fatalf("queued = %+v", rep.Queued)
+		}
+		if l := loc(); l.Transportation != "Bus 7 (sample)" || l.MainAddress().Address1 != "12 Curator Street (sample)" {
+			t.Errorf("location after an upstream change of another field: transportation %q, street %q", l.Transportation, l.MainAddress().Address1)
+		}
+		w.pub.edit(func(ss []*hsds.Service) []*hsds.Service {
+			l := *ss[0].ServiceAtLocations[0].Location
+			l.Addresses = slices.Clone(l.Addresses)
+			l.Addresses[0].Address1 = "99 Publisher Avenue (sample)"
+			ss[0].ServiceAtLocations[0].Location = &l
+			return ss
+		})
+		rep = w.mustSync(t)
+		if got := loc().MainAddress().Address1; got != "12 Curator Street (sample)" {
+			t.Errorf("the curator's street was overwritten: %q", got)
+		}
+		if len(rep.Queued) != 1 || rep.Queued[0].RecordType != "location" || rep.Queued[0].Field != "address_1" {
+			t.Fatalf("queued = %+v", rep.Queued)
+		}
+		pending, _ = w.sugg.ListSuggestions(w.ctx, "pending")
+		if len(pending) != 1 || pending[0].RecordType != "location" || pending[0].NewValue != "99 Publisher Avenue (sample)" {
+			t.Fatalf("queue = %+v", pending)
+		}
+		if err := w.sugg.ResolveSuggestion(w.ctx, "curator@example.org", pending[0].ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if l := loc(); l.MainAddress().Address1 != "99 Publisher Avenue (sample)" || l.Transportation != "Bus 7 (sample)" {
+			t.Errorf("accepted location street = %q (transportation %q)", l.MainAddress().Address1, l.Transportation)
+		}
 	})
 }
 

@@ -68,6 +68,15 @@ func (s *Server) currentValue(r *http.Request, sg *haven.Suggestion) (value, reg
 		default:
 			value, ok = o.Website, true
 		}
+	case "location":
+		if s.DirEditor == nil || sg.Kind != "upstream" {
+			return "", region, false
+		}
+		l, err := s.DirEditor.FindLocation(r.Context(), sg.RecordID)
+		if err != nil {
+			return "", region, false
+		}
+		value, ok = listing.LocationText(l)[field], true
 	case "resource":
 		res, err := s.Resources.FindResourceByID(r.Context(), sg.RecordID)
 		if err != nil || field != "url" {
@@ -127,7 +136,7 @@ func (s *Server) handleSuggestion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := suggestionPage{S: sg, Edit: editPath(sg.RecordType, sg.RecordID), Accepted: r.URL.Query().Get("done") == "accepted"}
-	d.Title, _ = s.suggestTarget(r, sg.RecordType, sg.RecordID)
+	d.Title = s.recordName(r, sg.RecordType, sg.RecordID)
 	if sg.RecordType != "" {
 		d.History = "/admin/history/" + sg.RecordType + "/" + sg.RecordID
 		trail, err := s.Audit.AuditTrail(r.Context(), sg.RecordType, sg.RecordID, 0)

@@ -135,7 +135,7 @@ func (s *Server) handleSuggestionQueue(w http.ResponseWriter, r *http.Request) {
 	var items []queueItem
 	for _, sg := range list {
 		it := queueItem{S: sg}
-		it.Title, _ = s.suggestTarget(r, sg.RecordType, sg.RecordID)
+		it.Title = s.recordName(r, sg.RecordType, sg.RecordID) // staff only: locations too
 		var region string
 		it.Current, region, it.Applies = s.currentValue(r, sg)
 		it.Proposed = proposedValue(sg, region)

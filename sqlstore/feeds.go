@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -420,7 +421,58 @@ func keepCuratorEdits(ctx context.Context, tx *Tx, s *hsds.Service, lastUpstream
 		return nil, nil, err
 	}
 	s.Organization = org.o
-	return s, append(queued, org.queued...), nil
+	queued = append(queued, org.queued...)
+	locs, err := keepLocationEdits(s, local, &prev)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, append(queued, locs...), nil
+}
+
+// keepLocationEdits does for the locations of the publisher's service (up)
+// what keepCuratorEdits does for the service: a field of a location that
+// Haven's copy (local) changed since the publisher's last copy (prev) is
+// kept, and queued when the publisher changed it too. Confidentiality is
+// keepConfidential's.
+func keepLocationEdits(up, local, prev *hsds.Service) ([]haven.FeedConflict, error) {
+	find := func(s *hsds.Service, id string) *hsds.Location {
+		for _, sal := range s.ServiceAtLocations {
+			if sal.Location != nil && sal.Location.ID == id {
+				return sal.Location
+			}
+		}
+		return nil
+	}
+	var queued []haven.FeedConflict
+	for _, sal := range up.ServiceAtLocations {
+		l := sal.Location
+		if l == nil {
+			continue
+		}
+		ll, pl := find(local, l.ID), find(prev, l.ID)
+		if ll == nil || pl == nil {
+			continue // new here, or new upstream: the publisher's
+		}
+		lt, pt, nt := listing.LocationText(ll), listing.LocationText(pl), listing.LocationText(l)
+		values := maps.Clone(nt)
+		kept := false
+		for _, field := range listing.LocationFields {
+			lv, pv, nv := lt[field], pt[field], nt[field]
+			if lv == pv || lv == nv {
+				continue
+			}
+			values[field], kept = lv, true
+			if nv != pv {
+				queued = append(queued, haven.FeedConflict{RecordType: "location", RecordID: l.ID, Name: ll.Name, Field: field, Local: lv, Upstream: nv})
+			}
+		}
+		if kept {
+			if err := listing.ApplyLocationText(l, values); err != nil {
+				return nil, fmt.Errorf("keep the curator's edits of location %s: %w", l.ID, err)
+			}
+		}
+	}
+	return queued, nil
 }
 
 // keptOrganization is an organization with the curators' edits kept, and

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"haven"
+	"haven/listing"
 )
 
 // CreateSuggestion queues what a visitor sent. What it names must exist.
@@ -134,6 +135,15 @@ func applySuggestion(ctx context.Context, tx *Tx, actor string, s *haven.Suggest
 		return updateService(ctx, tx, actor, s.RecordID, map[string]string{s.Field: value})
 	case s.RecordType == "organization" && s.Kind == "upstream" && s.Field != "":
 		return updateOrganization(ctx, tx, actor, s.RecordID, map[string]string{s.Field: value})
+	case s.RecordType == "location" && s.Kind == "upstream" && s.Field != "":
+		// A location's form is applied whole: its other fields as they are.
+		l, err := findLocation(ctx, tx, s.RecordID)
+		if err != nil {
+			return err
+		}
+		values := listing.LocationText(l)
+		values[s.Field] = value
+		return updateLocation(ctx, tx, actor, s.RecordID, values)
 	case s.RecordType == "service" && s.Kind == "phone" && value != "":
 		return updateService(ctx, tx, actor, s.RecordID, map[string]string{"phone": value})
 	case s.RecordType == "service" && s.Kind == "website" && value != "":
