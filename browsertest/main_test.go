@@ -60,6 +60,9 @@ var (
 	havenDB string
 	// havenBin is the haven binary the servers run.
 	havenBin string
+	// bedsService and bedsOrg are the sample service seedBeds gave beds,
+	// and its organization.
+	bedsService, bedsOrg string
 )
 
 func TestMain(m *testing.M) {
@@ -123,6 +126,9 @@ func run(m *testing.M) (int, error) {
 	}
 	defer served.stop()
 	havenURL = served.url
+	if err := seedBeds(tmp); err != nil {
+		return 0, err
+	}
 
 	// The broken server: a database without the country summaries table.
 	brokenDB := filepath.Join(tmp, "broken.db")
@@ -339,4 +345,59 @@ func hostOf(u string) string {
 		return ""
 	}
 	return p.Host
+}
+
+// bedsCapacity is the capacity seedBeds gives a sample service.
+const bedsCapacity = "5e3c2a1b-9d8f-4e7a-b6c5-d4e3f2a1b0c9"
+
+// seedBeds gives the first sample service in Texas a capacity of 4 beds
+// (sample), none free, updated now, by importing it again as the HSDS API
+// gives it (an import updates in place): the sample directory counts no
+// beds of its own, and the pages that show capacities need one.
+func seedBeds(tmp string) error {
+	get := func(path string, v any) error {
+		resp, err := http.Get(havenURL + path)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return fmt.Errorf("GET %s: %s", path, resp.Status)
+		}
+		return json.NewDecoder(resp.Body).Decode(v)
+	}
+	var found struct {
+		Items []struct {
+			ID           string
+			Organization struct{ ID string }
+		}
+	}
+	if err := get("/api/v1/search?state=TX&per_page=1", &found); err != nil {
+		return err
+	}
+	if len(found.Items) == 0 {
+		return fmt.Errorf("seed beds: no sample service in Texas")
+	}
+	bedsService, bedsOrg = found.Items[0].ID, found.Items[0].Organization.ID
+	var svc map[string]any
+	if err := get("/api/hsds/services/"+bedsService, &svc); err != nil {
+		return err
+	}
+	svc["capacities"] = []map[string]any{{
+		"id": bedsCapacity, "service_id": bedsService, "available": 0, "maximum": 4,
+		"updated": time.Now().UTC().Format(time.RFC3339),
+		"unit":    map[string]any{"id": "7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d", "name": "Bed (sample)"},
+	}}
+	b, err := json.Marshal(svc)
+	if err != nil {
+		return err
+	}
+	file := filepath.Join(tmp, "beds.json")
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		return err
+	}
+	if out, err := exec.Command(havenBin, "import", "--db", havenDB, file).CombinedOutput(); err != nil {
+		return fmt.Errorf("haven import of a service with beds: %v\n%s", err, out)
+	}
+	return nil
 }

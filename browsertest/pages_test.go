@@ -113,7 +113,7 @@ func tourPages(x ids) []pageCase {
 		{name: "admin-history", path: "/admin/history/resource/" + x.resource, status: 200, admin: true},
 		{name: "admin-matches", path: "/admin/matches", status: 200, admin: true, shot: true},
 		{name: "admin-merge", path: "/admin/matches/merge?a=" + x.service + "&b=" + x.service2, status: 200, admin: true, shot: true},
-		{name: "admin-capacity", path: "/admin/capacity/" + x.org, status: 200, admin: true, shot: true},
+		{name: "admin-capacity", path: "/admin/capacity/" + bedsOrg, status: 200, admin: true, shot: true},
 		{name: "admin-capacity-report", path: "/admin/capacity-report", status: 200, admin: true},
 		{name: "account", path: "/account", status: 200, admin: true},
 		{name: "screening-save", status: 200, admin: true, shot: true, visit: func(tb *tab, lang string) {

@@ -3,11 +3,7 @@
 package browsertest
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,8 +18,6 @@ import (
 // and nothing sticks out sideways.
 func TestProviderOnAPhone(t *testing.T) {
 	t.Parallel()
-	x := findIDs(t)
-	capID := giveBeds(t, x.service)
 	admin := signIn(t)
 	for _, lang := range []string{"en", "es"} {
 		t.Run(lang, func(t *testing.T) {
@@ -38,7 +32,7 @@ func TestProviderOnAPhone(t *testing.T) {
 					t.Errorf("%s overflows sideways: %d > %d: %v", what, c.ScrollWidth, c.ClientWidth, c.Culprits)
 				}
 			}
-			cur.open(withLang(havenURL+"/admin/organizations/"+x.org+"/providers", lang), 200)
+			cur.open(withLang(havenURL+"/admin/organizations/"+bedsOrg+"/providers", lang), 200)
 			checkOn(cur, "the providers page")
 			email := fmt.Sprintf("keeper-%s@example.org", lang)
 			cur.do(chromedp.SendKeys(chromedp.CSS(`#f-invite-email`), email))
@@ -75,9 +69,9 @@ func TestProviderOnAPhone(t *testing.T) {
 			p.open(withLang(havenURL+"/provider", lang), 200)
 			p.load(200, chromedp.Click(chromedp.CSS(`main a[href^="/provider/capacity/"]`)))
 			checkOn(p, "the provider's capacity page")
-			before := eval[string](p, `document.getElementById("n-`+capID+`").value`)
-			p.load(200, chromedp.Click(chromedp.CSS(`#cap-`+capID+` div.cap-set > form:last-child button[type="submit"]`)))
-			after := eval[string](p, `document.getElementById("n-`+capID+`").value`)
+			before := eval[string](p, `document.getElementById("n-`+bedsCapacity+`").value`)
+			p.load(200, chromedp.Click(chromedp.CSS(`#cap-`+bedsCapacity+` div.cap-set > form:last-child button[type="submit"]`)))
+			after := eval[string](p, `document.getElementById("n-`+bedsCapacity+`").value`)
 			if before == "" || after == before {
 				t.Fatalf("pressing + left the count at %q (was %q)", after, before)
 			}
@@ -89,7 +83,7 @@ func TestProviderOnAPhone(t *testing.T) {
 			found := false
 			for deadline := time.Now().Add(10 * time.Second); !found && time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
 				ref.open(withLang(havenURL+"/directory?capacity=available", lang), 200)
-				found = eval[int](ref, `document.querySelectorAll('main a[href^="/services/`+x.service+`"]').length`) > 0
+				found = eval[int](ref, `document.querySelectorAll('main a[href^="/services/`+bedsService+`"]').length`) > 0
 			}
 			if !found {
 				t.Error("a search with Has room now does not find the service the provider gave a bed")
@@ -97,32 +91,4 @@ func TestProviderOnAPhone(t *testing.T) {
 			checkOn(ref, "the directory with Has room now")
 		})
 	}
-}
-
-// giveBeds gives a sample service a capacity of 4 beds, none free, updated
-// now, by importing the service again as the HSDS API gives it (an import
-// updates in place), and returns the capacity's id. The sample directory
-// counts no beds of its own.
-func giveBeds(t *testing.T, serviceID string) string {
-	t.Helper()
-	var svc map[string]any
-	getJSON(t, "/api/hsds/services/"+serviceID, &svc)
-	capID := "5e3c2a1b-9d8f-4e7a-b6c5-d4e3f2a1b0c9"
-	svc["capacities"] = []map[string]any{{
-		"id": capID, "service_id": serviceID, "available": 0, "maximum": 4,
-		"updated": time.Now().UTC().Format(time.RFC3339),
-		"unit":    map[string]any{"id": "7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d", "name": "Bed (sample)"},
-	}}
-	b, err := json.Marshal(svc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(t.TempDir(), "beds.json")
-	if err := os.WriteFile(file, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command(havenBin, "import", "--db", havenDB, file).CombinedOutput(); err != nil {
-		t.Fatalf("haven import of the service with beds: %v\n%s", err, out)
-	}
-	return capID
 }
