@@ -165,14 +165,8 @@ func (s *Server) handleCapacity(w http.ResponseWriter, r *http.Request) {
 // showCapacity renders an organization's capacities, with an error about
 // one of them when a change was refused.
 func (s *Server) showCapacity(w http.ResponseWriter, r *http.Request, status int, errText, errOf string) {
-	orgID := strings.ToLower(r.PathValue("org"))
-	u := currentUser(r)
-	if !s.canUpdateCapacity(r.Context(), u, orgID) {
-		s.refuseCapacity(w, r, u)
-		return
-	}
-	if s.Capacities == nil {
-		http.NotFound(w, r)
+	orgID, u, ok := s.capacityOrg(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
@@ -231,14 +225,8 @@ func (s *Server) showCapacity(w http.ResponseWriter, r *http.Request, status int
 // double press of + on a stale page sets the same number twice rather than
 // adding two). It answers with a redirect to the page at that capacity.
 func (s *Server) handleUpdateCapacity(w http.ResponseWriter, r *http.Request) {
-	orgID := strings.ToLower(r.PathValue("org"))
-	u := currentUser(r)
-	if !s.canUpdateCapacity(r.Context(), u, orgID) {
-		s.refuseCapacity(w, r, u)
-		return
-	}
-	if s.Capacities == nil {
-		http.NotFound(w, r)
+	orgID, u, ok := s.capacityOrg(w, r)
+	if !ok {
 		return
 	}
 	serviceID, capID := strings.ToLower(r.FormValue("service")), strings.ToLower(r.FormValue("capacity"))
@@ -276,6 +264,22 @@ func (s *Server) handleUpdateCapacity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, capacityPath(u, orgID)+"?saved="+capID+"#cap-"+capID, http.StatusSeeOther)
+}
+
+// capacityOrg is the organization of a capacity page's address and the
+// user, when that user may change its counts; otherwise it has answered.
+func (s *Server) capacityOrg(w http.ResponseWriter, r *http.Request) (string, *haven.User, bool) {
+	orgID := strings.ToLower(r.PathValue("org"))
+	u := currentUser(r)
+	if !s.canUpdateCapacity(r.Context(), u, orgID) {
+		s.refuseCapacity(w, r, u)
+		return "", nil, false
+	}
+	if s.Capacities == nil {
+		http.NotFound(w, r)
+		return "", nil, false
+	}
+	return orgID, u, true
 }
 
 // refuseCapacity answers a user who may not change an organization's
