@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -40,16 +39,7 @@ func TestLinksCheck(t *testing.T) {
 			svcs[i].ServiceAtLocations[j].Location.URL = ""
 		}
 	}
-	i := 0
-	if _, err := sqlstore.NewDirectoryService(db).Import(ctx, func() (*hsds.Service, error) {
-		if i == len(svcs) {
-			return nil, io.EOF
-		}
-		i++
-		return svcs[i-1], nil
-	}, sqlstore.ImportOptions{Name: "t"}); err != nil {
-		t.Fatal(err)
-	}
+	mustImportServices(t, db, svcs)
 	// The library's addresses lead to the working page, so the check
 	// stays on this server.
 	pointLibraryAt(t, db, func(string) string { return srv.URL + "/ok" })

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"haven/hsds"
 	havenhttp "haven/http"
 	"haven/sqlstore"
 )
@@ -343,5 +344,20 @@ func TestServeSearchModes(t *testing.T) {
 		if answers[i+1] != answers[0] {
 			t.Errorf("%s answers\n%s\nSQL answers\n%s", mode, answers[i+1], answers[0])
 		}
+	}
+}
+
+// mustImportServices imports svcs into db, a test's fixtures.
+func mustImportServices(t testing.TB, db *sqlstore.DB, svcs []*hsds.Service) {
+	t.Helper()
+	i := 0
+	if _, err := sqlstore.NewDirectoryService(db).Import(context.Background(), func() (*hsds.Service, error) {
+		if i == len(svcs) {
+			return nil, io.EOF
+		}
+		i++
+		return svcs[i-1], nil
+	}, sqlstore.ImportOptions{Name: "t"}); err != nil {
+		t.Fatal(err)
 	}
 }

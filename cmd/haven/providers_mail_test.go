@@ -34,16 +34,7 @@ func TestServeInvitesByMail(t *testing.T) {
 	}
 	var svcs []*hsds.Service
 	sample.Services(8, 1, func(s *hsds.Service) error { svcs = append(svcs, s); return nil })
-	i := 0
-	if _, err := sqlstore.NewDirectoryService(db).Import(ctx, func() (*hsds.Service, error) {
-		if i == len(svcs) {
-			return nil, io.EOF
-		}
-		i++
-		return svcs[i-1], nil
-	}, sqlstore.ImportOptions{Name: "t"}); err != nil {
-		t.Fatal(err)
-	}
+	mustImportServices(t, db, svcs)
 	const password = "a long enough curator password"
 	hash, _ := auth.HashPassword(password, auth.DefaultParams)
 	if err := sqlstore.NewAccountService(db).CreateUser(ctx, "test", &haven.User{Email: "cur@example.org", Role: haven.RoleCurator, PasswordHash: hash}); err != nil {

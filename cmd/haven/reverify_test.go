@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -40,16 +39,7 @@ func TestReverifyJob(t *testing.T) {
 		defer db.Close()
 		var svcs []*hsds.Service
 		sample.Services(6, 1, func(s *hsds.Service) error { svcs = append(svcs, s); return nil })
-		i := 0
-		if _, err := sqlstore.NewDirectoryService(db).Import(ctx, func() (*hsds.Service, error) {
-			if i == len(svcs) {
-				return nil, io.EOF
-			}
-			i++
-			return svcs[i-1], nil
-		}, sqlstore.ImportOptions{Name: "t"}); err != nil {
-			t.Fatal(err)
-		}
+		mustImportServices(t, db, svcs)
 		org := svcs[0].OrganizationID
 		accounts, store := sqlstore.NewAccountService(db), sqlstore.NewProviderService(db)
 		u := &haven.User{Email: "keeper@example.org", Role: haven.RoleProvider, PasswordHash: "x", Locale: "en"}
