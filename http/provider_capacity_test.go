@@ -98,6 +98,14 @@ func TestProviderRoomNow(t *testing.T) {
 			t.Fatalf("the provider's capacity page: %d, forms to itself and no admin links wanted\n%s", w.Code, body)
 		}
 		capA := a.Capacities[0].ID
+		// An HSDS client polling for changes learns of the new count.
+		since := url.QueryEscape(time.Now().UTC().Add(-time.Minute).Format(time.RFC3339))
+		polled := func() bool {
+			return strings.Contains(get(s, "/api/hsds/services?modified_after="+since, nil).Body.String(), a.ID)
+		}
+		if polled() {
+			t.Fatal("the service counts as modified before the provider's update")
+		}
 		w = post(s, page, url.Values{"service": {a.ID}, "capacity": {capA}, "to": {"1"}}, p)
 		if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), page+"?saved=") {
 			t.Fatalf("+: %d %q", w.Code, w.Header().Get("Location"))
@@ -107,6 +115,9 @@ func TestProviderRoomNow(t *testing.T) {
 		}
 		if !indexFinds() {
 			t.Error("the in-memory index does not find the service with room once it follows the change log")
+		}
+		if !polled() {
+			t.Error("an HSDS client polling with modified_after does not learn of the new count")
 		}
 		if h := html.UnescapeString(get(s, page, p).Body.String()); !strings.Contains(h, "provider:beds@example.org · 0 → 1") {
 			t.Error("the history does not name the provider")

@@ -71,10 +71,30 @@ func (d *DirectoryService) UpdateCapacity(ctx context.Context, actor, serviceID,
 	if err := audit(ctx, tx, actor, "capacity", "service", serviceID, "capacity:"+capacityID, num(before), num(after)); err != nil {
 		return err
 	}
+	if err := touchService(ctx, tx, serviceID); err != nil {
+		return err
+	}
 	if err := refreshRoom(ctx, tx, serviceID); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// touchService stamps a service modified now, in its column and its stored
+// document: a new count changes what the HSDS API gives for the service,
+// so a client polling with modified_after must learn of it.
+func touchService(ctx context.Context, tx *Tx, id string) error {
+	v, err := tx.storedValue(ctx, `SELECT data FROM services WHERE id = $1`, id)
+	if err != nil || v == nil {
+		return err
+	}
+	var s hsds.Service
+	if err := json.Unmarshal([]byte(*v), &s); err != nil {
+		return fmt.Errorf("stored service %s: %w", id, err)
+	}
+	s.LastModified = tx.now.UTC().Format(time.RFC3339)
+	return tx.exec(ctx, `UPDATE services SET data = $1, last_modified = $2, updated_at = $3 WHERE id = $4`,
+		mustJSON(s), s.LastModified, formatTime(tx.now), id)
 }
 
 // refreshRoom rewrites the room time of a service's stored search document
