@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 )
@@ -89,7 +88,7 @@ func (d *diskRows) cells(i int) []string {
 		return slot.cells
 	}
 	rec := make([]byte, d.ln[i])
-	if _, err := d.f.ReadAt(rec, d.at[i]); err != nil && !(errors.Is(err, io.EOF) && len(rec) == 0) {
+	if _, err := d.f.ReadAt(rec, d.at[i]); err != nil {
 		if d.err == nil {
 			d.err = fmt.Errorf("reading back a large table from its temporary file: %w", err)
 		}

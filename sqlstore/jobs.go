@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"log/slog"
-	"strings"
 	"time"
 
 	"haven"
@@ -100,26 +99,12 @@ func (db *DB) Optimize(ctx context.Context) error {
 		// A bare ANALYZE reads every table of the database, in every schema,
 		// and waits on any of them another application (or another Haven
 		// sharing the database) has locked: analyze Haven's own tables only.
-		rows, err := db.write.QueryContext(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`)
-		if err != nil {
+		var tables sql.NullString
+		if err := db.write.QueryRowContext(ctx, `SELECT string_agg(quote_ident(tablename), ', ' ORDER BY tablename)
+			FROM pg_tables WHERE schemaname = current_schema()`).Scan(&tables); err != nil || !tables.Valid {
 			return err
 		}
-		var names []string
-		for rows.Next() {
-			var n string
-			if err := rows.Scan(&n); err != nil {
-				rows.Close()
-				return err
-			}
-			names = append(names, `"`+strings.ReplaceAll(n, `"`, `""`)+`"`)
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			return err
-		}
-		if len(names) == 0 {
-			return nil
-		}
-		stmt += " " + strings.Join(names, ", ")
+		stmt += " " + tables.String
 	}
 	_, err := db.write.ExecContext(ctx, stmt)
 	return err
