@@ -27,13 +27,20 @@ func UnzipPackage(path, dir string, max int64) (string, error) {
 			!(strings.HasSuffix(strings.ToLower(base), ".csv") || base == "datapackage.json") {
 			continue
 		}
+		if !filepath.IsLocal(filepath.FromSlash(f.Name)) {
+			continue // "../x" or "/x": outside the package, and outside dir
+		}
 		if d := filepath.Dir(filepath.FromSlash(f.Name)); d != "." {
 			if strings.Count(f.Name, "/") > 1 {
 				continue // deeper than the package's folder
 			}
+			if root != "" && root != d {
+				return "", fmt.Errorf("the zip holds tables in two folders, %s and %s: zip one package", root, d)
+			}
 			root = d
 		}
-		// Only the base name is used, so no entry can write outside dir.
+		// Only the folder's and the file's base names are used, and neither
+		// is "..", so no entry can write outside dir.
 		target := filepath.Join(dir, filepath.Base(root), base)
 		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 			return "", err
