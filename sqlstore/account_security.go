@@ -36,6 +36,17 @@ func (a *AccountService) ChangePassword(ctx context.Context, actor, userID, hash
 	if _, err := findUserTx(ctx, tx, userID); err != nil {
 		return err
 	}
+	if err := setPassword(ctx, tx, actor, userID, hash, keepSession, "changed"); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// setPassword stores a new password hash and ends the account's sessions
+// but keepSession, and its sign-ins half done with the old password (a
+// second factor still to give), audited under actor with how: every way a
+// password is set goes through here.
+func setPassword(ctx context.Context, tx *Tx, actor, userID, hash, keepSession, how string) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, userID, hash); err != nil {
 		return err
 	}
@@ -45,10 +56,7 @@ func (a *AccountService) ChangePassword(ctx context.Context, actor, userID, hash
 	if _, err := tx.ExecContext(ctx, `DELETE FROM signin_challenges WHERE user_id = $1`, userID); err != nil {
 		return err
 	}
-	if err := audit(ctx, tx, actor, "update", "user", userID, "password", "", "changed"); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return audit(ctx, tx, actor, "update", "user", userID, "password", "", how)
 }
 
 // SecondFactor returns the account's second factor; one with nothing set

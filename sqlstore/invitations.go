@@ -120,13 +120,7 @@ func (p *ProviderService) AcceptInvitation(ctx context.Context, tokenHash, passw
 	default:
 		// A provider invited to one more organization: the link also
 		// sets their password, and ends their other sign-ins.
-		if err := tx.exec(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, u.ID, passwordHash); err != nil {
-			return nil, err
-		}
-		if err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, u.ID); err != nil {
-			return nil, err
-		}
-		if err := audit(ctx, tx, inv.Email, "update", "user", u.ID, "password", "", "set through an invitation"); err != nil {
+		if err := setPassword(ctx, tx, inv.Email, u.ID, passwordHash, "", "set through an invitation"); err != nil {
 			return nil, err
 		}
 		u.PasswordHash = passwordHash
