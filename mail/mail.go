@@ -163,7 +163,10 @@ func (s *Sender) SendMail(ctx context.Context, m haven.Mail) error {
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("mail: %s did not take the message: %w", s.addr, err)
 	}
-	return c.Quit()
+	// The server has the message once Close succeeds: a failed goodbye must
+	// not count as a failed send (the caller would cancel what it mailed).
+	_ = c.Quit()
+	return nil
 }
 
 func (s *Sender) tlsConfig() *tls.Config {
