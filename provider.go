@@ -2,6 +2,7 @@ package haven
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -20,6 +21,13 @@ func ProviderActor(email string) string { return ProviderActorPrefix + email }
 // ProviderActorPrefix begins the audit trail's name of a provider.
 const ProviderActorPrefix = "provider:"
 
+// PartnerActor is how the audit trail names a partner's program that
+// changed a listing with its API token: "partner:" and the token's name.
+func PartnerActor(tokenName string) string { return PartnerActorPrefix + tokenName }
+
+// PartnerActorPrefix begins the audit trail's name of a partner's token.
+const PartnerActorPrefix = "partner:"
+
 // ProviderOrganization is an organization a provider speaks for, as their
 // dashboard lists it.
 type ProviderOrganization struct {
@@ -29,9 +37,6 @@ type ProviderOrganization struct {
 	EditsLive bool
 	Services  []ProviderListing
 	Locations []ProviderListing
-	// Pending counts the provider edits of this organization waiting for a
-	// curator.
-	Pending int
 }
 
 // ProviderListing names a service or a location on a provider's dashboard.
@@ -84,6 +89,10 @@ type ProviderService interface {
 	// that does not exist, so that nothing is learnt of others' data; a
 	// confidential location is EFORBIDDEN.
 	ProviderMayEdit(ctx context.Context, userID, recordType, recordID string) error
+	// ProviderRecordEditsLive is ProviderMayEdit that, when the provider
+	// may edit the record, also reports whether their edits of it go live
+	// at once: the choice of the organization SubmitProviderEdit goes by.
+	ProviderRecordEditsLive(ctx context.Context, userID, recordType, recordID string) (bool, error)
 	// SubmitProviderEdit checks a provider's edit (changes in the text
 	// forms of package listing) and, in one transaction, applies it audited
 	// under the provider's e-mail when the organization's edits go live, or
@@ -139,7 +148,7 @@ type InvitationService interface {
 var Locales = []string{"en", "es"}
 
 // ValidLocale reports whether l is one of Locales.
-func ValidLocale(l string) bool { return l == "en" || l == "es" }
+func ValidLocale(l string) bool { return slices.Contains(Locales, l) }
 
 // Yearly re-verification: a year after a provider is tied to an
 // organization, and every year after, each of its providers is asked by

@@ -253,7 +253,7 @@ func (s *Server) handleUpdateCapacity(w http.ResponseWriter, r *http.Request) {
 	}
 	actor := u.Email
 	if u.Role == haven.RoleProvider {
-		actor = haven.ProviderActorPrefix + u.Email // as their other edits are named
+		actor = haven.ProviderActor(u.Email) // as their other edits are named
 	}
 	if err := s.Capacities.UpdateCapacity(r.Context(), actor, serviceID, capID, n); err != nil {
 		if haven.ErrorCode(err) == haven.EINVALID {

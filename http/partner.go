@@ -181,7 +181,7 @@ func (s *Server) handlePartnerCapacities(w http.ResponseWriter, r *http.Request)
 			return
 		}
 	}
-	actor := "partner:" + t.Name
+	actor := haven.PartnerActor(t.Name)
 	for _, c := range body.Capacities {
 		if err := s.Capacities.UpdateCapacity(r.Context(), actor, serviceID, strings.ToLower(c.ID), *c.Available); err != nil {
 			writeJSONError(w, r, s.Logger, err)

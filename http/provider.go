@@ -85,7 +85,8 @@ func (s *Server) providerEditor(r *http.Request, recordType string, e *listingEd
 	load := e.load
 	e.path = "/provider/" + recordType + "s/"
 	e.load = func(r *http.Request, id string) (*listingEdit, error) {
-		if err := s.Providers.ProviderMayEdit(r.Context(), u.ID, recordType, id); err != nil {
+		live, err := s.Providers.ProviderRecordEditsLive(r.Context(), u.ID, recordType, id)
+		if err != nil {
 			return nil, err
 		}
 		l, err := load(r, id)
@@ -93,10 +94,6 @@ func (s *Server) providerEditor(r *http.Request, recordType string, e *listingEd
 			return nil, err
 		}
 		shown = l.values
-		live, err := s.providerEditsLive(r.Context(), u.ID, recordType, id)
-		if err != nil {
-			return nil, err
-		}
 		form, queued := l.form, r.URL.Query().Get("saved") == "queued"
 		l.form = func(values, errs map[string]string, saved bool) any {
 			switch f := form(values, errs, saved).(type) {
@@ -147,28 +144,6 @@ func sameShown(field, value, shown string) bool {
 		return ok1 && ok2 && a == b
 	}
 	return false
-}
-
-// providerEditsLive reports whether the provider's edits of the record go
-// live at once: the setting of the organization it belongs to.
-func (s *Server) providerEditsLive(ctx context.Context, userID, recordType, id string) (bool, error) {
-	orgs, err := s.Providers.ProviderOrganizations(ctx, userID)
-	if err != nil {
-		return false, err
-	}
-	for _, o := range orgs {
-		if recordType == "organization" && o.ID == id {
-			return o.EditsLive, nil
-		}
-		for _, ls := range [][]haven.ProviderListing{o.Services, o.Locations} {
-			for _, l := range ls {
-				if l.ID == id && recordType != "organization" {
-					return o.EditsLive, nil
-				}
-			}
-		}
-	}
-	return false, nil
 }
 
 func (s *Server) handleProviderEditService(w http.ResponseWriter, r *http.Request) {

@@ -17,10 +17,7 @@ import (
 // ReverifyMail is a re-verification request's message, or its reminder's,
 // in the provider's language, with the link to answer.
 func ReverifyMail(q haven.ReverifyRequest, link string, reminder bool) haven.Mail {
-	l := i18n.New(q.Locale)
-	if !haven.ValidLocale(q.Locale) {
-		l = i18n.New("en")
-	}
+	l := i18n.New(q.Locale) // English for a locale it lacks
 	key := "mail.reverify"
 	if reminder {
 		key = "mail.reverify.reminder"

@@ -240,6 +240,20 @@ func (p *ProviderService) ProviderMayEdit(ctx context.Context, userID, recordTyp
 	return err
 }
 
+// ProviderRecordEditsLive is haven.ProviderService's.
+func (p *ProviderService) ProviderRecordEditsLive(ctx context.Context, userID, recordType, recordID string) (bool, error) {
+	tx, err := p.db.BeginTx(ctx, true)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	org, err := providerMayEdit(ctx, tx, userID, recordType, recordID)
+	if err != nil {
+		return false, err
+	}
+	return editsLive(ctx, tx, org)
+}
+
 // providerMayEdit returns the organization through which the provider may
 // edit the record. Another organization's record and a missing one get the
 // same ENOTFOUND.
@@ -266,7 +280,7 @@ func providerMayEdit(ctx context.Context, tx *Tx, userID, recordType, recordID s
 		if org.Valid {
 			orgs = []string{org.String}
 		} else if orgs, err = queryStrings(ctx, tx, `SELECT DISTINCT s.organization_id FROM service_at_locations sal
-			JOIN services s ON s.id = sal.service_id WHERE sal.location_id = $1`, recordID); err != nil {
+			JOIN services s ON s.id = sal.service_id WHERE sal.location_id = $1 ORDER BY s.organization_id`, recordID); err != nil {
 			return "", err
 		}
 		if len(orgs) == 0 {
@@ -283,6 +297,16 @@ func providerMayEdit(ctx context.Context, tx *Tx, userID, recordType, recordID s
 			// Its address is for staff alone, a provider's account
 			// included: a curator edits it.
 			return "", haven.Errorf(haven.EFORBIDDEN, "This location is confidential: please ask a curator to change it.")
+		}
+		// Shared by several organizations, it goes by the one whose
+		// providers' edits wait for a curator, if any: an edit goes live
+		// only where every organization lets it.
+		for _, o := range orgs {
+			if live, err := editsLive(ctx, tx, o); err != nil {
+				return "", err
+			} else if !live {
+				return o, nil
+			}
 		}
 		return orgs[0], nil
 	default:

@@ -16,12 +16,6 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// Names are the documents Compile31 returns: the full forms and, under the
-// same schema, their _list forms (a list item is the object with fewer of
-// its arrays, which the object schema allows).
-var Names = []string{"service", "service_list", "organization", "organization_list",
-	"service_at_location", "service_at_location_list"}
-
 // Compile31 compiles the HSDS 3.1 API documents from dir, the folder
 // holding service.json, organization.json and the other object schemas.
 // Schemas are read as draft 2020-12 with formats (uuid, email, uri,
