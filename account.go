@@ -42,4 +42,9 @@ type AuditService interface {
 	// AuditTrail returns the audit lines of one record, oldest first, or
 	// the latest limit lines of all records when recordType is "".
 	AuditTrail(ctx context.Context, recordType, recordID string, limit int) ([]AuditEntry, error)
+	// PublishedTrail returns the audit lines of one record that its HSDS
+	// metadata publishes, oldest first: all but the capacity counts, which
+	// a shelter may change many times a day (their history is the
+	// capacity's own).
+	PublishedTrail(ctx context.Context, recordType, recordID string) ([]AuditEntry, error)
 }

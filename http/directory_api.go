@@ -402,18 +402,11 @@ func (s *Server) withAuditMetadata(ctx context.Context, sv *hsds.Service) error 
 	if s.Accounts == nil {
 		return nil
 	}
-	trail, err := s.Audit.AuditTrail(ctx, "service", sv.ID, 0)
+	trail, err := s.Audit.PublishedTrail(ctx, "service", sv.ID)
 	if err != nil {
 		return err
 	}
 	for _, e := range trail {
-		if e.Action == "capacity" {
-			// A shelter may change its count many times a day: the
-			// capacity's own updated time says when, and the counts'
-			// history stays with Haven (capacity_history), rather than
-			// growing the service's metadata without end.
-			continue
-		}
 		sv.Metadata = append(sv.Metadata, hsds.Metadata{
 			ID:               uuid.NewSHA1(auditNamespace, []byte(strconv.FormatInt(e.ID, 10))).String(),
 			ResourceID:       sv.ID,
@@ -436,6 +429,8 @@ func publicActor(actor string) string {
 	switch {
 	case strings.HasPrefix(actor, haven.ProviderActorPrefix):
 		return "the organization's provider"
+	case strings.HasPrefix(actor, haven.PartnerActorPrefix):
+		return "the organization's own system"
 	case strings.Contains(actor, "@"):
 		return "Haven curator"
 	case actor == "cli":

@@ -30,6 +30,11 @@ func (d *DirectoryService) UpdateCapacity(ctx context.Context, actor, serviceID,
 		return err
 	}
 	defer tx.Rollback()
+	// The service first, as every write of the whole service locks it: one
+	// in between would put back the count it read (lockService).
+	if err := lockService(ctx, tx, serviceID); err != nil {
+		return err
+	}
 	var unitID, data string
 	var before float64
 	var maximum *float64
@@ -68,7 +73,7 @@ func (d *DirectoryService) UpdateCapacity(ctx context.Context, actor, serviceID,
 	num := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 	// Its own action: a count is not undone from the history page, it is
 	// set again.
-	if err := audit(ctx, tx, actor, "capacity", "service", serviceID, "capacity:"+capacityID, num(before), num(after)); err != nil {
+	if err := audit(ctx, tx, actor, capacityAction, "service", serviceID, "capacity:"+capacityID, num(before), num(after)); err != nil {
 		return err
 	}
 	if err := touchService(ctx, tx, serviceID); err != nil {
@@ -79,6 +84,9 @@ func (d *DirectoryService) UpdateCapacity(ctx context.Context, actor, serviceID,
 	}
 	return tx.Commit()
 }
+
+// capacityAction is the audit trail's action of a capacity's new count.
+const capacityAction = "capacity"
 
 // touchService stamps a service modified now, in its column and its stored
 // document: a new count changes what the HSDS API gives for the service,

@@ -29,7 +29,18 @@ func (d *DirectoryService) UpdateService(ctx context.Context, actor, id string, 
 	return tx.Commit()
 }
 
+// lockService holds a service's row until the transaction ends, on
+// PostgreSQL (SQLite's one writer already serializes): a write that reads a
+// service and writes it back whole (with its capacities) must not put back
+// what another changed in between, such as a provider's new bed count.
+func lockService(ctx context.Context, tx *Tx, id string) error {
+	return tx.exec(ctx, `SELECT id FROM services WHERE id = $1`+tx.db.dialect.forUpdate(false), id)
+}
+
 func updateService(ctx context.Context, tx *Tx, actor, id string, changes map[string]string) error {
+	if err := lockService(ctx, tx, id); err != nil {
+		return err
+	}
 	svcs, err := loadServices(ctx, tx, []string{id})
 	if err != nil {
 		return err

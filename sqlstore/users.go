@@ -198,6 +198,13 @@ func audit(ctx context.Context, tx *Tx, actor, action, recordType, recordID, fie
 
 // AuditTrail returns the audit lines of one record, oldest first, or the
 // latest limit lines of all records when recordType is "".
+// PublishedTrail is haven.AuditService's: the record's lines but the
+// capacity counts, left out by the query, not after reading them.
+func (a *AuditService) PublishedTrail(ctx context.Context, recordType, recordID string) ([]haven.AuditEntry, error) {
+	return queryAll(ctx, a.db.read, scanAudit, `SELECT `+auditColumns+` FROM audit_log
+		WHERE record_type = $1 AND record_id = $2 AND action <> $3 ORDER BY id`, recordType, recordID, capacityAction)
+}
+
 func (a *AuditService) AuditTrail(ctx context.Context, recordType, recordID string, limit int) ([]haven.AuditEntry, error) {
 	q := `SELECT ` + auditColumns + ` FROM audit_log
 		WHERE record_type = $1 AND record_id = $2 ORDER BY id`
