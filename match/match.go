@@ -51,9 +51,10 @@ const (
 	MinNameSimilarity = 0.6
 	// cellDeg is the grid cell of the place blocks: 0.05° is 5.6 km of
 	// latitude, so two places NearKm apart are in the same or adjacent
-	// cells (longitude cells shrink towards the poles, which only makes
-	// blocks smaller, and places beyond ±80° are left to city and postal
-	// blocks).
+	// rows. A cell's width shrinks towards the poles (2.8 km at 60°), so a
+	// place looks as many cells east and west as NearKm spans at its
+	// latitude (lonReach); places beyond ±80° are left to city and postal
+	// blocks.
 	cellDeg = 0.05
 	// maxBlock bounds a name block compared pairwise, maxExact a phone,
 	// web address or identifier block; a larger one is skipped. A number
@@ -454,7 +455,7 @@ func Find(recs []Record, opt Options) []Pair {
 				for _, nk := range ps[i].look {
 					for _, t := range ps[i].rare {
 						nk.token = t
-						if b := names[nk]; len(b) > 1 && len(b) <= maxBlock {
+						if b := names[nk]; len(b) > 0 && len(b) <= maxBlock { // the block of a cell beside its own may hold the other alone
 							for _, j := range b {
 								try(i, j)
 							}
@@ -486,14 +487,24 @@ func appendOnce(b []int32, i int32) []int32 {
 // with coordinates are near or not by distance alone. A place without
 // coordinates goes in its city and postal code blocks ("c:", "p:") and
 // looks in those of both kinds.
+// lonReach is how many cells east and west of its own a place at lat
+// looks, for NearKm to fall within them: a cell is narrower than NearKm
+// away from the equator. The latitude is taken a cell further from the
+// equator, so two places in neighbouring rows reach alike.
+func lonReach(lat float64) int32 {
+	width := 111.32 * math.Cos((math.Abs(lat)+cellDeg)*math.Pi/180) * cellDeg
+	return int32(math.Ceil(NearKm / width))
+}
+
 func placeKeys(r *Record) (in, look []nameKey) {
 	for _, p := range r.Places {
 		city, postal := p.Country+"|"+p.City, p.Country+"|"+p.Postal
 		if p.HasCoords && math.Abs(p.Lat) <= 80 {
 			c := cell{int32(math.Floor(p.Lat / cellDeg)), int32(math.Floor(p.Lon / cellDeg))}
 			in = append(in, nameKey{cell: c})
+			reach := lonReach(p.Lat)
 			for dx := int32(-1); dx <= 1; dx++ {
-				for dy := int32(-1); dy <= 1; dy++ {
+				for dy := -reach; dy <= reach; dy++ {
 					look = append(look, nameKey{cell: cell{c.x + dx, c.y + dy}})
 				}
 			}

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -257,4 +258,19 @@ func BenchmarkFind(b *testing.B) {
 		b.ReportMetric(float64(len(pairs)), "pairs")
 		b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 	})
+}
+
+// TestNearAtEveryLatitude: two services of the same name 4.6 km apart east
+// to west are paired at the equator's latitude and far from it, where a
+// grid cell is narrower than NearKm (they were missed above about 26°).
+func TestNearAtEveryLatitude(t *testing.T) {
+	for _, lat := range []float64{0, 29.8, 45, 52.5, 70} {
+		dlon := 4.6 / (111.32 * math.Cos(lat*math.Pi/180))
+		place := func(lon float64) []Place { return []Place{{Lat: lat, Lon: lon, HasCoords: true, Country: "XX"}} }
+		a := Record{ID: "a", OrgID: "oa", Name: "Harbor Refuge Legal Clinic", OrgName: "Harbor Refuge", Places: place(10)}
+		b := Record{ID: "b", OrgID: "ob", Name: "Harbor Refuge Legal Clinic", OrgName: "Harbor Refuge", Places: place(10 + dlon)}
+		if pairs := Find([]Record{a, b}, Options{}); len(pairs) != 1 {
+			t.Errorf("at %v°: %d pairs of one name 4.6 km apart, want 1", lat, len(pairs))
+		}
+	}
 }

@@ -177,7 +177,9 @@ func (d *DirectoryService) MarkDistinct(ctx context.Context, actor, a, b string)
 // serviceMark returns a service's withdrawn mark, or ENOTFOUND.
 func serviceMark(ctx context.Context, tx *Tx, id string) (int, error) {
 	var w int
-	err := tx.QueryRowContext(ctx, `SELECT withdrawn FROM services WHERE id = $1`, id).Scan(&w)
+	// Locked until the transaction ends (PostgreSQL): two merges of one
+	// service at once would both pass the check that it stands.
+	err := tx.QueryRowContext(ctx, `SELECT withdrawn FROM services WHERE id = $1`+tx.db.dialect.forUpdate(false), id).Scan(&w)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, haven.Errorf(haven.ENOTFOUND, "No service has the id %q.", id)
 	}
