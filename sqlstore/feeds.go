@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -341,7 +342,9 @@ func (fs *FeedService) ApplyFeed(ctx context.Context, actor, name string, f *hav
 		s := svcs[0]
 		before := s.Status
 		if before != "inactive" {
-			s.Status = "inactive"
+			// Modified now, so that a client polling with modified_after
+			// learns of the withdrawal.
+			s.Status, s.LastModified = "inactive", tx.now.UTC().Format(time.RFC3339)
 			if err := putService(ctx, tx, s); err != nil {
 				return nil, err
 			}
@@ -581,7 +584,18 @@ func addProvenance(s *hsds.Service, feed *haven.Feed, publisherID string, at tim
 
 // provenanceBy is the updated_by of a feed's metadata records.
 func provenanceBy(feed *haven.Feed) string {
-	return "Haven feed " + feed.Name + " (" + strings.TrimSpace(feed.URL) + ")"
+	return "Haven feed " + feed.Name + " (" + publicURL(feed.URL) + ")"
+}
+
+// publicURL is a feed's address as Haven publishes it: without the query,
+// user or fragment, where a publisher's API key would be.
+func publicURL(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return ""
+	}
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
+	return u.String()
 }
 
 // olderThan reports whether the time a is before b, both RFC 3339; false

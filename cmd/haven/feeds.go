@@ -238,12 +238,17 @@ func feedJob(db *sqlstore.DB, m *Main, runner string) haven.Job {
 		c := fc.client()
 		var errs []error
 		for _, f := range list {
+			// Due first: a claim takes a write transaction, every minute
+			// for every feed otherwise.
+			if !feedDue(f, db.Now()) {
+				continue
+			}
 			claimed, err := jobs.ClaimJob(ctx, "feed:"+f.Name, runner, min(f.Every, feedRetry))
 			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
-			if !claimed || !feedDue(f, db.Now()) {
+			if !claimed {
 				continue
 			}
 			rep, err := c.Sync(ctx, store, "system", f)
