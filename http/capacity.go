@@ -229,11 +229,15 @@ func (s *Server) handleUpdateCapacity(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	serviceID, capID := strings.ToLower(r.FormValue("service")), strings.ToLower(r.FormValue("capacity"))
+	if !s.parseForm(w, r, 16<<10) {
+		return
+	}
+	f := r.PostForm
+	serviceID, capID := strings.ToLower(f.Get("service")), strings.ToLower(f.Get("capacity"))
 	l := i18n.New(i18n.FromRequest(r))
-	value := r.FormValue("to")
+	value := f.Get("to")
 	if value == "" {
-		value = strings.TrimSpace(r.FormValue("available"))
+		value = strings.TrimSpace(f.Get("available"))
 	}
 	n, err := strconv.Atoi(value)
 	if err != nil {
